@@ -1,0 +1,100 @@
+# agentkb: a static knowledge-base site generator for AI agent collections.
+#
+# CHANGE THE SETTINGS BELOW (or override them: make CC=clang LUA_PKG=lua54).
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+LUA_PKG   ?= lua5.4
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share/agentkb
+OPT       ?= -O2 -g
+WERROR    ?=
+SANITIZE  ?=
+CONTENT   ?= content
+OUT       ?= public
+
+PKGS := libcmark-gfm yaml-0.1 $(LUA_PKG) libpcre2-8
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo "-lcmark-gfm -lcmark-gfm-extensions -lyaml -llua5.4 -lpcre2-8")
+
+WARNINGS := -std=c11 -Wall -Wextra -pedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wwrite-strings -Wno-unused-parameter
+ifneq ($(WERROR),)
+WARNINGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+OPT := -O1 -g -fno-omit-frame-pointer
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+endif
+
+AKB_CFLAGS := $(OPT) $(WARNINGS) $(SAN_FLAGS) -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP -pthread
+AKB_LDFLAGS := $(SAN_FLAGS) -pthread
+AKB_LIBS := $(PKG_LIBS) -lm
+
+BUILD := build$(if $(SANITIZE),-san)
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%.o)
+BIN := $(BUILD)/agentkb
+
+.PHONY: all site test bench clean install uninstall asan deps golden-update lint
+
+all: $(BIN)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(AKB_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(AKB_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libagentkb.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/main.o $(BUILD)/libagentkb.a
+	$(CC) $(AKB_LDFLAGS) $(LDFLAGS) -o $@ $^ $(AKB_LIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libagentkb.a
+	$(CC) $(AKB_LDFLAGS) $(LDFLAGS) -o $@ $^ $(AKB_LIBS)
+
+# Installs missing system packages (as root, through apt-get), then builds
+# the bundled sample knowledge base into $(OUT)/.
+site: deps
+	$(MAKE) $(BIN)
+	$(BIN) build $(CONTENT) -o $(OUT)
+	@echo "open $(abspath $(OUT))/index.html"
+
+deps:
+	@sh scripts/install-deps.sh
+
+test: $(BIN) $(BUILD)/unit-tests
+	@sh scripts/run-tests.sh $(BUILD)
+
+bench: $(BIN)
+	@sh scripts/bench.sh $(BUILD)
+
+asan:
+	$(MAKE) SANITIZE=1 test
+
+golden-update: $(BIN)
+	@sh scripts/golden-update.sh $(BUILD)
+
+lint:
+	clang-tidy $(LIB_SRC) src/main.c -- $(AKB_CFLAGS)
+
+install: $(BIN)
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes
+	cp $(BIN) $(DESTDIR)$(BINDIR)/agentkb
+	cp -R themes/default $(DESTDIR)$(DATADIR)/themes/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/agentkb
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san public .public.tmp-*
+
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/main.d

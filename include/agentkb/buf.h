@@ -1,0 +1,63 @@
+/*
+ * buf: a growable byte buffer (after git's strbuf).
+ *
+ * Invariants: `ptr` is never NULL and is always NUL-terminated, so a buffer
+ * can be handed to C string functions at any time; `len` excludes the NUL.
+ * Growth is 1.5x with overflow-checked sizes; allocation failure aborts
+ * (akb_xmalloc), so callers only handle user and I/O errors.
+ */
+#ifndef AKB_BUF_H
+#define AKB_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#if defined(__GNUC__)
+#define AKB_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#define AKB_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define AKB_PRINTF(fmt, args)
+#define AKB_MUST_CHECK
+#endif
+
+struct akb_buf {
+	char *ptr;  /* never NULL; NUL-terminated */
+	size_t len; /* bytes used, excluding the NUL */
+	size_t cap; /* bytes allocated; 0 while ptr points at the shared empty string */
+};
+
+extern char akb_buf_empty[];
+#define AKB_BUF_INIT { akb_buf_empty, 0, 0 }
+
+void akb_buf_init(struct akb_buf *b);
+/* Frees the storage and reinitializes the buffer to empty. */
+void akb_buf_release(struct akb_buf *b);
+/* Empties the buffer but keeps its storage for reuse. */
+void akb_buf_clear(struct akb_buf *b);
+/* Makes room for at least `extra` more bytes (plus the NUL). */
+void akb_buf_grow(struct akb_buf *b, size_t extra);
+void akb_buf_put(struct akb_buf *b, const void *data, size_t len);
+void akb_buf_puts(struct akb_buf *b, const char *s);
+void akb_buf_putc(struct akb_buf *b, int c);
+void akb_buf_printf(struct akb_buf *b, const char *fmt, ...) AKB_PRINTF(2, 3);
+void akb_buf_vprintf(struct akb_buf *b, const char *fmt, va_list ap);
+/* Truncates to `len` bytes (len <= b->len). */
+void akb_buf_truncate(struct akb_buf *b, size_t len);
+/* Appends `s` with &, <, >, " and ' escaped for HTML text and attributes. */
+void akb_buf_put_html(struct akb_buf *b, const char *s, size_t len);
+/*
+ * Passes ownership of the storage to the caller ("you now own it"; free()
+ * it) and reinitializes the buffer. Never returns NULL. `len` may be NULL.
+ */
+char *akb_buf_detach(struct akb_buf *b, size_t *len);
+
+/* Allocation helpers that abort with a message on failure. */
+void *akb_xmalloc(size_t n);
+void *akb_xcalloc(size_t n, size_t size);
+void *akb_xrealloc(void *p, size_t n);
+char *akb_xstrdup(const char *s);
+char *akb_xstrndup(const char *s, size_t n);
+/* n * size, aborting on overflow. */
+size_t akb_xmul(size_t n, size_t size);
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * value: a small dynamic value tree (null, bool, number, string, list, map).
+ *
+ * It is the one data model that flows between stages: front-matter fields,
+ * template contexts, hook tables and agents.json all use it. A value owns
+ * everything below it; akb_value_release() frees the whole tree. Maps keep
+ * their keys in insertion order (front-matter order is shown to users).
+ */
+#ifndef AKB_VALUE_H
+#define AKB_VALUE_H
+
+#include <stddef.h>
+
+enum akb_kind {
+	AKB_NULL = 0,
+	AKB_BOOL,
+	AKB_NUMBER,
+	AKB_STRING,
+	AKB_LIST,
+	AKB_MAP,
+};
+
+struct akb_pair;
+
+struct akb_value {
+	enum akb_kind kind;
+	union {
+		int boolean;
+		double number;
+		struct {
+			char *ptr; /* NUL-terminated; may contain NULs before len */
+			size_t len;
+		} str;
+		struct {
+			struct akb_value *items;
+			size_t len, cap;
+		} list;
+		struct {
+			struct akb_pair *items;
+			size_t len, cap;
+		} map;
+	} u;
+};
+
+struct akb_pair {
+	char *key; /* owned, NUL-terminated */
+	struct akb_value value;
+};
+
+#define AKB_VALUE_NULL { AKB_NULL, { 0 } }
+
+/* Frees everything the value owns and resets it to null. */
+void akb_value_release(struct akb_value *v);
+
+void akb_value_set_null(struct akb_value *v);
+void akb_value_set_bool(struct akb_value *v, int b);
+void akb_value_set_number(struct akb_value *v, double n);
+/* Copies `len` bytes of `s`. */
+void akb_value_set_string(struct akb_value *v, const char *s, size_t len);
+void akb_value_set_cstr(struct akb_value *v, const char *s);
+/* Takes ownership of `s` (malloc'd, NUL-terminated at len). */
+void akb_value_take_string(struct akb_value *v, char *s, size_t len);
+void akb_value_set_list(struct akb_value *v);
+void akb_value_set_map(struct akb_value *v);
+
+/* Appends a null item to a list and returns it for the caller to fill. */
+struct akb_value *akb_list_push(struct akb_value *list);
+
+/*
+ * Returns the value stored under `key`, or NULL. Linear scan: maps here are
+ * small (front-matter, template contexts).
+ */
+struct akb_value *akb_map_get(const struct akb_value *map, const char *key);
+/*
+ * Returns the value under `key`, creating a null entry at the end if absent;
+ * an existing value is kept (call akb_value_release to replace it).
+ */
+struct akb_value *akb_map_put(struct akb_value *map, const char *key);
+/* Removes `key` if present; returns 1 if it was there. */
+int akb_map_remove(struct akb_value *map, const char *key);
+
+/* Convenience setters that replace any existing value under `key`. */
+void akb_map_set_cstr(struct akb_value *map, const char *key, const char *s);
+void akb_map_set_string(struct akb_value *map, const char *key, const char *s, size_t len);
+void akb_map_set_bool(struct akb_value *map, const char *key, int b);
+void akb_map_set_number(struct akb_value *map, const char *key, double n);
+/* Returns the (emptied) list or map now stored under `key`. */
+struct akb_value *akb_map_set_list(struct akb_value *map, const char *key);
+struct akb_value *akb_map_set_map(struct akb_value *map, const char *key);
+
+/* The string under `key`, or NULL if absent or not a string. */
+const char *akb_map_get_cstr(const struct akb_value *map, const char *key);
+
+/* Deep copy of `src` into `dst` (dst is overwritten, not released). */
+void akb_value_copy(struct akb_value *dst, const struct akb_value *src);
+
+/*
+ * Mustache truthiness: null, false, empty list and empty string are false.
+ * (Mustache treats "" as truthy in some implementations; the spec leaves it
+ * open, and an empty field should hide its section in our templates.)
+ */
+int akb_value_truthy(const struct akb_value *v);
+
+/*
+ * Appends the value's text form: strings as-is, numbers in shortest form
+ * (1.21, 85), booleans as true/false, null as nothing. Lists and maps append
+ * nothing.
+ */
+struct akb_buf;
+void akb_value_to_text(const struct akb_value *v, struct akb_buf *out);
+
+#endif

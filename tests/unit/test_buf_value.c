@@ -1,0 +1,69 @@
+#include "prefix.h"
+
+#include <stdlib.h>
+
+#include "agentkb/buf.h"
+#include "agentkb/value.h"
+#include "harness.h"
+
+TEST(buf_appends_and_detaches)
+{
+	struct akb_buf b = AKB_BUF_INIT;
+	STR_EQ(b.ptr, "");
+	akb_buf_puts(&b, "hello");
+	akb_buf_putc(&b, ' ');
+	akb_buf_printf(&b, "%d-%s", 42, "x");
+	STR_EQ(b.ptr, "hello 42-x");
+	INT_EQ(b.len, 10);
+	for (int i = 0; i < 1000; i++)
+		akb_buf_puts(&b, "0123456789");
+	INT_EQ(b.len, 10010);
+	size_t len;
+	char *s = akb_buf_detach(&b, &len);
+	INT_EQ(len, 10010);
+	STR_EQ(b.ptr, "");
+	free(s);
+}
+
+TEST(buf_escapes_html)
+{
+	struct akb_buf b = AKB_BUF_INIT;
+	akb_buf_put_html(&b, "<a href=\"x\">Tom & 'Jerry'</a>", 29);
+	STR_EQ(b.ptr, "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
+	akb_buf_release(&b);
+}
+
+TEST(value_map_keeps_order_and_replaces)
+{
+	struct akb_value m = AKB_VALUE_NULL;
+	akb_value_set_map(&m);
+	akb_map_set_cstr(&m, "name", "a");
+	akb_map_set_number(&m, "priority", 2);
+	akb_map_set_cstr(&m, "name", "b");
+	INT_EQ(m.u.map.len, 2);
+	STR_EQ(m.u.map.items[0].key, "name");
+	STR_EQ(akb_map_get_cstr(&m, "name"), "b");
+	CHECK(akb_map_remove(&m, "name"));
+	CHECK(!akb_map_get(&m, "name"));
+	struct akb_value copy;
+	akb_value_copy(&copy, &m);
+	akb_value_release(&m);
+	CHECK(akb_map_get(&copy, "priority")->u.number == 2);
+	akb_value_release(&copy);
+}
+
+TEST(value_numbers_print_shortest)
+{
+	struct akb_buf b = AKB_BUF_INIT;
+	struct akb_value v;
+	akb_value_set_number(&v, 1.21);
+	akb_value_to_text(&v, &b);
+	akb_buf_putc(&b, ' ');
+	akb_value_set_number(&v, 85);
+	akb_value_to_text(&v, &b);
+	akb_buf_putc(&b, ' ');
+	akb_value_set_number(&v, -0.5);
+	akb_value_to_text(&v, &b);
+	STR_EQ(b.ptr, "1.21 85 -0.5");
+	akb_buf_release(&b);
+}
