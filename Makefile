@@ -27,7 +27,7 @@ OPT := -O1 -g -fno-omit-frame-pointer
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 endif
 
-AKB_CFLAGS := $(OPT) $(WARNINGS) $(SAN_FLAGS) -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP -pthread
+AKB_CFLAGS := $(OPT) -DAKB_DATADIR=\"$(DATADIR)\" $(WARNINGS) $(SAN_FLAGS) -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP -pthread
 AKB_LDFLAGS := $(SAN_FLAGS) -pthread
 AKB_LIBS := $(PKG_LIBS) -lm
 

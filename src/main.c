@@ -1,1 +1,142 @@
-int main(void){return 0;}
+/*
+ * agentkb: the command line. Parses arguments, reads the config and hands
+ * off to the pipeline (build.c); nothing else lives here.
+ */
+#include "prefix.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agentkb/build.h"
+#include "agentkb/config.h"
+#include "agentkb/diag.h"
+
+#define EXIT_USAGE 2
+
+static const char S_usage[] =
+	"usage: agentkb build [CONTENT] [-o OUT] [options]\n"
+	"       agentkb version\n"
+	"       agentkb help\n"
+	"\n"
+	"build options:\n"
+	"  -o, --output DIR     where to write the site (default: public, or 'output' in agentkb.yaml)\n"
+	"  -c, --config FILE    config file (default: agentkb.yaml if present)\n"
+	"      --theme NAME     theme name or folder (default: default)\n"
+	"      --title TEXT     site title\n"
+	"      --base-url URL   absolute URL the site will be published at\n"
+	"      --strict         treat every warning as an error\n"
+	"      --report FILE    write a JSON build report (every input file, its status and diagnostics)\n"
+	"  -q, --quiet          no summary line\n";
+
+static int S_usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "agentkb: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n\n%s", S_usage);
+	return EXIT_USAGE;
+}
+
+/* Joins a config-relative path onto the config's folder. */
+static void S_config_relative(char **field, const char *root)
+{
+	if ((*field)[0] == '/' || !strcmp(root, "."))
+		return;
+	size_t n = strlen(root) + strlen(*field) + 2;
+	char *joined = malloc(n);
+	if (!joined)
+		abort();
+	snprintf(joined, n, "%s/%s", root, *field);
+	free(*field);
+	*field = joined;
+}
+
+static int S_cmd_build(int argc, char **argv, const char *argv0)
+{
+	const char *content = NULL, *output = NULL, *config = NULL, *theme = NULL, *title = NULL,
+		   *base_url = NULL, *report = NULL;
+	int strict = 0, quiet = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char **takes = NULL;
+		if (!strcmp(a, "-o") || !strcmp(a, "--output"))
+			takes = &output;
+		else if (!strcmp(a, "-c") || !strcmp(a, "--config"))
+			takes = &config;
+		else if (!strcmp(a, "--theme"))
+			takes = &theme;
+		else if (!strcmp(a, "--title"))
+			takes = &title;
+		else if (!strcmp(a, "--base-url"))
+			takes = &base_url;
+		else if (!strcmp(a, "--report"))
+			takes = &report;
+		else if (!strcmp(a, "--strict"))
+			strict = 1;
+		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+			quiet = 1;
+		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(S_usage, stdout);
+			return 0;
+		} else if (a[0] == '-' && a[1])
+			return S_usage_error("unknown option '%s'", a);
+		else if (!content)
+			content = a;
+		else
+			return S_usage_error("unexpected argument '%s'", a);
+		if (takes) {
+			if (i + 1 >= argc)
+				return S_usage_error("option '%s' needs a value", a);
+			*takes = argv[++i];
+		}
+	}
+
+	struct akb_diag diag;
+	akb_diag_init(&diag, stderr);
+	struct akb_config cfg;
+	akb_config_init(&cfg);
+	int rc = akb_config_load(&cfg, config ? config : "agentkb.yaml", config != NULL, &diag);
+	if (rc == 0) {
+		S_config_relative(&cfg.content, cfg.root);
+		S_config_relative(&cfg.output, cfg.root);
+		if (content)
+			akb_config_set(&cfg.content, content);
+		if (output)
+			akb_config_set(&cfg.output, output);
+		if (theme)
+			akb_config_set(&cfg.theme, theme);
+		if (title)
+			akb_config_set(&cfg.title, title);
+		if (base_url)
+			akb_config_set(&cfg.base_url, base_url);
+		cfg.strict |= strict;
+		diag.strict = cfg.strict;
+		struct akb_build_options opts = { argv0, report, quiet };
+		struct akb_build_result res;
+		rc = akb_build(&cfg, &opts, &res, &diag);
+	} else {
+		fprintf(stderr, "build failed: invalid config\n");
+	}
+	akb_config_release(&cfg);
+	akb_diag_release(&diag);
+	return rc == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return S_usage_error("%s", "no command given");
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "build"))
+		return S_cmd_build(argc - 2, argv + 2, argv[0]);
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("agentkb %s\n", AKB_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		fputs(S_usage, stdout);
+		return 0;
+	}
+	return S_usage_error("unknown command '%s'", cmd);
+}

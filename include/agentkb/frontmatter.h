@@ -31,7 +31,10 @@ struct akb_frontmatter {
  * turned into LF by the loader; `text[len]` is NUL). Scalars follow YAML's
  * core schema: plain null/~ -> null, true/false -> bool, integers and floats
  * -> number, everything else (and every quoted or block scalar) -> string.
- * Warnings go to `diag` with `path` and file positions. Returns 0; -1 only
+ * Warnings go to `diag` with `path` and file positions (1-based lines, and
+ * columns counted in bytes as cmark-gfm's source positions are; `diag` may
+ * be NULL for silence). A first line "---" that is never closed is no
+ * front-matter: the whole file is the body, with a warning. Returns 0; -1 only
  * if `diag` is strict and a warning was promoted to an error (fields are
  * still filled in).
  */

@@ -47,6 +47,15 @@ void akb_tpl_set_add(struct akb_tpl_set *set, const char *name, const char *src,
 int akb_tpl_set_compile(struct akb_tpl_set *set, const char *name, struct akb_diag *diag);
 
 /*
+ * Compiles every template the set knows so far (added, loaded, or named by
+ * a compiled template), as akb_tpl_set_compile does for one. Missing
+ * templates are not errors here. Returns 0, or -1 on errors. Renders may
+ * then run from several threads (each with its own diag and out), as long
+ * as nothing calls akb_tpl_set_add meanwhile.
+ */
+int akb_tpl_set_compile_all(struct akb_tpl_set *set, struct akb_diag *diag);
+
+/*
  * Renders template `name` with `data` as the root context, appending to
  * `out`. Returns 0, or -1 if the template is missing or fails to compile
  * (reported to `diag`).

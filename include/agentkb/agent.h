@@ -1,0 +1,69 @@
+/*
+ * agent: one input file, loaded (front-matter + markdown body) and
+ * normalized into the fields every later stage reads.
+ *
+ * Loading never rejects a file for its content: broken YAML is recovered,
+ * a missing name comes from the first heading or the file name, and every
+ * surprise is a diagnostic with its file position.
+ */
+#ifndef AKB_AGENT_H
+#define AKB_AGENT_H
+
+#include <stddef.h>
+
+#include "agentkb/diag.h"
+#include "agentkb/frontmatter.h"
+#include "agentkb/value.h"
+#include "agentkb/walk.h"
+
+enum akb_name_source {
+	AKB_NAME_FRONTMATTER,
+	AKB_NAME_HEADING,
+	AKB_NAME_FILENAME,
+};
+
+struct akb_agent {
+	char *path;            /* input path, as shown in diagnostics (owned) */
+	char *rel;             /* path relative to CONTENT (owned) */
+	char *raw;             /* the file's bytes exactly as read, for the .md download (owned) */
+	size_t raw_len;
+	char *text;            /* normalized text: no BOM, LF line ends, no stray control characters (owned) */
+	size_t text_len;
+	struct akb_frontmatter fm; /* fm.fields holds every key; known keys are normalized (tools -> list) */
+	const char *body;      /* markdown body, inside `text` */
+	size_t body_len;
+	unsigned body_line;    /* 1-based file line of the body's first line */
+	char *name;            /* display name (owned) */
+	enum akb_name_source name_source;
+	char *slug;            /* URL segment, unique in the site; set by the site stage (owned) */
+	char *description;     /* full description, literal "\n" escapes turned into newlines (owned; may be "") */
+	char *summary;         /* description before its <example> blocks, or the body's first paragraph (owned) */
+	struct akb_value examples; /* list of { context, turns: [{ role, text, user, assistant }], commentary } */
+	struct akb_value tools;    /* list of strings (copy of fm.fields["tools"] when it was given) */
+	int dropped;           /* excluded from the site (hooks, filters); the report says why */
+	char *dropped_by;      /* who excluded it (owned) */
+};
+
+/*
+ * Reads and loads `in`. Returns 0, or -1 if the file cannot be read (reported
+ * to `diag`; the agent is then unusable and should be reported as skipped).
+ */
+int akb_agent_load(struct akb_agent *agent, const struct akb_input *in, struct akb_diag *diag);
+/*
+ * Loads an agent from text already in memory (tests, hooks). `path` and
+ * `rel` are copied.
+ */
+void akb_agent_load_text(struct akb_agent *agent, const char *path, const char *rel, const char *data,
+			 size_t len, struct akb_diag *diag);
+void akb_agent_release(struct akb_agent *agent);
+
+/* Front-matter string field, or NULL if absent or not a string. */
+const char *akb_agent_field(const struct akb_agent *agent, const char *key);
+
+/*
+ * Splits a description into its summary and its Claude Code style
+ * <example> blocks. Exposed for tests.
+ */
+void akb_description_split(const char *description, char **summary, struct akb_value *examples);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * build: runs the pipeline walk -> load -> hooks -> render -> index -> write
+ * for one site and writes the build report. Every input file ends up in the
+ * site or in the report with the reason it is not.
+ */
+#ifndef AKB_BUILD_H
+#define AKB_BUILD_H
+
+#include <stddef.h>
+
+#include "agentkb/config.h"
+#include "agentkb/diag.h"
+
+#define AKB_VERSION "0.1.0"
+
+struct akb_build_options {
+	const char *argv0;       /* to find themes shipped beside the program */
+	const char *report_path; /* write the JSON build report here; NULL for none */
+	int quiet;               /* no summary line */
+};
+
+struct akb_build_result {
+	size_t inputs;    /* markdown files found */
+	size_t agents;    /* agents rendered */
+	size_t skipped;   /* files that are not agents, or could not be read */
+	size_t pages;     /* HTML pages written */
+	double elapsed_ms;
+};
+
+/* Returns 0 when the site was written, -1 when the build failed (OUT untouched). */
+int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts, struct akb_build_result *result,
+	      struct akb_diag *diag);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * config: the site settings, from `agentkb.yaml` at the site root and then
+ * the command line (flags win). Unknown keys are errors with their line, so
+ * a typo never silently does nothing.
+ */
+#ifndef AKB_CONFIG_H
+#define AKB_CONFIG_H
+
+#include <stddef.h>
+
+#include "agentkb/diag.h"
+
+struct akb_config {
+	char *path;        /* the file read, or NULL if none (owned) */
+	char *root;        /* the site root: the config file's folder, or "." (owned) */
+	char *title;       /* site title (owned) */
+	char *description; /* one-line site description (owned; may be "") */
+	char *base_url;    /* absolute URL the site is published at; "" for relative-only (owned) */
+	char *language;    /* BCP 47 tag for <html lang> (owned) */
+	char *theme;       /* theme name or folder (owned) */
+	char *content;     /* content folder (owned) */
+	char *output;      /* output folder (owned) */
+	char **taxonomies; /* front-matter keys that get term pages; NULL-terminated (owned) */
+	char **not_agents; /* file names (without .md) that are documentation, not agents; NULL-terminated (owned) */
+	int strict;        /* warnings are errors */
+};
+
+/* Fills in the defaults. */
+void akb_config_init(struct akb_config *cfg);
+void akb_config_release(struct akb_config *cfg);
+
+/*
+ * Reads `path` into `cfg`. A missing file is fine when `required` is 0.
+ * Errors (bad YAML, unknown keys, wrong types) go to `diag` with
+ * path:line:col. Returns 0, or -1 on errors.
+ */
+int akb_config_load(struct akb_config *cfg, const char *path, int required, struct akb_diag *diag);
+
+/* Replaces a string setting (for command-line overrides). */
+void akb_config_set(char **field, const char *value);
+
+/* URL path segment of a taxonomy ("category" -> "categories", "tools" -> "tools"). */
+void akb_taxonomy_plural(const char *key, char *out, size_t out_size);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * markdown: renders an agent's body to HTML with cmark-gfm (tables,
+ * strikethrough, autolinks, tag filter, task lists, footnotes).
+ *
+ * Raw HTML in a file is never emitted as HTML: it is shown as escaped text,
+ * so nothing is lost and nothing runs. Headings get stable ids (CJK kept)
+ * and are returned for the table of contents. Fenced code blocks go through
+ * a pluggable renderer (the highlighter), or a plain escaped default.
+ */
+#ifndef AKB_MARKDOWN_H
+#define AKB_MARKDOWN_H
+
+#include <stddef.h>
+
+#include "agentkb/buf.h"
+#include "agentkb/diag.h"
+
+struct akb_code_block {
+	const char *info;  /* the whole info string ("python {2,4-6}"); "" if none */
+	const char *lang;  /* its first word, not NUL-terminated; lang_len may be 0 */
+	size_t lang_len;
+	const char *code;  /* the literal code, ending in '\n' unless empty */
+	size_t code_len;
+	const char *path;  /* the file, for diagnostics */
+	unsigned line;     /* 1-based file line of the opening fence */
+};
+
+/* Appends the HTML for one code block to `out`. */
+typedef void (*akb_code_renderer_fn)(void *ctx, const struct akb_code_block *block, struct akb_buf *out,
+				     struct akb_diag *diag);
+
+struct akb_markdown_options {
+	akb_code_renderer_fn code; /* NULL: akb_markdown_plain_code */
+	void *code_ctx;
+	const char *path;          /* for diagnostics */
+	unsigned first_line;       /* file line of the text's first line */
+};
+
+struct akb_heading {
+	int level;
+	char *text; /* plain text (owned) */
+	char *id;   /* unique in the page (owned) */
+};
+
+struct akb_markdown_doc {
+	struct akb_buf html;
+	struct akb_heading *headings;
+	size_t nheadings;
+	size_t code_blocks;
+};
+
+/* Renders `text` into `doc` (which the caller releases). Thread-safe. */
+void akb_markdown_render(const char *text, size_t len, const struct akb_markdown_options *opts,
+			 struct akb_markdown_doc *doc, struct akb_diag *diag);
+void akb_markdown_doc_release(struct akb_markdown_doc *doc);
+
+/* The default code renderer: a labelled, escaped <pre><code> with a copy button. */
+void akb_markdown_plain_code(void *ctx, const struct akb_code_block *block, struct akb_buf *out,
+			     struct akb_diag *diag);
+
+/* Markdown to HTML without ids or code hooks (descriptions, hook pages). */
+char *akb_markdown_to_html(const char *text, size_t len);
+
+#endif

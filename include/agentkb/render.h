@@ -1,0 +1,47 @@
+/*
+ * render: turns the site into HTML pages through the theme's templates:
+ * the home page (cards grouped by department, then category), one page per
+ * agent (body, metadata, examples, table of contents, raw file), and a page
+ * per taxonomy and per term, plus 404.html.
+ *
+ * Every link is relative (the site works under any subpath and from
+ * file://), and points at index.html files explicitly because file:// shows
+ * folders as listings.
+ */
+#ifndef AKB_RENDER_H
+#define AKB_RENDER_H
+
+#include <stddef.h>
+
+#include "agentkb/config.h"
+#include "agentkb/diag.h"
+#include "agentkb/markdown.h"
+#include "agentkb/output.h"
+#include "agentkb/site.h"
+#include "agentkb/template.h"
+
+struct akb_render_options {
+	akb_code_renderer_fn code; /* fenced code renderer; NULL for plain */
+	void *code_ctx;
+};
+
+struct akb_render_stats {
+	size_t pages;       /* HTML pages written */
+	size_t code_blocks; /* fenced code blocks rendered */
+};
+
+/*
+ * Renders every page of `site` into `out`. Template and write errors are
+ * reported to `diag`. Returns 0, or -1 if any page failed.
+ */
+int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, struct akb_tpl_set *tpl,
+		    const struct akb_render_options *opts, struct akb_output *out, struct akb_render_stats *stats,
+		    struct akb_diag *diag);
+
+/* "agents/<slug>/index.html": an agent's page, relative to the site root. */
+void akb_agent_url(const struct akb_agent *agent, struct akb_buf *out);
+
+/* Is `color` safe and meaningful as a CSS colour ("#8b5cf6", "blue")? */
+int akb_css_color_ok(const char *color);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * site: the loaded agents as one collection, after hooks: unique slugs,
+ * taxonomies (department, category, tools, model, ...) with their terms, and
+ * the display order. Everything render and index need, nothing they redo.
+ */
+#ifndef AKB_SITE_H
+#define AKB_SITE_H
+
+#include <stddef.h>
+
+#include "agentkb/agent.h"
+#include "agentkb/config.h"
+#include "agentkb/diag.h"
+#include "agentkb/strmap.h"
+
+struct akb_slugset;
+
+struct akb_term {
+	char *name;      /* display text, as first seen (owned) */
+	char *slug;      /* URL segment, unique in its taxonomy (owned by the taxonomy's slug set) */
+	size_t *agents;  /* indexes into site->agents, in display order (owned) */
+	size_t count, cap;
+};
+
+struct akb_taxonomy {
+	char *key;       /* front-matter key ("department") (owned) */
+	char *path;      /* URL folder ("departments") (owned) */
+	char *title;     /* heading ("Departments") (owned) */
+	struct akb_term *terms; /* sorted by name, case-insensitively (owned) */
+	size_t nterms, cap;
+	struct akb_slugset *slugs;
+	struct akb_strmap by_slug; /* term slug -> index in terms (after sorting) */
+	size_t *agent_term;        /* per agent index: its first term's index, or SIZE_MAX (owned) */
+};
+
+struct akb_site {
+	struct akb_agent *agents; /* every loaded agent, in input order (owned) */
+	size_t nagents, cap;
+	size_t *order;            /* indexes of kept agents, by name, case-insensitively (owned) */
+	size_t norder;
+	struct akb_taxonomy *taxonomies; /* one per config key (owned) */
+	size_t ntaxonomies;
+};
+
+void akb_site_init(struct akb_site *site);
+void akb_site_release(struct akb_site *site);
+/* Appends an uninitialized agent slot and returns it (for the loader to fill). */
+struct akb_agent *akb_site_add_agent(struct akb_site *site);
+
+/*
+ * After hooks: orders kept agents, gives each a unique slug (warning on
+ * duplicate names) and collects the taxonomies of `cfg`.
+ */
+void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct akb_diag *diag);
+
+/*
+ * The values an agent has for a taxonomy key: appends pointers to each
+ * string (a one-item list for a plain string, the tools list for "tools").
+ * Returns the count written (at most `max`).
+ */
+size_t akb_agent_terms(const struct akb_agent *agent, const char *key, const char **out, size_t max);
+
+/* The term of `tax` named `name` (matched by slug), or NULL. */
+const struct akb_term *akb_taxonomy_find(const struct akb_taxonomy *tax, const char *name);
+/* The taxonomy for `key`, or NULL. */
+const struct akb_taxonomy *akb_site_taxonomy(const struct akb_site *site, const char *key);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * theme: finds a theme folder (templates/ with *.mustache, static/ with
+ * assets) and serves its templates to the template engine.
+ */
+#ifndef AKB_THEME_H
+#define AKB_THEME_H
+
+#include "agentkb/buf.h"
+#include "agentkb/config.h"
+#include "agentkb/diag.h"
+
+struct akb_theme {
+	char *dir; /* the theme folder (owned) */
+};
+
+/*
+ * Looks for the theme named in `cfg` (a folder path, or a name under the
+ * site's themes/, beside the program, or the installed data folder).
+ * `argv0` helps find the themes shipped beside the binary. Returns 0, or -1
+ * (reported, with every place looked at).
+ */
+int akb_theme_find(struct akb_theme *theme, const struct akb_config *cfg, const char *argv0, struct akb_diag *diag);
+void akb_theme_release(struct akb_theme *theme);
+
+/* An akb_tpl_loader_fn: `ctx` is the struct akb_theme. */
+int akb_theme_load_template(void *ctx, const char *name, struct akb_buf *out, struct akb_buf *display_path);
+
+/*
+ * Calls `fn` for every file under the theme's static/ folder with its path
+ * relative to static/ and its path on disk. Returns 0, or the first non-zero
+ * value `fn` returned.
+ */
+int akb_theme_each_static(const struct akb_theme *theme, int (*fn)(void *ctx, const char *rel, const char *path),
+			  void *ctx);
+
+#endif

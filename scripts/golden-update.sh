@@ -1,0 +1,29 @@
+#!/bin/sh
+# Rebuilds each golden case's expected output, showing the diff and asking
+# before overwriting (like lowdown's regen_regress).
+BUILD=${1:-build}
+AKB=$PWD/$BUILD/agentkb
+for case in tests/golden/*/; do
+	name=$(basename "$case")
+	tmp=$(mktemp -d)
+	cfg=""
+	[ -f "$case/agentkb.yaml" ] && cfg="--config $case/agentkb.yaml"
+	"$AKB" build "$case/content" -o "$tmp/out" $cfg -q 2>"$tmp/stderr"
+	rm -rf "$tmp/out/assets"
+	sed "s|$case/content|content|g" "$tmp/stderr" >"$tmp/stderr.norm"
+	if diff -ru "$case/expected" "$tmp/out" >/dev/null 2>&1 && cmp -s "$case/expected.stderr" "$tmp/stderr.norm"; then
+		echo "$name: unchanged"
+	else
+		diff -ru "$case/expected" "$tmp/out" | head -200
+		diff -u "$case/expected.stderr" "$tmp/stderr.norm"
+		printf "%s: replace expected output? [y/N] " "$name"
+		read -r answer </dev/tty || answer=n
+		if [ "$answer" = y ]; then
+			rm -rf "$case/expected"
+			cp -R "$tmp/out" "$case/expected"
+			cp "$tmp/stderr.norm" "$case/expected.stderr"
+			echo "$name: updated"
+		fi
+	fi
+	rm -rf "$tmp"
+done

@@ -1,0 +1,295 @@
+#include "prefix.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "agentkb/buf.h"
+#include "agentkb/config.h"
+#include "agentkb/walk.h"
+
+static const char *const S_default_taxonomies[] = { "department", "category", "tools", "model", NULL };
+
+static char **S_strv_dup(const char *const *v)
+{
+	size_t n = 0;
+	while (v[n])
+		n++;
+	char **out = akb_xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		out[i] = akb_xstrdup(v[i]);
+	return out;
+}
+
+static void S_strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+void akb_config_set(char **field, const char *value)
+{
+	free(*field);
+	*field = akb_xstrdup(value);
+}
+
+void akb_config_init(struct akb_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->root = akb_xstrdup(".");
+	cfg->title = akb_xstrdup("Agent Knowledge Base");
+	cfg->description = akb_xstrdup("");
+	cfg->base_url = akb_xstrdup("");
+	cfg->language = akb_xstrdup("en");
+	cfg->theme = akb_xstrdup("default");
+	cfg->content = akb_xstrdup("content");
+	cfg->output = akb_xstrdup("public");
+	cfg->taxonomies = S_strv_dup(S_default_taxonomies);
+	cfg->not_agents = S_strv_dup(akb_walk_default_not_agents);
+}
+
+void akb_config_release(struct akb_config *cfg)
+{
+	free(cfg->path);
+	free(cfg->root);
+	free(cfg->title);
+	free(cfg->description);
+	free(cfg->base_url);
+	free(cfg->language);
+	free(cfg->theme);
+	free(cfg->content);
+	free(cfg->output);
+	S_strv_free(cfg->taxonomies);
+	S_strv_free(cfg->not_agents);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+void akb_taxonomy_plural(const char *key, char *out, size_t out_size)
+{
+	size_t n = strlen(key);
+	if (n && key[n - 1] == 's')
+		snprintf(out, out_size, "%s", key);
+	else if (n > 1 && key[n - 1] == 'y' && !strchr("aeiou", key[n - 2]))
+		snprintf(out, out_size, "%.*sies", (int)(n - 1), key);
+	else
+		snprintf(out, out_size, "%ss", key);
+}
+
+struct reader {
+	yaml_parser_t parser;
+	const char *path;
+	struct akb_diag *diag;
+	int errors;
+};
+
+static int S_next(struct reader *r, yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(&r->parser, ev)) {
+		akb_error(r->diag, r->path, (unsigned)r->parser.problem_mark.line + 1,
+			  (unsigned)r->parser.problem_mark.column + 1, "invalid YAML: %s",
+			  r->parser.problem ? r->parser.problem : "syntax error");
+		r->errors++;
+		return -1;
+	}
+	return 0;
+}
+
+/* Skips the rest of a node whose start event was just read. */
+static int S_skip(struct reader *r, yaml_event_t *start)
+{
+	int depth = start->type == YAML_SEQUENCE_START_EVENT || start->type == YAML_MAPPING_START_EVENT;
+	while (depth > 0) {
+		yaml_event_t ev;
+		if (S_next(r, &ev) != 0)
+			return -1;
+		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
+			depth++;
+		else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
+			depth--;
+		yaml_event_delete(&ev);
+	}
+	return 0;
+}
+
+static int S_type_error(struct reader *r, const yaml_event_t *ev, const char *key, const char *want)
+{
+	akb_error(r->diag, r->path, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
+		  "'%s' must be %s", key, want);
+	r->errors++;
+	return 0;
+}
+
+static int S_read_string(struct reader *r, yaml_event_t *ev, const char *key, char **field)
+{
+	if (ev->type != YAML_SCALAR_EVENT) {
+		S_type_error(r, ev, key, "a string");
+		return S_skip(r, ev);
+	}
+	akb_config_set(field, (const char *)ev->data.scalar.value);
+	return 0;
+}
+
+static int S_read_bool(struct reader *r, yaml_event_t *ev, const char *key, int *field)
+{
+	const char *v = ev->type == YAML_SCALAR_EVENT ? (const char *)ev->data.scalar.value : "";
+	if (!strcmp(v, "true") || !strcmp(v, "True") || !strcmp(v, "yes"))
+		*field = 1;
+	else if (!strcmp(v, "false") || !strcmp(v, "False") || !strcmp(v, "no"))
+		*field = 0;
+	else {
+		S_type_error(r, ev, key, "true or false");
+		return S_skip(r, ev);
+	}
+	return 0;
+}
+
+static int S_read_list(struct reader *r, yaml_event_t *ev, const char *key, char ***field)
+{
+	if (ev->type != YAML_SEQUENCE_START_EVENT) {
+		S_type_error(r, ev, key, "a list of strings");
+		return S_skip(r, ev);
+	}
+	size_t n = 0;
+	char **v = akb_xcalloc(1, sizeof(char *));
+	for (;;) {
+		yaml_event_t item;
+		if (S_next(r, &item) != 0) {
+			S_strv_free(v);
+			return -1;
+		}
+		if (item.type == YAML_SEQUENCE_END_EVENT) {
+			yaml_event_delete(&item);
+			break;
+		}
+		if (item.type != YAML_SCALAR_EVENT) {
+			S_type_error(r, &item, key, "a list of strings");
+			int rc = S_skip(r, &item);
+			yaml_event_delete(&item);
+			if (rc) {
+				S_strv_free(v);
+				return -1;
+			}
+			continue;
+		}
+		v = akb_xrealloc(v, akb_xmul(n + 2, sizeof(char *)));
+		v[n++] = akb_xstrdup((const char *)item.data.scalar.value);
+		v[n] = NULL;
+		yaml_event_delete(&item);
+	}
+	S_strv_free(*field);
+	*field = v;
+	return 0;
+}
+
+static int S_read_key(struct reader *r, struct akb_config *cfg, const char *key, yaml_event_t *key_ev,
+		      yaml_event_t *val)
+{
+	if (!strcmp(key, "title"))
+		return S_read_string(r, val, key, &cfg->title);
+	if (!strcmp(key, "description"))
+		return S_read_string(r, val, key, &cfg->description);
+	if (!strcmp(key, "base_url"))
+		return S_read_string(r, val, key, &cfg->base_url);
+	if (!strcmp(key, "language"))
+		return S_read_string(r, val, key, &cfg->language);
+	if (!strcmp(key, "theme"))
+		return S_read_string(r, val, key, &cfg->theme);
+	if (!strcmp(key, "content"))
+		return S_read_string(r, val, key, &cfg->content);
+	if (!strcmp(key, "output"))
+		return S_read_string(r, val, key, &cfg->output);
+	if (!strcmp(key, "strict"))
+		return S_read_bool(r, val, key, &cfg->strict);
+	if (!strcmp(key, "taxonomies"))
+		return S_read_list(r, val, key, &cfg->taxonomies);
+	if (!strcmp(key, "not_agents"))
+		return S_read_list(r, val, key, &cfg->not_agents);
+	akb_error(r->diag, r->path, (unsigned)key_ev->start_mark.line + 1, (unsigned)key_ev->start_mark.column + 1,
+		  "unknown config key '%s'", key);
+	r->errors++;
+	return S_skip(r, val);
+}
+
+static int S_parse(struct reader *r, struct akb_config *cfg)
+{
+	yaml_event_t ev;
+	/* stream start, document start (or stream end for an empty file) */
+	for (;;) {
+		if (S_next(r, &ev) != 0)
+			return -1;
+		yaml_event_type_t t = ev.type;
+		if (t == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&ev);
+			return 0;
+		}
+		if (t == YAML_MAPPING_START_EVENT)
+			break;
+		if (t == YAML_SCALAR_EVENT || t == YAML_SEQUENCE_START_EVENT) {
+			akb_error(r->diag, r->path, (unsigned)ev.start_mark.line + 1,
+				  (unsigned)ev.start_mark.column + 1, "the config file must be a mapping of keys");
+			yaml_event_delete(&ev);
+			return -1;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_event_delete(&ev);
+	for (;;) {
+		yaml_event_t key, val;
+		if (S_next(r, &key) != 0)
+			return -1;
+		if (key.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&key);
+			return 0;
+		}
+		if (S_next(r, &val) != 0) {
+			yaml_event_delete(&key);
+			return -1;
+		}
+		int rc;
+		if (key.type != YAML_SCALAR_EVENT) {
+			akb_error(r->diag, r->path, (unsigned)key.start_mark.line + 1,
+				  (unsigned)key.start_mark.column + 1, "config keys must be plain strings");
+			r->errors++;
+			rc = S_skip(r, &key);
+			if (!rc)
+				rc = S_skip(r, &val);
+		} else {
+			rc = S_read_key(r, cfg, (const char *)key.data.scalar.value, &key, &val);
+		}
+		yaml_event_delete(&key);
+		yaml_event_delete(&val);
+		if (rc)
+			return -1;
+	}
+}
+
+int akb_config_load(struct akb_config *cfg, const char *path, int required, struct akb_diag *diag)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		if (!required && errno == ENOENT)
+			return 0;
+		return akb_error(diag, path, 0, 0, "unable to read config: %s", strerror(errno));
+	}
+	struct reader r = { 0 };
+	r.path = path;
+	r.diag = diag;
+	yaml_parser_initialize(&r.parser);
+	yaml_parser_set_input_file(&r.parser, f);
+	int rc = S_parse(&r, cfg);
+	yaml_parser_delete(&r.parser);
+	fclose(f);
+	akb_config_set(&cfg->path, path);
+	const char *slash = strrchr(path, '/');
+	if (slash) {
+		free(cfg->root);
+		cfg->root = akb_xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+	}
+	return rc || r.errors ? -1 : 0;
+}

@@ -1,0 +1,54 @@
+#include "prefix.h"
+
+#include <string.h>
+
+#include "agentkb/index.h"
+#include "agentkb/json.h"
+#include "agentkb/render.h"
+
+void akb_index_agents_json(const struct akb_site *site, struct akb_buf *out)
+{
+	struct akb_buf url = AKB_BUF_INIT;
+	akb_buf_puts(out, "[");
+	for (size_t k = 0; k < site->norder; k++) {
+		const struct akb_agent *a = &site->agents[site->order[k]];
+		akb_buf_puts(out, k ? ",\n  {" : "\n  {");
+		akb_buf_puts(out, "\"name\": ");
+		akb_json_cstr(out, a->name);
+		akb_buf_puts(out, ", \"slug\": ");
+		akb_json_cstr(out, a->slug);
+		akb_buf_clear(&url);
+		akb_agent_url(a, &url);
+		akb_buf_puts(out, ", \"url\": ");
+		akb_json_cstr(out, url.ptr);
+		akb_buf_clear(&url);
+		akb_buf_printf(&url, "agents/%s/%s.md", a->slug, a->slug);
+		akb_buf_puts(out, ", \"raw_url\": ");
+		akb_json_cstr(out, url.ptr);
+		akb_buf_puts(out, ", \"source\": ");
+		akb_json_cstr(out, a->rel);
+		akb_buf_puts(out, ", \"summary\": ");
+		akb_json_cstr(out, a->summary);
+		akb_buf_puts(out, ", \"description\": ");
+		akb_json_cstr(out, a->description);
+		akb_buf_puts(out, ", \"tools\": ");
+		akb_json_value(out, &a->tools, -1);
+		akb_buf_puts(out, ", \"examples\": ");
+		akb_json_value(out, &a->examples, -1);
+		/* Every front-matter key, known or not, with recovered values as read. */
+		akb_buf_puts(out, ", \"fields\": ");
+		akb_json_value(out, &a->fm.fields, -1);
+		akb_buf_puts(out, "}");
+	}
+	akb_buf_puts(out, site->norder ? "\n]\n" : "]\n");
+	akb_buf_release(&url);
+}
+
+int akb_index_write(const struct akb_site *site, struct akb_output *out, struct akb_diag *diag)
+{
+	struct akb_buf json = AKB_BUF_INIT;
+	akb_index_agents_json(site, &json);
+	int rc = akb_output_write(out, "agents.json", json.ptr, json.len, diag);
+	akb_buf_release(&json);
+	return rc;
+}

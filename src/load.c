@@ -1,0 +1,505 @@
+#include "prefix.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "agentkb/agent.h"
+#include "agentkb/buf.h"
+#include "agentkb/utf8.h"
+
+/* Keys whose value is one line of display text. */
+static const char *const S_text_keys[] = { "name", "description", "model", "color", "category", "department",
+					   NULL };
+
+static int S_read_file(const char *path, struct akb_buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		akb_buf_put(out, chunk, n);
+	int failed = ferror(f);
+	fclose(f);
+	return failed ? -1 : 0;
+}
+
+/*
+ * Makes the text safe for every later stage: drops a UTF-8 BOM, turns CRLF
+ * and lone CR into LF, replaces malformed UTF-8 with U+FFFD and removes C0
+ * control characters (they are invisible and invalid in HTML). Line numbers
+ * are unchanged; the first problem of each kind is reported with its
+ * position in the original file.
+ */
+static void S_normalize(const char *path, const char *s, size_t n, struct akb_buf *out, struct akb_diag *diag)
+{
+	size_t i = 0;
+	unsigned line = 1;
+	size_t line_start = 0;
+	int warned_control = 0, warned_utf8 = 0;
+	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	akb_buf_grow(out, n);
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\r') {
+			akb_buf_putc(out, '\n');
+			i += (i + 1 < n && s[i + 1] == '\n') ? 2 : 1;
+			line++;
+			line_start = out->len;
+			continue;
+		}
+		if (c == '\n') {
+			akb_buf_putc(out, '\n');
+			i++;
+			line++;
+			line_start = out->len;
+			continue;
+		}
+		if (c < 0x20 && c != '\t') {
+			if (!warned_control++)
+				akb_warn(diag, path, line, (unsigned)(out->len - line_start + 1),
+					 "control character U+%04X removed", c);
+			i++;
+			continue;
+		}
+		if (c < 0x80) {
+			akb_buf_putc(out, c);
+			i++;
+			continue;
+		}
+		size_t start = i;
+		uint32_t cp = akb_utf8_next(s, n, &i);
+		if (cp == 0xFFFD && i - start == 1) {
+			if (!warned_utf8++)
+				akb_warn(diag, path, line, (unsigned)(out->len - line_start + 1),
+					 "invalid UTF-8 byte 0x%02X replaced", c);
+			akb_utf8_put(out, 0xFFFD);
+		} else {
+			akb_buf_put(out, s + start, i - start);
+		}
+	}
+}
+
+/* "Read, Write, Edit" or [Read, Write] -> list of trimmed, non-empty strings. */
+static void S_normalize_tools(struct akb_agent *a, struct akb_diag *diag, size_t key_index)
+{
+	struct akb_value *v = &a->fm.fields.u.map.items[key_index].value;
+	akb_value_set_list(&a->tools);
+	if (v->kind == AKB_NULL)
+		return;
+	if (v->kind == AKB_STRING) {
+		const char *s = v->u.str.ptr;
+		while (*s) {
+			const char *end = strchr(s, ',');
+			if (!end)
+				end = s + strlen(s);
+			const char *b = s, *e = end;
+			while (b < e && (*b == ' ' || *b == '\t' || *b == '\n'))
+				b++;
+			while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n'))
+				e--;
+			if (e > b)
+				akb_value_set_string(akb_list_push(&a->tools), b, (size_t)(e - b));
+			s = *end ? end + 1 : end;
+		}
+	} else if (v->kind == AKB_LIST) {
+		struct akb_buf text = AKB_BUF_INIT;
+		for (size_t i = 0; i < v->u.list.len; i++) {
+			akb_buf_clear(&text);
+			akb_value_to_text(&v->u.list.items[i], &text);
+			if (text.len)
+				akb_value_set_string(akb_list_push(&a->tools), text.ptr, text.len);
+		}
+		akb_buf_release(&text);
+	} else {
+		akb_warn(diag, a->path, a->fm.key_line[key_index], a->fm.key_col[key_index],
+			 "'tools' should be a list or a comma-separated string; ignored");
+		return;
+	}
+	akb_value_release(v);
+	akb_value_copy(v, &a->tools);
+}
+
+/* Known one-line keys hold text: numbers and booleans become their text, lists their items joined. */
+static void S_normalize_text_keys(struct akb_agent *a, struct akb_diag *diag)
+{
+	struct akb_value *map = &a->fm.fields;
+	for (size_t i = 0; i < map->u.map.len; i++) {
+		struct akb_pair *p = &map->u.map.items[i];
+		int known = 0;
+		for (const char *const *k = S_text_keys; *k; k++)
+			known |= strcmp(*k, p->key) == 0;
+		if (!known || p->value.kind == AKB_STRING || p->value.kind == AKB_NULL)
+			continue;
+		struct akb_buf text = AKB_BUF_INIT;
+		if (p->value.kind == AKB_LIST) {
+			for (size_t j = 0; j < p->value.u.list.len; j++) {
+				if (j)
+					akb_buf_puts(&text, ", ");
+				akb_value_to_text(&p->value.u.list.items[j], &text);
+			}
+		} else if (p->value.kind == AKB_MAP) {
+			akb_warn(diag, a->path, a->fm.key_line[i], a->fm.key_col[i],
+				 "'%s' should be text, not a mapping; ignored", p->key);
+		} else {
+			akb_value_to_text(&p->value, &text);
+		}
+		akb_value_release(&p->value);
+		size_t len;
+		char *s = akb_buf_detach(&text, &len);
+		akb_value_take_string(&p->value, s, len);
+	}
+	for (size_t i = 0; i < map->u.map.len; i++)
+		if (strcmp(map->u.map.items[i].key, "tools") == 0)
+			S_normalize_tools(a, diag, i);
+}
+
+static char *S_trim_dup(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t' || *s == '\n'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n'))
+		n--;
+	return akb_xstrndup(s, n);
+}
+
+/* The text of the first ATX heading (`# Title`) of the body, or NULL. */
+static char *S_first_heading(const char *body, size_t len)
+{
+	const char *p = body, *end = body + len;
+	int in_fence = 0;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		const char *q = p;
+		while (q < eol && *q == ' ')
+			q++;
+		if (eol - q >= 3 && (strncmp(q, "```", 3) == 0 || strncmp(q, "~~~", 3) == 0))
+			in_fence = !in_fence;
+		else if (!in_fence && q < eol && *q == '#') {
+			const char *t = q;
+			while (t < eol && *t == '#')
+				t++;
+			if (t - q <= 6 && (t == eol || *t == ' ' || *t == '\t')) {
+				const char *e = eol;
+				while (e > t && (e[-1] == '#' || e[-1] == ' ' || e[-1] == '\t'))
+					e--;
+				char *h = S_trim_dup(t, (size_t)(e - t));
+				if (*h)
+					return h;
+				free(h);
+			}
+		}
+		p = eol + 1;
+	}
+	return NULL;
+}
+
+/*
+ * The first paragraph of the body as plain text, for cards of agents that
+ * have no description: headings, fences, lists markers and emphasis are
+ * skipped.
+ */
+static char *S_first_paragraph(const char *body, size_t len)
+{
+	struct akb_buf out = AKB_BUF_INIT;
+	const char *p = body, *end = body + len;
+	int in_fence = 0;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		const char *q = p;
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		int fence = eol - q >= 3 && (strncmp(q, "```", 3) == 0 || strncmp(q, "~~~", 3) == 0);
+		if (fence)
+			in_fence = !in_fence;
+		int blank = q == eol;
+		if (in_fence || fence || *q == '#' || *q == '|' || *q == '<' || *q == '>' ||
+		    (eol - q >= 3 && strncmp(q, "---", 3) == 0) || blank) {
+			if (out.len)
+				break;
+		} else {
+			if (out.len)
+				akb_buf_putc(&out, ' ');
+			for (const char *c = q; c < eol; c++)
+				if (*c != '*' && *c != '`' && *c != '_')
+					akb_buf_putc(&out, *c);
+		}
+		p = eol + 1;
+	}
+	return akb_buf_detach(&out, NULL);
+}
+
+/* Descriptions from plain YAML scalars keep "\n" as two characters; readers mean a line break. */
+static char *S_unescape_description(const char *s)
+{
+	struct akb_buf out = AKB_BUF_INIT;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] == 'n') {
+			akb_buf_putc(&out, '\n');
+			s++;
+		} else if (s[0] == '\\' && (s[1] == '"' || s[1] == '\\')) {
+			akb_buf_putc(&out, s[1]);
+			s++;
+		} else {
+			akb_buf_putc(&out, *s);
+		}
+	}
+	return akb_buf_detach(&out, NULL);
+}
+
+static const char *S_find_ci(const char *hay, const char *end, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (const char *p = hay; p + n <= end; p++)
+		if (strncasecmp(p, needle, n) == 0)
+			return p;
+	return NULL;
+}
+
+/* Roles that start a new part of an example conversation. */
+static const char *const S_roles[] = { "context:", "user:", "assistant:", "human:", "claude:", NULL };
+
+/* Finds the next role marker at a word start; sets *role to its index. */
+static const char *S_next_role(const char *p, const char *end, int *role)
+{
+	for (const char *q = p; q < end; q++) {
+		if (q != p && !(q[-1] == ' ' || q[-1] == '\n' || q[-1] == '\t' || q[-1] == '>' ||
+				 q[-1] == '.' || q[-1] == '"'))
+			continue;
+		for (int r = 0; S_roles[r]; r++) {
+			size_t n = strlen(S_roles[r]);
+			if (q + n <= end && strncasecmp(q, S_roles[r], n) == 0) {
+				*role = r;
+				return q;
+			}
+		}
+	}
+	return NULL;
+}
+
+static void S_put_clean(struct akb_buf *out, const char *b, const char *e)
+{
+	while (b < e && (*b == ' ' || *b == '\n' || *b == '\t'))
+		b++;
+	while (e > b && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\t'))
+		e--;
+	/* user: "quoted speech" -> quoted speech */
+	if (e - b >= 2 && *b == '"' && e[-1] == '"' && !memchr(b + 1, '"', (size_t)(e - b - 2)))
+		b++, e--;
+	akb_buf_put(out, b, (size_t)(e - b));
+}
+
+static void S_parse_example(const char *b, const char *e, struct akb_value *examples)
+{
+	struct akb_value *ex = akb_list_push(examples);
+	akb_value_set_map(ex);
+	struct akb_buf text = AKB_BUF_INIT;
+
+	/* <commentary> may sit anywhere; take it out first. */
+	struct akb_buf rest = AKB_BUF_INIT, commentary = AKB_BUF_INIT;
+	const char *p = b;
+	while (p < e) {
+		const char *open = S_find_ci(p, e, "<commentary>");
+		if (!open) {
+			akb_buf_put(&rest, p, (size_t)(e - p));
+			break;
+		}
+		akb_buf_put(&rest, p, (size_t)(open - p));
+		const char *cb = open + strlen("<commentary>");
+		const char *close = S_find_ci(cb, e, "</commentary>");
+		const char *ce = close ? close : e;
+		if (commentary.len)
+			akb_buf_putc(&commentary, '\n');
+		S_put_clean(&commentary, cb, ce);
+		p = close ? close + strlen("</commentary>") : e;
+	}
+
+	struct akb_value *turns = akb_map_set_list(ex, "turns");
+	const char *s = rest.ptr, *end = rest.ptr + rest.len;
+	int role = -1;
+	const char *at = S_next_role(s, end, &role);
+	if (!at || at > s) {
+		const char *lead_end = at ? at : end;
+		S_put_clean(&text, s, lead_end);
+		if (text.len)
+			akb_map_set_string(ex, "context", text.ptr, text.len);
+		akb_buf_clear(&text);
+	}
+	while (at) {
+		int this_role = role;
+		const char *body = at + strlen(S_roles[this_role]);
+		const char *next = S_next_role(body, end, &role);
+		const char *stop = next ? next : end;
+		akb_buf_clear(&text);
+		S_put_clean(&text, body, stop);
+		if (this_role == 0) {
+			akb_map_set_string(ex, "context", text.ptr, text.len);
+		} else {
+			struct akb_value *turn = akb_list_push(turns);
+			int is_user = this_role == 1 || this_role == 3;
+			akb_value_set_map(turn);
+			akb_map_set_cstr(turn, "role", is_user ? "user" : "assistant");
+			akb_map_set_string(turn, "text", text.ptr, text.len);
+			akb_map_set_bool(turn, is_user ? "user" : "assistant", 1);
+		}
+		at = next;
+	}
+	if (commentary.len)
+		akb_map_set_string(ex, "commentary", commentary.ptr, commentary.len);
+	akb_buf_release(&text);
+	akb_buf_release(&rest);
+	akb_buf_release(&commentary);
+}
+
+void akb_description_split(const char *description, char **summary, struct akb_value *examples)
+{
+	akb_value_set_list(examples);
+	const char *end = description + strlen(description);
+	const char *first = S_find_ci(description, end, "<example>");
+	const char *sum_end = first ? first : end;
+	/* "... Examples:" / "Example usage:" introduce the blocks; they are not part of the summary. */
+	while (sum_end > description && (sum_end[-1] == ' ' || sum_end[-1] == '\n' || sum_end[-1] == '\t'))
+		sum_end--;
+	if (first && sum_end > description && sum_end[-1] == ':') {
+		/* Cut at the word "example" itself: it is ASCII, so the cut is a character boundary. */
+		const char *from = sum_end - description > 40 ? sum_end - 40 : description, *hit = NULL, *q;
+		while ((q = S_find_ci(from, sum_end, "example")) != NULL) {
+			hit = q;
+			from = q + 1;
+		}
+		if (hit)
+			sum_end = hit;
+	}
+	struct akb_buf out = AKB_BUF_INIT;
+	S_put_clean(&out, description, sum_end);
+
+	const char *p = first;
+	while (p) {
+		const char *b = p + strlen("<example>");
+		const char *close = S_find_ci(b, end, "</example>");
+		const char *e = close ? close : end;
+		S_parse_example(b, e, examples);
+		if (!close)
+			break;
+		p = S_find_ci(close, end, "<example>");
+		const char *between_end = p ? p : end;
+		const char *tail = close + strlen("</example>");
+		/* Prose after the examples still belongs to the description summary. */
+		if (!p) {
+			struct akb_buf t = AKB_BUF_INIT;
+			S_put_clean(&t, tail, between_end);
+			if (t.len) {
+				if (out.len)
+					akb_buf_putc(&out, ' ');
+				akb_buf_put(&out, t.ptr, t.len);
+			}
+			akb_buf_release(&t);
+		}
+	}
+	*summary = akb_buf_detach(&out, NULL);
+}
+
+static char *S_file_stem(const char *rel)
+{
+	const char *base = strrchr(rel, '/');
+	base = base ? base + 1 : rel;
+	size_t n = strlen(base);
+	if (n > 3 && strcasecmp(base + n - 3, ".md") == 0)
+		n -= 3;
+	return akb_xstrndup(base, n);
+}
+
+void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel, const char *data, size_t len,
+			 struct akb_diag *diag)
+{
+	memset(a, 0, sizeof(*a));
+	a->path = akb_xstrdup(path);
+	a->rel = akb_xstrdup(rel);
+	a->raw = akb_xstrndup(data, len);
+	a->raw_len = len;
+
+	struct akb_buf text = AKB_BUF_INIT;
+	S_normalize(path, data, len, &text, diag);
+	a->text = akb_buf_detach(&text, &a->text_len);
+
+	akb_frontmatter_parse(&a->fm, path, a->text, a->text_len, diag);
+	a->body = a->text + a->fm.body_offset;
+	a->body_len = a->text_len - a->fm.body_offset;
+	a->body_line = a->fm.body_line;
+	S_normalize_text_keys(a, diag);
+	if (a->tools.kind != AKB_LIST)
+		akb_value_set_list(&a->tools);
+
+	const char *name = akb_agent_field(a, "name");
+	char *trimmed = name ? S_trim_dup(name, strlen(name)) : NULL;
+	if (trimmed && *trimmed) {
+		a->name = trimmed;
+		a->name_source = AKB_NAME_FRONTMATTER;
+	} else {
+		free(trimmed);
+		a->name = S_first_heading(a->body, a->body_len);
+		a->name_source = AKB_NAME_HEADING;
+		if (!a->name) {
+			a->name = S_file_stem(rel);
+			a->name_source = AKB_NAME_FILENAME;
+		}
+		if (!a->fm.present)
+			akb_warn(diag, path, 1, 1, "no front-matter; name '%s' taken from the %s", a->name,
+				 a->name_source == AKB_NAME_HEADING ? "first heading" : "file name");
+		else
+			akb_warn(diag, path, 1, 1, "front-matter has no 'name'; using '%s' from the %s", a->name,
+				 a->name_source == AKB_NAME_HEADING ? "first heading" : "file name");
+	}
+
+	const char *desc = akb_agent_field(a, "description");
+	a->description = S_unescape_description(desc ? desc : "");
+	akb_description_split(a->description, &a->summary, &a->examples);
+	if (!*a->summary) {
+		free(a->summary);
+		a->summary = S_first_paragraph(a->body, a->body_len);
+	}
+}
+
+int akb_agent_load(struct akb_agent *a, const struct akb_input *in, struct akb_diag *diag)
+{
+	struct akb_buf data = AKB_BUF_INIT;
+	if (S_read_file(in->path, &data) != 0) {
+		memset(a, 0, sizeof(*a));
+		akb_buf_release(&data);
+		return akb_error(diag, in->path, 0, 0, "unable to read: %s", strerror(errno));
+	}
+	akb_agent_load_text(a, in->path, in->rel, data.ptr, data.len, diag);
+	akb_buf_release(&data);
+	return 0;
+}
+
+void akb_agent_release(struct akb_agent *a)
+{
+	free(a->path);
+	free(a->rel);
+	free(a->raw);
+	free(a->text);
+	akb_frontmatter_release(&a->fm);
+	free(a->name);
+	free(a->slug);
+	free(a->description);
+	free(a->summary);
+	akb_value_release(&a->examples);
+	akb_value_release(&a->tools);
+	free(a->dropped_by);
+	memset(a, 0, sizeof(*a));
+}
+
+const char *akb_agent_field(const struct akb_agent *a, const char *key)
+{
+	return akb_map_get_cstr(&a->fm.fields, key);
+}

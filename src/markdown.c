@@ -1,0 +1,257 @@
+#include "prefix.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+
+#include "agentkb/markdown.h"
+#include "agentkb/slug.h"
+
+static pthread_once_t S_register_once = PTHREAD_ONCE_INIT;
+
+static void S_register(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
+static const char *const S_extensions[] = { "table", "strikethrough", "autolink", "tagfilter", "tasklist",
+					    NULL };
+
+static cmark_node *S_parse(const char *text, size_t len, int options, cmark_parser **parser_out)
+{
+	pthread_once(&S_register_once, S_register);
+	cmark_parser *parser = cmark_parser_new(options);
+	for (const char *const *e = S_extensions; *e; e++) {
+		cmark_syntax_extension *ext = cmark_find_syntax_extension(*e);
+		if (ext)
+			cmark_parser_attach_syntax_extension(parser, ext);
+	}
+	cmark_parser_feed(parser, text, len);
+	*parser_out = parser;
+	return cmark_parser_finish(parser);
+}
+
+/* Appends the plain text under `node` (for heading ids and the table of contents). */
+static void S_plain_text(cmark_node *node, struct akb_buf *out)
+{
+	cmark_iter *it = cmark_iter_new(node);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_HTML_INLINE:
+			akb_buf_puts(out, cmark_node_get_literal(n));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			akb_buf_putc(out, ' ');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+void akb_markdown_plain_code(void *ctx, const struct akb_code_block *b, struct akb_buf *out, struct akb_diag *diag)
+{
+	akb_buf_puts(out, "<figure class=\"code\">");
+	akb_buf_puts(out, "<figcaption><span class=\"code-lang\">");
+	if (b->lang_len)
+		akb_buf_put_html(out, b->lang, b->lang_len);
+	else
+		akb_buf_puts(out, "text");
+	akb_buf_puts(out, "</span><button class=\"copy\" type=\"button\" aria-label=\"Copy code\">Copy</button>"
+			  "</figcaption><pre><code");
+	if (b->lang_len) {
+		akb_buf_puts(out, " class=\"language-");
+		akb_buf_put_html(out, b->lang, b->lang_len);
+		akb_buf_putc(out, '"');
+	}
+	akb_buf_putc(out, '>');
+	akb_buf_put_html(out, b->code, b->code_len);
+	akb_buf_puts(out, "</code></pre></figure>\n");
+}
+
+/* Replaces `old` with a custom node carrying `html`; returns the new node. */
+static cmark_node *S_replace_with_html(cmark_node *old, cmark_node_type type, const char *html)
+{
+	cmark_node *n = cmark_node_new(type);
+	cmark_node_set_on_enter(n, html);
+	cmark_node_set_on_exit(n, "");
+	cmark_node_replace(old, n);
+	cmark_node_free(old);
+	return n;
+}
+
+/* Raw HTML from a file is shown as text: nothing runs, nothing disappears. */
+static cmark_node *S_escape_html_node(cmark_node *node, int block)
+{
+	const char *lit = cmark_node_get_literal(node);
+	struct akb_buf html = AKB_BUF_INIT;
+	size_t n = lit ? strlen(lit) : 0;
+	if (block) {
+		while (n && lit[n - 1] == '\n')
+			n--;
+		akb_buf_puts(&html, "<p class=\"raw-html\">");
+		size_t start = 0;
+		for (size_t i = 0; i <= n; i++) {
+			if (i == n || lit[i] == '\n') {
+				akb_buf_put_html(&html, lit + start, i - start);
+				if (i < n)
+					akb_buf_puts(&html, "<br>\n");
+				start = i + 1;
+			}
+		}
+		akb_buf_puts(&html, "</p>\n");
+	} else {
+		akb_buf_put_html(&html, lit ? lit : "", n);
+	}
+	cmark_node *r = S_replace_with_html(node, block ? CMARK_NODE_CUSTOM_BLOCK : CMARK_NODE_CUSTOM_INLINE, html.ptr);
+	akb_buf_release(&html);
+	return r;
+}
+
+static cmark_node *S_render_code(cmark_node *node, const struct akb_markdown_options *opts, struct akb_diag *diag)
+{
+	struct akb_code_block b;
+	const char *info = cmark_node_get_fence_info(node);
+	const char *lit = cmark_node_get_literal(node);
+	b.info = info ? info : "";
+	const char *p = b.info;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	b.lang = p;
+	while (*p && *p != ' ' && *p != '\t' && *p != '{' && *p != ',')
+		p++;
+	b.lang_len = (size_t)(p - b.lang);
+	b.code = lit ? lit : "";
+	b.code_len = strlen(b.code);
+	b.path = opts->path;
+	b.line = opts->first_line + (unsigned)cmark_node_get_start_line(node) - 1;
+	struct akb_buf html = AKB_BUF_INIT;
+	(opts->code ? opts->code : akb_markdown_plain_code)(opts->code_ctx, &b, &html, diag);
+	cmark_node *r = S_replace_with_html(node, CMARK_NODE_CUSTOM_BLOCK, html.ptr);
+	akb_buf_release(&html);
+	return r;
+}
+
+/* Gives every `<hN>` the heading's id, in document order (cmark emits exactly "<hN>"). */
+static void S_add_heading_ids(struct akb_markdown_doc *doc, const char *html, size_t len)
+{
+	size_t next = 0;
+	const char *p = html, *end = html + len;
+	while (p < end) {
+		const char *h = memchr(p, '<', (size_t)(end - p));
+		if (!h)
+			break;
+		if (end - h >= 4 && h[1] == 'h' && h[2] >= '1' && h[2] <= '6' && h[3] == '>' &&
+		    next < doc->nheadings) {
+			akb_buf_put(&doc->html, p, (size_t)(h - p));
+			const struct akb_heading *hd = &doc->headings[next++];
+			akb_buf_printf(&doc->html, "<h%c id=\"", h[2]);
+			akb_buf_put_html(&doc->html, hd->id, strlen(hd->id));
+			akb_buf_puts(&doc->html, "\"><a class=\"anchor\" href=\"#");
+			akb_buf_put_html(&doc->html, hd->id, strlen(hd->id));
+			akb_buf_puts(&doc->html, "\" aria-hidden=\"true\">#</a>");
+			p = h + 4;
+		} else {
+			akb_buf_put(&doc->html, p, (size_t)(h + 1 - p));
+			p = h + 1;
+		}
+	}
+	akb_buf_put(&doc->html, p, (size_t)(end - p));
+}
+
+void akb_markdown_render(const char *text, size_t len, const struct akb_markdown_options *opts,
+			 struct akb_markdown_doc *doc, struct akb_diag *diag)
+{
+	memset(doc, 0, sizeof(*doc));
+	akb_buf_init(&doc->html);
+	cmark_parser *parser;
+	cmark_node *root = S_parse(text, len, CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8, &parser);
+	struct akb_slugset *ids = akb_slugset_new();
+	size_t cap = 0;
+	struct akb_buf tmp = AKB_BUF_INIT;
+
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		cmark_node *r = NULL;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_HEADING: {
+			akb_buf_clear(&tmp);
+			S_plain_text(n, &tmp);
+			if (doc->nheadings == cap) {
+				cap = cap ? cap * 2 : 16;
+				doc->headings = akb_xrealloc(doc->headings, akb_xmul(cap, sizeof(*doc->headings)));
+			}
+			struct akb_heading *hd = &doc->headings[doc->nheadings++];
+			hd->level = cmark_node_get_heading_level(n);
+			hd->text = akb_xstrndup(tmp.ptr, tmp.len);
+			struct akb_buf slug = AKB_BUF_INIT;
+			akb_slugify(&slug, tmp.ptr, tmp.len);
+			int renamed;
+			hd->id = akb_xstrdup(akb_slugset_claim(ids, slug.len ? slug.ptr : "section", &renamed));
+			akb_buf_release(&slug);
+			break;
+		}
+		case CMARK_NODE_CODE_BLOCK:
+			doc->code_blocks++;
+			r = S_render_code(n, opts, diag);
+			break;
+		case CMARK_NODE_HTML_BLOCK:
+			r = S_escape_html_node(n, 1);
+			break;
+		case CMARK_NODE_HTML_INLINE:
+			r = S_escape_html_node(n, 0);
+			break;
+		default:
+			break;
+		}
+		if (r)
+			cmark_iter_reset(it, r, CMARK_EVENT_EXIT);
+	}
+	cmark_iter_free(it);
+	akb_buf_release(&tmp);
+	akb_slugset_free(ids);
+
+	char *html = cmark_render_html(root, CMARK_OPT_FOOTNOTES, cmark_parser_get_syntax_extensions(parser));
+	S_add_heading_ids(doc, html, strlen(html));
+	free(html);
+	cmark_node_free(root);
+	cmark_parser_free(parser);
+}
+
+void akb_markdown_doc_release(struct akb_markdown_doc *doc)
+{
+	akb_buf_release(&doc->html);
+	for (size_t i = 0; i < doc->nheadings; i++) {
+		free(doc->headings[i].text);
+		free(doc->headings[i].id);
+	}
+	free(doc->headings);
+	memset(doc, 0, sizeof(*doc));
+}
+
+char *akb_markdown_to_html(const char *text, size_t len)
+{
+	struct akb_markdown_options opts = { 0 };
+	struct akb_markdown_doc doc;
+	opts.path = "";
+	opts.first_line = 1;
+	akb_markdown_render(text, len, &opts, &doc, NULL);
+	char *html = akb_buf_detach(&doc.html, NULL);
+	akb_markdown_doc_release(&doc);
+	return html;
+}

@@ -1,0 +1,214 @@
+#include "prefix.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agentkb/buf.h"
+#include "agentkb/output.h"
+
+/* Splits OUT into its parent folder and its last component. */
+static void S_split(const char *path, struct akb_buf *parent, struct akb_buf *base)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	size_t slash = n;
+	while (slash > 0 && path[slash - 1] != '/')
+		slash--;
+	if (slash == 0)
+		akb_buf_puts(parent, ".");
+	else
+		akb_buf_put(parent, path, slash > 1 ? slash - 1 : 1);
+	akb_buf_put(base, path + slash, n - slash);
+}
+
+int akb_output_begin(struct akb_output *o, const char *out_dir, struct akb_diag *diag)
+{
+	memset(o, 0, sizeof(*o));
+	struct akb_buf parent = AKB_BUF_INIT, base = AKB_BUF_INIT, tmpl = AKB_BUF_INIT;
+	S_split(out_dir, &parent, &base);
+	if (!base.len || !strcmp(base.ptr, ".") || !strcmp(base.ptr, "..") || !strcmp(base.ptr, "/")) {
+		akb_error(diag, out_dir, 0, 0, "output must name a folder of its own");
+		goto fail;
+	}
+	if (mkdir(parent.ptr, 0777) != 0 && errno != EEXIST) {
+		akb_error(diag, parent.ptr, 0, 0, "unable to create folder: %s", strerror(errno));
+		goto fail;
+	}
+	akb_buf_printf(&tmpl, "%s/.%s.tmp-XXXXXX", parent.ptr, base.ptr);
+	if (!mkdtemp(tmpl.ptr)) {
+		akb_error(diag, tmpl.ptr, 0, 0, "unable to create staging folder: %s", strerror(errno));
+		goto fail;
+	}
+	/* mkdtemp makes the folder 0700; a published site must be readable. */
+	chmod(tmpl.ptr, 0755);
+	o->final_dir = akb_xstrdup(out_dir);
+	o->staging_dir = akb_buf_detach(&tmpl, NULL);
+	akb_buf_release(&parent);
+	akb_buf_release(&base);
+	return 0;
+fail:
+	akb_buf_release(&parent);
+	akb_buf_release(&base);
+	akb_buf_release(&tmpl);
+	o->failed = 1;
+	return -1;
+}
+
+/* mkdir -p for the folders of `path` (everything before its last '/'). */
+static int S_make_parents(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int rc = mkdir(path, 0777);
+		int err = errno;
+		*p = '/';
+		if (rc != 0 && err != EEXIST)
+			return -1;
+	}
+	return 0;
+}
+
+int akb_output_write(struct akb_output *o, const char *rel, const void *data, size_t len, struct akb_diag *diag)
+{
+	if (!o->staging_dir)
+		return -1;
+	if (rel[0] == '/' || strstr(rel, "..")) {
+		o->failed = 1;
+		return akb_error(diag, rel, 0, 0, "refusing to write outside the output folder");
+	}
+	struct akb_buf path = AKB_BUF_INIT;
+	akb_buf_printf(&path, "%s/%s", o->staging_dir, rel);
+	int rc = -1;
+	FILE *f = NULL;
+	if (S_make_parents(path.ptr) != 0 || !(f = fopen(path.ptr, "wb"))) {
+		akb_error(diag, path.ptr, 0, 0, "unable to write: %s", strerror(errno));
+	} else if (len && fwrite(data, 1, len, f) != len) {
+		akb_error(diag, path.ptr, 0, 0, "unable to write: %s", strerror(errno));
+	} else {
+		rc = 0;
+	}
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = akb_error(diag, path.ptr, 0, 0, "unable to write: %s", strerror(errno));
+	akb_buf_release(&path);
+	if (rc) {
+		o->failed = 1;
+	} else {
+		o->files++;
+		o->bytes += len;
+	}
+	return rc;
+}
+
+int akb_output_copy(struct akb_output *o, const char *rel, const char *src, struct akb_diag *diag)
+{
+	FILE *f = fopen(src, "rb");
+	if (!f) {
+		o->failed = 1;
+		return akb_error(diag, src, 0, 0, "unable to read: %s", strerror(errno));
+	}
+	struct akb_buf data = AKB_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		akb_buf_put(&data, chunk, n);
+	fclose(f);
+	int rc = akb_output_write(o, rel, data.ptr, data.len, diag);
+	akb_buf_release(&data);
+	return rc;
+}
+
+int akb_remove_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	struct dirent *de;
+	struct akb_buf child = AKB_BUF_INIT;
+	int rc = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		akb_buf_clear(&child);
+		akb_buf_printf(&child, "%s/%s", path, de->d_name);
+		if (akb_remove_tree(child.ptr) != 0)
+			rc = -1;
+	}
+	closedir(d);
+	akb_buf_release(&child);
+	if (rmdir(path) != 0)
+		rc = -1;
+	return rc;
+}
+
+int akb_output_commit(struct akb_output *o, struct akb_diag *diag)
+{
+	if (o->failed || !o->staging_dir) {
+		akb_output_abort(o);
+		return -1;
+	}
+	/*
+	 * Two renames: the old site moves aside, the new one into place. Between
+	 * them OUT briefly does not exist, but it is never half-written.
+	 */
+	struct akb_buf old = AKB_BUF_INIT;
+	struct stat st;
+	int had_old = lstat(o->final_dir, &st) == 0;
+	if (had_old) {
+		if (!S_ISDIR(st.st_mode)) {
+			akb_output_abort(o);
+			return akb_error(diag, o->final_dir, 0, 0, "output exists and is not a folder");
+		}
+		akb_buf_printf(&old, "%s.old-XXXXXX", o->staging_dir);
+		if (!mkdtemp(old.ptr) || rmdir(old.ptr) != 0 || rename(o->final_dir, old.ptr) != 0) {
+			int err = errno;
+			akb_output_abort(o);
+			akb_buf_release(&old);
+			return akb_error(diag, o->final_dir, 0, 0, "unable to replace output: %s", strerror(err));
+		}
+	}
+	if (rename(o->staging_dir, o->final_dir) != 0) {
+		int err = errno;
+		if (had_old)
+			rename(old.ptr, o->final_dir);
+		akb_output_abort(o);
+		akb_buf_release(&old);
+		return akb_error(diag, o->final_dir, 0, 0, "unable to move the new site into place: %s",
+				 strerror(err));
+	}
+	free(o->staging_dir);
+	o->staging_dir = NULL;
+	if (had_old)
+		akb_remove_tree(old.ptr);
+	akb_buf_release(&old);
+	return 0;
+}
+
+void akb_output_abort(struct akb_output *o)
+{
+	if (o->staging_dir) {
+		akb_remove_tree(o->staging_dir);
+		free(o->staging_dir);
+		o->staging_dir = NULL;
+	}
+}
+
+void akb_output_release(struct akb_output *o)
+{
+	akb_output_abort(o);
+	free(o->final_dir);
+	memset(o, 0, sizeof(*o));
+}

@@ -1,0 +1,486 @@
+#include "prefix.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "agentkb/buf.h"
+#include "agentkb/render.h"
+#include "agentkb/utf8.h"
+
+/* Keys shown in the page header; every other front-matter key goes in the metadata table. */
+static const char *const S_header_keys[] = { "name", "description", "tools", "model", "color", "category",
+					     "department", "priority", NULL };
+
+/* Cards show this much of a summary; the agent page shows all of it. */
+#define CARD_SUMMARY_BYTES 240
+
+struct renderer {
+	const struct akb_site *site;
+	const struct akb_config *cfg;
+	struct akb_tpl_set *tpl;
+	const struct akb_render_options *opts;
+	struct akb_output *out;
+	struct akb_diag *diag;
+	struct akb_render_stats *stats;
+	struct akb_value site_value; /* { title, description, language, base_url } */
+	struct akb_value nav;        /* [{ title, url }] taxonomy index pages */
+	struct akb_value *cards;     /* per agent (by site index); null for dropped agents */
+	int failed;
+};
+
+void akb_agent_url(const struct akb_agent *a, struct akb_buf *out)
+{
+	akb_buf_printf(out, "agents/%s/index.html", a->slug);
+}
+
+int akb_css_color_ok(const char *c)
+{
+	size_t n = strlen(c);
+	if (c[0] == '#') {
+		if (n != 4 && n != 5 && n != 7 && n != 9)
+			return 0;
+		for (size_t i = 1; i < n; i++)
+			if (!strchr("0123456789abcdefABCDEF", c[i]))
+				return 0;
+		return 1;
+	}
+	if (n == 0 || n > 24)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((c[i] >= 'a' && c[i] <= 'z') || (c[i] >= 'A' && c[i] <= 'Z')))
+			return 0;
+	return 1;
+}
+
+static void S_term_url(const struct akb_taxonomy *t, const struct akb_term *term, struct akb_buf *out)
+{
+	akb_buf_printf(out, "%s/%s/index.html", t->path, term->slug);
+}
+
+/* Cuts `s` at a code point boundary near `max` bytes, preferring a space. */
+static void S_truncate_text(const char *s, size_t max, struct akb_buf *out)
+{
+	size_t n = strlen(s);
+	if (n <= max) {
+		akb_buf_put(out, s, n);
+		return;
+	}
+	size_t cut = 0, i = 0, last_space = 0;
+	while (i < n) {
+		size_t before = i;
+		uint32_t cp = akb_utf8_next(s, n, &i);
+		if (i > max)
+			break;
+		cut = i;
+		if (cp == ' ')
+			last_space = before;
+	}
+	if (last_space > max / 2)
+		cut = last_space;
+	akb_buf_put(out, s, cut);
+	akb_buf_puts(out, "…");
+}
+
+/* Adds { name, url } for each value the agent has in taxonomy `key`. */
+static void S_term_links(const struct akb_site *site, const struct akb_agent *a, const char *key, struct akb_value *list)
+{
+	const struct akb_taxonomy *t = akb_site_taxonomy(site, key);
+	const char *values[64];
+	size_t n = akb_agent_terms(a, key, values, 64);
+	struct akb_buf url = AKB_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		struct akb_value *item = akb_list_push(list);
+		akb_value_set_map(item);
+		akb_map_set_cstr(item, "name", values[i]);
+		const struct akb_term *term = t ? akb_taxonomy_find(t, values[i]) : NULL;
+		if (term) {
+			akb_buf_clear(&url);
+			S_term_url(t, term, &url);
+			akb_map_set_cstr(item, "url", url.ptr);
+		}
+	}
+	akb_buf_release(&url);
+}
+
+static void S_build_card(struct renderer *r, const struct akb_agent *a, struct akb_value *card)
+{
+	struct akb_buf tmp = AKB_BUF_INIT;
+	akb_value_set_map(card);
+	akb_map_set_cstr(card, "name", a->name);
+	akb_map_set_cstr(card, "slug", a->slug);
+	akb_agent_url(a, &tmp);
+	akb_map_set_cstr(card, "url", tmp.ptr);
+	akb_buf_clear(&tmp);
+	S_truncate_text(a->summary, CARD_SUMMARY_BYTES, &tmp);
+	akb_map_set_cstr(card, "summary", tmp.ptr);
+	const char *color = akb_agent_field(a, "color");
+	if (color && akb_css_color_ok(color))
+		akb_map_set_cstr(card, "color", color);
+	const char *keys[] = { "model", "department", "category", "priority", NULL };
+	for (int i = 0; keys[i]; i++) {
+		const char *v = akb_agent_field(a, keys[i]);
+		if (v && *v)
+			akb_map_set_cstr(card, keys[i], v);
+	}
+	struct akb_value *tools = akb_map_set_list(card, "tools");
+	S_term_links(r->site, a, "tools", tools);
+	akb_buf_release(&tmp);
+}
+
+static void S_page_base(struct renderer *r, struct akb_value *page, const char *root, const char *title,
+			const char *kind)
+{
+	akb_value_set_map(page);
+	akb_value_copy(akb_map_put(page, "site"), &r->site_value);
+	akb_value_copy(akb_map_put(page, "nav"), &r->nav);
+	akb_map_set_cstr(page, "root", root);
+	akb_map_set_cstr(page, "title", title);
+	akb_map_set_bool(page, kind, 1);
+	akb_map_set_cstr(page, "kind", kind);
+}
+
+static void S_emit(struct renderer *r, const char *template_name, const struct akb_value *page, const char *rel)
+{
+	struct akb_buf html = AKB_BUF_INIT;
+	if (akb_tpl_render(r->tpl, template_name, page, &html, r->diag) != 0 ||
+	    akb_output_write(r->out, rel, html.ptr, html.len, r->diag) != 0)
+		r->failed = 1;
+	else
+		r->stats->pages++;
+	akb_buf_release(&html);
+}
+
+static void S_meta_value(const struct akb_value *v, struct akb_buf *out);
+
+static void S_meta_value(const struct akb_value *v, struct akb_buf *out)
+{
+	if (v->kind == AKB_LIST) {
+		for (size_t i = 0; i < v->u.list.len; i++) {
+			if (i)
+				akb_buf_puts(out, ", ");
+			S_meta_value(&v->u.list.items[i], out);
+		}
+	} else if (v->kind == AKB_MAP) {
+		for (size_t i = 0; i < v->u.map.len; i++) {
+			akb_buf_printf(out, "%s%s: ", i ? "; " : "", v->u.map.items[i].key);
+			S_meta_value(&v->u.map.items[i].value, out);
+		}
+	} else {
+		akb_value_to_text(v, out);
+	}
+}
+
+static int S_is_header_key(const char *key)
+{
+	for (const char *const *k = S_header_keys; *k; k++)
+		if (strcmp(*k, key) == 0)
+			return 1;
+	return 0;
+}
+
+static void S_render_agent(struct renderer *r, size_t idx)
+{
+	const struct akb_agent *a = &r->site->agents[idx];
+	struct akb_value page = AKB_VALUE_NULL;
+	struct akb_buf tmp = AKB_BUF_INIT;
+	S_page_base(r, &page, "../../", a->name, "agent_page");
+	struct akb_value *agent = akb_map_put(&page, "agent");
+	akb_value_copy(agent, &r->cards[idx]);
+	akb_map_set_cstr(agent, "summary", a->summary);
+	akb_map_set_cstr(&page, "description", a->summary);
+	akb_map_set_cstr(agent, "source", a->rel);
+	akb_map_set_string(agent, "raw", a->text, a->text_len);
+	const char *crumbs[] = { "department", "category", NULL };
+	for (int i = 0; crumbs[i]; i++) {
+		const struct akb_taxonomy *t = akb_site_taxonomy(r->site, crumbs[i]);
+		const char *v = akb_agent_field(a, crumbs[i]);
+		const struct akb_term *term = t && v ? akb_taxonomy_find(t, v) : NULL;
+		if (!term)
+			continue;
+		akb_buf_clear(&tmp);
+		S_term_url(t, term, &tmp);
+		struct akb_buf key = AKB_BUF_INIT;
+		akb_buf_printf(&key, "%s_url", crumbs[i]);
+		akb_map_set_cstr(agent, key.ptr, tmp.ptr);
+		akb_buf_release(&key);
+	}
+	akb_buf_clear(&tmp);
+	akb_buf_printf(&tmp, "%s.md", a->slug);
+	akb_map_set_cstr(agent, "raw_name", tmp.ptr);
+
+	/* One row per taxonomy, so configured taxonomies show up without template changes. */
+	struct akb_value *terms = akb_map_set_list(agent, "taxonomies");
+	for (size_t t = 0; t < r->site->ntaxonomies; t++) {
+		const struct akb_taxonomy *tax = &r->site->taxonomies[t];
+		struct akb_value row = AKB_VALUE_NULL;
+		akb_value_set_map(&row);
+		struct akb_value *values = akb_map_set_list(&row, "values");
+		S_term_links(r->site, a, tax->key, values);
+		if (values->u.list.len) {
+			akb_map_set_cstr(&row, "title", tax->title);
+			akb_map_set_cstr(&row, "key", tax->key);
+			*akb_list_push(terms) = row;
+		} else {
+			akb_value_release(&row);
+		}
+	}
+
+	struct akb_value *meta = akb_map_set_list(agent, "meta");
+	const struct akb_value *fields = &a->fm.fields;
+	for (size_t i = 0; i < fields->u.map.len; i++) {
+		const struct akb_pair *p = &fields->u.map.items[i];
+		if (S_is_header_key(p->key) || p->value.kind == AKB_NULL)
+			continue;
+		struct akb_value *row = akb_list_push(meta);
+		akb_value_set_map(row);
+		akb_map_set_cstr(row, "key", p->key);
+		akb_buf_clear(&tmp);
+		S_meta_value(&p->value, &tmp);
+		akb_map_set_string(row, "value", tmp.ptr, tmp.len);
+	}
+
+	akb_value_copy(akb_map_put(agent, "examples"), &a->examples);
+
+	struct akb_markdown_options mo = { 0 };
+	mo.code = r->opts ? r->opts->code : NULL;
+	mo.code_ctx = r->opts ? r->opts->code_ctx : NULL;
+	mo.path = a->path;
+	mo.first_line = a->body_line;
+	struct akb_markdown_doc doc;
+	akb_markdown_render(a->body, a->body_len, &mo, &doc, r->diag);
+	r->stats->code_blocks += doc.code_blocks;
+	struct akb_value *toc = akb_map_set_list(agent, "toc");
+	/* The page title is the h1; the contents list the sections below it. */
+	int min_level = 7;
+	for (size_t i = 0; i < doc.nheadings; i++)
+		if (doc.headings[i].level > 1 && doc.headings[i].level < min_level)
+			min_level = doc.headings[i].level;
+	for (size_t i = 0; i < doc.nheadings; i++) {
+		const struct akb_heading *h = &doc.headings[i];
+		if (h->level < min_level || h->level > min_level + 1)
+			continue;
+		struct akb_value *item = akb_list_push(toc);
+		akb_value_set_map(item);
+		akb_map_set_cstr(item, "text", h->text);
+		akb_map_set_cstr(item, "id", h->id);
+		akb_map_set_bool(item, "sub", h->level > min_level);
+	}
+	size_t html_len;
+	char *html = akb_buf_detach(&doc.html, &html_len);
+	akb_value_take_string(akb_map_put(agent, "body"), html, html_len);
+	akb_markdown_doc_release(&doc);
+
+	akb_buf_clear(&tmp);
+	akb_buf_printf(&tmp, "agents/%s/index.html", a->slug);
+	S_emit(r, "agent", &page, tmp.ptr);
+	akb_buf_clear(&tmp);
+	akb_buf_printf(&tmp, "agents/%s/%s.md", a->slug, a->slug);
+	if (akb_output_write(r->out, tmp.ptr, a->raw, a->raw_len, r->diag) != 0)
+		r->failed = 1;
+	akb_buf_release(&tmp);
+	akb_value_release(&page);
+}
+
+/* Home-page order: department term, then category term (agents without one last), then name. */
+struct group_key {
+	size_t dept, cat, rank; /* term indexes (SIZE_MAX: none), position in name order */
+	size_t agent;
+};
+
+static int S_by_group(const void *x, const void *y)
+{
+	const struct group_key *a = x, *b = y;
+	if (a->dept != b->dept)
+		return a->dept < b->dept ? -1 : 1;
+	if (a->cat != b->cat)
+		return a->cat < b->cat ? -1 : 1;
+	return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+static size_t S_term_of(const struct akb_taxonomy *t, size_t agent)
+{
+	return t ? t->agent_term[agent] : SIZE_MAX;
+}
+
+/* Home page: departments, then categories, each with counts and cards. */
+static void S_render_index(struct renderer *r)
+{
+	const struct akb_site *site = r->site;
+	const struct akb_taxonomy *dept_tax = akb_site_taxonomy(site, "department");
+	const struct akb_taxonomy *cat_tax = akb_site_taxonomy(site, "category");
+	struct akb_value page = AKB_VALUE_NULL;
+	S_page_base(r, &page, "", r->cfg->title, "home_page");
+	akb_map_set_cstr(&page, "description", r->cfg->description);
+	akb_map_set_number(&page, "agent_count", (double)site->norder);
+	akb_map_set_number(&page, "department_count", (double)(dept_tax ? dept_tax->nterms : 0));
+	akb_map_set_number(&page, "category_count", (double)(cat_tax ? cat_tax->nterms : 0));
+
+	size_t n = site->norder;
+	struct group_key *keys = akb_xcalloc(n + 1, sizeof(*keys));
+	for (size_t k = 0; k < n; k++) {
+		size_t idx = site->order[k];
+		keys[k] = (struct group_key){ S_term_of(dept_tax, idx), S_term_of(cat_tax, idx), k, idx };
+	}
+	qsort(keys, n, sizeof(*keys), S_by_group);
+
+	struct akb_value *groups = akb_map_set_list(&page, "departments");
+	struct akb_value *group = NULL, *cards = NULL;
+	struct akb_buf url = AKB_BUF_INIT;
+	for (size_t k = 0; k < n; k++) {
+		const struct group_key *g = &keys[k];
+		if (!group || g->dept != keys[k - 1].dept) {
+			group = akb_list_push(groups);
+			akb_value_set_map(group);
+			const struct akb_term *d = g->dept != SIZE_MAX ? &dept_tax->terms[g->dept] : NULL;
+			akb_map_set_cstr(group, "name", d ? d->name : "Other");
+			akb_map_set_cstr(group, "id", d ? d->slug : "other");
+			if (d) {
+				akb_buf_clear(&url);
+				S_term_url(dept_tax, d, &url);
+				akb_map_set_cstr(group, "url", url.ptr);
+			}
+			akb_map_set_list(group, "categories");
+			akb_map_set_number(group, "count", 0);
+			cards = NULL;
+		}
+		if (!cards || g->cat != keys[k - 1].cat) {
+			struct akb_value *c = akb_list_push(akb_map_get(group, "categories"));
+			akb_value_set_map(c);
+			const struct akb_term *t = g->cat != SIZE_MAX ? &cat_tax->terms[g->cat] : NULL;
+			akb_map_set_cstr(c, "name", t ? t->name : "General");
+			if (t) {
+				akb_buf_clear(&url);
+				S_term_url(cat_tax, t, &url);
+				akb_map_set_cstr(c, "url", url.ptr);
+			}
+			akb_map_set_number(c, "count", 0);
+			cards = akb_map_set_list(c, "agents");
+		}
+		akb_value_copy(akb_list_push(cards), &r->cards[g->agent]);
+		struct akb_value *cats = akb_map_get(group, "categories");
+		akb_map_get(&cats->u.list.items[cats->u.list.len - 1], "count")->u.number += 1;
+		akb_map_get(group, "count")->u.number += 1;
+	}
+	S_emit(r, "index", &page, "index.html");
+	akb_buf_release(&url);
+	free(keys);
+	akb_value_release(&page);
+}
+
+static void S_render_taxonomies(struct renderer *r)
+{
+	struct akb_buf rel = AKB_BUF_INIT, url = AKB_BUF_INIT;
+	for (size_t t = 0; t < r->site->ntaxonomies; t++) {
+		const struct akb_taxonomy *tax = &r->site->taxonomies[t];
+		struct akb_value page = AKB_VALUE_NULL;
+		S_page_base(r, &page, "../", tax->title, "taxonomy_page");
+		akb_map_set_cstr(&page, "taxonomy", tax->title);
+		struct akb_value *terms = akb_map_set_list(&page, "terms");
+		for (size_t i = 0; i < tax->nterms; i++) {
+			const struct akb_term *term = &tax->terms[i];
+			struct akb_value *item = akb_list_push(terms);
+			akb_value_set_map(item);
+			akb_map_set_cstr(item, "name", term->name);
+			akb_buf_clear(&url);
+			S_term_url(tax, term, &url);
+			akb_map_set_cstr(item, "url", url.ptr);
+			akb_map_set_number(item, "count", (double)term->count);
+
+			struct akb_value tpage = AKB_VALUE_NULL;
+			S_page_base(r, &tpage, "../../", term->name, "term_page");
+			akb_map_set_cstr(&tpage, "taxonomy", tax->title);
+			akb_buf_clear(&url);
+			akb_buf_printf(&url, "%s/index.html", tax->path);
+			akb_map_set_cstr(&tpage, "taxonomy_url", url.ptr);
+			akb_map_set_cstr(&tpage, "term", term->name);
+			akb_map_set_number(&tpage, "count", (double)term->count);
+			struct akb_value *cards = akb_map_set_list(&tpage, "agents");
+			for (size_t j = 0; j < term->count; j++)
+				akb_value_copy(akb_list_push(cards), &r->cards[term->agents[j]]);
+			akb_buf_clear(&rel);
+			akb_buf_printf(&rel, "%s/%s/index.html", tax->path, term->slug);
+			S_emit(r, "term", &tpage, rel.ptr);
+			akb_value_release(&tpage);
+		}
+		akb_map_set_number(&page, "count", (double)tax->nterms);
+		akb_buf_clear(&rel);
+		akb_buf_printf(&rel, "%s/index.html", tax->path);
+		S_emit(r, "taxonomy", &page, rel.ptr);
+		akb_value_release(&page);
+	}
+	akb_buf_release(&rel);
+	akb_buf_release(&url);
+}
+
+static void S_render_404(struct renderer *r)
+{
+	struct akb_value page = AKB_VALUE_NULL;
+	/* Hosts serve 404.html at any depth; only an absolute base works everywhere. */
+	struct akb_buf root = AKB_BUF_INIT;
+	if (*r->cfg->base_url) {
+		akb_buf_puts(&root, r->cfg->base_url);
+		if (root.ptr[root.len - 1] != '/')
+			akb_buf_putc(&root, '/');
+	}
+	S_page_base(r, &page, root.ptr, "Page not found", "not_found_page");
+	S_emit(r, "404", &page, "404.html");
+	akb_value_release(&page);
+	akb_buf_release(&root);
+}
+
+int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, struct akb_tpl_set *tpl,
+		    const struct akb_render_options *opts, struct akb_output *out, struct akb_render_stats *stats,
+		    struct akb_diag *diag)
+{
+	struct renderer r = { 0 };
+	r.site = site;
+	r.cfg = cfg;
+	r.tpl = tpl;
+	r.opts = opts;
+	r.out = out;
+	r.diag = diag;
+	r.stats = stats;
+	memset(stats, 0, sizeof(*stats));
+
+	akb_value_set_map(&r.site_value);
+	akb_map_set_cstr(&r.site_value, "title", cfg->title);
+	akb_map_set_cstr(&r.site_value, "description", cfg->description);
+	akb_map_set_cstr(&r.site_value, "language", cfg->language);
+	akb_map_set_cstr(&r.site_value, "base_url", cfg->base_url);
+	akb_map_set_number(&r.site_value, "agent_count", (double)site->norder);
+	akb_value_set_list(&r.nav);
+	for (size_t t = 0; t < site->ntaxonomies; t++) {
+		struct akb_value *item = akb_list_push(&r.nav);
+		struct akb_buf url = AKB_BUF_INIT;
+		akb_value_set_map(item);
+		akb_map_set_cstr(item, "title", site->taxonomies[t].title);
+		akb_buf_printf(&url, "%s/index.html", site->taxonomies[t].path);
+		akb_map_set_cstr(item, "url", url.ptr);
+		akb_buf_release(&url);
+	}
+
+	r.cards = akb_xcalloc(site->nagents + 1, sizeof(struct akb_value));
+	for (size_t k = 0; k < site->norder; k++)
+		S_build_card(&r, &site->agents[site->order[k]], &r.cards[site->order[k]]);
+
+	const char *templates[] = { "index", "agent", "taxonomy", "term", "404", NULL };
+	for (int i = 0; templates[i]; i++)
+		if (akb_tpl_set_compile(tpl, templates[i], diag) != 0)
+			r.failed = 1;
+	if (!r.failed) {
+		S_render_index(&r);
+		for (size_t k = 0; k < site->norder; k++)
+			S_render_agent(&r, site->order[k]);
+		S_render_taxonomies(&r);
+		S_render_404(&r);
+	}
+
+	for (size_t i = 0; i < site->nagents; i++)
+		akb_value_release(&r.cards[i]);
+	free(r.cards);
+	akb_value_release(&r.site_value);
+	akb_value_release(&r.nav);
+	return r.failed ? -1 : 0;
+}

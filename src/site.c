@@ -1,0 +1,231 @@
+#include "prefix.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "agentkb/buf.h"
+#include "agentkb/site.h"
+#include "agentkb/slug.h"
+
+void akb_site_init(struct akb_site *site)
+{
+	memset(site, 0, sizeof(*site));
+}
+
+struct akb_agent *akb_site_add_agent(struct akb_site *site)
+{
+	if (site->nagents == site->cap) {
+		site->cap = site->cap ? site->cap * 2 : 64;
+		site->agents = akb_xrealloc(site->agents, akb_xmul(site->cap, sizeof(*site->agents)));
+	}
+	struct akb_agent *a = &site->agents[site->nagents++];
+	memset(a, 0, sizeof(*a));
+	return a;
+}
+
+static void S_taxonomy_release(struct akb_taxonomy *t)
+{
+	for (size_t i = 0; i < t->nterms; i++) {
+		free(t->terms[i].name);
+		free(t->terms[i].agents);
+	}
+	free(t->terms);
+	free(t->key);
+	free(t->path);
+	free(t->title);
+	free(t->agent_term);
+	akb_strmap_release(&t->by_slug);
+	akb_slugset_free(t->slugs);
+}
+
+void akb_site_release(struct akb_site *site)
+{
+	for (size_t i = 0; i < site->nagents; i++)
+		akb_agent_release(&site->agents[i]);
+	free(site->agents);
+	free(site->order);
+	for (size_t i = 0; i < site->ntaxonomies; i++)
+		S_taxonomy_release(&site->taxonomies[i]);
+	free(site->taxonomies);
+	memset(site, 0, sizeof(*site));
+}
+
+size_t akb_agent_terms(const struct akb_agent *a, const char *key, const char **out, size_t max)
+{
+	const struct akb_value *v = strcmp(key, "tools") == 0 ? &a->tools : akb_map_get(&a->fm.fields, key);
+	size_t n = 0;
+	if (!v)
+		return 0;
+	if (v->kind == AKB_STRING) {
+		if (v->u.str.len && max)
+			out[n++] = v->u.str.ptr;
+	} else if (v->kind == AKB_LIST) {
+		for (size_t i = 0; i < v->u.list.len && n < max; i++)
+			if (v->u.list.items[i].kind == AKB_STRING && v->u.list.items[i].u.str.len)
+				out[n++] = v->u.list.items[i].u.str.ptr;
+	}
+	return n;
+}
+
+/* Sorting needs the agents array; qsort has no context argument in C11. */
+static const struct akb_agent *S_sort_agents;
+
+static int S_by_name(const void *x, const void *y)
+{
+	const struct akb_agent *a = &S_sort_agents[*(const size_t *)x], *b = &S_sort_agents[*(const size_t *)y];
+	int c = strcasecmp(a->name, b->name);
+	return c ? c : strcmp(a->rel, b->rel);
+}
+
+static int S_term_by_name(const void *x, const void *y)
+{
+	const struct akb_term *a = x, *b = y;
+	int c = strcasecmp(a->name, b->name);
+	return c ? c : strcmp(a->name, b->name);
+}
+
+const struct akb_term *akb_taxonomy_find(const struct akb_taxonomy *t, const char *name)
+{
+	struct akb_buf slug = AKB_BUF_INIT;
+	akb_slugify(&slug, name, strlen(name));
+	size_t i;
+	int found = akb_strmap_get(&t->by_slug, slug.len ? slug.ptr : "item", &i);
+	akb_buf_release(&slug);
+	return found ? &t->terms[i] : NULL;
+}
+
+const struct akb_taxonomy *akb_site_taxonomy(const struct akb_site *site, const char *key)
+{
+	for (size_t i = 0; i < site->ntaxonomies; i++)
+		if (strcmp(site->taxonomies[i].key, key) == 0)
+			return &site->taxonomies[i];
+	return NULL;
+}
+
+static struct akb_term *S_term_for(struct akb_taxonomy *t, const char *name)
+{
+	struct akb_buf slug = AKB_BUF_INIT;
+	akb_slugify(&slug, name, strlen(name));
+	if (!slug.len)
+		akb_buf_puts(&slug, "item");
+	/* Terms that slug alike ("Backend", "backend") are one term. */
+	size_t found;
+	if (akb_strmap_get(&t->by_slug, slug.ptr, &found)) {
+		akb_buf_release(&slug);
+		return &t->terms[found];
+	}
+	if (t->nterms == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->terms = akb_xrealloc(t->terms, akb_xmul(t->cap, sizeof(*t->terms)));
+	}
+	struct akb_term *term = &t->terms[t->nterms++];
+	memset(term, 0, sizeof(*term));
+	term->name = akb_xstrdup(name);
+	int renamed;
+	term->slug = (char *)akb_slugset_claim(t->slugs, slug.ptr, &renamed);
+	akb_strmap_set(&t->by_slug, slug.ptr, t->nterms - 1);
+	akb_buf_release(&slug);
+	return term;
+}
+
+static void S_title_case(const char *key, struct akb_buf *out)
+{
+	for (size_t i = 0; key[i]; i++) {
+		char c = key[i] == '_' || key[i] == '-' ? ' ' : key[i];
+		if (i == 0 && c >= 'a' && c <= 'z')
+			c = (char)(c - 32);
+		akb_buf_putc(out, c);
+	}
+}
+
+static void S_collect_taxonomy(struct akb_site *site, struct akb_taxonomy *t)
+{
+	const char *values[64];
+	for (size_t k = 0; k < site->norder; k++) {
+		size_t idx = site->order[k];
+		size_t n = akb_agent_terms(&site->agents[idx], t->key, values, 64);
+		for (size_t j = 0; j < n; j++) {
+			struct akb_term *term = S_term_for(t, values[j]);
+			/* An agent listing a tool twice still counts once. */
+			if (term->count && term->agents[term->count - 1] == idx)
+				continue;
+			if (term->count == term->cap) {
+				term->cap = term->cap ? term->cap * 2 : 8;
+				term->agents = akb_xrealloc(term->agents, akb_xmul(term->cap, sizeof(size_t)));
+			}
+			term->agents[term->count++] = idx;
+		}
+	}
+	qsort(t->terms, t->nterms, sizeof(*t->terms), S_term_by_name);
+	/* Sorting moved the terms: index them again, and remember each agent's first term. */
+	for (size_t i = 0; i < t->nterms; i++)
+		akb_strmap_set(&t->by_slug, t->terms[i].slug, i);
+	t->agent_term = akb_xmalloc(akb_xmul(site->nagents + 1, sizeof(size_t)));
+	for (size_t i = 0; i <= site->nagents; i++)
+		t->agent_term[i] = SIZE_MAX;
+	for (size_t k = 0; k < site->norder; k++) {
+		size_t idx = site->order[k];
+		if (akb_agent_terms(&site->agents[idx], t->key, values, 1)) {
+			const struct akb_term *term = akb_taxonomy_find(t, values[0]);
+			t->agent_term[idx] = term ? (size_t)(term - t->terms) : SIZE_MAX;
+		}
+	}
+}
+
+void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct akb_diag *diag)
+{
+	free(site->order);
+	site->order = akb_xcalloc(site->nagents + 1, sizeof(size_t));
+	site->norder = 0;
+	for (size_t i = 0; i < site->nagents; i++)
+		if (!site->agents[i].dropped)
+			site->order[site->norder++] = i;
+
+	/* Slugs in input order, so the same files always get the same URLs. */
+	struct akb_slugset *slugs = akb_slugset_new();
+	struct akb_buf base = AKB_BUF_INIT;
+	for (size_t k = 0; k < site->norder; k++) {
+		struct akb_agent *a = &site->agents[site->order[k]];
+		akb_buf_clear(&base);
+		if (a->slug && *a->slug)
+			akb_slugify(&base, a->slug, strlen(a->slug));
+		else
+			akb_slugify(&base, a->name, strlen(a->name));
+		if (!base.len)
+			akb_slugify(&base, a->rel, strlen(a->rel));
+		int renamed;
+		const char *slug = akb_slugset_claim(slugs, base.len ? base.ptr : "agent", &renamed);
+		if (renamed)
+			akb_warn(diag, a->path, 0, 0, "another agent is also named '%s'; this one is at 'agents/%s/'",
+				 a->name, slug);
+		free(a->slug);
+		a->slug = akb_xstrdup(slug);
+	}
+	akb_buf_release(&base);
+	akb_slugset_free(slugs);
+
+	S_sort_agents = site->agents;
+	qsort(site->order, site->norder, sizeof(size_t), S_by_name);
+
+	size_t ntax = 0;
+	while (cfg->taxonomies[ntax])
+		ntax++;
+	site->taxonomies = akb_xcalloc(ntax + 1, sizeof(*site->taxonomies));
+	site->ntaxonomies = ntax;
+	for (size_t i = 0; i < ntax; i++) {
+		struct akb_taxonomy *t = &site->taxonomies[i];
+		char plural[256];
+		struct akb_buf title = AKB_BUF_INIT;
+		akb_taxonomy_plural(cfg->taxonomies[i], plural, sizeof plural);
+		t->key = akb_xstrdup(cfg->taxonomies[i]);
+		struct akb_buf path = AKB_BUF_INIT;
+		akb_slugify(&path, plural, strlen(plural));
+		t->path = akb_buf_detach(&path, NULL);
+		S_title_case(plural, &title);
+		t->title = akb_buf_detach(&title, NULL);
+		t->slugs = akb_slugset_new();
+		S_collect_taxonomy(site, t);
+	}
+}

@@ -1,0 +1,121 @@
+#include "prefix.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentkb/buf.h"
+#include "agentkb/slug.h"
+#include "agentkb/utf8.h"
+
+/* Long enough for any real title, short enough for every file system's name limit. */
+#define SLUG_MAX_BYTES 80
+
+void akb_slugify(struct akb_buf *out, const char *s, size_t len)
+{
+	size_t start = out->len, i = 0;
+	int pending_dash = 0;
+	while (i < len) {
+		uint32_t cp = akb_utf8_lower(akb_utf8_next(s, len, &i));
+		if (akb_utf8_is_word(cp)) {
+			size_t before = out->len;
+			if (pending_dash && out->len > start)
+				akb_buf_putc(out, '-');
+			pending_dash = 0;
+			akb_utf8_put(out, cp);
+			if (out->len - start > SLUG_MAX_BYTES) {
+				akb_buf_truncate(out, before);
+				break;
+			}
+		} else if (cp == 0x200D || (cp >= 0xFE00 && cp <= 0xFE0F)) {
+			/* Joiners and variation selectors belong to the emoji beside them. */
+		} else if (cp == '\'' || cp == 0x2019) {
+			/* "don't" -> "dont", as readers expect. */
+		} else {
+			pending_dash = 1;
+		}
+	}
+	while (out->len > start && out->ptr[out->len - 1] == '-')
+		akb_buf_truncate(out, out->len - 1);
+}
+
+struct akb_slugset {
+	char **slots; /* open addressing; NULL = empty */
+	size_t cap, len;
+};
+
+static uint64_t S_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+struct akb_slugset *akb_slugset_new(void)
+{
+	struct akb_slugset *set = akb_xcalloc(1, sizeof(*set));
+	set->cap = 64;
+	set->slots = akb_xcalloc(set->cap, sizeof(char *));
+	return set;
+}
+
+void akb_slugset_free(struct akb_slugset *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->slots[i]);
+	free(set->slots);
+	free(set);
+}
+
+static char **S_find(const struct akb_slugset *set, const char *slug)
+{
+	size_t mask = set->cap - 1, i = (size_t)S_hash(slug) & mask;
+	while (set->slots[i] && strcmp(set->slots[i], slug) != 0)
+		i = (i + 1) & mask;
+	return &set->slots[i];
+}
+
+int akb_slugset_has(const struct akb_slugset *set, const char *slug)
+{
+	return *S_find(set, slug) != NULL;
+}
+
+static const char *S_insert(struct akb_slugset *set, char *slug)
+{
+	if ((set->len + 1) * 2 > set->cap) {
+		char **old = set->slots;
+		size_t old_cap = set->cap;
+		set->cap *= 2;
+		set->slots = akb_xcalloc(set->cap, sizeof(char *));
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i])
+				*S_find(set, old[i]) = old[i];
+		free(old);
+	}
+	*S_find(set, slug) = slug;
+	set->len++;
+	return slug;
+}
+
+const char *akb_slugset_claim(struct akb_slugset *set, const char *base, int *renamed)
+{
+	struct akb_buf b = AKB_BUF_INIT;
+	akb_buf_puts(&b, *base ? base : "item");
+	*renamed = 0;
+	if (akb_slugset_has(set, b.ptr)) {
+		size_t base_len = b.len;
+		*renamed = 1;
+		for (unsigned n = 2;; n++) {
+			akb_buf_truncate(&b, base_len);
+			akb_buf_printf(&b, "-%u", n);
+			if (!akb_slugset_has(set, b.ptr))
+				break;
+		}
+	}
+	return S_insert(set, akb_buf_detach(&b, NULL));
+}

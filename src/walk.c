@@ -1,0 +1,205 @@
+#include "prefix.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "agentkb/buf.h"
+#include "agentkb/walk.h"
+
+const char *const akb_walk_default_not_agents[] = { "README", "CONTRIBUTING", "CHANGELOG", "LICENSE",
+						    NULL };
+
+/* A folder on the current descent path, to detect symlink loops. */
+struct visit {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct walker {
+	const char *root;
+	char *root_real; /* realpath of root, for the "stays inside" check */
+	const char *const *not_agents;
+	struct akb_input_list *out;
+	struct akb_diag *diag;
+	struct visit *stack;
+	size_t depth, cap;
+};
+
+static void S_push_input(struct akb_input_list *list, const char *path, const char *rel, const char *skip)
+{
+	if (list->len == list->cap) {
+		list->cap = list->cap ? list->cap * 2 : 64;
+		list->items = akb_xrealloc(list->items, akb_xmul(list->cap, sizeof(*list->items)));
+	}
+	struct akb_input *in = &list->items[list->len++];
+	in->path = akb_xstrdup(path);
+	in->rel = akb_xstrdup(rel);
+	in->skip = skip ? akb_xstrdup(skip) : NULL;
+}
+
+static int S_has_md_suffix(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 3 && strcasecmp(name + n - 3, ".md") == 0;
+}
+
+static const char *S_not_agent(const struct walker *w, const char *name)
+{
+	size_t stem = strlen(name) - 3;
+	for (const char *const *p = w->not_agents; *p; p++)
+		if (strlen(*p) == stem && strncasecmp(*p, name, stem) == 0)
+			return *p;
+	return NULL;
+}
+
+/* Is `real` (a resolved path) inside the resolved root? */
+static int S_inside_root(const struct walker *w, const char *real)
+{
+	size_t n = strlen(w->root_real);
+	if (strncmp(real, w->root_real, n) != 0)
+		return 0;
+	return real[n] == '\0' || real[n] == '/' || (n == 1 && w->root_real[0] == '/');
+}
+
+static int S_on_stack(const struct walker *w, const struct stat *st)
+{
+	for (size_t i = 0; i < w->depth; i++)
+		if (w->stack[i].dev == st->st_dev && w->stack[i].ino == st->st_ino)
+			return 1;
+	return 0;
+}
+
+static int S_cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void S_walk_dir(struct walker *w, struct akb_buf *path, struct akb_buf *rel, const struct stat *dir_st)
+{
+	DIR *dir = opendir(path->ptr);
+	if (!dir) {
+		akb_warn(w->diag, path->ptr, 0, 0, "unable to read folder: %s", strerror(errno));
+		return;
+	}
+	if (w->depth == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 16;
+		w->stack = akb_xrealloc(w->stack, akb_xmul(w->cap, sizeof(*w->stack)));
+	}
+	w->stack[w->depth++] = (struct visit){ dir_st->st_dev, dir_st->st_ino };
+
+	char **names = NULL;
+	size_t count = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "node_modules") == 0)
+			continue;
+		if (count == cap) {
+			cap = cap ? cap * 2 : 32;
+			names = akb_xrealloc(names, akb_xmul(cap, sizeof(*names)));
+		}
+		names[count++] = akb_xstrdup(de->d_name);
+	}
+	closedir(dir);
+	/* Byte-wise order: deterministic across file systems and locales. */
+	qsort(names, count, sizeof(*names), S_cmp_names);
+
+	size_t path_len = path->len, rel_len = rel->len;
+	for (size_t i = 0; i < count; i++) {
+		const char *name = names[i];
+		akb_buf_truncate(path, path_len);
+		akb_buf_truncate(rel, rel_len);
+		if (path->len && path->ptr[path->len - 1] != '/')
+			akb_buf_putc(path, '/');
+		akb_buf_puts(path, name);
+		if (rel->len)
+			akb_buf_putc(rel, '/');
+		akb_buf_puts(rel, name);
+
+		struct stat lst, st;
+		if (lstat(path->ptr, &lst) != 0) {
+			akb_warn(w->diag, path->ptr, 0, 0, "unable to stat: %s", strerror(errno));
+			continue;
+		}
+		st = lst;
+		if (S_ISLNK(lst.st_mode)) {
+			char *real = realpath(path->ptr, NULL);
+			if (!real) {
+				if (S_has_md_suffix(name))
+					akb_warn(w->diag, path->ptr, 0, 0, "broken symbolic link; skipped");
+				continue;
+			}
+			int inside = S_inside_root(w, real);
+			free(real);
+			if (!inside || stat(path->ptr, &st) != 0) {
+				if (S_ISDIR(st.st_mode) || S_has_md_suffix(name))
+					akb_warn(w->diag, path->ptr, 0, 0,
+						 "symbolic link leads outside '%s'; not followed", w->root);
+				continue;
+			}
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (S_on_stack(w, &st)) {
+				akb_warn(w->diag, path->ptr, 0, 0, "symbolic link loop; not followed");
+				continue;
+			}
+			S_walk_dir(w, path, rel, &st);
+		} else if (S_ISREG(st.st_mode) && S_has_md_suffix(name)) {
+			const char *not_agent = S_not_agent(w, name);
+			struct akb_buf why = AKB_BUF_INIT;
+			if (not_agent)
+				akb_buf_printf(&why, "not an agent (%s files are documentation)", not_agent);
+			S_push_input(w->out, path->ptr, rel->ptr, not_agent ? why.ptr : NULL);
+			akb_buf_release(&why);
+		}
+	}
+	akb_buf_truncate(path, path_len);
+	akb_buf_truncate(rel, rel_len);
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+	w->depth--;
+}
+
+int akb_walk(const char *root, const struct akb_walk_options *opts, struct akb_input_list *out,
+	     struct akb_diag *diag)
+{
+	struct stat st;
+	if (stat(root, &st) != 0)
+		return akb_error(diag, root, 0, 0, "unable to read content folder: %s", strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return akb_error(diag, root, 0, 0, "content is not a folder");
+	struct walker w = { 0 };
+	w.root = root;
+	w.root_real = realpath(root, NULL);
+	if (!w.root_real)
+		return akb_error(diag, root, 0, 0, "unable to resolve path: %s", strerror(errno));
+	w.not_agents = opts && opts->not_agents ? opts->not_agents : akb_walk_default_not_agents;
+	w.out = out;
+	w.diag = diag;
+	struct akb_buf path = AKB_BUF_INIT, rel = AKB_BUF_INIT;
+	akb_buf_puts(&path, root);
+	while (path.len > 1 && path.ptr[path.len - 1] == '/')
+		akb_buf_truncate(&path, path.len - 1);
+	S_walk_dir(&w, &path, &rel, &st);
+	akb_buf_release(&path);
+	akb_buf_release(&rel);
+	free(w.stack);
+	free(w.root_real);
+	return 0;
+}
+
+void akb_input_list_release(struct akb_input_list *list)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		free(list->items[i].path);
+		free(list->items[i].rel);
+		free(list->items[i].skip);
+	}
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}

@@ -1,0 +1,111 @@
+#!/bin/sh
+# Command-line behaviour: exit codes, config errors, the input rules of the
+# walk (hidden, node_modules, symlinks, documentation files), slugs, the
+# report, and that a failed build never touches the previous site.
+. tests/lib.sh
+
+expect_rc() { # expect_rc WANT DESCRIPTION COMMAND...
+	want=$1; desc=$2; shift 2
+	"$@" >"$TMP/out" 2>"$TMP/err"; got=$?
+	if [ "$got" = "$want" ]; then ok; else fail "$desc: exit $got, want $want"; cat "$TMP/err" >&2; fi
+}
+has() { # has FILE PATTERN DESCRIPTION
+	if grep -q -- "$2" "$1"; then ok; else fail "$3 (no '$2' in $1)"; fi
+}
+
+# Usage errors exit 2.
+expect_rc 2 "no command" "$AKB"
+expect_rc 2 "unknown command" "$AKB" frobnicate
+expect_rc 2 "unknown option" "$AKB" build --frobnicate
+expect_rc 2 "option without value" "$AKB" build -o
+expect_rc 0 "help" "$AKB" help
+expect_rc 0 "version" "$AKB" version
+has "$TMP/out" "agentkb " "version prints the version"
+
+# A site with the cases the walk must handle.
+S="$TMP/site"
+mkdir -p "$S/c/team" "$S/c/.hidden" "$S/c/node_modules/pkg" "$S/outside"
+cat >"$S/c/team/alpha.md" <<'MD'
+---
+name: LSP/Index Engineer
+description: Builds the index.
+department: Engineering
+category: tooling
+tools: Read, Grep
+model: sonnet
+color: "#ff0000"
+emoji: 🔧
+---
+# Alpha
+
+Body with <script>alert(1)</script> raw HTML.
+MD
+cat >"$S/c/team/beta.md" <<'MD'
+---
+name: LSP/Index Engineer
+description: Same name as alpha.
+department: engineering
+---
+Beta body.
+MD
+printf -- '---\nname: ../../etc/passwd\n---\nsneaky\n' >"$S/c/gamma.md"
+printf '# Heading Name\n\nNo front-matter here.\n' >"$S/c/delta.md"
+printf '# Docs\n' >"$S/c/README.md"
+printf -- '---\nname: hidden\n---\n' >"$S/c/.hidden/h.md"
+printf -- '---\nname: dep\n---\n' >"$S/c/node_modules/pkg/d.md"
+printf -- '---\nname: outside\n---\n' >"$S/outside/o.md"
+ln -s ../outside "$S/c/escape"
+ln -s ../c "$S/c/team/loop"
+
+expect_rc 0 "build with warnings" "$AKB" build "$S/c" -o "$S/out" --report "$S/report.json"
+has "$TMP/err" "built 4 agents" "summary line counts agents"
+has "$TMP/err" "c/team/beta.md: warning: another agent is also named 'LSP/Index Engineer'" "duplicate name warning"
+has "$TMP/err" "symbolic link leads outside" "escaping symlink warned"
+has "$TMP/err" "symbolic link loop" "symlink loop warned"
+has "$TMP/err" "c/delta.md:1:1: warning: no front-matter; name 'Heading Name' taken from the first heading" "heading name"
+check "slug from display name" test -f "$S/out/agents/lsp-index-engineer/index.html"
+check "duplicate gets its own slug" test -f "$S/out/agents/lsp-index-engineer-2/index.html"
+check "dotted name stays inside" test -f "$S/out/agents/etc-passwd/index.html"
+check "raw file beside the page" test -f "$S/out/agents/lsp-index-engineer/lsp-index-engineer.md"
+check "hidden folder skipped" sh -c "! grep -q '\"hidden\"' '$S/out/agents.json'"
+check "node_modules skipped" sh -c "! grep -q '\"dep\"' '$S/out/agents.json'"
+check "symlink outside not followed" sh -c "! grep -q '\"outside\"' '$S/out/agents.json'"
+check "terms merge case-insensitively" test -f "$S/out/departments/engineering/index.html"
+check "no second engineering term" sh -c "[ \$(ls '$S/out/departments' | wc -l) -eq 2 ]"
+has "$S/out/agents/lsp-index-engineer/index.html" "&lt;script&gt;alert(1)&lt;/script&gt;" "raw HTML shown escaped"
+check "raw HTML never emitted" sh -c "! grep -q '<script>alert' '$S/out/agents/lsp-index-engineer/index.html'"
+has "$S/out/agents/lsp-index-engineer/index.html" "<th scope=\"row\">emoji</th>" "unknown keys in metadata table"
+has "$S/report.json" '"status": "skipped", "reason": "not an agent (README files are documentation)"' "README reported as skipped"
+has "$S/report.json" '"path": "'"$S"'/c/delta.md", "status": "rendered"' "delta rendered"
+check "404 page" test -f "$S/out/404.html"
+check "no absolute links" sh -c "! grep -rhoE '(href|src)=\"/[^/]' '$S/out' --include=*.html"
+check "no staging folders left" sh -c "[ -z \"\$(ls -A '$S' | grep tmp)\" ]"
+
+# --strict turns the warnings into errors: exit 1, previous site untouched.
+before=$(ls -R "$S/out" | cksum)
+expect_rc 1 "strict build fails" "$AKB" build "$S/c" -o "$S/out" --strict
+has "$TMP/err" "error: another agent is also named" "strict promotes warnings"
+has "$TMP/err" "build failed" "failure summary"
+check "previous site untouched" [ "$(ls -R "$S/out" | cksum)" = "$before" ]
+check "no staging folder after failure" sh -c "[ -z \"\$(ls -A '$S' | grep tmp)\" ]"
+
+# Config: unknown keys are errors with their position.
+printf 'title: T\nbase_urll: x\n' >"$S/bad.yaml"
+expect_rc 1 "unknown config key" "$AKB" build "$S/c" -o "$S/out2" --config "$S/bad.yaml"
+has "$TMP/err" "bad.yaml:2:1: error: unknown config key 'base_urll'" "unknown key position"
+check "bad config writes nothing" test ! -e "$S/out2"
+printf 'title: [a\n' >"$S/broken.yaml"
+expect_rc 1 "broken config" "$AKB" build "$S/c" -o "$S/out2" --config "$S/broken.yaml"
+has "$TMP/err" "broken.yaml:2:1: error: invalid YAML" "broken YAML position"
+printf 'title: My KB\ntaxonomies: [department, tags]\n' >"$S/good.yaml"
+expect_rc 0 "config taxonomies" "$AKB" build "$S/c" -o "$S/out3" --config "$S/good.yaml" -q
+has "$S/out3/index.html" "<title>My KB" "title from config"
+check "configured taxonomy only" test ! -e "$S/out3/models"
+expect_rc 0 "title flag wins" "$AKB" build "$S/c" -o "$S/out3" --config "$S/good.yaml" --title "Flag KB" -q
+has "$S/out3/index.html" "<title>Flag KB" "flag overrides config"
+
+# Missing content folder.
+expect_rc 1 "missing content" "$AKB" build "$S/nope" -o "$S/out4"
+has "$TMP/err" "nope: error: unable to read content folder" "missing content message"
+
+finish cli

@@ -1,0 +1,21 @@
+# Shared helpers for the shell test suites (sourced). Each suite counts
+# assertions and ends with "SUITE: N passed, N failed".
+BUILD=${1:-build}
+AKB=${AKB_BIN:-$PWD/$BUILD/agentkb}
+SHARED=${AKB_SHARED:-$(cd .. && pwd)/shared}
+TOP=$PWD
+PASSED=0
+FAILED=0
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { PASSED=$((PASSED + 1)); }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL: $*" >&2; }
+check() { # check DESCRIPTION COMMAND...
+	desc=$1; shift
+	if "$@"; then ok; else fail "$desc"; fi
+}
+finish() { # finish SUITE
+	echo "$1: $PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
