@@ -503,3 +503,17 @@ const char *akb_agent_field(const struct akb_agent *a, const char *key)
 {
 	return akb_map_get_cstr(&a->fm.fields, key);
 }
+
+void akb_agent_key_pos(const struct akb_agent *a, const char *key, unsigned *line, unsigned *col)
+{
+	*line = 1;
+	*col = 1;
+	const struct akb_value *m = &a->fm.fields;
+	for (size_t i = 0; m->kind == AKB_MAP && i < m->u.map.len; i++) {
+		if (strcmp(m->u.map.items[i].key, key) == 0) {
+			*line = a->fm.key_line[i];
+			*col = a->fm.key_col[i];
+			return;
+		}
+	}
+}

@@ -219,7 +219,7 @@ static void S_render_agent(struct renderer *r, size_t idx)
 		struct akb_value *values = akb_map_set_list(&row, "values");
 		S_term_links(r->site, a, tax->key, values);
 		if (values->u.list.len) {
-			akb_map_set_cstr(&row, "title", tax->title);
+			akb_map_set_cstr(&row, "title", values->u.list.len > 1 ? tax->title : tax->label);
 			akb_map_set_cstr(&row, "key", tax->key);
 			*akb_list_push(terms) = row;
 		} else {

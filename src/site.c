@@ -35,6 +35,7 @@ static void S_taxonomy_release(struct akb_taxonomy *t)
 	free(t->key);
 	free(t->path);
 	free(t->title);
+	free(t->label);
 	free(t->agent_term);
 	akb_strmap_release(&t->by_slug);
 	akb_slugset_free(t->slugs);
@@ -197,8 +198,10 @@ void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct
 			akb_slugify(&base, a->rel, strlen(a->rel));
 		int renamed;
 		const char *slug = akb_slugset_claim(slugs, base.len ? base.ptr : "agent", &renamed);
+		unsigned line, col;
+		akb_agent_key_pos(a, "name", &line, &col);
 		if (renamed)
-			akb_warn(diag, a->path, 0, 0, "another agent is also named '%s'; this one is at 'agents/%s/'",
+			akb_warn(diag, a->path, line, col, "another agent is also named '%s'; this one is at 'agents/%s/'",
 				 a->name, slug);
 		free(a->slug);
 		a->slug = akb_xstrdup(slug);
@@ -225,6 +228,8 @@ void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct
 		t->path = akb_buf_detach(&path, NULL);
 		S_title_case(plural, &title);
 		t->title = akb_buf_detach(&title, NULL);
+		S_title_case(cfg->taxonomies[i], &title);
+		t->label = akb_buf_detach(&title, NULL);
 		t->slugs = akb_slugset_new();
 		S_collect_taxonomy(site, t);
 	}

@@ -135,7 +135,9 @@ static void S_walk_dir(struct walker *w, struct akb_buf *path, struct akb_buf *r
 			}
 			int inside = S_inside_root(w, real);
 			free(real);
-			if (!inside || stat(path->ptr, &st) != 0) {
+			if (stat(path->ptr, &st) != 0)
+				continue;
+			if (!inside) {
 				if (S_ISDIR(st.st_mode) || S_has_md_suffix(name))
 					akb_warn(w->diag, path->ptr, 0, 0,
 						 "symbolic link leads outside '%s'; not followed", w->root);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs the whole pipeline over every real collection in ../shared/corpora and
 # checks the report against the files (tests/check-report.mjs).
-. tests/lib.sh
+. tests/lib/common.sh
 if [ ! -d "$SHARED/corpora" ]; then
 	fail "no corpora at $SHARED/corpora"
 	finish corpora

@@ -3,7 +3,7 @@
 # content/NAME.md; the diagnostics on stderr must equal NAME.expected line for
 # line (path:line:col: severity: message). NAME.strict.expected, when present,
 # is checked with --strict, which must also exit 1.
-. tests/lib.sh
+. tests/lib/common.sh
 for src in tests/errors/*.md; do
 	name=$(basename "$src" .md)
 	site="$TMP/$name"

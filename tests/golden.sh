@@ -2,7 +2,7 @@
 # Golden tests: tests/golden/NAME/content (+ optional agentkb.yaml) is built
 # with the default theme and compared with tests/golden/NAME/expected using
 # diff -ru (theme assets excluded: they are not generated).
-. tests/lib.sh
+. tests/lib/common.sh
 for case in tests/golden/*/; do
 	name=$(basename "$case")
 	out="$TMP/$name"

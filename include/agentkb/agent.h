@@ -57,6 +57,9 @@ void akb_agent_load_text(struct akb_agent *agent, const char *path, const char *
 			 size_t len, struct akb_diag *diag);
 void akb_agent_release(struct akb_agent *agent);
 
+/* The file position of front-matter key `key` (1:1 when the key is absent). */
+void akb_agent_key_pos(const struct akb_agent *agent, const char *key, unsigned *line, unsigned *col);
+
 /* Front-matter string field, or NULL if absent or not a string. */
 const char *akb_agent_field(const struct akb_agent *agent, const char *key);
 

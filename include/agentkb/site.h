@@ -26,6 +26,7 @@ struct akb_taxonomy {
 	char *key;       /* front-matter key ("department") (owned) */
 	char *path;      /* URL folder ("departments") (owned) */
 	char *title;     /* heading ("Departments") (owned) */
+	char *label;     /* one value's label ("Department") (owned) */
 	struct akb_term *terms; /* sorted by name, case-insensitively (owned) */
 	size_t nterms, cap;
 	struct akb_slugset *slugs;
