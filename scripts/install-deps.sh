@@ -12,6 +12,8 @@ for p in $PACKAGES; do
 done
 command -v cc >/dev/null 2>&1 || missing="$missing gcc"
 command -v make >/dev/null 2>&1 || missing="$missing make"
+# node runs the report checks in make test (tests/check-report.mjs).
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 [ -z "$missing" ] && exit 0
 echo "agentkb: installing missing packages:$missing"
 if [ "$(id -u)" -eq 0 ]; then

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "agentkb/build.h"
@@ -201,6 +202,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 			continue;
 		}
 		agent_of[i] = site.nagents - 1;
+		res->input_bytes += a->raw_len;
 	}
 
 	/* hooks: filters and reshaping come here (Lua hooks) */
@@ -218,6 +220,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	struct akb_render_options ropts = { 0 };
 	int failed = akb_render_site(&site, cfg, tpl, &ropts, &out, &stats, diag) != 0;
 	res->pages = stats.pages;
+	res->output_bytes = out.bytes;
 	struct static_copy sc = { &out, diag };
 	failed |= akb_theme_each_static(&theme, S_copy_static, &sc) != 0;
 	failed |= akb_index_write(&site, &out, diag) != 0;
@@ -239,6 +242,15 @@ done:
 		else
 			fprintf(stderr, "build failed: %zu errors, %zu warnings; '%s' left as it was\n", diag->errors,
 				diag->warnings, cfg->output);
+	}
+	if (opts->stats) {
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		double secs = res->elapsed_ms / 1000.0;
+		fprintf(stderr, "stats: %zu files, %.1f MB in, %.1f MB out, %.0f files/s, %.1f MB/s, peak memory %.1f MB\n",
+			res->inputs, (double)res->input_bytes / 1e6, (double)res->output_bytes / 1e6,
+			secs > 0 ? (double)res->inputs / secs : 0.0,
+			secs > 0 ? (double)res->input_bytes / 1e6 / secs : 0.0, (double)ru.ru_maxrss / 1024.0);
 	}
 	akb_output_release(&out);
 	if (tpl)

@@ -68,8 +68,12 @@ static void S_normalize(const char *path, const char *s, size_t n, struct akb_bu
 			continue;
 		}
 		if (c < 0x80) {
-			akb_buf_putc(out, c);
-			i++;
+			/* Copy the run of ordinary ASCII at once: most of every file. */
+			size_t j = i + 1;
+			while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x80)
+				j++;
+			akb_buf_put(out, s + i, j - i);
+			i = j;
 			continue;
 		}
 		size_t start = i;
@@ -424,12 +428,12 @@ void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel,
 	memset(a, 0, sizeof(*a));
 	a->path = akb_xstrdup(path);
 	a->rel = akb_xstrdup(rel);
-	a->raw = akb_xstrndup(data, len);
-	a->raw_len = len;
-
 	struct akb_buf text = AKB_BUF_INIT;
 	S_normalize(path, data, len, &text, diag);
 	a->text = akb_buf_detach(&text, &a->text_len);
+	a->raw_len = len;
+	if (a->text_len != len || memcmp(a->text, data, len) != 0)
+		a->raw = akb_xstrndup(data, len);
 
 	akb_frontmatter_parse(&a->fm, path, a->text, a->text_len, diag);
 	a->body = a->text + a->fm.body_offset;
@@ -516,4 +520,10 @@ void akb_agent_key_pos(const struct akb_agent *a, const char *key, unsigned *lin
 			return;
 		}
 	}
+}
+
+const char *akb_agent_raw(const struct akb_agent *a, size_t *len)
+{
+	*len = a->raw_len;
+	return a->raw ? a->raw : a->text;
 }

@@ -28,6 +28,7 @@ static const char S_usage[] =
 	"      --base-url URL   absolute URL the site will be published at\n"
 	"      --strict         treat every warning as an error\n"
 	"      --report FILE    write a JSON build report (every input file, its status and diagnostics)\n"
+	"      --stats          print throughput (files/s, MB/s) and peak memory\n"
 	"  -q, --quiet          no summary line\n";
 
 static int S_usage_error(const char *fmt, const char *arg)
@@ -56,7 +57,7 @@ static int S_cmd_build(int argc, char **argv, const char *argv0)
 {
 	const char *content = NULL, *output = NULL, *config = NULL, *theme = NULL, *title = NULL,
 		   *base_url = NULL, *report = NULL;
-	int strict = 0, quiet = 0;
+	int strict = 0, quiet = 0, stats = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		const char **takes = NULL;
@@ -76,6 +77,8 @@ static int S_cmd_build(int argc, char **argv, const char *argv0)
 			strict = 1;
 		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
 			quiet = 1;
+		else if (!strcmp(a, "--stats"))
+			stats = 1;
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(S_usage, stdout);
 			return 0;
@@ -112,7 +115,7 @@ static int S_cmd_build(int argc, char **argv, const char *argv0)
 			akb_config_set(&cfg.base_url, base_url);
 		cfg.strict |= strict;
 		diag.strict = cfg.strict;
-		struct akb_build_options opts = { argv0, report, quiet };
+		struct akb_build_options opts = { argv0, report, quiet, stats };
 		struct akb_build_result res;
 		rc = akb_build(&cfg, &opts, &res, &diag);
 	} else {

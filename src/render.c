@@ -277,7 +277,9 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	S_emit(r, "agent", &page, tmp.ptr);
 	akb_buf_clear(&tmp);
 	akb_buf_printf(&tmp, "agents/%s/%s.md", a->slug, a->slug);
-	if (akb_output_write(r->out, tmp.ptr, a->raw, a->raw_len, r->diag) != 0)
+	size_t raw_len;
+	const char *raw = akb_agent_raw(a, &raw_len);
+	if (akb_output_write(r->out, tmp.ptr, raw, raw_len, r->diag) != 0)
 		r->failed = 1;
 	akb_buf_release(&tmp);
 	akb_value_release(&page);

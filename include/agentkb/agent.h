@@ -25,8 +25,8 @@ enum akb_name_source {
 struct akb_agent {
 	char *path;            /* input path, as shown in diagnostics (owned) */
 	char *rel;             /* path relative to CONTENT (owned) */
-	char *raw;             /* the file's bytes exactly as read, for the .md download (owned) */
-	size_t raw_len;
+	char *raw;             /* the file's bytes exactly as read, for the .md download; NULL when they */
+	size_t raw_len;        /*   equal `text` (most files), to hold each file once (owned) */
 	char *text;            /* normalized text: no BOM, LF line ends, no stray control characters (owned) */
 	size_t text_len;
 	struct akb_frontmatter fm; /* fm.fields holds every key; known keys are normalized (tools -> list) */
@@ -59,6 +59,9 @@ void akb_agent_release(struct akb_agent *agent);
 
 /* The file position of front-matter key `key` (1:1 when the key is absent). */
 void akb_agent_key_pos(const struct akb_agent *agent, const char *key, unsigned *line, unsigned *col);
+
+/* The file's bytes exactly as read (`raw`, or `text` when they are the same). */
+const char *akb_agent_raw(const struct akb_agent *agent, size_t *len);
 
 /* Front-matter string field, or NULL if absent or not a string. */
 const char *akb_agent_field(const struct akb_agent *agent, const char *key);

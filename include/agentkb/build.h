@@ -17,6 +17,7 @@ struct akb_build_options {
 	const char *argv0;       /* to find themes shipped beside the program */
 	const char *report_path; /* write the JSON build report here; NULL for none */
 	int quiet;               /* no summary line */
+	int stats;               /* print throughput and peak memory */
 };
 
 struct akb_build_result {
@@ -24,6 +25,8 @@ struct akb_build_result {
 	size_t agents;    /* agents rendered */
 	size_t skipped;   /* files that are not agents, or could not be read */
 	size_t pages;     /* HTML pages written */
+	size_t input_bytes;  /* bytes of agent files read */
+	size_t output_bytes; /* bytes written into the site */
 	double elapsed_ms;
 };
 
