@@ -143,6 +143,65 @@ static cmark_node *S_render_code(cmark_node *node, const struct akb_markdown_opt
 	return r;
 }
 
+/* Is `url` relative to the page (no scheme, not protocol-relative, not just a fragment)? */
+static int S_is_relative(const char *url)
+{
+	if (!*url || url[0] == '#' || url[0] == '/' || url[0] == '?')
+		return 0;
+	for (const char *p = url; *p && *p != '/' && *p != '#' && *p != '?'; p++)
+		if (*p == ':')
+			return 0;
+	return 1;
+}
+
+/* The first line of a node with a position: inlines may have none, their block does. */
+static int S_node_line(cmark_node *n)
+{
+	for (; n; n = cmark_node_parent(n))
+		if (cmark_node_get_start_line(n) > 0)
+			return cmark_node_get_start_line(n);
+	return 1;
+}
+
+/*
+ * Applies the link resolver. A broken link keeps its text and loses its
+ * target; a broken image shows its alt text. Returns the node the iterator
+ * should continue from, or NULL when nothing changed.
+ */
+static cmark_node *S_resolve_link(cmark_node *node, const struct akb_markdown_options *opts, struct akb_diag *diag,
+				  cmark_event_type *resume)
+{
+	const char *url = cmark_node_get_url(node);
+	if (!opts->link || !url || !S_is_relative(url))
+		return NULL;
+	struct akb_buf out = AKB_BUF_INIT;
+	enum akb_link_action act = opts->link(opts->link_ctx, url, &out);
+	cmark_node *r = NULL;
+	if (act == AKB_LINK_REWRITE) {
+		cmark_node_set_url(node, out.ptr);
+	} else if (act == AKB_LINK_BROKEN) {
+		int image = cmark_node_get_type(node) == CMARK_NODE_IMAGE;
+		if (diag)
+			akb_warn(diag, opts->path, opts->first_line + (unsigned)S_node_line(node) - 1, 0,
+				 "%s '%s' points at nothing in the site; shown as text", image ? "image" : "link", url);
+		/* Move the children out in front of the link, then drop the link. */
+		cmark_node *child, *first = cmark_node_first_child(node);
+		while ((child = cmark_node_first_child(node)) != NULL)
+			cmark_node_insert_before(node, child);
+		r = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(r, "");
+		cmark_node_replace(node, r);
+		cmark_node_free(node);
+		/* The moved text may hold raw HTML still to escape: walk it next. */
+		if (first) {
+			r = first;
+			*resume = CMARK_EVENT_ENTER;
+		}
+	}
+	akb_buf_release(&out);
+	return r;
+}
+
 /* Gives every `<hN>` the heading's id, in document order (cmark emits exactly "<hN>"). */
 static void S_add_heading_ids(struct akb_markdown_doc *doc, const char *html, size_t len)
 {
@@ -188,6 +247,7 @@ void akb_markdown_render(const char *text, size_t len, const struct akb_markdown
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
 		cmark_node *r = NULL;
+		cmark_event_type resume = CMARK_EVENT_EXIT;
 		switch (cmark_node_get_type(n)) {
 		case CMARK_NODE_HEADING: {
 			akb_buf_clear(&tmp);
@@ -216,11 +276,15 @@ void akb_markdown_render(const char *text, size_t len, const struct akb_markdown
 		case CMARK_NODE_HTML_INLINE:
 			r = S_escape_html_node(n, 0);
 			break;
+		case CMARK_NODE_LINK:
+		case CMARK_NODE_IMAGE:
+			r = S_resolve_link(n, opts, diag, &resume);
+			break;
 		default:
 			break;
 		}
 		if (r)
-			cmark_iter_reset(it, r, CMARK_EVENT_EXIT);
+			cmark_iter_reset(it, r, resume);
 	}
 	cmark_iter_free(it);
 	akb_buf_release(&tmp);

@@ -7,6 +7,7 @@
 
 #include "agentkb/buf.h"
 #include "agentkb/render.h"
+#include "agentkb/strmap.h"
 #include "agentkb/utf8.h"
 
 /* Keys shown in the page header; every other front-matter key goes in the metadata table. */
@@ -27,6 +28,7 @@ struct renderer {
 	struct akb_value site_value; /* { title, description, language, base_url } */
 	struct akb_value nav;        /* [{ title, url }] taxonomy index pages */
 	struct akb_value *cards;     /* per agent (by site index); null for dropped agents */
+	struct akb_strmap by_source; /* source path relative to CONTENT -> agent index, kept agents only */
 	int failed;
 };
 
@@ -180,6 +182,78 @@ static int S_is_header_key(const char *key)
 	return 0;
 }
 
+struct link_ctx {
+	const struct renderer *r;
+	const struct akb_agent *from;
+};
+
+/* Appends `rel`'s folder joined with `url`, with "." and ".." resolved; -1 if it climbs out of CONTENT. */
+static int S_join_path(const char *rel, const char *url, size_t url_len, struct akb_buf *out)
+{
+	const char *slash = strrchr(rel, '/');
+	struct akb_buf joined = AKB_BUF_INIT;
+	if (slash)
+		akb_buf_put(&joined, rel, (size_t)(slash - rel + 1));
+	/* Percent-decode: authors write "my%20agent.md" for files with spaces. */
+	for (size_t i = 0; i < url_len; i++) {
+		if (url[i] == '%' && i + 2 < url_len && strchr("0123456789abcdefABCDEF", url[i + 1]) &&
+		    strchr("0123456789abcdefABCDEF", url[i + 2])) {
+			char hex[3] = { url[i + 1], url[i + 2], 0 };
+			akb_buf_putc(&joined, (int)strtol(hex, NULL, 16));
+			i += 2;
+		} else {
+			akb_buf_putc(&joined, url[i]);
+		}
+	}
+	int rc = 0;
+	const char *p = joined.ptr;
+	while (*p) {
+		const char *end = strchr(p, '/');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if ((n == 1 && p[0] == '.') || n == 0) {
+			/* skip */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *last = out->len ? strrchr(out->ptr, '/') : NULL;
+			if (!out->len) {
+				rc = -1;
+				break;
+			}
+			akb_buf_truncate(out, last ? (size_t)(last - out->ptr) : 0);
+		} else {
+			if (out->len)
+				akb_buf_putc(out, '/');
+			akb_buf_put(out, p, n);
+		}
+		p += n + (end ? 1 : 0);
+	}
+	akb_buf_release(&joined);
+	return rc;
+}
+
+/*
+ * Links between agent files ("other-agent.md", "../team/x.md#usage") become
+ * links between their pages; any other relative link would point at a file
+ * the site does not have.
+ */
+static enum akb_link_action S_resolve_link(void *ctx, const char *url, struct akb_buf *out)
+{
+	const struct link_ctx *lc = ctx;
+	size_t path_len = strcspn(url, "?#");
+	const char *frag = strchr(url, '#');
+	struct akb_buf target = AKB_BUF_INIT;
+	size_t idx;
+	enum akb_link_action act = AKB_LINK_BROKEN;
+	if (S_join_path(lc->from->rel, url, path_len, &target) == 0 &&
+	    akb_strmap_get(&lc->r->by_source, target.ptr, &idx)) {
+		akb_buf_printf(out, "../%s/index.html", lc->r->site->agents[idx].slug);
+		if (frag)
+			akb_buf_puts(out, frag);
+		act = AKB_LINK_REWRITE;
+	}
+	akb_buf_release(&target);
+	return act;
+}
+
 static void S_render_agent(struct renderer *r, size_t idx)
 {
 	const struct akb_agent *a = &r->site->agents[idx];
@@ -248,6 +322,9 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	mo.code_ctx = r->opts ? r->opts->code_ctx : NULL;
 	mo.path = a->path;
 	mo.first_line = a->body_line;
+	struct link_ctx lc = { r, a };
+	mo.link = S_resolve_link;
+	mo.link_ctx = &lc;
 	struct akb_markdown_doc doc;
 	akb_markdown_render(a->body, a->body_len, &mo, &doc, r->diag);
 	r->stats->code_blocks += doc.code_blocks;
@@ -463,6 +540,9 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 		akb_buf_release(&url);
 	}
 
+	akb_strmap_init(&r.by_source);
+	for (size_t k = 0; k < site->norder; k++)
+		akb_strmap_set(&r.by_source, site->agents[site->order[k]].rel, site->order[k]);
 	r.cards = akb_xcalloc(site->nagents + 1, sizeof(struct akb_value));
 	for (size_t k = 0; k < site->norder; k++)
 		S_build_card(&r, &site->agents[site->order[k]], &r.cards[site->order[k]]);
@@ -482,6 +562,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	for (size_t i = 0; i < site->nagents; i++)
 		akb_value_release(&r.cards[i]);
 	free(r.cards);
+	akb_strmap_release(&r.by_source);
 	akb_value_release(&r.site_value);
 	akb_value_release(&r.nav);
 	return r.failed ? -1 : 0;

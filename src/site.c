@@ -159,7 +159,8 @@ static void S_collect_taxonomy(struct akb_site *site, struct akb_taxonomy *t)
 			term->agents[term->count++] = idx;
 		}
 	}
-	qsort(t->terms, t->nterms, sizeof(*t->terms), S_term_by_name);
+	if (t->nterms)
+		qsort(t->terms, t->nterms, sizeof(*t->terms), S_term_by_name);
 	/* Sorting moved the terms: index them again, and remember each agent's first term. */
 	for (size_t i = 0; i < t->nterms; i++)
 		akb_strmap_set(&t->by_slug, t->terms[i].slug, i);

@@ -106,7 +106,8 @@ static void S_walk_dir(struct walker *w, struct akb_buf *path, struct akb_buf *r
 	}
 	closedir(dir);
 	/* Byte-wise order: deterministic across file systems and locales. */
-	qsort(names, count, sizeof(*names), S_cmp_names);
+	if (count)
+		qsort(names, count, sizeof(*names), S_cmp_names);
 
 	size_t path_len = path->len, rel_len = rel->len;
 	for (size_t i = 0; i < count; i++) {

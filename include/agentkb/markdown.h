@@ -29,7 +29,18 @@ struct akb_code_block {
 typedef void (*akb_code_renderer_fn)(void *ctx, const struct akb_code_block *block, struct akb_buf *out,
 				     struct akb_diag *diag);
 
+/*
+ * Decides where a relative link or image in the body points. Returns
+ * AKB_LINK_KEEP to leave `url` as written, AKB_LINK_REWRITE after putting the
+ * new URL in `out`, or AKB_LINK_BROKEN when it points at nothing in the site
+ * (the link is then rendered as its text, with a warning).
+ */
+enum akb_link_action { AKB_LINK_KEEP, AKB_LINK_REWRITE, AKB_LINK_BROKEN };
+typedef enum akb_link_action (*akb_link_resolver_fn)(void *ctx, const char *url, struct akb_buf *out);
+
 struct akb_markdown_options {
+	akb_link_resolver_fn link;  /* NULL: keep every link */
+	void *link_ctx;
 	akb_code_renderer_fn code; /* NULL: akb_markdown_plain_code */
 	void *code_ctx;
 	const char *path;          /* for diagnostics */
