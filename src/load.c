@@ -172,72 +172,85 @@ static char *S_trim_dup(const char *s, size_t n)
 	return akb_xstrndup(s, n);
 }
 
+/* Walks a markdown body line by line, knowing which lines are inside code fences. */
+struct line_scan {
+	const char *p, *end;
+	int in_fence;
+};
+
+struct scanned_line {
+	const char *text, *eol; /* from the first non-blank character to the end of the line */
+	int fence;              /* an opening or closing fence line */
+	int in_fence;           /* inside a fenced block (fence lines excluded) */
+};
+
+static int S_next_line(struct line_scan *sc, struct scanned_line *line)
+{
+	if (sc->p >= sc->end)
+		return 0;
+	const char *eol = memchr(sc->p, '\n', (size_t)(sc->end - sc->p));
+	if (!eol)
+		eol = sc->end;
+	const char *q = sc->p;
+	while (q < eol && (*q == ' ' || *q == '\t'))
+		q++;
+	line->text = q;
+	line->eol = eol;
+	line->fence = eol - q >= 3 && (strncmp(q, "```", 3) == 0 || strncmp(q, "~~~", 3) == 0);
+	if (line->fence)
+		sc->in_fence = !sc->in_fence;
+	line->in_fence = sc->in_fence && !line->fence;
+	sc->p = eol + 1;
+	return 1;
+}
+
 /* The text of the first ATX heading (`# Title`) of the body, or NULL. */
 static char *S_first_heading(const char *body, size_t len)
 {
-	const char *p = body, *end = body + len;
-	int in_fence = 0;
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		const char *q = p;
-		while (q < eol && *q == ' ')
-			q++;
-		if (eol - q >= 3 && (strncmp(q, "```", 3) == 0 || strncmp(q, "~~~", 3) == 0))
-			in_fence = !in_fence;
-		else if (!in_fence && q < eol && *q == '#') {
-			const char *t = q;
-			while (t < eol && *t == '#')
-				t++;
-			if (t - q <= 6 && (t == eol || *t == ' ' || *t == '\t')) {
-				const char *e = eol;
-				while (e > t && (e[-1] == '#' || e[-1] == ' ' || e[-1] == '\t'))
-					e--;
-				char *h = S_trim_dup(t, (size_t)(e - t));
-				if (*h)
-					return h;
-				free(h);
-			}
-		}
-		p = eol + 1;
+	struct line_scan sc = { body, body + len, 0 };
+	struct scanned_line l;
+	while (S_next_line(&sc, &l)) {
+		if (l.fence || l.in_fence || l.text == l.eol || *l.text != '#')
+			continue;
+		const char *t = l.text;
+		while (t < l.eol && *t == '#')
+			t++;
+		if (t - l.text > 6 || (t != l.eol && *t != ' ' && *t != '\t'))
+			continue;
+		const char *e = l.eol;
+		while (e > t && (e[-1] == '#' || e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		char *h = S_trim_dup(t, (size_t)(e - t));
+		if (*h)
+			return h;
+		free(h);
 	}
 	return NULL;
 }
 
 /*
  * The first paragraph of the body as plain text, for cards of agents that
- * have no description: headings, fences, lists markers and emphasis are
- * skipped.
+ * have no description: headings, fences, tables, HTML and emphasis marks
+ * are skipped.
  */
 static char *S_first_paragraph(const char *body, size_t len)
 {
 	struct akb_buf out = AKB_BUF_INIT;
-	const char *p = body, *end = body + len;
-	int in_fence = 0;
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		const char *q = p;
-		while (q < eol && (*q == ' ' || *q == '\t'))
-			q++;
-		int fence = eol - q >= 3 && (strncmp(q, "```", 3) == 0 || strncmp(q, "~~~", 3) == 0);
-		if (fence)
-			in_fence = !in_fence;
-		int blank = q == eol;
-		if (in_fence || fence || *q == '#' || *q == '|' || *q == '<' || *q == '>' ||
-		    (eol - q >= 3 && strncmp(q, "---", 3) == 0) || blank) {
+	struct line_scan sc = { body, body + len, 0 };
+	struct scanned_line l;
+	while (S_next_line(&sc, &l)) {
+		const char *q = l.text;
+		if (l.fence || l.in_fence || q == l.eol || strchr("#|<>", *q) ||
+		    (l.eol - q >= 3 && strncmp(q, "---", 3) == 0)) {
 			if (out.len)
 				break;
-		} else {
-			if (out.len)
-				akb_buf_putc(&out, ' ');
-			for (const char *c = q; c < eol; c++)
-				if (*c != '*' && *c != '`' && *c != '_')
-					akb_buf_putc(&out, *c);
+			continue;
 		}
-		p = eol + 1;
+		if (out.len)
+			akb_buf_putc(&out, ' ');
+		for (const char *c = q; c < l.eol; c++)
+			if (*c != '*' && *c != '`' && *c != '_')
+				akb_buf_putc(&out, *c);
 	}
 	return akb_buf_detach(&out, NULL);
 }

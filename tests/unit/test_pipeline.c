@@ -1,0 +1,202 @@
+/* Unit tests for the load, slug, markdown and JSON stages. */
+#include "prefix.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentkb/agent.h"
+#include "agentkb/buf.h"
+#include "agentkb/json.h"
+#include "agentkb/markdown.h"
+#include "agentkb/slug.h"
+#include "agentkb/utf8.h"
+#include "harness.h"
+
+static char *S_slug(const char *s)
+{
+	struct akb_buf b = AKB_BUF_INIT;
+	akb_slugify(&b, s, strlen(s));
+	return akb_buf_detach(&b, NULL);
+}
+
+#define SLUG_EQ(in, want)                  \
+	do {                               \
+		char *got_slug = S_slug(in); \
+		STR_EQ(got_slug, want);    \
+		free(got_slug);            \
+	} while (0)
+
+TEST(slug_rules)
+{
+	SLUG_EQ("LSP/Index Engineer", "lsp-index-engineer");
+	SLUG_EQ("../../etc/passwd", "etc-passwd");
+	SLUG_EQ("后端架构师", "后端架构师");
+	SLUG_EQ("1. 架构分析和设计", "1-架构分析和设计");
+	SLUG_EQ("🎨 UI Designer", "ui-designer");
+	SLUG_EQ("Don't Panic!", "dont-panic");
+	SLUG_EQ("Ünïcode Café", "ünïcode-café");
+	SLUG_EQ("...", "");
+	SLUG_EQ("a\\b", "a-b");
+}
+
+TEST(slug_is_bounded)
+{
+	char long_name[1000];
+	memset(long_name, 'x', sizeof long_name - 1);
+	long_name[sizeof long_name - 1] = '\0';
+	char *s = S_slug(long_name);
+	CHECK(strlen(s) <= 80);
+	free(s);
+	/* A cut never splits a multi-byte character. */
+	struct akb_buf cjk = AKB_BUF_INIT;
+	for (int i = 0; i < 100; i++)
+		akb_buf_puts(&cjk, "缓");
+	s = S_slug(cjk.ptr);
+	CHECK(akb_utf8_valid(s, strlen(s)));
+	CHECK(strlen(s) <= 80 && strlen(s) % 3 == 0);
+	free(s);
+	akb_buf_release(&cjk);
+}
+
+TEST(slugset_makes_unique)
+{
+	struct akb_slugset *set = akb_slugset_new();
+	int renamed;
+	STR_EQ(akb_slugset_claim(set, "x", &renamed), "x");
+	INT_EQ(renamed, 0);
+	STR_EQ(akb_slugset_claim(set, "x", &renamed), "x-2");
+	INT_EQ(renamed, 1);
+	STR_EQ(akb_slugset_claim(set, "x-3", &renamed), "x-3");
+	STR_EQ(akb_slugset_claim(set, "x", &renamed), "x-4");
+	STR_EQ(akb_slugset_claim(set, "", &renamed), "item");
+	for (int i = 0; i < 5000; i++)
+		akb_slugset_claim(set, "many", &renamed);
+	CHECK(akb_slugset_has(set, "many-5000"));
+	akb_slugset_free(set);
+}
+
+TEST(description_examples_split)
+{
+	char *summary;
+	struct akb_value ex = AKB_VALUE_NULL;
+	akb_description_split("Use this agent for APIs. Examples: <example>Context: new endpoint user: \"Review it\" "
+			      "assistant: \"I'll review it.\" <commentary>Reviews matter.</commentary></example>",
+			      &summary, &ex);
+	STR_EQ(summary, "Use this agent for APIs.");
+	INT_EQ(ex.u.list.len, 1);
+	const struct akb_value *e = &ex.u.list.items[0];
+	STR_EQ(akb_map_get_cstr(e, "context"), "new endpoint");
+	STR_EQ(akb_map_get_cstr(e, "commentary"), "Reviews matter.");
+	const struct akb_value *turns = akb_map_get(e, "turns");
+	INT_EQ(turns->u.list.len, 2);
+	STR_EQ(akb_map_get_cstr(&turns->u.list.items[0], "role"), "user");
+	STR_EQ(akb_map_get_cstr(&turns->u.list.items[0], "text"), "Review it");
+	STR_EQ(akb_map_get_cstr(&turns->u.list.items[1], "text"), "I'll review it.");
+	free(summary);
+	akb_value_release(&ex);
+
+	akb_description_split("Plain description, no examples.", &summary, &ex);
+	STR_EQ(summary, "Plain description, no examples.");
+	INT_EQ(ex.u.list.len, 0);
+	free(summary);
+	akb_value_release(&ex);
+
+	/* An unclosed example still yields its text; CJK before "Examples:" is cut cleanly. */
+	akb_description_split("当用户讨论缓存时使用。Examples: <example>user: 你好", &summary, &ex);
+	STR_EQ(summary, "当用户讨论缓存时使用。");
+	INT_EQ(ex.u.list.len, 1);
+	free(summary);
+	akb_value_release(&ex);
+}
+
+TEST(agent_load_normalizes)
+{
+	struct akb_diag d;
+	akb_diag_init(&d, NULL);
+	struct akb_agent a;
+	const char text[] = "\xEF\xBB\xBF---\r\nname: x\r\ndescription: \"a\\\\nb\"\r\ntools: Read, , Write\r\n"
+			    "model: 4\r\n---\r\n# T\r\n";
+	akb_agent_load_text(&a, "p.md", "p.md", text, sizeof text - 1, &d);
+	STR_EQ(a.name, "x");
+	STR_EQ(a.description, "a\nb");
+	INT_EQ(a.tools.u.list.len, 2);
+	STR_EQ(a.tools.u.list.items[1].u.str.ptr, "Write");
+	STR_EQ(akb_agent_field(&a, "model"), "4");
+	INT_EQ(a.body_line, 7);
+	STR_EQ(a.body, "# T\n");
+	size_t raw_len;
+	const char *raw = akb_agent_raw(&a, &raw_len);
+	CHECK(raw_len == sizeof text - 1 && memcmp(raw, text, raw_len) == 0);
+	INT_EQ(d.warnings, 0);
+	akb_agent_release(&a);
+	akb_diag_release(&d);
+}
+
+TEST(agent_name_fallbacks)
+{
+	struct akb_diag d;
+	akb_diag_init(&d, NULL);
+	struct akb_agent a;
+	const char t1[] = "```\n# not a heading\n```\n## Real Title ##\n";
+	akb_agent_load_text(&a, "dir/file.md", "dir/file.md", t1, sizeof t1 - 1, &d);
+	STR_EQ(a.name, "Real Title");
+	INT_EQ(a.name_source, AKB_NAME_HEADING);
+	akb_agent_release(&a);
+	const char t2[] = "just text\n";
+	akb_agent_load_text(&a, "dir/file.md", "dir/file.md", t2, sizeof t2 - 1, &d);
+	STR_EQ(a.name, "file");
+	STR_EQ(a.summary, "just text");
+	akb_agent_release(&a);
+	INT_EQ(d.warnings, 2);
+	akb_diag_release(&d);
+}
+
+static enum akb_link_action S_test_links(void *ctx, const char *url, struct akb_buf *out)
+{
+	(void)ctx;
+	if (!strcmp(url, "other.md")) {
+		akb_buf_puts(out, "../other/index.html");
+		return AKB_LINK_REWRITE;
+	}
+	return strcmp(url, "missing.png") == 0 ? AKB_LINK_BROKEN : AKB_LINK_KEEP;
+}
+
+TEST(markdown_ids_html_and_links)
+{
+	struct akb_diag d;
+	akb_diag_init(&d, NULL);
+	struct akb_markdown_options o = { 0 };
+	o.path = "a.md";
+	o.first_line = 10;
+	o.link = S_test_links;
+	const char md[] = "# Title\n\n## 缓存 策略\n\n## Title\n\n<div>raw</div>\n\nx <b>y</b> [o](other.md) "
+			  "![alt *text*](missing.png) [w](https://example.com)\n\n```python {2}\nprint(1)\n```\n";
+	struct akb_markdown_doc doc;
+	akb_markdown_render(md, sizeof md - 1, &o, &doc, &d);
+	INT_EQ(doc.nheadings, 3);
+	STR_EQ(doc.headings[1].id, "缓存-策略");
+	STR_EQ(doc.headings[2].id, "title-2");
+	CHECK(strstr(doc.html.ptr, "<h2 id=\"缓存-策略\">") != NULL);
+	CHECK(strstr(doc.html.ptr, "&lt;div&gt;raw&lt;/div&gt;") != NULL);
+	CHECK(strstr(doc.html.ptr, "&lt;b&gt;y&lt;/b&gt;") != NULL);
+	CHECK(strstr(doc.html.ptr, "<div>") == NULL);
+	CHECK(strstr(doc.html.ptr, "href=\"../other/index.html\"") != NULL);
+	CHECK(strstr(doc.html.ptr, "missing.png") == NULL);
+	CHECK(strstr(doc.html.ptr, "alt <em>text</em>") != NULL);
+	CHECK(strstr(doc.html.ptr, "href=\"https://example.com\"") != NULL);
+	CHECK(strstr(doc.html.ptr, "class=\"language-python\"") != NULL);
+	INT_EQ(doc.code_blocks, 1);
+	INT_EQ(d.warnings, 1);
+	STR_EQ(d.items[0].message, "image 'missing.png' points at nothing in the site; shown as text");
+	INT_EQ(d.items[0].line, 18);
+	akb_markdown_doc_release(&doc);
+	akb_diag_release(&d);
+}
+
+TEST(json_escapes)
+{
+	struct akb_buf b = AKB_BUF_INIT;
+	akb_json_cstr(&b, "a\"b\\c\n\x01</script>");
+	STR_EQ(b.ptr, "\"a\\\"b\\\\c\\n\\u0001<\\/script>\"");
+	akb_buf_release(&b);
+}
