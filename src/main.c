@@ -12,6 +12,7 @@
 #include "agentkb/build.h"
 #include "agentkb/config.h"
 #include "agentkb/diag.h"
+#include "agentkb/output.h"
 
 #define EXIT_USAGE 2
 
@@ -131,8 +132,10 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return S_usage_error("%s", "no command given");
 	const char *cmd = argv[1];
-	if (!strcmp(cmd, "build"))
+	if (!strcmp(cmd, "build")) {
+		akb_output_catch_signals();
 		return S_cmd_build(argc - 2, argv + 2, argv[0]);
+	}
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("agentkb %s\n", AKB_VERSION);
 		return 0;

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,29 @@
 
 #include "agentkb/buf.h"
 #include "agentkb/output.h"
+
+static volatile sig_atomic_t S_interrupted;
+
+static void S_on_signal(int sig)
+{
+	S_interrupted = sig;
+}
+
+void akb_output_catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = S_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int akb_output_interrupted(void)
+{
+	return S_interrupted != 0;
+}
 
 /* Splits OUT into its parent folder and its last component. */
 static void S_split(const char *path, struct akb_buf *parent, struct akb_buf *base)
@@ -81,6 +105,12 @@ int akb_output_write(struct akb_output *o, const char *rel, const void *data, si
 {
 	if (!o->staging_dir)
 		return -1;
+	if (S_interrupted) {
+		if (!o->failed)
+			akb_error(diag, NULL, 0, 0, "interrupted; '%s' left as it was", o->final_dir);
+		o->failed = 1;
+		return -1;
+	}
 	if (rel[0] == '/' || strstr(rel, "..")) {
 		o->failed = 1;
 		return akb_error(diag, rel, 0, 0, "refusing to write outside the output folder");
@@ -156,7 +186,7 @@ int akb_remove_tree(const char *path)
 
 int akb_output_commit(struct akb_output *o, struct akb_diag *diag)
 {
-	if (o->failed || !o->staging_dir) {
+	if (o->failed || !o->staging_dir || S_interrupted) {
 		akb_output_abort(o);
 		return -1;
 	}

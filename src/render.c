@@ -553,7 +553,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 			r.failed = 1;
 	if (!r.failed) {
 		S_render_index(&r);
-		for (size_t k = 0; k < site->norder; k++)
+		for (size_t k = 0; k < site->norder && !r.failed; k++)
 			S_render_agent(&r, site->order[k]);
 		S_render_taxonomies(&r);
 		S_render_404(&r);

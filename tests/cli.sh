@@ -108,4 +108,18 @@ has "$S/out3/index.html" "<title>Flag KB" "flag overrides config"
 expect_rc 1 "missing content" "$AKB" build "$S/nope" -o "$S/out4"
 has "$TMP/err" "nope: error: unable to read content folder" "missing content message"
 
+# Ctrl-C mid-build: exit 1, the previous site intact, no staging folder left.
+sh scripts/gen-corpus.sh 3000 "$TMP/big" >/dev/null
+mkdir -p "$TMP/intr"
+"$AKB" build "$S/c" -o "$TMP/intr/site" -q 2>/dev/null
+"$AKB" build "$TMP/big" -o "$TMP/intr/site" -q 2>"$TMP/err" &
+pid=$!
+sleep 0.3
+kill -INT $pid
+wait $pid
+check "interrupted build exits 1" [ $? -eq 1 ]
+has "$TMP/err" "interrupted; " "interrupt reported"
+check "site before the interrupt kept" [ "$(ls "$TMP/intr/site/agents" | wc -l)" -eq 4 ]
+check "no staging folder after interrupt" [ "$(ls -A "$TMP/intr")" = "site" ]
+
 finish cli

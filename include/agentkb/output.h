@@ -18,6 +18,15 @@ struct akb_output {
 	int failed;        /* a write failed; commit will refuse */
 };
 
+/*
+ * Installs SIGINT/SIGTERM/SIGHUP handlers that only set a flag; the next
+ * write then fails with "interrupted", the build unwinds and the staging
+ * folder is removed, so Ctrl-C never leaves a half-written site or litter.
+ */
+void akb_output_catch_signals(void);
+/* Has an interrupt been requested? */
+int akb_output_interrupted(void);
+
 /* Creates the staging folder. Returns 0, or -1 (reported). */
 int akb_output_begin(struct akb_output *o, const char *out_dir, struct akb_diag *diag);
 /*
