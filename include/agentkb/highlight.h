@@ -77,14 +77,13 @@ int akb_highlight(struct akb_highlighter *hl, const char *def, const char *code,
 		  void *ctx, struct akb_buf *error);
 
 /*
- * Appends CSS for highlight theme `name` (themes/NAME.theme), with every
- * rule prefixed by `scope` (for example "" or
- * "@media (prefers-color-scheme: dark) { ... }" is built by the caller).
- * Classes are `.hl-canvas` (the block), `.hl-<class>` (tokens), `.hl-lin`
- * (line numbers) and `.hl-mark` (highlighted lines). Returns 0, or -1 if the
- * theme cannot be read (reported to `diag`).
+ * Appends CSS for highlight theme `name` (DATADIR/themes/NAME.theme). Token
+ * spans are `<span class="kwa">` etc. inside a `<code class="hl">`, so the
+ * rules are `.hl` (canvas: background, default colour), `.hl .kwa`,
+ * `.hl .str`, …, `.hl .lin` (line numbers) and `.hl .hll` (highlighted
+ * lines). The caller wraps the dark theme in a prefers-color-scheme query.
+ * Returns 0, or -1 if the theme cannot be read (reported to `diag`).
  */
-int akb_highlight_theme_css(struct akb_highlighter *hl, const char *name, const char *scope, struct akb_buf *out,
-			    struct akb_diag *diag);
+int akb_highlight_theme_css(struct akb_highlighter *hl, const char *name, struct akb_buf *out, struct akb_diag *diag);
 
 #endif
