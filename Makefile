@@ -98,3 +98,19 @@ clean:
 	rm -rf build build-san public .public.tmp-*
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/main.d
+
+# ---- highlight: agreement with the `highlight` program, and its benchmark ----
+# (tests/highlight.sh runs it; scripts/bench.sh may call it with --bench.)
+HL_AGREE := $(BUILD)/highlight-agreement
+
+$(BUILD)/tests/highlight/%.o: tests/highlight/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(AKB_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(HL_AGREE): $(BUILD)/tests/highlight/agreement.o $(BUILD)/libagentkb.a
+	$(CC) $(AKB_LDFLAGS) $(LDFLAGS) -o $@ $^ $(AKB_LIBS)
+
+test: $(HL_AGREE)
+
+-include $(BUILD)/tests/highlight/agreement.d
+# ---- end highlight ----

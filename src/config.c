@@ -52,6 +52,10 @@ void akb_config_init(struct akb_config *cfg)
 	cfg->output = akb_xstrdup("public");
 	cfg->taxonomies = S_strv_dup(S_default_taxonomies);
 	cfg->not_agents = S_strv_dup(akb_walk_default_not_agents);
+	cfg->highlight.enabled = 1;
+	cfg->highlight.theme = akb_xstrdup("github");
+	cfg->highlight.dark_theme = akb_xstrdup("molokai");
+	cfg->highlight.datadir = akb_xstrdup("");
 }
 
 void akb_config_release(struct akb_config *cfg)
@@ -67,6 +71,9 @@ void akb_config_release(struct akb_config *cfg)
 	free(cfg->output);
 	S_strv_free(cfg->taxonomies);
 	S_strv_free(cfg->not_agents);
+	free(cfg->highlight.theme);
+	free(cfg->highlight.dark_theme);
+	free(cfg->highlight.datadir);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -187,9 +194,77 @@ static int S_read_list(struct reader *r, yaml_event_t *ev, const char *key, char
 	return 0;
 }
 
+static int S_unknown_key(struct reader *r, yaml_event_t *key_ev, const char *section, const char *key)
+{
+	akb_error(r->diag, r->path, (unsigned)key_ev->start_mark.line + 1, (unsigned)key_ev->start_mark.column + 1,
+		  "unknown config key '%s%s%s'", section, *section ? "." : "", key);
+	r->errors++;
+	return 0;
+}
+
+static int S_read_highlight_key(struct reader *r, struct akb_config *cfg, const char *key, yaml_event_t *key_ev,
+				yaml_event_t *val)
+{
+	if (!strcmp(key, "enabled"))
+		return S_read_bool(r, val, "highlight.enabled", &cfg->highlight.enabled);
+	if (!strcmp(key, "theme"))
+		return S_read_string(r, val, "highlight.theme", &cfg->highlight.theme);
+	if (!strcmp(key, "dark_theme"))
+		return S_read_string(r, val, "highlight.dark_theme", &cfg->highlight.dark_theme);
+	if (!strcmp(key, "linenos"))
+		return S_read_bool(r, val, "highlight.linenos", &cfg->highlight.linenos);
+	if (!strcmp(key, "datadir"))
+		return S_read_string(r, val, "highlight.datadir", &cfg->highlight.datadir);
+	S_unknown_key(r, key_ev, "highlight", key);
+	return S_skip(r, val);
+}
+
+typedef int (*key_reader_fn)(struct reader *r, struct akb_config *cfg, const char *key, yaml_event_t *key_ev,
+			     yaml_event_t *val);
+
+/* Reads the pairs of a mapping whose start event was just read, through `fn`. */
+static int S_read_mapping(struct reader *r, struct akb_config *cfg, key_reader_fn fn)
+{
+	for (;;) {
+		yaml_event_t key, val;
+		if (S_next(r, &key) != 0)
+			return -1;
+		if (key.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&key);
+			return 0;
+		}
+		if (S_next(r, &val) != 0) {
+			yaml_event_delete(&key);
+			return -1;
+		}
+		int rc;
+		if (key.type != YAML_SCALAR_EVENT) {
+			akb_error(r->diag, r->path, (unsigned)key.start_mark.line + 1,
+				  (unsigned)key.start_mark.column + 1, "config keys must be plain strings");
+			r->errors++;
+			rc = S_skip(r, &key);
+			if (!rc)
+				rc = S_skip(r, &val);
+		} else {
+			rc = fn(r, cfg, (const char *)key.data.scalar.value, &key, &val);
+		}
+		yaml_event_delete(&key);
+		yaml_event_delete(&val);
+		if (rc)
+			return -1;
+	}
+}
+
 static int S_read_key(struct reader *r, struct akb_config *cfg, const char *key, yaml_event_t *key_ev,
 		      yaml_event_t *val)
 {
+	if (!strcmp(key, "highlight")) {
+		if (val->type != YAML_MAPPING_START_EVENT) {
+			S_type_error(r, val, key, "a mapping (enabled, theme, dark_theme, linenos, datadir)");
+			return S_skip(r, val);
+		}
+		return S_read_mapping(r, cfg, S_read_highlight_key);
+	}
 	if (!strcmp(key, "title"))
 		return S_read_string(r, val, key, &cfg->title);
 	if (!strcmp(key, "description"))
@@ -210,9 +285,7 @@ static int S_read_key(struct reader *r, struct akb_config *cfg, const char *key,
 		return S_read_list(r, val, key, &cfg->taxonomies);
 	if (!strcmp(key, "not_agents"))
 		return S_read_list(r, val, key, &cfg->not_agents);
-	akb_error(r->diag, r->path, (unsigned)key_ev->start_mark.line + 1, (unsigned)key_ev->start_mark.column + 1,
-		  "unknown config key '%s'", key);
-	r->errors++;
+	S_unknown_key(r, key_ev, "", key);
 	return S_skip(r, val);
 }
 
@@ -239,34 +312,7 @@ static int S_parse(struct reader *r, struct akb_config *cfg)
 		yaml_event_delete(&ev);
 	}
 	yaml_event_delete(&ev);
-	for (;;) {
-		yaml_event_t key, val;
-		if (S_next(r, &key) != 0)
-			return -1;
-		if (key.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&key);
-			return 0;
-		}
-		if (S_next(r, &val) != 0) {
-			yaml_event_delete(&key);
-			return -1;
-		}
-		int rc;
-		if (key.type != YAML_SCALAR_EVENT) {
-			akb_error(r->diag, r->path, (unsigned)key.start_mark.line + 1,
-				  (unsigned)key.start_mark.column + 1, "config keys must be plain strings");
-			r->errors++;
-			rc = S_skip(r, &key);
-			if (!rc)
-				rc = S_skip(r, &val);
-		} else {
-			rc = S_read_key(r, cfg, (const char *)key.data.scalar.value, &key, &val);
-		}
-		yaml_event_delete(&key);
-		yaml_event_delete(&val);
-		if (rc)
-			return -1;
-	}
+	return S_read_mapping(r, cfg, S_read_key);
 }
 
 int akb_config_load(struct akb_config *cfg, const char *path, int required, struct akb_diag *diag)

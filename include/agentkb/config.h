@@ -23,6 +23,13 @@ struct akb_config {
 	char **taxonomies; /* front-matter keys that get term pages; NULL-terminated (owned) */
 	char **not_agents; /* file names (without .md) that are documentation, not agents; NULL-terminated (owned) */
 	int strict;        /* warnings are errors */
+	struct {
+		int enabled;      /* highlight code blocks at build time */
+		char *theme;      /* light theme, a name from highlight's themes/ (owned) */
+		char *dark_theme; /* dark theme, for prefers-color-scheme: dark (owned) */
+		int linenos;      /* line numbers on every block (fences can override) */
+		char *datadir;    /* highlight's data folder; "" for the installed one (owned) */
+	} highlight;
 };
 
 /* Fills in the defaults. */

@@ -1,7 +1,7 @@
 /*
  * highlight: build-time syntax highlighting driven by the `highlight`
- * project's language definitions (Debian's highlight-common: langDefs/*.lang,
- * filetypes.conf, themes/*.theme), loaded through the embedded Lua and
+ * project's language definitions (Debian's highlight-common: langDefs/NAME.lang,
+ * filetypes.conf, themes/NAME.theme), loaded through the embedded Lua and
  * matched with PCRE2 (JIT on).
  *
  * The engine turns code into a stream of tokens, each with one of
@@ -36,6 +36,9 @@ enum akb_hl_class {
 	AKB_HL_INTERPOLATION, /* ipl */
 	AKB_HL_KEYWORD,   /* kwa, kwb, ... : AKB_HL_KEYWORD + group id - 1 */
 };
+
+/* Keyword groups have ids 1..26 (kwa..kwz); classes stay below AKB_HL_KEYWORD + this. */
+#define AKB_HL_KEYWORD_GROUPS 26
 
 /* "str", "kwa", "kwb", ...; NULL for AKB_HL_PLAIN. */
 const char *akb_hl_class_name(int cls);

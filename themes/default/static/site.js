@@ -30,19 +30,13 @@
     }
   }
 
-  /* The text of a code block without line numbers or other decorations. */
+  /* The text of a code block exactly as written: line numbers are decoration, not code. */
   function codeText(figure) {
     var code = figure.querySelector("pre code");
     if (!code) return "";
-    var lines = code.querySelectorAll(".line");
-    if (lines.length) {
-      return Array.prototype.map.call(lines, function (l) {
-        var clone = l.cloneNode(true);
-        Array.prototype.forEach.call(clone.querySelectorAll(".ln"), function (n) { n.remove(); });
-        return clone.textContent;
-      }).join("\n") + "\n";
-    }
-    return code.textContent;
+    var clone = code.cloneNode(true);
+    Array.prototype.forEach.call(clone.querySelectorAll(".lin"), function (n) { n.parentNode.removeChild(n); });
+    return clone.textContent;
   }
 
   document.addEventListener("click", function (ev) {
