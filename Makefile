@@ -111,6 +111,7 @@ $(HL_AGREE): $(BUILD)/tests/highlight/agreement.o $(BUILD)/libagentkb.a
 	$(CC) $(AKB_LDFLAGS) $(LDFLAGS) -o $@ $^ $(AKB_LIBS)
 
 test: $(HL_AGREE)
+bench: $(HL_AGREE)
 
 -include $(BUILD)/tests/highlight/agreement.d
 # ---- end highlight ----

@@ -66,7 +66,10 @@ struct cursor {
 struct ws_op {
 	size_t start, len; /* text: a byte range of the input */
 	int cls;           /* tag: the class from here on; -1 for text */
+	int eff;           /* the class in effect after this op; WS_UNKNOWN before the first tag */
 };
+
+enum { WS_UNKNOWN = -2 };
 
 enum { IN_EOL = -1, IN_EOF = -2 };
 
@@ -179,7 +182,11 @@ static void S_flush_pending(struct run *r)
 	r->pend_len = 0;
 }
 
-/* Emits input bytes [start, start+len) in class `cls`; tokens must come in input order. */
+/*
+ * Emits input bytes [start, start+len) in class `cls`. Tokens arrive in
+ * input order; one is held back so that the next of the same class joins it,
+ * and a class change waits for the character boundary.
+ */
 static void S_emit(struct run *r, int cls, size_t start, size_t len)
 {
 	if (!len)
@@ -188,34 +195,53 @@ static void S_emit(struct run *r, int cls, size_t start, size_t len)
 		S_fail(r, "internal error: token at byte %zu, expected %zu", start, r->expected);
 		return;
 	}
-	r->expected = start + len;
-	if (r->pend_len && r->pend_cls == cls && r->pend_start + r->pend_len == start) {
-		r->pend_len += len;
-		return;
-	}
-	S_flush_pending(r);
 	size_t end = start + len;
-	if (start < r->emitted)
-		start = r->emitted; /* the previous span took the rest of a character */
-	if (start >= end)
-		return;
+	r->expected = end;
+	if (r->pend_len) {
+		size_t pend_end = r->pend_start + r->pend_len;
+		if (r->pend_cls == cls || S_char_boundary(r->code, r->len, pend_end) >= end) {
+			/* Same class, or the rest of a character the held token started. */
+			r->pend_len = end - r->pend_start;
+			return;
+		}
+		S_flush_pending(r);
+		start = r->emitted;
+	}
 	r->pend_start = start;
 	r->pend_len = end - start;
 	r->pend_cls = cls;
 }
 
+/*
+ * Appends to the whitespace buffer. It only grows with the input it holds:
+ * adjacent text merges, a tag replaces a tag right before it, and a tag
+ * that changes nothing is dropped, so the close/newline/open triple of each
+ * blank line inside a comment or string collapses into one text op.
+ */
 static void S_ws_push(struct run *r, size_t start, size_t len, int cls)
 {
-	if (cls < 0 && r->nws && r->ws[r->nws - 1].cls < 0 &&
-	    r->ws[r->nws - 1].start + r->ws[r->nws - 1].len == start) {
-		r->ws[r->nws - 1].len += len;
-		return;
+	struct ws_op *last = r->nws ? &r->ws[r->nws - 1] : NULL;
+	if (cls < 0) {
+		if (!len)
+			return;
+		if (last && last->cls < 0 && last->start + last->len == start) {
+			last->len += len;
+			return;
+		}
+	} else {
+		if (last && last->cls >= 0) {
+			r->nws--;
+			last = r->nws ? &r->ws[r->nws - 1] : NULL;
+		}
+		if (last && last->eff == cls)
+			return;
 	}
 	if (r->nws == r->capws) {
 		r->capws = r->capws ? r->capws * 2 : 16;
 		r->ws = akb_xrealloc(r->ws, akb_xmul(r->capws, sizeof(*r->ws)));
 	}
-	r->ws[r->nws++] = (struct ws_op){ start, len, cls };
+	int eff = cls >= 0 ? cls : last ? last->eff : WS_UNKNOWN;
+	r->ws[r->nws++] = (struct ws_op){ start, len, cls, eff };
 }
 
 /* flushWs */
@@ -431,7 +457,7 @@ static int S_open_delim_id(struct run *r, int state)
 	for (size_t i = 0; i < d->nrx; i++) {
 		if (d->rx[i].open != state)
 			continue;
-		int m = hl_regex_full_match(r->hl, &d->rx[i], tok, r->tok_len);
+		int m = hl_regex_full_match(r->hl, &d->rx[i], r->md, tok, r->tok_len);
 		if (m < 0)
 			S_fail(r, "pattern failed on line %u", r->line_no);
 		if (m > 0)
@@ -448,7 +474,7 @@ static int S_matches_open(struct run *r, int state, int open_id)
 	for (size_t i = 0; i < d->nrx; i++) {
 		if (d->rx[i].open != state || d->rx[i].match_open != open_id)
 			continue;
-		int m = hl_regex_full_match(r->hl, &d->rx[i], tok, r->tok_len);
+		int m = hl_regex_full_match(r->hl, &d->rx[i], r->md, tok, r->tok_len);
 		if (m < 0)
 			S_fail(r, "pattern failed on line %u", r->line_no);
 		if (m > 0)

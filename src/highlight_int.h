@@ -67,6 +67,8 @@ struct hl_words {
 };
 
 void hl_words_release(struct hl_words *w);
+/* FNV-1a of s[0..len). */
+size_t hl_words_hash(const char *s, size_t len);
 /* Adds `key` unless present (the first value wins, as in highlight's std::map::insert). */
 void hl_words_add(struct hl_words *w, const char *key, size_t len, int value);
 /*
@@ -158,8 +160,12 @@ int hl_catalog_init(struct akb_highlighter *hl, const char *filetypes, struct ak
 /* The definition `name`, loading it on first use (thread-safe); NULL with a message in `error`. */
 struct hl_def *hl_def_get(struct akb_highlighter *hl, const char *name, struct akb_buf *error);
 void hl_def_free(struct hl_def *def);
-/* Full match of s[0..n) against the pattern (highlight's regex_match). */
-int hl_regex_full_match(const struct akb_highlighter *hl, const struct hl_regex *r, const char *s, size_t n);
+/*
+ * Full match of s[0..n) against the pattern (highlight's regex_match), using
+ * the caller's match data: 1, 0, or -1 when a limit trips.
+ */
+int hl_regex_full_match(const struct akb_highlighter *hl, const struct hl_regex *r, pcre2_match_data *md,
+			const char *s, size_t n);
 
 /*
  * The Lua side of one highlighting call: the states it checked out of the

@@ -11,7 +11,8 @@
  * its globals to what loading the file left, and owns it until the call
  * ends: no lock is held while Lua runs, two threads never share a state, and
  * one block's hook state cannot leak into the next. A pool grows to at most
- * the number of concurrent calls.
+ * the number of concurrent calls. (A hook with private state in upvalues,
+ * which no shipped definition has, gets a fresh state per block instead.)
  */
 #include "prefix.h"
 
@@ -63,6 +64,11 @@ static int S_key_eq(const struct hl_word *w, const char *s, size_t len, int fold
 			return 0;
 	}
 	return 1;
+}
+
+size_t hl_words_hash(const char *s, size_t len)
+{
+	return S_hash(s, len, 0);
 }
 
 void hl_words_release(struct hl_words *w)
@@ -121,9 +127,25 @@ int hl_words_get(const struct hl_words *w, const char *key, size_t len, int fold
 
 /* ---- sandboxed Lua states ----------------------------------------------- */
 
+/* A remembered OnStateChange result (see hl_hook_call). */
+struct hl_memo_entry {
+	char *tok;            /* owned; NULL marks an empty slot */
+	size_t len;
+	int old_state, new_state, kw_class;
+	int rc, result;
+};
+
+#define HL_MEMO_MAX 4096      /* entries per Lua state */
+#define HL_MEMO_TOKEN 64      /* longer tokens are not remembered */
+
 /* Per-state bookkeeping, reached through the state's extra space. */
 struct hl_lua {
 	size_t mem;           /* bytes allocated */
+	int dirty;            /* a global was assigned since the last reset */
+	int side_effect;      /* AddKeyword was called during this hook call */
+	int memo_ok;          /* the hook is a function of its arguments while the state is clean */
+	struct hl_memo_entry *memo; /* open addressing; grows to 2 * HL_MEMO_MAX slots */
+	size_t memo_len, memo_cap;
 	long steps;           /* instruction budget left, in units of 1000 */
 	struct hl_words *kw_target; /* where AddKeyword adds; NULL: nowhere */
 	const struct hl_words *kw_static; /* the definition's own keywords */
@@ -176,6 +198,7 @@ static int S_lua_add_keyword(lua_State *L)
 {
 	struct hl_lua *info = S_lua_info(L);
 	int ok = 0;
+	info->side_effect = 1;
 	if (lua_gettop(L) == 2 && lua_type(L, 1) == LUA_TSTRING && info->kw_target) {
 		size_t len;
 		const char *kw = lua_tolstring(L, 1, &len);
@@ -224,6 +247,9 @@ void hl_lua_close(lua_State *L)
 		return;
 	struct hl_lua *info = S_lua_info(L);
 	lua_close(L);
+	for (size_t i = 0; i < info->memo_cap; i++)
+		free(info->memo[i].tok);
+	free(info->memo);
 	free(info);
 }
 
@@ -826,19 +852,85 @@ static void S_init_globals(lua_State *L, const char *langdir)
 	lua_setglobal(L, "AddKeyword");
 }
 
-/* Remembers the globals as loading left them (see S_hook_reset). */
-static void S_snapshot_globals(lua_State *L)
+/* __newindex of the global table: note the write, store it in the backing table (upvalue 1). */
+static int S_lua_newindex(lua_State *L)
 {
-	lua_newtable(L);
-	lua_pushglobaltable(L);
+	S_lua_info(L)->dirty = 1;
+	lua_settop(L, 3);
+	lua_rawset(L, lua_upvalueindex(1));
+	return 0;
+}
+
+/* Copies every pair of table `from` into table `to` (absolute indexes). */
+static void S_copy_table(lua_State *L, int from, int to)
+{
 	lua_pushnil(L);
-	while (lua_next(L, -2)) {
+	while (lua_next(L, from)) {
 		lua_pushvalue(L, -2);
 		lua_insert(L, -2);
-		lua_rawset(L, -5);
+		lua_rawset(L, to);
 	}
-	lua_pop(L, 1);
+}
+
+/*
+ * Whether every Lua function among the globals keeps no state of its own:
+ * no upvalue but _ENV, so all a hook can change is a global (which marks
+ * the state dirty) or, through AddKeyword, the call's keywords.
+ */
+static int S_pure_functions(lua_State *L, int globals)
+{
+	int pure = 1;
+	lua_pushnil(L);
+	while (lua_next(L, globals)) {
+		if (lua_type(L, -1) == LUA_TFUNCTION && !lua_iscfunction(L, -1)) {
+			const char *name;
+			for (int i = 1; pure && (name = lua_getupvalue(L, -1, i)); i++) {
+				pure = !strcmp(name, "_ENV");
+				lua_pop(L, 1);
+			}
+		}
+		lua_pop(L, 1);
+	}
+	return pure;
+}
+
+/*
+ * Prepares a loaded state for running hooks. The globals move to a backing
+ * table and the global table stays empty, with __index and __newindex
+ * pointing there: every global assignment, by any function, passes through
+ * S_lua_newindex and marks the state dirty. A copy of the backing table is
+ * kept so S_hook_reset can undo what a call assigned.
+ */
+static void S_seal_globals(lua_State *L)
+{
+	int top = lua_gettop(L);
+	lua_newtable(L);
+	int backing = top + 1;
+	lua_pushglobaltable(L);
+	int g = top + 2;
+	S_copy_table(L, g, backing);
+	lua_pushnil(L);
+	while (lua_next(L, backing)) {
+		lua_pop(L, 1);
+		lua_pushvalue(L, -1);
+		lua_pushnil(L);
+		lua_rawset(L, g);
+	}
+	lua_createtable(L, 0, 2);
+	lua_pushvalue(L, backing);
+	lua_setfield(L, -2, "__index");
+	lua_pushvalue(L, backing);
+	lua_pushcclosure(L, S_lua_newindex, 1);
+	lua_setfield(L, -2, "__newindex");
+	lua_setmetatable(L, g);
+	lua_newtable(L);
+	S_copy_table(L, backing, lua_gettop(L));
 	lua_setfield(L, LUA_REGISTRYINDEX, "akb_globals");
+	lua_pushvalue(L, backing);
+	lua_setfield(L, LUA_REGISTRYINDEX, "akb_backing");
+	S_lua_info(L)->memo_ok = S_pure_functions(L, backing);
+	lua_settop(L, top);
+	S_lua_info(L)->dirty = 0;
 }
 
 /*
@@ -974,7 +1066,7 @@ static struct hl_def *S_def_load(struct akb_highlighter *hl, long idx, struct ak
 	}
 	if (def->has_hook) {
 		def->pool = akb_xcalloc(1, sizeof(*def->pool));
-		S_snapshot_globals(ld.L);
+		S_seal_globals(ld.L);
 		S_pool_put(def, ld.L);
 	} else {
 		hl_lua_close(ld.L);
@@ -1032,14 +1124,11 @@ struct hl_def *hl_def_get(struct akb_highlighter *hl, const char *name, struct a
 	return def;
 }
 
-int hl_regex_full_match(const struct akb_highlighter *hl, const struct hl_regex *r, const char *s, size_t n)
+int hl_regex_full_match(const struct akb_highlighter *hl, const struct hl_regex *r, pcre2_match_data *md,
+			const char *s, size_t n)
 {
-	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-	if (!md)
-		akb_die("out of memory");
 	/* Anchored at both ends: PCRE2 runs the interpreter here, under the same limits. */
 	int rc = pcre2_match(r->re, (PCRE2_SPTR)s, n, 0, PCRE2_ANCHORED | PCRE2_ENDANCHORED, md, hl->mctx);
-	pcre2_match_data_free(md);
 	if (rc >= 0)
 		return 1;
 	return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
@@ -1048,16 +1137,20 @@ int hl_regex_full_match(const struct akb_highlighter *hl, const struct hl_regex 
 /* ---- hooks -------------------------------------------------------------- */
 
 /*
- * Gives a checked-out state back the globals loading left: hooks such as
- * sh.lang's keep here-document state in globals, and highlight starts every
- * input with a fresh state. The reset is shallow, which covers what hooks
- * assign (strings, numbers, nil); none mutates a table in place.
+ * Gives a checked-out state back the globals loading left, if a call
+ * assigned any: hooks such as sh.lang's keep here-document state in
+ * globals, and highlight starts every input with a fresh state. The reset
+ * is shallow, which covers what hooks assign (strings, numbers, nil); none
+ * mutates a table in place.
  */
 static void S_hook_reset(lua_State *L)
 {
+	struct hl_lua *info = S_lua_info(L);
+	if (!info->dirty)
+		return;
 	lua_getfield(L, LUA_REGISTRYINDEX, "akb_globals");
 	int snap = lua_gettop(L);
-	lua_pushglobaltable(L);
+	lua_getfield(L, LUA_REGISTRYINDEX, "akb_backing");
 	int g = snap + 1;
 	/* Pass 1: globals added or changed since loading. */
 	lua_pushnil(L);
@@ -1074,13 +1167,9 @@ static void S_hook_reset(lua_State *L)
 		}
 	}
 	/* Pass 2: globals removed since loading. */
-	lua_pushnil(L);
-	while (lua_next(L, snap)) {
-		lua_pushvalue(L, -2);
-		lua_insert(L, -2);
-		lua_rawset(L, g);
-	}
+	S_copy_table(L, snap, g);
 	lua_settop(L, snap - 1);
+	info->dirty = 0;
 }
 
 static struct hl_hook_slot *S_hook_slot(struct hl_hooks *h, struct hl_def *def, struct akb_buf *error)
@@ -1098,7 +1187,7 @@ static struct hl_hook_slot *S_hook_slot(struct hl_hooks *h, struct hl_def *def, 
 		L = S_run_def(h->hl, def, NULL, error);
 		if (!L)
 			return NULL;
-		S_snapshot_globals(L);
+		S_seal_globals(L);
 	} else {
 		S_hook_reset(L);
 	}
@@ -1115,6 +1204,64 @@ static struct hl_hook_slot *S_hook_slot(struct hl_hooks *h, struct hl_def *def, 
 	return slot;
 }
 
+static size_t S_memo_hash(const char *tok, size_t len, int old_state, int new_state, int kw_class)
+{
+	size_t h = hl_words_hash(tok, len);
+	h ^= (size_t)old_state * 0x9e3779b1u + (size_t)new_state * 0x85ebca6bu + (size_t)kw_class * 0xc2b2ae35u;
+	return h;
+}
+
+static struct hl_memo_entry *S_memo_find(struct hl_lua *info, const char *tok, size_t len, int old_state,
+					 int new_state, int kw_class)
+{
+	if (!info->memo_cap)
+		return NULL;
+	size_t mask = info->memo_cap - 1;
+	for (size_t j = S_memo_hash(tok, len, old_state, new_state, kw_class) & mask; info->memo[j].tok;
+	     j = (j + 1) & mask) {
+		struct hl_memo_entry *e = &info->memo[j];
+		if (e->len == len && e->old_state == old_state && e->new_state == new_state &&
+		    e->kw_class == kw_class && !memcmp(e->tok, tok, len))
+			return e;
+	}
+	return NULL;
+}
+
+static void S_memo_insert(struct hl_memo_entry *slots, size_t cap, struct hl_memo_entry e)
+{
+	size_t j = S_memo_hash(e.tok, e.len, e.old_state, e.new_state, e.kw_class) & (cap - 1);
+	while (slots[j].tok)
+		j = (j + 1) & (cap - 1);
+	slots[j] = e;
+}
+
+static void S_memo_put(struct hl_lua *info, const char *tok, size_t len, int old_state, int new_state,
+		       int kw_class, int rc, int result)
+{
+	if (len > HL_MEMO_TOKEN || info->memo_len >= HL_MEMO_MAX)
+		return;
+	if ((info->memo_len + 1) * 2 > info->memo_cap) {
+		size_t cap = info->memo_cap ? info->memo_cap * 2 : 256;
+		struct hl_memo_entry *slots = akb_xcalloc(cap, sizeof(*slots));
+		for (size_t i = 0; i < info->memo_cap; i++)
+			if (info->memo[i].tok)
+				S_memo_insert(slots, cap, info->memo[i]);
+		free(info->memo);
+		info->memo = slots;
+		info->memo_cap = cap;
+	}
+	S_memo_insert(info->memo, info->memo_cap,
+		      (struct hl_memo_entry){ akb_xstrndup(tok, len), len, old_state, new_state, kw_class, rc, result });
+	info->memo_len++;
+}
+
+/*
+ * Hooks run once per token, so results are remembered per Lua state: while
+ * the state is clean (no global assigned since the reset, so the globals
+ * are what loading left) a hook without private state is a function of its
+ * four arguments. A call that assigns a global or calls AddKeyword is not
+ * remembered, and a dirty state neither looks up nor remembers.
+ */
 int hl_hook_call(struct hl_hooks *h, struct hl_def *def, int old_state, int new_state, const char *tok,
 		 size_t len, int kw_class, int *result, struct akb_buf *error)
 {
@@ -1123,9 +1270,18 @@ int hl_hook_call(struct hl_hooks *h, struct hl_def *def, int old_state, int new_
 		return -1;
 	lua_State *L = slot->L;
 	struct hl_lua *info = S_lua_info(L);
+	int memo = info->memo_ok && !info->dirty;
+	if (memo) {
+		const struct hl_memo_entry *e = S_memo_find(info, tok, len, old_state, new_state, kw_class);
+		if (e) {
+			*result = e->result;
+			return e->rc;
+		}
+	}
 	info->steps = HL_LUA_STEPS / 1000;
 	info->kw_target = &slot->added;
 	info->kw_static = &def->keywords;
+	info->side_effect = 0;
 	int base = lua_gettop(L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, slot->fn_ref);
 	lua_pushinteger(L, old_state);
@@ -1136,9 +1292,11 @@ int hl_hook_call(struct hl_hooks *h, struct hl_def *def, int old_state, int new_
 		const char *msg = lua_tostring(L, -1);
 		akb_buf_printf(error, "%s: OnStateChange: %s", def->path, msg ? msg : "error");
 		lua_settop(L, base);
+		info->kw_target = NULL;
 		return -1;
 	}
 	int rc = 0;
+	*result = 0;
 	if (lua_gettop(L) > base && lua_type(L, base + 1) == LUA_TNUMBER) {
 		lua_Number n = lua_tonumber(L, base + 1);
 		*result = n >= 0 && n <= 1000 ? (int)n : HLS_UNKNOWN;
@@ -1146,6 +1304,8 @@ int hl_hook_call(struct hl_hooks *h, struct hl_def *def, int old_state, int new_
 	}
 	lua_settop(L, base);
 	info->kw_target = NULL;
+	if (memo && !info->dirty && !info->side_effect)
+		S_memo_put(info, tok, len, old_state, new_state, kw_class, rc, *result);
 	return rc;
 }
 
@@ -1163,6 +1323,11 @@ void hl_hooks_release(struct hl_hooks *h)
 		struct hl_hook_slot *s = &h->slots[i];
 		luaL_unref(s->L, LUA_REGISTRYINDEX, s->fn_ref);
 		hl_words_release(&s->added);
+		/* Private state (upvalues) cannot be reset: such a state serves one block only. */
+		if (!S_lua_info(s->L)->memo_ok) {
+			hl_lua_close(s->L);
+			continue;
+		}
 		pthread_mutex_lock(&h->hl->lock);
 		S_pool_put(s->def, s->L);
 		pthread_mutex_unlock(&h->hl->lock);

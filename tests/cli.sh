@@ -108,6 +108,23 @@ has "$S/out3/index.html" "<title>Flag KB" "flag overrides config"
 expect_rc 1 "missing content" "$AKB" build "$S/nope" -o "$S/out4"
 has "$TMP/err" "nope: error: unable to read content folder" "missing content message"
 
+# A code block that trips the highlighter's limits is plain text with a warning at its fence.
+H="$TMP/hldata"
+mkdir -p "$H/langDefs" "$H/themes" "$TMP/hl/c"
+printf 'Description="catastrophic"\nKeywords={ { Id=1, Regex=[[(a+)+b]] } }\n' >"$H/langDefs/evil.lang"
+cp /usr/share/highlight/themes/github.theme /usr/share/highlight/themes/molokai.theme "$H/themes/"
+printf 'highlight:\n  datadir: %s\n' "$H" >"$TMP/hl/agentkb.yaml"
+printf -- '---\nname: evil\n---\nText.\n\n```evil\naaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac b\n```\n' >"$TMP/hl/c/evil.md"
+expect_rc 0 "pathological block" "$AKB" build "$TMP/hl/c" -o "$TMP/hl/out" --config "$TMP/hl/agentkb.yaml"
+has "$TMP/err" "c/evil.md:6: warning: code block not highlighted (" "fallback warning names path:line"
+has "$TMP/hl/out/agents/evil/index.html" "<code class=\"hl language-evil\">aaaaaaaa" "fallback block is plain text"
+printf 'highlight:\n  theme: no-such-theme\n' >"$TMP/hl/bad.yaml"
+expect_rc 1 "unknown highlight theme" "$AKB" build "$TMP/hl/c" -o "$TMP/hl/out2" --config "$TMP/hl/bad.yaml"
+has "$TMP/err" "no-such-theme" "unknown theme named"
+printf 'highlight:\n  themes: x\n' >"$TMP/hl/typo.yaml"
+expect_rc 1 "unknown highlight key" "$AKB" build "$TMP/hl/c" -o "$TMP/hl/out2" --config "$TMP/hl/typo.yaml"
+has "$TMP/err" "typo.yaml:2:3: error: unknown config key 'highlight.themes'" "nested unknown key position"
+
 # Ctrl-C mid-build: exit 1, the previous site intact, no staging folder left.
 sh scripts/gen-corpus.sh 3000 "$TMP/big" >/dev/null
 mkdir -p "$TMP/intr"
