@@ -38,7 +38,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%.o)
 BIN := $(BUILD)/agentkb
 
-.PHONY: all site test bench clean install uninstall asan deps golden-update lint
+.PHONY: all site test bench clean install uninstall asan deps test-deps golden-update lint
 
 all: $(BIN)
 
@@ -68,9 +68,14 @@ site: deps
 	@echo "open $(abspath $(OUT))/index.html"
 
 deps:
-	@sh scripts/install-deps.sh
+	@sh scripts/install-deps.sh build
 
-test: $(BIN) $(BUILD)/unit-tests
+test-deps:
+	@sh scripts/install-deps.sh test
+
+# test-deps first (make -j still runs it before the suites start).
+test: test-deps
+	$(MAKE) $(BIN) $(BUILD)/unit-tests $(HL_AGREE_TARGET)
 	@sh scripts/run-tests.sh $(BUILD)
 
 bench: $(BIN)
@@ -110,7 +115,7 @@ $(BUILD)/tests/highlight/%.o: tests/highlight/%.c
 $(HL_AGREE): $(BUILD)/tests/highlight/agreement.o $(BUILD)/libagentkb.a
 	$(CC) $(AKB_LDFLAGS) $(LDFLAGS) -o $@ $^ $(AKB_LIBS)
 
-test: $(HL_AGREE)
+HL_AGREE_TARGET := $(HL_AGREE)
 bench: $(HL_AGREE)
 
 -include $(BUILD)/tests/highlight/agreement.d
