@@ -14,6 +14,7 @@
 #include "agentkb/json.h"
 #include "agentkb/output.h"
 #include "agentkb/render.h"
+#include "agentkb/search.h"
 #include "agentkb/site.h"
 #include "agentkb/template.h"
 #include "agentkb/theme.h"
@@ -219,6 +220,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	struct akb_tpl_set *tpl = NULL;
 	struct akb_output out = { 0 };
 	struct akb_highlighter *hl = NULL;
+	struct akb_search_builder *search = NULL;
 	size_t *agent_of = NULL;
 	int ok = 0;
 	akb_site_init(&site);
@@ -261,14 +263,19 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	hl = S_open_highlighter(cfg, diag);
 	struct akb_codeblock_options copts = { hl, cfg->highlight.linenos };
 	struct akb_render_stats stats;
-	struct akb_render_options ropts = { akb_codeblock_render, &copts };
+	search = akb_search_builder_new(site.norder);
+	struct akb_render_options ropts = { akb_codeblock_render, &copts, search };
 	int failed = akb_render_site(&site, cfg, tpl, &ropts, &out, &stats, diag) != 0;
 	failed |= S_write_highlight_css(hl, cfg, &out, diag) != 0;
 	res->pages = stats.pages;
-	res->output_bytes = out.bytes;
 	struct static_copy sc = { &out, diag };
 	failed |= akb_theme_each_static(&theme, S_copy_static, &sc) != 0;
 	failed |= akb_index_write(&site, &out, diag) != 0;
+	struct akb_search_stats sstats;
+	failed |= akb_search_write(search, &out, &sstats, diag) != 0;
+	res->search_bytes = sstats.bytes;
+	res->search_terms = sstats.terms;
+	res->output_bytes = out.bytes;
 	if (failed || diag->errors) {
 		akb_output_abort(&out);
 		goto done;
@@ -292,14 +299,17 @@ done:
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);
 		double secs = res->elapsed_ms / 1000.0;
-		fprintf(stderr, "stats: %zu files, %.1f MB in, %.1f MB out, %.0f files/s, %.1f MB/s, peak memory %.1f MB\n",
+		fprintf(stderr, "stats: %zu files, %.1f MB in, %.1f MB out, %.0f files/s, %.1f MB/s, peak memory %.1f MB,"
+			" search index %.1f MB (%zu terms)\n",
 			res->inputs, (double)res->input_bytes / 1e6, (double)res->output_bytes / 1e6,
 			secs > 0 ? (double)res->inputs / secs : 0.0,
-			secs > 0 ? (double)res->input_bytes / 1e6 / secs : 0.0, (double)ru.ru_maxrss / 1024.0);
+			secs > 0 ? (double)res->input_bytes / 1e6 / secs : 0.0, (double)ru.ru_maxrss / 1024.0,
+			(double)res->search_bytes / 1e6, res->search_terms);
 	}
 	akb_output_release(&out);
 	if (hl)
 		akb_highlighter_free(hl);
+	akb_search_builder_free(search);
 	if (tpl)
 		akb_tpl_set_free(tpl);
 	akb_theme_release(&theme);

@@ -13,11 +13,13 @@
 #include "agentkb/config.h"
 #include "agentkb/diag.h"
 #include "agentkb/output.h"
+#include "agentkb/search.h"
 
 #define EXIT_USAGE 2
 
 static const char S_usage[] =
 	"usage: agentkb build [CONTENT] [-o OUT] [options]\n"
+	"       agentkb tokenize < TEXT   (prints the search tokens of TEXT, one per line)\n"
 	"       agentkb version\n"
 	"       agentkb help\n"
 	"\n"
@@ -127,6 +129,26 @@ static int S_cmd_build(int argc, char **argv, const char *argv0)
 	return rc == 0 ? 0 : 1;
 }
 
+static void S_print_token(void *ctx, const char *token, size_t len)
+{
+	(void)ctx;
+	fwrite(token, 1, len, stdout);
+	fputc('\n', stdout);
+}
+
+/* The search tokenizer on stdin: lets tests compare it with the browser's. */
+static int S_cmd_tokenize(void)
+{
+	struct akb_buf in = AKB_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+		akb_buf_put(&in, chunk, n);
+	akb_tokenize(in.ptr, in.len, S_print_token, NULL);
+	akb_buf_release(&in);
+	return ferror(stdout) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -136,6 +158,8 @@ int main(int argc, char **argv)
 		akb_output_catch_signals();
 		return S_cmd_build(argc - 2, argv + 2, argv[0]);
 	}
+	if (!strcmp(cmd, "tokenize"))
+		return S_cmd_tokenize();
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("agentkb %s\n", AKB_VERSION);
 		return 0;

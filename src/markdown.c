@@ -202,6 +202,40 @@ static cmark_node *S_resolve_link(cmark_node *node, const struct akb_markdown_op
 	return r;
 }
 
+/* Sorts the body's text into prose, code and headings for the search index. */
+static void S_collect(struct akb_markdown_doc *doc, cmark_node *n, cmark_node_type type, int in_heading)
+{
+	const char *lit;
+	switch (type) {
+	case CMARK_NODE_HEADING:
+		S_plain_text(n, &doc->heading_text);
+		akb_buf_putc(&doc->heading_text, '\n');
+		break;
+	case CMARK_NODE_CODE_BLOCK:
+		akb_buf_puts(&doc->code, cmark_node_get_literal(n));
+		break;
+	case CMARK_NODE_TEXT:
+	case CMARK_NODE_CODE:
+	case CMARK_NODE_HTML_INLINE:
+	case CMARK_NODE_HTML_BLOCK:
+		if (in_heading)
+			break;
+		lit = cmark_node_get_literal(n);
+		if (lit) {
+			akb_buf_puts(&doc->prose, lit);
+			akb_buf_putc(&doc->prose, ' ');
+		}
+		break;
+	case CMARK_NODE_PARAGRAPH:
+	case CMARK_NODE_ITEM:
+		if (doc->prose.len && doc->prose.ptr[doc->prose.len - 1] != '\n')
+			akb_buf_putc(&doc->prose, '\n');
+		break;
+	default:
+		break;
+	}
+}
+
 /* Gives every `<hN>` the heading's id, in document order (cmark emits exactly "<hN>"). */
 static void S_add_heading_ids(struct akb_markdown_doc *doc, const char *html, size_t len)
 {
@@ -234,6 +268,9 @@ void akb_markdown_render(const char *text, size_t len, const struct akb_markdown
 {
 	memset(doc, 0, sizeof(*doc));
 	akb_buf_init(&doc->html);
+	akb_buf_init(&doc->prose);
+	akb_buf_init(&doc->code);
+	akb_buf_init(&doc->heading_text);
 	cmark_parser *parser;
 	cmark_node *root = S_parse(text, len, CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8, &parser);
 	struct akb_slugset *ids = akb_slugset_new();
@@ -242,10 +279,16 @@ void akb_markdown_render(const char *text, size_t len, const struct akb_markdown
 
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
+	int in_heading = 0;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_EXIT && type == CMARK_NODE_HEADING)
+			in_heading = 0;
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
+		if (opts->collect_text)
+			S_collect(doc, n, type, in_heading);
 		cmark_node *r = NULL;
 		cmark_event_type resume = CMARK_EVENT_EXIT;
 		switch (cmark_node_get_type(n)) {
@@ -256,6 +299,7 @@ void akb_markdown_render(const char *text, size_t len, const struct akb_markdown
 				cap = cap ? cap * 2 : 16;
 				doc->headings = akb_xrealloc(doc->headings, akb_xmul(cap, sizeof(*doc->headings)));
 			}
+			in_heading = 1;
 			struct akb_heading *hd = &doc->headings[doc->nheadings++];
 			hd->level = cmark_node_get_heading_level(n);
 			hd->text = akb_xstrndup(tmp.ptr, tmp.len);
@@ -300,6 +344,9 @@ void akb_markdown_render(const char *text, size_t len, const struct akb_markdown
 void akb_markdown_doc_release(struct akb_markdown_doc *doc)
 {
 	akb_buf_release(&doc->html);
+	akb_buf_release(&doc->prose);
+	akb_buf_release(&doc->code);
+	akb_buf_release(&doc->heading_text);
 	for (size_t i = 0; i < doc->nheadings; i++) {
 		free(doc->headings[i].text);
 		free(doc->headings[i].id);

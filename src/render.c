@@ -7,6 +7,7 @@
 
 #include "agentkb/buf.h"
 #include "agentkb/render.h"
+#include "agentkb/search.h"
 #include "agentkb/strmap.h"
 #include "agentkb/utf8.h"
 
@@ -16,6 +17,8 @@ static const char *const S_header_keys[] = { "name", "description", "tools", "mo
 
 /* Cards show this much of a summary; the agent page shows all of it. */
 #define CARD_SUMMARY_BYTES 240
+/* Search results excerpt from this much text (summary, headings, body start). */
+#define SEARCH_EXCERPT_BYTES 320
 
 struct renderer {
 	const struct akb_site *site;
@@ -29,6 +32,7 @@ struct renderer {
 	struct akb_value nav;        /* [{ title, url }] taxonomy index pages */
 	struct akb_value *cards;     /* per agent (by site index); null for dropped agents */
 	struct akb_strmap by_source; /* source path relative to CONTENT -> agent index, kept agents only */
+	size_t *search_facet;        /* per taxonomy: its facet in the search index */
 	int failed;
 };
 
@@ -254,7 +258,94 @@ static enum akb_link_action S_resolve_link(void *ctx, const char *url, struct ak
 	return act;
 }
 
-static void S_render_agent(struct renderer *r, size_t idx)
+/* Appends `s` to `out`, separated by a space. */
+static void S_add_word(struct akb_buf *out, const char *s)
+{
+	if (!s || !*s)
+		return;
+	if (out->len)
+		akb_buf_putc(out, ' ');
+	akb_buf_puts(out, s);
+}
+
+/*
+ * Feeds one agent to the search index as document `doc`: its fields, its
+ * facet values and what a result shows (name, place, excerpt source).
+ */
+static void S_index_agent(struct renderer *r, size_t doc, const struct akb_agent *a,
+			  const struct akb_markdown_doc *md)
+{
+	struct akb_search_builder *sb = r->opts->search;
+	struct akb_buf text = AKB_BUF_INIT;
+	akb_search_add_text(sb, doc, AKB_FIELD_NAME, a->name, strlen(a->name));
+
+	/* The description's summary and its example conversations. */
+	akb_buf_puts(&text, a->summary);
+	for (size_t i = 0; i < a->examples.u.list.len; i++) {
+		const struct akb_value *ex = &a->examples.u.list.items[i];
+		S_add_word(&text, akb_map_get_cstr(ex, "context"));
+		S_add_word(&text, akb_map_get_cstr(ex, "commentary"));
+		const struct akb_value *turns = akb_map_get(ex, "turns");
+		for (size_t j = 0; turns && j < turns->u.list.len; j++)
+			S_add_word(&text, akb_map_get_cstr(&turns->u.list.items[j], "text"));
+	}
+	akb_search_add_text(sb, doc, AKB_FIELD_SUMMARY, text.ptr, text.len);
+
+	/* Every other front-matter value (department, tools, tags, …) and the source path. */
+	akb_buf_clear(&text);
+	const struct akb_value *fields = &a->fm.fields;
+	for (size_t i = 0; i < fields->u.map.len; i++) {
+		const char *key = fields->u.map.items[i].key;
+		if (!strcmp(key, "name") || !strcmp(key, "description") || !strcmp(key, "color"))
+			continue;
+		if (text.len)
+			akb_buf_putc(&text, ' ');
+		S_meta_value(&fields->u.map.items[i].value, &text);
+	}
+	akb_search_add_text(sb, doc, AKB_FIELD_META, text.ptr, text.len);
+	akb_search_add_text(sb, doc, AKB_FIELD_HEADINGS, md->heading_text.ptr, md->heading_text.len);
+	akb_search_add_text(sb, doc, AKB_FIELD_BODY, md->prose.ptr, md->prose.len);
+	akb_search_add_text(sb, doc, AKB_FIELD_CODE, md->code.ptr, md->code.len);
+
+	for (size_t t = 0; t < r->site->ntaxonomies; t++) {
+		const struct akb_taxonomy *tax = &r->site->taxonomies[t];
+		const char *values[64];
+		size_t n = akb_agent_terms(a, tax->key, values, 64);
+		for (size_t j = 0; j < n; j++) {
+			const struct akb_term *term = akb_taxonomy_find(tax, values[j]);
+			akb_search_add_facet_value(sb, r->search_facet[t], doc, term ? term->name : values[j]);
+		}
+	}
+
+	/* Excerpt source: summary, then headings, then the start of the body. */
+	akb_buf_clear(&text);
+	akb_buf_puts(&text, a->summary);
+	for (const char *h = md->heading_text.ptr; *h && text.len < SEARCH_EXCERPT_BYTES;) {
+		const char *nl = strchr(h, '\n');
+		size_t n = nl ? (size_t)(nl - h) : strlen(h);
+		akb_buf_puts(&text, text.len ? " · " : "");
+		akb_buf_put(&text, h, n);
+		h += n + (nl ? 1 : 0);
+	}
+	if (text.len < SEARCH_EXCERPT_BYTES) {
+		akb_buf_putc(&text, ' ');
+		akb_buf_put(&text, md->prose.ptr, md->prose.len);
+	}
+	struct akb_buf excerpt = AKB_BUF_INIT;
+	for (size_t i = 0; i < text.len; i++)
+		akb_buf_putc(&excerpt, text.ptr[i] == '\n' ? ' ' : text.ptr[i]);
+	akb_buf_clear(&text);
+	S_truncate_text(excerpt.ptr, SEARCH_EXCERPT_BYTES, &text);
+	struct akb_buf url = AKB_BUF_INIT;
+	akb_agent_url(a, &url);
+	akb_search_set_display(sb, doc, a->name, url.ptr, akb_agent_field(a, "department"),
+			       akb_agent_field(a, "category"), akb_agent_field(a, "model"), text.ptr);
+	akb_buf_release(&url);
+	akb_buf_release(&excerpt);
+	akb_buf_release(&text);
+}
+
+static void S_render_agent(struct renderer *r, size_t doc_id, size_t idx)
 {
 	const struct akb_agent *a = &r->site->agents[idx];
 	struct akb_value page = AKB_VALUE_NULL;
@@ -325,9 +416,12 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	struct link_ctx lc = { r, a };
 	mo.link = S_resolve_link;
 	mo.link_ctx = &lc;
+	mo.collect_text = r->opts && r->opts->search;
 	struct akb_markdown_doc doc;
 	akb_markdown_render(a->body, a->body_len, &mo, &doc, r->diag);
 	r->stats->code_blocks += doc.code_blocks;
+	if (mo.collect_text)
+		S_index_agent(r, doc_id, a, &doc);
 	struct akb_value *toc = akb_map_set_list(agent, "toc");
 	/* The page title is the h1; the contents list the sections below it. */
 	int min_level = 7;
@@ -544,6 +638,9 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	for (size_t k = 0; k < site->norder; k++)
 		akb_strmap_set(&r.by_source, site->agents[site->order[k]].rel, site->order[k]);
 	r.cards = akb_xcalloc(site->nagents + 1, sizeof(struct akb_value));
+	r.search_facet = akb_xcalloc(site->ntaxonomies + 1, sizeof(size_t));
+	for (size_t t = 0; opts && opts->search && t < site->ntaxonomies; t++)
+		r.search_facet[t] = akb_search_add_facet(opts->search, site->taxonomies[t].key, site->taxonomies[t].label);
 	for (size_t k = 0; k < site->norder; k++)
 		S_build_card(&r, &site->agents[site->order[k]], &r.cards[site->order[k]]);
 
@@ -554,7 +651,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	if (!r.failed) {
 		S_render_index(&r);
 		for (size_t k = 0; k < site->norder && !r.failed; k++)
-			S_render_agent(&r, site->order[k]);
+			S_render_agent(&r, k, site->order[k]);
 		S_render_taxonomies(&r);
 		S_render_404(&r);
 	}
@@ -562,6 +659,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	for (size_t i = 0; i < site->nagents; i++)
 		akb_value_release(&r.cards[i]);
 	free(r.cards);
+	free(r.search_facet);
 	akb_strmap_release(&r.by_source);
 	akb_value_release(&r.site_value);
 	akb_value_release(&r.nav);

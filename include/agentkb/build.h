@@ -27,6 +27,8 @@ struct akb_build_result {
 	size_t pages;     /* HTML pages written */
 	size_t input_bytes;  /* bytes of agent files read */
 	size_t output_bytes; /* bytes written into the site */
+	size_t search_bytes; /* of which the search index */
+	size_t search_terms; /* distinct terms in the search index */
 	double elapsed_ms;
 };
 

@@ -45,6 +45,7 @@ struct akb_markdown_options {
 	void *code_ctx;
 	const char *path;          /* for diagnostics */
 	unsigned first_line;       /* file line of the text's first line */
+	int collect_text;          /* fill doc->prose, doc->code and doc->headings (for the search index) */
 };
 
 struct akb_heading {
@@ -58,6 +59,9 @@ struct akb_markdown_doc {
 	struct akb_heading *headings;
 	size_t nheadings;
 	size_t code_blocks;
+	struct akb_buf prose;    /* with collect_text: the body's text outside headings and code blocks */
+	struct akb_buf code;     /* with collect_text: the code blocks' text */
+	struct akb_buf heading_text; /* with collect_text: heading texts, one per line */
 };
 
 /* Renders `text` into `doc` (which the caller releases). Thread-safe. */

@@ -20,9 +20,12 @@
 #include "agentkb/site.h"
 #include "agentkb/template.h"
 
+struct akb_search_builder;
+
 struct akb_render_options {
 	akb_code_renderer_fn code; /* fenced code renderer; NULL for plain */
 	void *code_ctx;
+	struct akb_search_builder *search; /* fed each agent's text as it is rendered; NULL for none */
 };
 
 struct akb_render_stats {

@@ -1,0 +1,562 @@
+#include "prefix.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentkb/json.h"
+#include "agentkb/search.h"
+#include "agentkb/strmap.h"
+#include "agentkb/utf8.h"
+
+/* Longer Latin tokens are cut: nobody types them, and they bloat the dictionary. */
+#define TOKEN_MAX_CODEPOINTS 32
+/* A shard holds about this many bytes of terms and postings: one or two per query. */
+#define SHARD_TARGET_BYTES 12000
+#define DOCS_PER_CHUNK 16
+
+static const char *const S_field_names[AKB_FIELD_COUNT] = { "name", "summary", "meta", "headings", "body", "code" };
+static const char *const S_field_boosts[AKB_FIELD_COUNT] = { "8", "4", "3", "2", "1", "0.5" };
+
+/* ---- tokenizer ---- */
+
+void akb_tokenize(const char *text, size_t len, akb_token_fn fn, void *ctx)
+{
+	struct akb_buf tok = AKB_BUF_INIT;
+	uint32_t cjk_prev = 0; /* previous CJK code point in the current CJK run */
+	size_t cjk_run = 0, latin_cps = 0;
+	size_t i = 0;
+	for (;;) {
+		uint32_t cp = i < len ? akb_utf8_lower(akb_utf8_next(text, len, &i)) : 0;
+		int word = i <= len && cp && akb_utf8_is_word(cp);
+		int cjk = word && akb_utf8_is_cjk(cp);
+		/* A Latin token ends at a non-word or a CJK character. */
+		if (tok.len && (!word || cjk)) {
+			fn(ctx, tok.ptr, tok.len);
+			akb_buf_clear(&tok);
+			latin_cps = 0;
+		}
+		/* A CJK run ends at anything that is not CJK; a run of one is its own token. */
+		if (cjk_run && !cjk) {
+			if (cjk_run == 1) {
+				akb_buf_clear(&tok);
+				akb_utf8_put(&tok, cjk_prev);
+				fn(ctx, tok.ptr, tok.len);
+				akb_buf_clear(&tok);
+			}
+			cjk_run = 0;
+		}
+		if (!cp && i >= len)
+			break;
+		if (cjk) {
+			if (cjk_run) {
+				akb_buf_clear(&tok);
+				akb_utf8_put(&tok, cjk_prev);
+				akb_utf8_put(&tok, cp);
+				fn(ctx, tok.ptr, tok.len);
+				akb_buf_clear(&tok);
+			}
+			cjk_prev = cp;
+			cjk_run++;
+		} else if (word) {
+			if (latin_cps < TOKEN_MAX_CODEPOINTS)
+				akb_utf8_put(&tok, cp);
+			latin_cps++;
+		}
+	}
+	akb_buf_release(&tok);
+}
+
+/* ---- builder ---- */
+
+struct term {
+	char *text;          /* owned */
+	struct akb_buf post; /* encoded postings of flushed documents */
+	size_t df;
+	size_t last_doc;     /* previous flushed doc, for deltas */
+	size_t cur_doc;      /* document being accumulated; SIZE_MAX when none */
+	uint32_t tf[AKB_FIELD_COUNT];
+};
+
+struct facet {
+	char *key, *title;
+	struct akb_strmap values; /* value -> index in names */
+	char **names;
+	size_t nnames, cap;
+	struct akb_buf *doc_values; /* per doc: list of value indexes, as varints (count prepended at write) */
+	size_t *doc_counts;
+};
+
+struct display {
+	char *name, *url, *department, *category, *model, *text;
+};
+
+struct akb_search_builder {
+	size_t ndocs;
+	struct akb_strmap term_ids;
+	struct term *terms;
+	size_t nterms, cap;
+	uint32_t *lengths;   /* ndocs * AKB_FIELD_COUNT tokens */
+	struct display *display;
+	struct facet *facets;
+	size_t nfacets;
+	size_t *touched;     /* terms with a document being accumulated */
+	size_t ntouched, touched_cap;
+	size_t cur_doc;
+};
+
+struct akb_search_builder *akb_search_builder_new(size_t ndocs)
+{
+	struct akb_search_builder *sb = akb_xcalloc(1, sizeof(*sb));
+	sb->ndocs = ndocs;
+	akb_strmap_init(&sb->term_ids);
+	sb->lengths = akb_xcalloc(akb_xmul(ndocs + 1, AKB_FIELD_COUNT), sizeof(uint32_t));
+	sb->display = akb_xcalloc(ndocs + 1, sizeof(*sb->display));
+	sb->cur_doc = SIZE_MAX;
+	return sb;
+}
+
+void akb_search_builder_free(struct akb_search_builder *sb)
+{
+	if (!sb)
+		return;
+	for (size_t i = 0; i < sb->nterms; i++) {
+		free(sb->terms[i].text);
+		akb_buf_release(&sb->terms[i].post);
+	}
+	free(sb->terms);
+	akb_strmap_release(&sb->term_ids);
+	free(sb->lengths);
+	for (size_t d = 0; d < sb->ndocs; d++) {
+		struct display *dp = &sb->display[d];
+		free(dp->name);
+		free(dp->url);
+		free(dp->department);
+		free(dp->category);
+		free(dp->model);
+		free(dp->text);
+	}
+	free(sb->display);
+	for (size_t f = 0; f < sb->nfacets; f++) {
+		struct facet *fc = &sb->facets[f];
+		free(fc->key);
+		free(fc->title);
+		akb_strmap_release(&fc->values);
+		for (size_t i = 0; i < fc->nnames; i++)
+			free(fc->names[i]);
+		free(fc->names);
+		for (size_t d = 0; d < sb->ndocs; d++)
+			akb_buf_release(&fc->doc_values[d]);
+		free(fc->doc_values);
+		free(fc->doc_counts);
+	}
+	free(sb->facets);
+	free(sb->touched);
+	free(sb);
+}
+
+static void S_varint(struct akb_buf *out, uint64_t v)
+{
+	while (v >= 0x80) {
+		akb_buf_putc(out, (int)((v & 0x7F) | 0x80));
+		v >>= 7;
+	}
+	akb_buf_putc(out, (int)v);
+}
+
+/* Encodes the accumulated document of `t` into its postings. */
+static void S_flush_term(struct term *t)
+{
+	if (t->cur_doc == SIZE_MAX)
+		return;
+	uint32_t mask = 0;
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		if (t->tf[f])
+			mask |= 1u << f;
+	S_varint(&t->post, t->df ? t->cur_doc - t->last_doc : t->cur_doc);
+	S_varint(&t->post, mask);
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		if (t->tf[f])
+			S_varint(&t->post, t->tf[f]);
+	t->df++;
+	t->last_doc = t->cur_doc;
+	t->cur_doc = SIZE_MAX;
+	memset(t->tf, 0, sizeof t->tf);
+}
+
+/* Documents arrive in id order: when a new one starts, the previous one's terms are final. */
+static void S_begin_doc(struct akb_search_builder *sb, size_t doc)
+{
+	if (sb->cur_doc == doc)
+		return;
+	for (size_t i = 0; i < sb->ntouched; i++)
+		S_flush_term(&sb->terms[sb->touched[i]]);
+	sb->ntouched = 0;
+	sb->cur_doc = doc;
+}
+
+struct add_ctx {
+	struct akb_search_builder *sb;
+	size_t doc;
+	enum akb_search_field field;
+};
+
+static void S_add_token(void *ctx, const char *token, size_t len)
+{
+	struct add_ctx *a = ctx;
+	struct akb_search_builder *sb = a->sb;
+	size_t id;
+	if (!akb_strmap_get(&sb->term_ids, token, &id)) {
+		if (sb->nterms == sb->cap) {
+			sb->cap = sb->cap ? sb->cap * 2 : 1024;
+			sb->terms = akb_xrealloc(sb->terms, akb_xmul(sb->cap, sizeof(*sb->terms)));
+		}
+		id = sb->nterms++;
+		struct term *t = &sb->terms[id];
+		memset(t, 0, sizeof(*t));
+		t->text = akb_xstrndup(token, len);
+		akb_buf_init(&t->post);
+		t->cur_doc = SIZE_MAX;
+		akb_strmap_set(&sb->term_ids, t->text, id);
+	}
+	struct term *t = &sb->terms[id];
+	if (t->cur_doc != a->doc) {
+		t->cur_doc = a->doc;
+		if (sb->ntouched == sb->touched_cap) {
+			sb->touched_cap = sb->touched_cap ? sb->touched_cap * 2 : 1024;
+			sb->touched = akb_xrealloc(sb->touched, akb_xmul(sb->touched_cap, sizeof(size_t)));
+		}
+		sb->touched[sb->ntouched++] = id;
+	}
+	if (t->tf[a->field] < UINT32_MAX)
+		t->tf[a->field]++;
+	sb->lengths[a->doc * AKB_FIELD_COUNT + a->field]++;
+}
+
+void akb_search_add_text(struct akb_search_builder *sb, size_t doc, enum akb_search_field field, const char *text,
+			 size_t len)
+{
+	if (doc >= sb->ndocs || field >= AKB_FIELD_COUNT)
+		return;
+	S_begin_doc(sb, doc);
+	struct add_ctx a = { sb, doc, field };
+	akb_tokenize(text, len, S_add_token, &a);
+}
+
+static char *S_dup_or_empty(const char *s)
+{
+	return akb_xstrdup(s ? s : "");
+}
+
+void akb_search_set_display(struct akb_search_builder *sb, size_t doc, const char *name, const char *url,
+			    const char *department, const char *category, const char *model, const char *text)
+{
+	if (doc >= sb->ndocs)
+		return;
+	struct display *d = &sb->display[doc];
+	free(d->name);
+	free(d->url);
+	free(d->department);
+	free(d->category);
+	free(d->model);
+	free(d->text);
+	d->name = S_dup_or_empty(name);
+	d->url = S_dup_or_empty(url);
+	d->department = S_dup_or_empty(department);
+	d->category = S_dup_or_empty(category);
+	d->model = S_dup_or_empty(model);
+	d->text = S_dup_or_empty(text);
+}
+
+size_t akb_search_add_facet(struct akb_search_builder *sb, const char *key, const char *title)
+{
+	sb->facets = akb_xrealloc(sb->facets, akb_xmul(sb->nfacets + 1, sizeof(*sb->facets)));
+	struct facet *f = &sb->facets[sb->nfacets];
+	memset(f, 0, sizeof(*f));
+	f->key = akb_xstrdup(key);
+	f->title = akb_xstrdup(title);
+	akb_strmap_init(&f->values);
+	f->doc_values = akb_xcalloc(sb->ndocs + 1, sizeof(struct akb_buf));
+	f->doc_counts = akb_xcalloc(sb->ndocs + 1, sizeof(size_t));
+	for (size_t d = 0; d < sb->ndocs; d++)
+		akb_buf_init(&f->doc_values[d]);
+	return sb->nfacets++;
+}
+
+void akb_search_add_facet_value(struct akb_search_builder *sb, size_t facet, size_t doc, const char *value)
+{
+	if (facet >= sb->nfacets || doc >= sb->ndocs || !*value)
+		return;
+	struct facet *f = &sb->facets[facet];
+	size_t idx;
+	if (!akb_strmap_get(&f->values, value, &idx)) {
+		if (f->nnames == f->cap) {
+			f->cap = f->cap ? f->cap * 2 : 16;
+			f->names = akb_xrealloc(f->names, akb_xmul(f->cap, sizeof(char *)));
+		}
+		idx = f->nnames;
+		f->names[f->nnames++] = akb_xstrdup(value);
+		akb_strmap_set(&f->values, value, idx);
+	}
+	S_varint(&f->doc_values[doc], idx);
+	f->doc_counts[doc]++;
+}
+
+/* ---- writing ---- */
+
+static void S_base64(struct akb_buf *out, const unsigned char *p, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	akb_buf_grow(out, (n + 2) / 3 * 4);
+	size_t i = 0;
+	for (; i + 2 < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		char c[4] = { tab[v >> 18], tab[(v >> 12) & 63], tab[(v >> 6) & 63], tab[v & 63] };
+		akb_buf_put(out, c, 4);
+	}
+	if (i + 1 == n) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		char c[4] = { tab[v >> 18], tab[(v >> 12) & 63], '=', '=' };
+		akb_buf_put(out, c, 4);
+	} else if (i + 2 == n) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
+		char c[4] = { tab[v >> 18], tab[(v >> 12) & 63], tab[(v >> 6) & 63], '=' };
+		akb_buf_put(out, c, 4);
+	}
+}
+
+static void S_base64_string(struct akb_buf *out, const struct akb_buf *data)
+{
+	akb_buf_putc(out, '"');
+	S_base64(out, (const unsigned char *)data->ptr, data->len);
+	akb_buf_putc(out, '"');
+}
+
+/* The UTF-16 code unit at code point `cp`'s start: JS compares strings by code units. */
+static uint32_t S_utf16_lead(uint32_t cp)
+{
+	return cp >= 0x10000 ? 0xD800 + ((cp - 0x10000) >> 10) : cp;
+}
+
+static int S_utf16_cmp(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b), i = 0, j = 0;
+	while (i < na && j < nb) {
+		uint32_t x = akb_utf8_next(a, na, &i), y = akb_utf8_next(b, nb, &j);
+		if (x == y)
+			continue;
+		uint32_t lx = S_utf16_lead(x), ly = S_utf16_lead(y);
+		if (lx != ly)
+			return lx < ly ? -1 : 1;
+		return x < y ? -1 : 1; /* same lead surrogate: trail order is code point order */
+	}
+	return (i < na) - (j < nb);
+}
+
+static const struct term *S_sort_terms;
+
+static int S_by_term(const void *x, const void *y)
+{
+	return S_utf16_cmp(S_sort_terms[*(const size_t *)x].text, S_sort_terms[*(const size_t *)y].text);
+}
+
+static int S_write_file(struct akb_output *out, const char *rel, const struct akb_buf *data,
+			struct akb_search_stats *stats, struct akb_diag *diag)
+{
+	stats->bytes += data->len;
+	return akb_output_write(out, rel, data->ptr, data->len, diag);
+}
+
+static int S_write_shard(struct akb_output *out, size_t k, const size_t *order, size_t from, size_t to,
+			 const struct term *terms, struct akb_search_stats *stats, struct akb_diag *diag)
+{
+	struct akb_buf js = AKB_BUF_INIT, names = AKB_BUF_INIT, post = AKB_BUF_INIT, sizes = AKB_BUF_INIT;
+	for (size_t i = from; i < to; i++) {
+		const struct term *t = &terms[order[i]];
+		if (i > from)
+			akb_buf_putc(&names, '\n');
+		akb_buf_puts(&names, t->text);
+		struct akb_buf one = AKB_BUF_INIT;
+		S_varint(&one, t->df);
+		akb_buf_put(&one, t->post.ptr, t->post.len);
+		akb_buf_put(&post, one.ptr, one.len);
+		S_varint(&sizes, one.len);
+		akb_buf_release(&one);
+	}
+	akb_buf_printf(&js, "__akbSearchLoad(\"t\",%zu,{\"terms\":", k);
+	akb_json_string(&js, names.ptr, names.len);
+	akb_buf_puts(&js, ",\"post\":");
+	S_base64_string(&js, &post);
+	akb_buf_puts(&js, ",\"size\":");
+	S_base64_string(&js, &sizes);
+	akb_buf_puts(&js, "});\n");
+	char rel[64];
+	snprintf(rel, sizeof rel, "search/t%zu.js", k);
+	int rc = S_write_file(out, rel, &js, stats, diag);
+	akb_buf_release(&js);
+	akb_buf_release(&names);
+	akb_buf_release(&post);
+	akb_buf_release(&sizes);
+	return rc;
+}
+
+static int S_write_chunks(struct akb_search_builder *sb, struct akb_output *out, struct akb_search_stats *stats,
+			  struct akb_diag *diag)
+{
+	int rc = 0;
+	struct akb_buf js = AKB_BUF_INIT;
+	for (size_t c = 0; c * DOCS_PER_CHUNK < sb->ndocs && rc == 0; c++) {
+		akb_buf_clear(&js);
+		akb_buf_printf(&js, "__akbSearchLoad(\"d\",%zu,[", c);
+		for (size_t d = c * DOCS_PER_CHUNK; d < sb->ndocs && d < (c + 1) * DOCS_PER_CHUNK; d++) {
+			const struct display *dp = &sb->display[d];
+			const char *cols[] = { dp->name, dp->url, dp->department, dp->category, dp->model, dp->text };
+			akb_buf_puts(&js, d > c * DOCS_PER_CHUNK ? ",\n[" : "\n[");
+			for (int i = 0; i < 6; i++) {
+				if (i)
+					akb_buf_putc(&js, ',');
+				akb_json_cstr(&js, cols[i] ? cols[i] : "");
+			}
+			akb_buf_putc(&js, ']');
+		}
+		akb_buf_puts(&js, "]);\n");
+		char rel[64];
+		snprintf(rel, sizeof rel, "search/d%zu.js", c);
+		rc = S_write_file(out, rel, &js, stats, diag);
+	}
+	akb_buf_release(&js);
+	return rc;
+}
+
+static int S_cmp_cstr(const void *a, const void *b)
+{
+	return S_utf16_cmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void S_write_facets(struct akb_search_builder *sb, struct akb_buf *js)
+{
+	akb_buf_puts(js, ",\"facets\":[");
+	for (size_t f = 0; f < sb->nfacets; f++) {
+		struct facet *fc = &sb->facets[f];
+		/* Values sorted for display; documents refer to them through the sorted positions. */
+		char **sorted = akb_xcalloc(fc->nnames + 1, sizeof(char *));
+		memcpy(sorted, fc->names, fc->nnames * sizeof(char *));
+		if (fc->nnames)
+			qsort(sorted, fc->nnames, sizeof(char *), S_cmp_cstr);
+		size_t *rank = akb_xcalloc(fc->nnames + 1, sizeof(size_t));
+		for (size_t i = 0; i < fc->nnames; i++) {
+			size_t orig;
+			akb_strmap_get(&fc->values, sorted[i], &orig);
+			rank[orig] = i;
+		}
+		akb_buf_puts(js, f ? ",\n{" : "\n{");
+		akb_buf_puts(js, "\"key\":");
+		akb_json_cstr(js, fc->key);
+		akb_buf_puts(js, ",\"title\":");
+		akb_json_cstr(js, fc->title);
+		akb_buf_puts(js, ",\"values\":[");
+		for (size_t i = 0; i < fc->nnames; i++) {
+			if (i)
+				akb_buf_putc(js, ',');
+			akb_json_cstr(js, sorted[i]);
+		}
+		akb_buf_puts(js, "],\"docs\":");
+		struct akb_buf docs = AKB_BUF_INIT;
+		for (size_t d = 0; d < sb->ndocs; d++) {
+			S_varint(&docs, fc->doc_counts[d]);
+			const struct akb_buf *v = &fc->doc_values[d];
+			size_t i = 0;
+			while (i < v->len) {
+				uint64_t x = 0;
+				int shift = 0;
+				unsigned char byte;
+				do {
+					byte = (unsigned char)v->ptr[i++];
+					x |= (uint64_t)(byte & 0x7F) << shift;
+					shift += 7;
+				} while (byte & 0x80 && i < v->len);
+				S_varint(&docs, rank[x]);
+			}
+		}
+		S_base64_string(js, &docs);
+		akb_buf_release(&docs);
+		akb_buf_putc(js, '}');
+		free(sorted);
+		free(rank);
+	}
+	akb_buf_puts(js, "]");
+}
+
+int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, struct akb_search_stats *stats,
+		     struct akb_diag *diag)
+{
+	memset(stats, 0, sizeof(*stats));
+	S_begin_doc(sb, SIZE_MAX - 1);
+	size_t *order = akb_xcalloc(sb->nterms + 1, sizeof(size_t));
+	for (size_t i = 0; i < sb->nterms; i++) {
+		order[i] = i;
+		stats->postings += sb->terms[i].df;
+	}
+	S_sort_terms = sb->terms;
+	if (sb->nterms)
+		qsort(order, sb->nterms, sizeof(size_t), S_by_term);
+	stats->terms = sb->nterms;
+
+	int rc = 0;
+	struct akb_buf shards = AKB_BUF_INIT;
+	size_t from = 0, acc = 0, k = 0;
+	for (size_t i = 0; i <= sb->nterms && rc == 0; i++) {
+		/* Cut a shard when it is full, and at the end (an empty index still has shard 0). */
+		int last = i == sb->nterms;
+		if ((acc >= SHARD_TARGET_BYTES && i > from) || (last && (from < i || k == 0))) {
+			akb_buf_puts(&shards, k ? "," : "");
+			akb_json_cstr(&shards, k ? sb->terms[order[from]].text : "");
+			rc = S_write_shard(out, k++, order, from, i, sb->terms, stats, diag);
+			from = i;
+			acc = 0;
+		}
+		if (!last)
+			acc += strlen(sb->terms[order[i]].text) + sb->terms[order[i]].post.len + 4;
+	}
+	stats->shards = k;
+
+	/* Field lengths: averages, and one byte per field per document. */
+	double avg[AKB_FIELD_COUNT] = { 0 };
+	struct akb_buf norms = AKB_BUF_INIT;
+	for (size_t d = 0; d < sb->ndocs; d++) {
+		for (int f = 0; f < AKB_FIELD_COUNT; f++) {
+			uint32_t len = sb->lengths[d * AKB_FIELD_COUNT + f];
+			avg[f] += len;
+			double q = round(8.0 * log2(1.0 + len));
+			akb_buf_putc(&norms, (int)(q > 255 ? 255 : q));
+		}
+	}
+	struct akb_buf js = AKB_BUF_INIT;
+	akb_buf_printf(&js, "__akbSearchLoad(\"base\",0,{\"v\":1,\"n\":%zu,\"fields\":[", sb->ndocs);
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		akb_buf_printf(&js, "%s\"%s\"", f ? "," : "", S_field_names[f]);
+	akb_buf_puts(&js, "],\"boost\":[");
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		akb_buf_printf(&js, "%s%s", f ? "," : "", S_field_boosts[f]);
+	akb_buf_puts(&js, "],\"avg\":[");
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		akb_buf_printf(&js, "%s%.3f", f ? "," : "", sb->ndocs ? avg[f] / (double)sb->ndocs : 0.0);
+	akb_buf_puts(&js, "],\"norms\":");
+	S_base64_string(&js, &norms);
+	akb_buf_puts(&js, ",\"shards\":[");
+	akb_buf_put(&js, shards.ptr, shards.len);
+	akb_buf_printf(&js, "],\"chunk\":%d", DOCS_PER_CHUNK);
+	S_write_facets(sb, &js);
+	akb_buf_puts(&js, "});\n");
+	stats->base_bytes = js.len;
+	if (rc == 0)
+		rc = S_write_file(out, "search/base.js", &js, stats, diag);
+	if (rc == 0)
+		rc = S_write_chunks(sb, out, stats, diag);
+	akb_buf_release(&js);
+	akb_buf_release(&norms);
+	akb_buf_release(&shards);
+	free(order);
+	return rc;
+}

@@ -1,0 +1,222 @@
+/* Unit tests for the search tokenizer and index writer (format: include/agentkb/search.h). */
+#include "prefix.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agentkb/output.h"
+#include "agentkb/search.h"
+#include "harness.h"
+
+static void S_join(void *ctx, const char *tok, size_t len)
+{
+	struct akb_buf *b = ctx;
+	if (b->len)
+		akb_buf_putc(b, '|');
+	akb_buf_put(b, tok, len);
+}
+
+static char *S_tokens(const char *text)
+{
+	struct akb_buf b = AKB_BUF_INIT;
+	akb_tokenize(text, strlen(text), S_join, &b);
+	return akb_buf_detach(&b, NULL);
+}
+
+#define TOKENS(text, want)                 \
+	do {                               \
+		char *toks_ = S_tokens(text); \
+		STR_EQ(toks_, want);       \
+		free(toks_);               \
+	} while (0)
+
+TEST(tokenizer_rules)
+{
+	TOKENS("Hello, World!", "hello|world");
+	TOKENS("微服务架构", "微服|服务|务架|架构");
+	TOKENS("缓", "缓");
+	TOKENS("API设计v2", "api|设计|v2");
+	TOKENS("慢查询 and 缓存", "慢查|查询|and|缓存");
+	TOKENS("Café ÜBER", "café|über");
+	TOKENS("🚀rocket🚀", "rocket");
+	TOKENS("カタカナ 한국어", "カタ|タカ|カナ|한국|국어");
+	TOKENS("", "");
+	TOKENS("   ", "");
+	/* Long Latin tokens are cut at 32 code points. */
+	TOKENS("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa|b");
+	/* Malformed UTF-8 never stops the tokenizer. */
+	TOKENS("ab\xff\xfe cd", "ab|cd");
+}
+
+/* Reads a whole file into a malloc'd string. */
+static char *S_slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct akb_buf b = AKB_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		akb_buf_put(&b, chunk, n);
+	fclose(f);
+	return akb_buf_detach(&b, NULL);
+}
+
+static int S_b64(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* Decodes the base64 string that follows `"key":"` in `js`. */
+static size_t S_field_b64(const char *js, const char *key, unsigned char *out, size_t cap)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":\"", key);
+	const char *p = strstr(js, pat);
+	if (!p)
+		return 0;
+	p += strlen(pat);
+	size_t n = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+	for (; *p && *p != '"'; p++) {
+		int v = S_b64(*p);
+		if (v < 0)
+			continue;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8 && n < cap) {
+			bits -= 8;
+			out[n++] = (unsigned char)(acc >> bits);
+		}
+	}
+	return n;
+}
+
+static uint64_t S_varint(const unsigned char *p, size_t *i)
+{
+	uint64_t v = 0;
+	int shift = 0;
+	while (p[*i] & 0x80) {
+		v |= (uint64_t)(p[(*i)++] & 0x7F) << shift;
+		shift += 7;
+	}
+	v |= (uint64_t)p[(*i)++] << shift;
+	return v;
+}
+
+TEST(search_index_round_trip)
+{
+	char dir[] = "/tmp/akb-search-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	struct akb_buf site = AKB_BUF_INIT;
+	akb_buf_printf(&site, "%s/site", dir);
+	struct akb_search_builder *sb = akb_search_builder_new(3);
+	size_t dept = akb_search_add_facet(sb, "department", "Department");
+	akb_search_add_text(sb, 0, AKB_FIELD_NAME, "cache expert", 12);
+	akb_search_add_text(sb, 0, AKB_FIELD_BODY, "cache cache redis", 17);
+	akb_search_add_text(sb, 1, AKB_FIELD_NAME, "other", 5);
+	akb_search_add_text(sb, 2, AKB_FIELD_CODE, "cache", 5);
+	akb_search_add_facet_value(sb, dept, 0, "zeta");
+	akb_search_add_facet_value(sb, dept, 2, "alpha");
+	akb_search_set_display(sb, 0, "Cache \"Expert\"", "agents/a/index.html", "zeta", NULL, "opus", "x</script>");
+	struct akb_output out;
+	struct akb_diag d;
+	akb_diag_init(&d, NULL);
+	CHECK(akb_output_begin(&out, site.ptr, &d) == 0);
+	struct akb_search_stats st;
+	CHECK(akb_search_write(sb, &out, &st, &d) == 0);
+	CHECK(akb_output_commit(&out, &d) == 0);
+	INT_EQ(st.terms, 4);
+	INT_EQ(st.postings, 5);
+	INT_EQ(st.shards, 1);
+
+	struct akb_buf path = AKB_BUF_INIT;
+	akb_buf_printf(&path, "%s/search/t0.js", site.ptr);
+	char *t0 = S_slurp(path.ptr);
+	CHECK(t0 && strstr(t0, "\"terms\":\"cache\\nexpert\\nother\\nredis\"") != NULL);
+	unsigned char post[256], size[16];
+	size_t np = S_field_b64(t0, "post", post, sizeof post), ns = S_field_b64(t0, "size", size, sizeof size);
+	CHECK(np > 0 && ns == 4);
+	/* "cache": df 2; doc 0 with name tf 1 and body tf 2; doc 2 (delta 2) with code tf 1. */
+	size_t i = 0;
+	INT_EQ(S_varint(post, &i), 2);
+	INT_EQ(S_varint(post, &i), 0);
+	INT_EQ(S_varint(post, &i), (1 << AKB_FIELD_NAME) | (1 << AKB_FIELD_BODY));
+	INT_EQ(S_varint(post, &i), 1);
+	INT_EQ(S_varint(post, &i), 2);
+	INT_EQ(S_varint(post, &i), 2);
+	INT_EQ(S_varint(post, &i), 1 << AKB_FIELD_CODE);
+	INT_EQ(S_varint(post, &i), 1);
+	INT_EQ(i, size[0]);
+
+	akb_buf_clear(&path);
+	akb_buf_printf(&path, "%s/search/base.js", site.ptr);
+	char *base = S_slurp(path.ptr);
+	CHECK(base && strstr(base, "\"n\":3") != NULL);
+	CHECK(base && strstr(base, "\"values\":[\"alpha\",\"zeta\"]") != NULL);
+	unsigned char norms[32], facet[16];
+	INT_EQ(S_field_b64(base, "norms", norms, sizeof norms), 3 * AKB_FIELD_COUNT);
+	INT_EQ(norms[0 * AKB_FIELD_COUNT + AKB_FIELD_NAME], 13); /* round(8 * log2(1 + 2)) */
+	INT_EQ(norms[1 * AKB_FIELD_COUNT + AKB_FIELD_BODY], 0);
+	/* Facet docs: doc 0 -> [zeta=1], doc 1 -> [], doc 2 -> [alpha=0]. */
+	INT_EQ(S_field_b64(base, "docs", facet, sizeof facet), 5);
+	CHECK(facet[0] == 1 && facet[1] == 1 && facet[2] == 0 && facet[3] == 1 && facet[4] == 0);
+
+	akb_buf_clear(&path);
+	akb_buf_printf(&path, "%s/search/d0.js", site.ptr);
+	char *d0 = S_slurp(path.ptr);
+	CHECK(d0 && strstr(d0, "[\"Cache \\\"Expert\\\"\",\"agents/a/index.html\",\"zeta\",\"\",\"opus\",\"x<\\/script>\"]"));
+
+	free(t0);
+	free(base);
+	free(d0);
+	akb_output_release(&out);
+	akb_diag_release(&d);
+	akb_search_builder_free(sb);
+	akb_remove_tree(dir);
+	akb_buf_release(&path);
+	akb_buf_release(&site);
+}
+
+TEST(search_terms_sort_in_utf16_order)
+{
+	/* U+FF21 sorts after U+20000 in UTF-8 but before it in UTF-16 (JS string order). */
+	char dir[] = "/tmp/akb-search-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	struct akb_buf site = AKB_BUF_INIT, path = AKB_BUF_INIT;
+	akb_buf_printf(&site, "%s/site", dir);
+	struct akb_search_builder *sb = akb_search_builder_new(1);
+	const char text[] = "\xF0\xA0\x80\x80 \xEF\xBD\x81 a";
+	akb_search_add_text(sb, 0, AKB_FIELD_BODY, text, sizeof text - 1);
+	struct akb_output out;
+	struct akb_diag d;
+	akb_diag_init(&d, NULL);
+	akb_output_begin(&out, site.ptr, &d);
+	struct akb_search_stats st;
+	akb_search_write(sb, &out, &st, &d);
+	akb_output_commit(&out, &d);
+	akb_buf_printf(&path, "%s/search/t0.js", site.ptr);
+	char *t0 = S_slurp(path.ptr);
+	const char *a = strstr(t0, "\"terms\":\"a\\n");
+	const char *fw = strstr(t0, "\xEF\xBD\x81");
+	const char *ext = strstr(t0, "\xF0\xA0\x80\x80");
+	CHECK(a && fw && ext && fw > ext);
+	free(t0);
+	akb_output_release(&out);
+	akb_diag_release(&d);
+	akb_search_builder_free(sb);
+	akb_remove_tree(dir);
+	akb_buf_release(&path);
+	akb_buf_release(&site);
+}
