@@ -221,17 +221,19 @@ static void S_collect(struct akb_markdown_doc *doc, cmark_node *n, cmark_node_ty
 		if (in_heading)
 			break;
 		lit = cmark_node_get_literal(n);
-		if (lit) {
+		if (lit)
 			akb_buf_puts(&doc->prose, lit);
-			akb_buf_putc(&doc->prose, ' ');
-		}
 		break;
-	case CMARK_NODE_PARAGRAPH:
-	case CMARK_NODE_ITEM:
-		if (doc->prose.len && doc->prose.ptr[doc->prose.len - 1] != '\n')
-			akb_buf_putc(&doc->prose, '\n');
+	case CMARK_NODE_SOFTBREAK:
+	case CMARK_NODE_LINEBREAK:
+		if (!in_heading)
+			akb_buf_putc(&doc->prose, ' ');
 		break;
 	default:
+		/* Blocks (paragraphs, items, table cells) are separate words. */
+		if ((type & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK && doc->prose.len &&
+		    doc->prose.ptr[doc->prose.len - 1] != '\n')
+			akb_buf_putc(&doc->prose, '\n');
 		break;
 	}
 }

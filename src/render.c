@@ -319,7 +319,9 @@ static void S_index_agent(struct renderer *r, size_t doc, const struct akb_agent
 
 	/* Excerpt source: summary, then headings, then the start of the body. */
 	akb_buf_clear(&text);
-	akb_buf_puts(&text, a->summary);
+	const char *desc = akb_agent_field(a, "description");
+	if (desc && *desc)
+		akb_buf_puts(&text, a->summary); /* otherwise the summary is the body's start anyway */
 	for (const char *h = md->heading_text.ptr; *h && text.len < SEARCH_EXCERPT_BYTES;) {
 		const char *nl = strchr(h, '\n');
 		size_t n = nl ? (size_t)(nl - h) : strlen(h);
@@ -328,7 +330,8 @@ static void S_index_agent(struct renderer *r, size_t doc, const struct akb_agent
 		h += n + (nl ? 1 : 0);
 	}
 	if (text.len < SEARCH_EXCERPT_BYTES) {
-		akb_buf_putc(&text, ' ');
+		if (text.len)
+			akb_buf_putc(&text, ' ');
 		akb_buf_put(&text, md->prose.ptr, md->prose.len);
 	}
 	struct akb_buf excerpt = AKB_BUF_INIT;

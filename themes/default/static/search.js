@@ -325,9 +325,9 @@
           var t = cl.length ? text(cl) : { ids: Array.from({ length: N }, function (_, i) { return i; }), mode: "all", terms: [] };
           var r = filter(t.ids, o.filters), sc = null;
           if (t.score) {
-            var at = new Map();
-            t.ids.forEach(function (d, i) { at.set(d, t.score[i]); });
-            sc = Float64Array.from(r.ids, function (d) { return at.get(d); });
+            var at = new Float64Array(N);
+            t.ids.forEach(function (d, i) { at[d] = t.score[i]; });
+            sc = Float64Array.from(r.ids, function (d) { return at[d]; });
           }
           return {
             query: q, words: cl, mode: t.mode, total: r.ids.length, ids: r.ids, scores: sc, facets: r.facets,
@@ -424,34 +424,40 @@
   var input = form.querySelector("input"), live = form.querySelector("[role=status]");
   var btn = form.querySelector(".akb-search-filters");
   var main = document.querySelector("main") || document.body;
-  function el(tag, cls, html) { var e = document.createElement(tag); if (cls) e.className = cls; if (html) e.innerHTML = html; return e; }
-  var panel = el("section", "akb-search-panel");
+  function el(tag, cls, html) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (html) e.innerHTML = html;
+    return e;
+  }
+  if (!live) { live = el("div", "akb-sr"); live.setAttribute("role", "status"); form.appendChild(live); }
+  var panel = el("section", "akb-search-panel"), head = el("div", "akb-search-head"), count = el("p", "akb-search-count");
+  var clear = el("button", "button akb-search-clear", "Clear search"), facetBox = el("div", "akb-facets");
+  var list = el("ul", "akb-results"), more = el("button", "button akb-more"), col = el("div", "akb-search-main");
+  var body = el("div", "akb-search-body");
   panel.id = "akb-search-panel";
-  panel.hidden = true;
+  panel.hidden = more.hidden = true;
   panel.setAttribute("aria-label", "Search");
-  var head = el("p", "akb-search-count"), facetBox = el("div", "akb-facets");
-  var list = el("ul", "akb-results"), more = el("button", "button akb-more");
+  facetBox.setAttribute("aria-label", "Filters");
+  facetBox.setAttribute("role", "group");
   list.id = "akb-search-results";
   list.setAttribute("role", "listbox");
   list.setAttribute("aria-label", "Search results");
-  more.type = "button";
-  more.hidden = true;
-  var body = el("div", "akb-search-body"), col = el("div", "akb-search-main");
+  clear.type = more.type = "button";
+  head.appendChild(count); head.appendChild(clear);
   col.appendChild(head); col.appendChild(list); col.appendChild(more);
   body.appendChild(facetBox); body.appendChild(col);
   panel.appendChild(body);
   main.insertBefore(panel, main.firstChild);
-  form.hidden = false;
   input.setAttribute("aria-controls", list.id);
+  input.setAttribute("aria-expanded", "false");
+  form.hidden = false;
 
-  var state = { q: "", filters: {}, browse: false, limit: 20 }, seq = 0, active = -1, shown = [], boxes = {}, speak;
-  var params = new URLSearchParams(location.search);
-  state.q = params.get("q") || "";
-  input.value = state.q;
+  var state = { q: "", filters: {}, browse: false, limit: 20 }, keys = [], seq = 0, active = -1, boxes = {}, speak;
 
-  function anyFilter() { return Object.keys(state.filters).some(function (k) { return state.filters[k].length; }); }
+  function anyFilter() { return keys.some(function (k) { return (state.filters[k] || []).length; }); }
   function isOpen() { return !!(state.q.trim() || anyFilter() || state.browse); }
-  function saveURL(keys) {
+  function saveURL() {
     var p = new URLSearchParams();
     if (state.q) p.set("q", state.q);
     keys.forEach(function (k) { (state.filters[k] || []).forEach(function (v) { p.append(k, v); }); });
@@ -460,9 +466,9 @@
   }
   function setActive(i) {
     var opts = list.children;
-    if (active >= 0 && opts[active]) opts[active].setAttribute("aria-selected", "false");
+    if (opts[active]) opts[active].setAttribute("aria-selected", "false");
     active = i;
-    if (i >= 0 && opts[i]) {
+    if (opts[i]) {
       opts[i].setAttribute("aria-selected", "true");
       input.setAttribute("aria-activedescendant", opts[i].id);
       opts[i].scrollIntoView({ block: "nearest" });
@@ -502,9 +508,9 @@
   }
   function render(res, rows) {
     var q = res.query.trim(), n = res.total, what = n === 1 ? "1 agent" : n + " agents";
-    var msg = q ? (n ? what + (res.mode === "or" ? " matching some of the words" : "") + " for “" + q + "”"
-      : "No agents match “" + q + "”") : what;
-    head.textContent = msg;
+    var msg = !q ? what : !n ? "No agents match “" + q + "”" :
+      what + (res.mode === "or" ? " matching some of the words" : "") + " for “" + q + "”";
+    count.textContent = msg;
     list.innerHTML = "";
     rows.forEach(function (r, i) {
       var li = el("li", "akb-result"), a = el("a");
@@ -522,44 +528,56 @@
       list.appendChild(li);
     });
     more.hidden = n <= rows.length;
-    more.textContent = "Show more (" + (n - rows.length) + " more)";
+    more.textContent = "Show more (" + (n - rows.length) + ")";
     active = -1;
     input.removeAttribute("aria-activedescendant");
     renderFacets(res.facets);
     clearTimeout(speak);
-    speak = setTimeout(function () { live.textContent = msg; }, 250);
+    speak = setTimeout(function () { live.textContent = msg; }, 200);
   }
   function open(on) {
     if (on === !panel.hidden) return;
     panel.hidden = !on;
     document.body.classList.toggle("akb-searching", on);
     input.setAttribute("aria-expanded", String(on));
-    if (btn) btn.setAttribute("aria-expanded", String(on));
     if (on) window.scrollTo(0, 0);
   }
   function run() {
     var my = ++seq;
-    if (!isOpen()) { open(false); live.textContent = ""; return engine.ready().then(function (b) { saveURL(b.facets.map(function (f) { return f.key; })); }); }
+    if (!isOpen()) {
+      open(false);
+      clearTimeout(speak);
+      live.textContent = "";
+      saveURL();
+      return Promise.resolve();
+    }
     return engine.search(state.q, { filters: state.filters }).then(function (res) {
       if (my !== seq) return;
-      saveURL(res.facets.map(function (f) { return f.key; }));
-      shown = res.ids.slice(0, state.limit);
-      return engine.docs(shown).then(function (rows) {
+      keys = res.facets.map(function (f) { return f.key; });
+      saveURL();
+      return engine.docs(res.ids.slice(0, state.limit)).then(function (rows) {
         if (my !== seq) return;
         render(res, rows);
         open(true);
       });
     }).catch(function (e) {
       if (my !== seq) return;
-      head.textContent = "Search is unavailable: " + e.message;
+      count.textContent = "Search is unavailable (" + e.message + ").";
       open(true);
     });
   }
-  function reset() { state.limit = 20; }
-  input.addEventListener("input", function () { state.q = input.value; reset(); run(); });
-  input.addEventListener("focus", function () { engine.ready().catch(function () {}); });
+  function reset() {
+    input.value = state.q = "";
+    state.filters = {};
+    state.browse = false;
+    state.limit = 20;
+    run();
+  }
+  function warm() { engine.ready().catch(function () { /* reported by the first search */ }); }
+  input.addEventListener("input", function () { state.q = input.value; state.limit = 20; run(); });
+  input.addEventListener("focus", warm);
+  form.addEventListener("pointerenter", warm);
   form.addEventListener("submit", function (e) { e.preventDefault(); });
-  form.addEventListener("pointerenter", function () { engine.ready().catch(function () {}); });
   input.addEventListener("keydown", function (e) {
     var n = list.children.length;
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -572,20 +590,16 @@
       if (li && !panel.hidden) location.href = li.firstChild.href;
     } else if (e.key === "Escape") {
       e.preventDefault();
-      if (!isOpen()) { input.blur(); return; }
-      input.value = state.q = "";
-      state.filters = {};
-      state.browse = false;
-      reset();
-      run();
+      if (isOpen()) reset(); else input.blur();
     }
   });
+  /* Filters: opens the panel listing every agent; when it is open, goes to the filters. */
   if (btn) btn.addEventListener("click", function () {
-    state.browse = panel.hidden;
-    if (!state.browse) { state.filters = {}; state.q = input.value = ""; }
-    reset();
-    run();
+    if (panel.hidden) { state.browse = true; run(); return; }
+    var cb = facetBox.querySelector("li:not([hidden]) input");
+    if (cb) cb.focus();
   });
+  clear.addEventListener("click", function () { reset(); input.focus(); });
   facetBox.addEventListener("change", function (e) {
     var cb = e.target, k = cb.getAttribute("data-facet");
     if (!k) return;
@@ -593,7 +607,7 @@
     if (cb.checked) vs.push(cb.value);
     state.filters[k] = vs;
     state.browse = true;
-    reset();
+    state.limit = 20;
     run();
   });
   more.addEventListener("click", function () { state.limit += 20; run(); });
@@ -605,6 +619,12 @@
     input.focus();
     input.select();
   });
-  params.forEach(function (v, k) { if (k !== "q") (state.filters[k] = state.filters[k] || []).push(v); });
-  if (isOpen()) run();
+  /* State from the URL: ?q=...&department=...&tools=... (repeated keys: OR within a facet). */
+  var params = new URLSearchParams(location.search);
+  state.q = input.value = params.get("q") || "";
+  if (location.search.length > 1) engine.ready().then(function (b) {
+    keys = b.facets.map(function (f) { return f.key; });
+    keys.forEach(function (k) { if (params.getAll(k).length) state.filters[k] = params.getAll(k); });
+    if (isOpen()) run();
+  }, function () { if (state.q) run(); });
 })(typeof window !== "undefined" ? window : globalThis);
