@@ -46,3 +46,15 @@ if [ -d "$SHARED/corpora" ]; then
 		run "corpus $(basename "$c")" "$c"
 	done
 fi
+
+# ---- search: agentkb's index against MiniSearch and Pagefind, in chromium ----
+# All five collections as one site, and the generated 10,000 above; needs node,
+# chromium and `npm install` (playwright-core, minisearch, pagefind).
+echo
+echo "search (agentkb vs MiniSearch vs Pagefind, in chromium over 127.0.0.1; scripts/bench-search.mjs):"
+if command -v node >/dev/null 2>&1 && { command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; } &&
+	[ -d node_modules/playwright-core ] && [ -d node_modules/minisearch ] && [ -d node_modules/pagefind ]; then
+	node scripts/bench-search.mjs --akb "$AKB" --corpora "$SHARED/corpora" --gen "$DIR/gen-10000" --work "$DIR/search"
+else
+	echo "skipped: needs node, chromium and npm install (playwright-core, minisearch, pagefind)"
+fi

@@ -11,11 +11,12 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const TOP = path.resolve(HERE, "../..");
 export const SEARCH_JS = path.join(TOP, "themes/default/static/search.js");
 
-// A fresh AgentkbSearch, as the browser would get it (no document: engine only).
+// A fresh AgentkbSearch, as the browser would get it (no document: engine
+// only). Compiled in this realm so that its arrays compare with ours.
 export function loadSearch() {
-  const ctx = vm.createContext({});
-  vm.runInContext(fs.readFileSync(SEARCH_JS, "utf8"), ctx, { filename: SEARCH_JS });
-  return ctx.AgentkbSearch;
+  const G = {};
+  vm.compileFunction(fs.readFileSync(SEARCH_JS, "utf8"), ["window"], { filename: SEARCH_JS })(G);
+  return G.AgentkbSearch;
 }
 const S = loadSearch();
 export const AgentkbSearch = S;
@@ -37,49 +38,60 @@ const b64 = (bytes) => Buffer.from(bytes).toString("base64");
 const script = (kind, id, data) => `window.__akbSearchLoad(${JSON.stringify(kind)},${id},${JSON.stringify(data)});\n`;
 
 // docs: [{name, summary, meta, headings, body, code, url, department, category, model, tools: [], text}]
+// (a field given as an array of strings is taken as its tokens)
 // Returns {files: Map("base"|"t3"|"d0" -> script text), data: {...decoded form for assertions}}.
-export function encode(docs, { shardTerms = 8, chunk = 16 } = {}) {
+// Shards hold shardTerms terms, or with shardBytes, about that many bytes of terms and postings.
+export function encode(docs, { shardTerms = 8, shardBytes = 0, chunk = 16 } = {}) {
   const N = docs.length, F = FIELDS.length;
   const norms = new Uint8Array(N * F), total = new Array(F).fill(0);
-  const index = new Map(); // term -> [{doc, tf: [F]}]
+  const index = new Map(); // term -> {df, prev, bytes: postings entries so far}
   docs.forEach((d, id) => {
     const meta = d.meta ?? [d.department, d.category, d.model, ...(d.tools || [])].filter(Boolean).join(" ");
+    const tfs = new Map(); // term -> tf per field, this document
     FIELDS.forEach((f, fi) => {
-      const toks = S.tokenize(fi === 2 ? meta : d[f] || "");
+      const v = fi === 2 ? meta : d[f] || "";
+      const toks = Array.isArray(v) ? v : S.tokenize(v); // an array is taken as tokens already
       norms[id * F + fi] = Math.min(255, Math.round(8 * Math.log2(1 + toks.length)));
       total[fi] += toks.length;
       for (const t of toks) {
-        let list = index.get(t);
-        if (!list) index.set(t, (list = []));
-        let last = list[list.length - 1];
-        if (!last || last.doc !== id) list.push((last = { doc: id, tf: new Array(F).fill(0) }));
-        last.tf[fi]++;
+        let tf = tfs.get(t);
+        if (!tf) tfs.set(t, (tf = new Array(F).fill(0)));
+        tf[fi]++;
       }
     });
+    for (const [t, tf] of tfs) {
+      let e = index.get(t);
+      if (!e) index.set(t, (e = { df: 0, prev: 0, bytes: [] }));
+      e.df++;
+      varint(e.bytes, id - e.prev);
+      e.prev = id;
+      let mask = 0;
+      tf.forEach((n, fi) => { if (n) mask |= 1 << fi; });
+      varint(e.bytes, mask);
+      tf.forEach((n) => { if (n) varint(e.bytes, n); });
+    }
   });
   const terms = [...index.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const postings = terms.map((t) => {
+    const e = index.get(t), head = [];
+    varint(head, e.df);
+    return head.concat(e.bytes);
+  });
+  const groups = [[]];
+  let bytes = 0;
+  terms.forEach((t, i) => {
+    const cur = groups[groups.length - 1];
+    if (cur.length && (shardBytes ? bytes >= shardBytes : cur.length >= shardTerms)) { groups.push([]); bytes = 0; }
+    groups[groups.length - 1].push(i);
+    bytes += t.length + 1 + postings[i].length;
+  });
   const files = new Map(), shards = [];
-  for (let k = 0; k * shardTerms < terms.length || k === 0; k++) {
-    const mine = terms.slice(k * shardTerms, (k + 1) * shardTerms);
-    shards.push(k === 0 ? "" : mine[0]);
-    const post = [], size = [];
-    for (const t of mine) {
-      const bytes = [], list = index.get(t);
-      varint(bytes, list.length);
-      let prev = 0;
-      for (const e of list) {
-        varint(bytes, e.doc - prev);
-        prev = e.doc;
-        let mask = 0;
-        e.tf.forEach((n, fi) => { if (n) mask |= 1 << fi; });
-        varint(bytes, mask);
-        e.tf.forEach((n) => { if (n) varint(bytes, n); });
-      }
-      post.push(...bytes);
-      size.push(bytes.length);
-    }
-    files.set("t" + k, script("t", k, { terms: mine.join("\n"), post: b64(post), size: b64(encodeVarints(size)) }));
-  }
+  groups.forEach((g, k) => {
+    shards.push(k === 0 ? "" : terms[g[0]]);
+    const post = Buffer.concat(g.map((i) => Buffer.from(postings[i])));
+    files.set("t" + k, script("t", k, { terms: g.map((i) => terms[i]).join("\n"), post: b64(post),
+      size: b64(encodeVarints(g.map((i) => postings[i].length))) }));
+  });
   const facets = FACETS.map(([key, title]) => {
     const per = docs.map((d) => [].concat(d[key] ?? []).filter(Boolean));
     const values = [...new Set(per.flat())].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -100,9 +112,8 @@ export function encode(docs, { shardTerms = 8, chunk = 16 } = {}) {
 // Runs one index file's text and returns the data it hands to __akbSearchLoad.
 export function runFile(text, filename, kind, id) {
   let got;
-  const ctx = { __akbSearchLoad: (k, i, data) => { got = { k, i, data }; } };
-  ctx.window = ctx;
-  vm.runInNewContext(text, ctx, { filename });
+  const load = (k, i, data) => { got = { k, i, data }; };
+  vm.compileFunction(text, ["window", "__akbSearchLoad"], { filename })({ __akbSearchLoad: load }, load);
   if (!got) throw new Error(`${filename} did not call __akbSearchLoad`);
   if (got.k !== kind || got.i !== id) throw new Error(`${filename} loaded ${got.k} ${got.i}, expected ${kind} ${id}`);
   return got.data;

@@ -35,34 +35,50 @@
       (c >= 0xD800 && c <= 0xDFFF) || /* lone surrogates: U+FFFD in UTF-8 */
       c === 0xFFFD || c === 0xFEFF || c === 0xA0);
   }
-  /* Tokens with their UTF-16 span in `text`: [{t, s, e}]. */
-  function spans(text) {
-    var out = [], run = [], cjk = false, i = 0, n = text.length;
-    function flush() {
-      var m = run.length, k;
-      if (!m) return;
-      if (cjk && m > 1) {
-        for (k = 0; k + 1 < m; k++) out.push({ t: run[k].c + run[k + 1].c, s: run[k].s, e: run[k + 1].e });
-      } else {
-        var t = "";
-        for (k = 0; k < m && k < 32; k++) t += run[k].c;
-        out.push({ t: t, s: run[0].s, e: run[m - 1].e });
-      }
-      run = [];
-    }
-    while (i < n) {
-      var c = text.codePointAt(i), s = i;
+  var ASCII = new Uint8Array(128), ASCII_CH = [];
+  for (var a = 0; a < 128; a++) { ASCII[a] = isWord(a) ? lower(a) : 0; ASCII_CH[a] = String.fromCharCode(ASCII[a]); }
+  /* Calls fn(token, start, end) for each token, with its UTF-16 span in `text` (as akb_tokenize). */
+  function scan(text, fn) {
+    var n = text.length, i = 0, tok = "", cps = 0, ts = 0, te = 0, run = 0, prev = "", ps = 0;
+    for (;;) {
+      var c = i < n ? text.codePointAt(i) : -1, s = i;
       i += c > 0xFFFF ? 2 : 1;
-      if (!isWord(c)) { flush(); continue; }
-      var k = isCJK(c);
-      if (run.length && k !== cjk) flush();
-      cjk = k;
-      run.push({ c: String.fromCodePoint(lower(c)), s: s, e: i });
+      var word, cjk = false, ch = "";
+      if (c < 128) {
+        word = c >= 0 && ASCII[c] > 0;
+        if (word) ch = ASCII_CH[c];
+      } else {
+        c = lower(c);
+        word = isWord(c);
+        cjk = word && isCJK(c);
+        if (word) ch = c < 0x10000 ? String.fromCharCode(c) : String.fromCodePoint(c);
+      }
+      if (cps && (!word || cjk)) { fn(tok, ts, te); tok = ""; cps = 0; }
+      if (run && !cjk) { if (run === 1) fn(prev, ps, s); run = 0; }
+      if (c < 0) return;
+      if (cjk) {
+        if (run) fn(prev + ch, ps, i);
+        prev = ch;
+        ps = s;
+        run++;
+      } else if (word) {
+        if (!cps) ts = s;
+        if (cps++ < 32) tok += ch;
+        te = i;
+      }
     }
-    flush();
+  }
+  /* Tokens with their spans: [{t, s, e}]. */
+  function spans(text) {
+    var out = [];
+    scan(text, function (t, s, e) { out.push({ t: t, s: s, e: e }); });
     return out;
   }
-  function tokenize(text) { return spans(text).map(function (x) { return x.t; }); }
+  function tokenize(text) {
+    var out = [];
+    scan(text, function (t) { out.push(t); });
+    return out;
+  }
 
   /* ---- Base64 and LEB128 varints. ---- */
   var B64 = new Uint8Array(128);
@@ -84,13 +100,13 @@
     return out;
   }
   function varints(bytes) {
-    var out = [], v = 0, m = 1;
+    var out = new Float64Array(bytes.length), n = 0, v = 0, m = 1;
     for (var i = 0; i < bytes.length; i++) {
       var b = bytes[i];
       v += (b & 127) * m;
-      if (b & 128) m *= 128; else { out.push(v); v = 0; m = 1; }
+      if (b & 128) m *= 128; else { out[n++] = v; v = 0; m = 1; }
     }
-    return out;
+    return out.subarray(0, n);
   }
 
   /* Is b within one edit (insert, delete, substitute, swap neighbours) of a? */
@@ -104,7 +120,6 @@
     }
     return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
-  function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
   /* First index whose element is >= t (UTF-16 order). */
   function lowerBound(arr, t) {
     var lo = 0, hi = arr.length;
@@ -116,7 +131,9 @@
   var K1 = 1.2, B = 0.75, W_EXACT = 1, W_PREFIX = 0.7, W_TYPO = 0.4;
   var MAX_PREFIX = 50, MAX_TYPO = 20, MAX_RANGE = 8, CACHE = 32;
 
-  /* The engine. load(kind, id) -> Promise of a file's data ("base", 0 / "t", k / "d", c). */
+  /* The engine: createEngine({load}) where load(kind, id) -> Promise of the data a file hands to
+   * __akbSearchLoad ("base", 0 / "t", k / "d", c). Returns {ready, search, docs, parse}; see search()
+   * and docs() below. Files are requested once each; postings are decoded per term on first use. */
   function createEngine(opt) {
     var files = new Map(), shards = new Map(), posts = new Map(), texts = new Map();
     var base = null, N = 0, F = 0, weight = null, facets = null;
@@ -136,23 +153,20 @@
         return base;
       });
     }
-    /* Per doc and field: boost / (1 - b + b * len / avg), from the quantized norms. */
+    /* Field weight by field and quantized length: boost / (1 - b + b * len / avg). */
     function weights() {
       if (weight) return weight;
-      var q = b64(base.norms), w = new Float32Array(N * F), len = new Float64Array(256);
-      for (var v = 0; v < 256; v++) len[v] = Math.pow(2, v / 8) - 1;
-      for (var d = 0, j = 0; d < N; d++) {
-        for (var f = 0; f < F; f++, j++) {
-          var avg = base.avg[f] || 1;
-          w[j] = base.boost[f] / (1 - B + B * len[q[j]] / avg);
-        }
+      var tab = new Float32Array(F * 256);
+      for (var f = 0; f < F; f++) {
+        for (var j = 0; j < 256; j++) tab[f * 256 + j] = base.boost[f] / (1 - B + B * (Math.pow(2, j / 8) - 1) / (base.avg[f] || 1));
       }
-      return (weight = w);
+      return (weight = { q: b64(base.norms), tab: tab });
     }
     function shardOf(t) { return Math.max(0, lowerBound(base.shards, t + "\0") - 1); }
+    /* The shards holding the terms that start with p. */
     function range(p) {
-      var a = shardOf(p), z = Math.min(shardOf(p + "\uffff"), a + MAX_RANGE - 1), out = [];
-      for (var k = a; k <= z; k++) out.push(k);
+      var out = [];
+      for (var k = shardOf(p), z = shardOf(p + "\uffff"); k <= z; k++) out.push(k);
       return out;
     }
     function shard(k) {
@@ -178,7 +192,7 @@
       for (var j = 0; j < df; j++) {
         d += next();
         var mask = next(), tf = 0;
-        for (var f = 0; mask; f++, mask >>>= 1) if (mask & 1) tf += next() * w[d * F + f];
+        for (var f = 0; mask; f++, mask >>>= 1) if (mask & 1) tf += next() * w.tab[f * 256 + w.q[d * F + f]];
         docs[j] = d;
         sc[j] = idf * tf * (K1 + 1) / (K1 + tf);
       }
@@ -198,11 +212,23 @@
       });
       return out;
     }
+    /* Shards a word needs: its own, its prefix range (c.pk), its typo range (c.tk); at most MAX_RANGE each. */
     function need(c) {
-      var ks = [shardOf(c.t)];
-      if (c.prefix) ks = ks.concat(range(c.t));
-      if (c.typo) ks = ks.concat(range(Array.from(c.t).slice(0, 2).join("")));
-      return ks;
+      var cp = Array.from(c.t), r = [];
+      /* Short prefixes match much and are soon typed past: fewer shards (2, 4, then 8). */
+      c.pk = c.prefix ? range(c.t).slice(0, Math.min(MAX_RANGE, 1 << cp.length)) : [];
+      if (c.typo) {
+        r = range(cp.slice(0, 2).join(""));
+        if (r.length > MAX_RANGE) {
+          /* Too wide: edits from the third letter on, and deleting or swapping the third. */
+          r = new Set(range(cp.slice(0, 3).join("")).slice(0, MAX_RANGE));
+          r.add(shardOf(cp.slice(0, 2).concat(cp.slice(3)).join("")));
+          r.add(shardOf(cp.slice(0, 2).concat(cp[3], cp[2], cp.slice(4)).join("")));
+          r = Array.from(r).sort(function (a, b) { return a - b; });
+        }
+      }
+      c.tk = r;
+      return [shardOf(c.t)].concat(c.pk, c.tk);
     }
     /* Index terms a query word matches: [{sh, i, term, w}], best kind per term. */
     function candidates(c) {
@@ -211,10 +237,10 @@
         var t = sh.terms[i], old = found.get(t);
         if (!old || old.w < w) found.set(t, { sh: sh, i: i, term: t, w: w, size: sh.off[i + 1] - sh.off[i] });
       }
-      function scan(p, fn) {
-        range(p).forEach(function (k, n) {
+      function scan(p, ks, fn) {
+        ks.forEach(function (k) {
           var sh = shards.get(k);
-          for (var i = n ? 0 : lowerBound(sh.terms, p); i < sh.terms.length; i++) {
+          for (var i = lowerBound(sh.terms, p); i < sh.terms.length; i++) {
             var t = sh.terms[i];
             if (t.lastIndexOf(p, 0) !== 0) { if (t > p) break; continue; }
             fn(sh, i, t);
@@ -230,45 +256,63 @@
       }
       var more = [];
       if (c.prefix) {
-        scan(c.t, function (s, j, t) { if (t !== c.t) more.push({ sh: s, i: j, w: W_PREFIX, size: s.off[j + 1] - s.off[j] }); });
+        scan(c.t, c.pk, function (s, j, t) { if (t !== c.t) more.push({ sh: s, i: j, w: W_PREFIX, size: s.off[j + 1] - s.off[j] }); });
         top(more, MAX_PREFIX);
       }
       if (c.typo) {
         more = [];
-        scan(Array.from(c.t).slice(0, 2).join(""), function (s, j, t) {
+        scan(Array.from(c.t).slice(0, 2).join(""), c.tk, function (s, j, t) {
           if (t !== c.t && !found.has(t) && near(c.t, t)) more.push({ sh: s, i: j, w: W_TYPO, size: s.off[j + 1] - s.off[j] });
         });
         top(more, MAX_TYPO);
       }
       return Array.from(found.values());
     }
+    /* Sorts ids by words matched, then score, then id, as one native sort of exact float keys:
+     * 4 bits of count, 29 of score (relative to the best), 20 of id. */
+    function rank(ids, cnt, acc) {
+      var n = ids.length, M = 1048576, S = 536870912, max = 0, i, k = new Float64Array(n);
+      if (N > M) return ids.sort(function (a, b) { return cnt[b] - cnt[a] || acc[b] - acc[a] || a - b; });
+      for (i = 0; i < n; i++) if (acc[ids[i]] > max) max = acc[ids[i]];
+      var q = (S - 1) / (max || 1);
+      for (i = 0; i < n; i++) { var d = ids[i]; k[i] = -((cnt[d] * S + Math.floor(acc[d] * q)) * M + (M - 1 - d)); }
+      k.sort();
+      for (i = 0; i < n; i++) ids[i] = M - 1 - (-k[i] % M);
+      return ids;
+    }
     /* Ranked doc ids for the words: AND, or OR (by words matched) when AND finds nothing. */
     function text(cl) {
       var key = JSON.stringify(cl), hit = texts.get(key);
       if (hit) return hit;
-      var acc = new Float64Array(N), cnt = new Uint8Array(N), cs = new Float32Array(N), touched = [], terms = [];
-      cl.forEach(function (c) {
-        var mine = [];
-        candidates(c).forEach(function (cd) {
-          var p = postings(cd.sh, cd.i);
-          terms.push(cd.term);
-          for (var j = 0; j < p.df; j++) {
-            var d = p.docs[j], s = p.scores[j] * cd.w;
-            if (!cs[d]) mine.push(d);
+      var acc = new Float64Array(N), cnt = new Uint8Array(N), cs = new Float32Array(N);
+      var touched = new Uint32Array(N), mine = new Uint32Array(N), nt = 0, terms = [], ids = [], i, j, d;
+      for (var ci = 0; ci < cl.length; ci++) {
+        var cands = candidates(cl[ci]), nm = 0;
+        for (i = 0; i < cands.length; i++) {
+          var p = postings(cands[i].sh, cands[i].i), w = cands[i].w, docs = p.docs, sc = p.scores;
+          terms.push(cands[i].term);
+          for (j = 0; j < p.df; j++) {
+            var s = sc[j] * w;
+            d = docs[j];
+            if (!cs[d]) mine[nm++] = d;
             if (s > cs[d]) cs[d] = s;
           }
-        });
-        mine.forEach(function (d) {
-          if (!cnt[d]) touched.push(d);
+        }
+        for (j = 0; j < nm; j++) {
+          d = mine[j];
+          if (!cnt[d]) touched[nt++] = d;
           cnt[d]++;
           acc[d] += cs[d];
           cs[d] = 0;
-        });
-      });
-      var ids = touched.filter(function (d) { return cnt[d] === cl.length; }), mode = "and";
-      if (!ids.length && cl.length > 1) { ids = touched; mode = "or"; }
-      ids.sort(function (a, b) { return cnt[b] - cnt[a] || acc[b] - acc[a] || a - b; });
-      hit = { ids: ids, mode: mode, terms: terms, score: Float64Array.from(ids, function (d) { return acc[d]; }) };
+        }
+      }
+      for (j = 0; j < nt; j++) if (cnt[touched[j]] === cl.length) ids.push(touched[j]);
+      var mode = "and";
+      if (!ids.length && cl.length > 1) { ids = Array.from(touched.subarray(0, nt)); mode = "or"; }
+      rank(ids, cnt, acc);
+      var score = new Float64Array(ids.length);
+      for (j = 0; j < ids.length; j++) score[j] = acc[ids[j]];
+      hit = { ids: ids, mode: mode, terms: terms, score: score };
       texts.set(key, hit);
       if (texts.size > CACHE) texts.delete(texts.keys().next().value);
       return hit;
@@ -276,40 +320,47 @@
     function facetData() {
       if (facets) return facets;
       facets = base.facets.map(function (f) {
-        var v = varints(b64(f.docs)), off = new Uint32Array(N + 1), vals = [], p = 0;
-        for (var d = 0; d < N; d++) {
-          var c = v[p++] || 0;
-          for (var k = 0; k < c; k++) vals.push(v[p++]);
-          off[d + 1] = vals.length;
+        var v = varints(b64(f.docs)), off = new Uint32Array(N + 1), vals = new Uint32Array(Math.max(0, v.length - N));
+        for (var d = 0, p = 0, n = 0; d < N; d++) {
+          for (var c = v[p++] || 0; c > 0; c--) vals[n++] = v[p++];
+          off[d + 1] = n;
         }
-        return { key: f.key, title: f.title, values: f.values, off: off, vals: Uint32Array.from(vals) };
+        return { key: f.key, title: f.title, values: f.values, off: off, vals: vals };
       });
       return facets;
     }
-    /* Filters (AND across facets, OR within) and counts; a facet's counts ignore its own filter. */
+    /* Filters (AND across facets, OR within) and counts; a facet's counts ignore its own filter.
+     * Returns the kept positions of ids (null: all) and the facets with counts. */
     function filter(ids, filters) {
-      var fs = facetData(), sel = fs.map(function (f) {
+      var fs = facetData(), nf = fs.length, act = [], keep = [], i, j, k, d, f;
+      var sel = fs.map(function (f, fi) {
         var want = (filters && filters[f.key]) || [], s = new Uint8Array(f.values.length), any = false;
-        want.forEach(function (v) { var i = f.values.indexOf(v); if (i >= 0) { s[i] = 1; any = true; } });
-        return any ? s : null;
+        want.forEach(function (v) { var x = f.values.indexOf(v); if (x >= 0) { s[x] = 1; any = true; } });
+        if (any) act.push(fi);
+        return s;
       });
-      var counts = fs.map(function (f) { return new Uint32Array(f.values.length); }), out = [];
-      function has(fi, d) {
-        var f = fs[fi];
-        for (var j = f.off[d]; j < f.off[d + 1]; j++) if (sel[fi][f.vals[j]]) return true;
-        return false;
-      }
-      function count(fi, d) { var f = fs[fi]; for (var j = f.off[d]; j < f.off[d + 1]; j++) counts[fi][f.vals[j]]++; }
-      ids.forEach(function (d) {
+      var counts = fs.map(function (f) { return new Uint32Array(f.values.length); });
+      for (i = 0; i < ids.length; i++) {
+        d = ids[i];
         var miss = -1, n = 0;
-        for (var fi = 0; fi < fs.length && n < 2; fi++) if (sel[fi] && !has(fi, d)) { miss = fi; n++; }
-        if (n === 0) { out.push(d); for (fi = 0; fi < fs.length; fi++) count(fi, d); } else if (n === 1) count(miss, d);
-      });
+        for (k = 0; k < act.length && n < 2; k++) {
+          f = fs[act[k]];
+          for (j = f.off[d]; j < f.off[d + 1] && !sel[act[k]][f.vals[j]]; j++);
+          if (j === f.off[d + 1]) { miss = act[k]; n++; }
+        }
+        if (n === 0 && act.length) keep.push(i);
+        if (n > 1) continue;
+        for (k = 0; k < nf; k++) {
+          if (n === 1 && k !== miss) continue;
+          f = fs[k];
+          for (j = f.off[d]; j < f.off[d + 1]; j++) counts[k][f.vals[j]]++;
+        }
+      }
       return {
-        ids: out,
+        keep: act.length ? keep : null,
         facets: fs.map(function (f, fi) {
-          return { key: f.key, title: f.title, values: f.values.map(function (v, i) {
-            return { value: v, count: counts[fi][i], selected: !!(sel[fi] && sel[fi][i]) };
+          return { key: f.key, title: f.title, values: f.values.map(function (v, x) {
+            return { value: v, count: counts[fi][x], selected: !!sel[fi][x] };
           }) };
         }),
       };
@@ -322,15 +373,18 @@
         var cl = parse(q || ""), ks = new Set();
         cl.forEach(function (c) { need(c).forEach(function (k) { ks.add(k); }); });
         return Promise.all(Array.from(ks).map(shard)).then(function () {
-          var t = cl.length ? text(cl) : { ids: Array.from({ length: N }, function (_, i) { return i; }), mode: "all", terms: [] };
-          var r = filter(t.ids, o.filters), sc = null;
-          if (t.score) {
-            var at = new Float64Array(N);
-            t.ids.forEach(function (d, i) { at[d] = t.score[i]; });
-            sc = Float64Array.from(r.ids, function (d) { return at[d]; });
+          var t = cl.length ? text(cl) : { ids: Array.from({ length: N }, function (_, x) { return x; }), mode: "all", terms: [] };
+          var r = filter(t.ids, o.filters), ids = t.ids.slice(), sc = t.score ? t.score.slice() : null, x, n;
+          if (r.keep) {
+            n = ids.length = r.keep.length;
+            if (sc) sc = sc.subarray(0, n);
+            for (x = 0; x < n; x++) {
+              ids[x] = t.ids[r.keep[x]];
+              if (sc) sc[x] = t.score[r.keep[x]];
+            }
           }
           return {
-            query: q, words: cl, mode: t.mode, total: r.ids.length, ids: r.ids, scores: sc, facets: r.facets,
+            query: q, words: cl, mode: t.mode, total: ids.length, ids: ids, scores: sc, facets: r.facets,
             terms: t.terms,
             prefixes: cl.filter(function (c) { return c.prefix; }).map(function (c) { return c.t; }),
           };
@@ -340,15 +394,12 @@
     /* Display data of docs: [{id, name, url, department, category, model, text}], loading their chunks. */
     function docs(ids) {
       return ready().then(function () {
-        var cs = new Set(ids.map(function (d) { return Math.floor(d / base.chunk); }));
-        return Promise.all(Array.from(cs).map(function (c) { return get("d", c); })).then(function () {
-          return Promise.all(ids.map(function (d) {
-            return get("d", Math.floor(d / base.chunk)).then(function (rows) {
-              var r = rows[d % base.chunk];
-              return { id: d, name: r[0], url: r[1], department: r[2], category: r[3], model: r[4], text: r[5] };
-            });
-          }));
-        });
+        return Promise.all(ids.map(function (d) {
+          return get("d", Math.floor(d / base.chunk)).then(function (rows) {
+            var r = rows[d % base.chunk];
+            return { id: d, name: r[0], url: r[1], department: r[2], category: r[3], model: r[4], text: r[5] };
+          });
+        }));
       });
     }
     return { ready: ready, search: search, docs: docs, parse: parse };
@@ -414,7 +465,7 @@
         var s = document.createElement("script");
         s.src = ROOT + "search/" + (kind === "base" ? "base" : kind + id) + ".js";
         pending[kind + id] = ok;
-        s.onerror = function () { fail(new Error("cannot load " + s.src)); };
+        s.onerror = function () { delete pending[kind + id]; fail(new Error("cannot load " + s.src)); };
         s.onload = function () { if (pending[kind + id]) fail(new Error("no data in " + s.src)); };
         document.head.appendChild(s);
       });
@@ -431,33 +482,33 @@
     return e;
   }
   if (!live) { live = el("div", "akb-sr"); live.setAttribute("role", "status"); form.appendChild(live); }
-  var panel = el("section", "akb-search-panel"), head = el("div", "akb-search-head"), count = el("p", "akb-search-count");
-  var clear = el("button", "button akb-search-clear", "Clear search"), facetBox = el("div", "akb-facets");
-  var list = el("ul", "akb-results"), more = el("button", "button akb-more"), col = el("div", "akb-search-main");
-  var body = el("div", "akb-search-body");
+  var panel = el("section", "akb-search-panel", '<div class="akb-search-body">' +
+    '<div class="akb-facets" role="group" aria-label="Filters"></div><div class="akb-search-main">' +
+    '<div class="akb-search-head"><p class="akb-search-count"></p>' +
+    '<button type="button" class="button akb-search-clear">Clear search</button></div>' +
+    '<ul class="akb-results" id="akb-search-results" role="listbox" aria-label="Search results"></ul>' +
+    '<button type="button" class="button akb-more" hidden></button></div></div>');
+  function $(c) { return panel.querySelector(c); }
+  var count = $(".akb-search-count"), clear = $(".akb-search-clear"), facetBox = $(".akb-facets");
+  var list = $(".akb-results"), more = $(".akb-more");
   panel.id = "akb-search-panel";
-  panel.hidden = more.hidden = true;
+  panel.hidden = true;
   panel.setAttribute("aria-label", "Search");
-  facetBox.setAttribute("aria-label", "Filters");
-  facetBox.setAttribute("role", "group");
-  list.id = "akb-search-results";
-  list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "Search results");
-  clear.type = more.type = "button";
-  head.appendChild(count); head.appendChild(clear);
-  col.appendChild(head); col.appendChild(list); col.appendChild(more);
-  body.appendChild(facetBox); body.appendChild(col);
-  panel.appendChild(body);
   main.insertBefore(panel, main.firstChild);
   input.setAttribute("aria-controls", list.id);
   input.setAttribute("aria-expanded", "false");
   form.hidden = false;
 
-  var state = { q: "", filters: {}, browse: false, limit: 20 }, keys = [], seq = 0, active = -1, boxes = {}, speak;
+  var PAGE = 10, state = { q: "", filters: {}, browse: false, limit: PAGE }, keys = [], seq = 0, done = 0, go = false;
+  var active = -1, boxes = {}, speak;
 
   function anyFilter() { return keys.some(function (k) { return (state.filters[k] || []).length; }); }
   function isOpen() { return !!(state.q.trim() || anyFilter() || state.browse); }
-  function saveURL() {
+  /* The state in the URL (replaceState: no history entries), a moment after the last change. */
+  var urlTimer;
+  function saveURL() { clearTimeout(urlTimer); urlTimer = setTimeout(writeURL, 150); }
+  function writeURL() {
+    clearTimeout(urlTimer);
     var p = new URLSearchParams();
     if (state.q) p.set("q", state.q);
     keys.forEach(function (k) { (state.filters[k] || []).forEach(function (v) { p.append(k, v); }); });
@@ -483,27 +534,23 @@
         set.appendChild(ul);
         facetBox.appendChild(set);
         box = boxes[f.key] = { set: set, items: f.values.map(function (v) {
-          var li = el("li"), label = el("label"), cb = el("input"), n = el("span", "count");
-          cb.type = "checkbox";
-          cb.value = v.value;
+          var li = el("li", null, '<label><input type="checkbox"><span class="akb-facet-name"></span><span class="count"></span></label>');
+          var cb = li.querySelector("input");
+          cb.value = li.firstChild.title = li.querySelector("span").textContent = v.value;
           cb.setAttribute("data-facet", f.key);
-          label.appendChild(cb);
-          label.appendChild(el("span", "akb-facet-name", esc(v.value)));
-          label.appendChild(n);
-          li.appendChild(label);
           ul.appendChild(li);
-          return { li: li, cb: cb, n: n };
+          return { li: li, cb: cb, n: li.querySelector(".count") };
         }) };
       }
       var vis = 0;
       f.values.forEach(function (v, i) {
-        var it = box.items[i];
-        it.cb.checked = v.selected;
-        it.n.textContent = v.count;
-        it.li.hidden = !v.count && !v.selected;
-        if (!it.li.hidden) vis++;
+        var it = box.items[i], hide = !v.count && !v.selected;
+        if (it.cb.checked !== v.selected) it.cb.checked = v.selected;
+        if (it.c !== v.count) it.n.textContent = it.c = v.count;
+        if (it.li.hidden !== hide) it.li.hidden = hide;
+        if (!hide) vis++;
       });
-      box.set.hidden = !vis;
+      if (box.set.hidden !== !vis) box.set.hidden = !vis;
     });
   }
   function render(res, rows) {
@@ -511,22 +558,14 @@
     var msg = !q ? what : !n ? "No agents match “" + q + "”" :
       what + (res.mode === "or" ? " matching some of the words" : "") + " for “" + q + "”";
     count.textContent = msg;
-    list.innerHTML = "";
-    rows.forEach(function (r, i) {
-      var li = el("li", "akb-result"), a = el("a");
-      li.id = "akb-result-" + i;
-      li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", "false");
-      a.href = ROOT + r.url;
-      a.tabIndex = -1;
+    list.innerHTML = rows.map(function (r, i) {
       var meta = [r.department, r.category].filter(Boolean).map(esc).join(" › ");
       if (r.model) meta += (meta ? " · " : "") + '<span class="badge badge-model">' + esc(r.model) + "</span>";
-      a.innerHTML = '<span class="akb-result-name">' + highlight(r.name, res) + "</span>" +
+      return '<li class="akb-result" role="option" aria-selected="false" id="akb-result-' + i + '"><a tabindex="-1" href="' +
+        esc(ROOT + r.url) + '"><span class="akb-result-name">' + highlight(r.name, res) + "</span>" +
         (meta ? '<span class="akb-result-meta">' + meta + "</span>" : "") +
-        (r.text ? '<span class="akb-result-text">' + highlight(r.text, res, 180) + "</span>" : "");
-      li.appendChild(a);
-      list.appendChild(li);
-    });
+        (r.text ? '<span class="akb-result-text">' + highlight(r.text, res, 180) + "</span>" : "") + "</a></li>";
+    }).join("");
     more.hidden = n <= rows.length;
     more.textContent = "Show more (" + (n - rows.length) + ")";
     active = -1;
@@ -545,6 +584,7 @@
   function run() {
     var my = ++seq;
     if (!isOpen()) {
+      done = my;
       open(false);
       clearTimeout(speak);
       live.textContent = "";
@@ -559,6 +599,8 @@
         if (my !== seq) return;
         render(res, rows);
         open(true);
+        done = my;
+        if (go) enter();
       });
     }).catch(function (e) {
       if (my !== seq) return;
@@ -570,24 +612,34 @@
     input.value = state.q = "";
     state.filters = {};
     state.browse = false;
-    state.limit = 20;
+    state.limit = PAGE;
     run();
   }
   function warm() { engine.ready().catch(function () { /* reported by the first search */ }); }
-  input.addEventListener("input", function () { state.q = input.value; state.limit = 20; run(); });
+  function enter() {
+    var li = list.children[active >= 0 ? active : 0];
+    go = false;
+    writeURL(); /* so that Back comes back to this search */
+    if (li && !panel.hidden) location.href = li.firstChild.href;
+  }
+  function typed() { state.q = input.value; state.limit = PAGE; go = false; run(); }
+  /* While an input method composes (pinyin, kana), wait for the characters. */
+  input.addEventListener("input", function (e) { if (!e.isComposing) typed(); });
+  input.addEventListener("compositionend", typed);
   input.addEventListener("focus", warm);
   form.addEventListener("pointerenter", warm);
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   input.addEventListener("keydown", function (e) {
     var n = list.children.length;
+    if (e.isComposing || e.keyCode === 229) return;
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       if (!n || panel.hidden) return;
       e.preventDefault();
       setActive(e.key === "ArrowDown" ? (active + 1) % n : active <= 0 ? n - 1 : active - 1);
     } else if (e.key === "Enter") {
       e.preventDefault();
-      var li = list.children[active >= 0 ? active : 0];
-      if (li && !panel.hidden) location.href = li.firstChild.href;
+      /* Results still coming for what was just typed: open the first when they arrive. */
+      if (done !== seq && active < 0) go = true; else enter();
     } else if (e.key === "Escape") {
       e.preventDefault();
       if (isOpen()) reset(); else input.blur();
@@ -600,6 +652,8 @@
     if (cb) cb.focus();
   });
   clear.addEventListener("click", function () { reset(); input.focus(); });
+  list.addEventListener("click", writeURL);
+  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { reset(); input.focus(); } });
   facetBox.addEventListener("change", function (e) {
     var cb = e.target, k = cb.getAttribute("data-facet");
     if (!k) return;
@@ -607,10 +661,10 @@
     if (cb.checked) vs.push(cb.value);
     state.filters[k] = vs;
     state.browse = true;
-    state.limit = 20;
+    state.limit = PAGE;
     run();
   });
-  more.addEventListener("click", function () { state.limit += 20; run(); });
+  more.addEventListener("click", function () { state.limit += PAGE; run(); });
   document.addEventListener("keydown", function (e) {
     if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
     var t = e.target, tag = t && t.tagName;

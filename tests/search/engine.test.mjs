@@ -1,0 +1,251 @@
+// The query engine over an index written by the test encoder (lib.mjs):
+// ranking, prefix, typos, CJK, facets, AND/OR, and which files load.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { encode, memoryEngine, names } from "./lib.mjs";
+
+const filler = (n) => Array.from({ length: n }, (_, i) => "lorem" + (i % 7)).join(" ");
+
+const DOCS = [
+  { name: "redis-cache-expert", summary: "Tunes caching layers.", body: "Eviction policies and TTLs. " + filler(20),
+    department: "Engineering", category: "Backend", model: "sonnet", tools: ["Read", "Bash"] },
+  { name: "database-tuner", summary: "Makes databases fast.", body: "redis redis redis replicas. " + filler(20),
+    department: "Engineering", category: "Backend", model: "opus", tools: ["Read", "Grep"] },
+  { name: "kubernetes-operator", summary: "Runs clusters.", body: "Deploys workloads on kubernetes with helm charts.",
+    code: "kubectl apply -f deploy.yaml", department: "Operations", category: "SRE", model: "sonnet", tools: ["Bash"] },
+  { name: "缓存架构师", summary: "设计分布式缓存策略。", headings: "慢查询优化", body: "负责缓存与慢查询治理。",
+    department: "Data", category: "Analytics", model: "haiku", tools: ["Read"] },
+  { name: "微服务治理专家", summary: "微服务拆分与服务网格。", body: "治理微服务调用链。",
+    department: "Engineering", category: "Architecture", model: "opus", tools: ["Read", "Write"] },
+  { name: "api-gateway", summary: "服务 routing at the edge.", body: "Rate limits for 微 services.",
+    department: "Engineering", category: "Architecture", model: "sonnet", tools: ["Write"] },
+  { name: "metrics-analyst", summary: "Defines each metric.", body: "One metric per question. " + filler(10),
+    department: "Data", category: "Analytics", model: "haiku", tools: ["Read", "Bash"] },
+  { name: "dashboard-builder", summary: "Builds dashboards.", body: "Many metrics on one screen. " + filler(10),
+    department: "Data", category: "Analytics", model: "sonnet", tools: ["Write"] },
+  { name: "helmsman", summary: "Packages charts.", body: "A small tool.", department: "Operations", category: "SRE",
+    model: "haiku", tools: [] },
+];
+
+function setup(docs = DOCS, opts) {
+  const enc = encode(docs, opts);
+  return { ...memoryEngine(enc.files), enc };
+}
+
+test("a name match beats a body match, even a repeated one", async () => {
+  const { engine } = setup();
+  const got = await names(engine, "redis ");
+  assert.deepEqual(got, ["redis-cache-expert", "database-tuner"]);
+});
+
+test("BM25: more occurrences rank higher; at equal counts the shorter document does", async () => {
+  const docs = [
+    { name: "a", body: "zebra " + filler(30) },
+    { name: "b", body: "zebra zebra zebra " + filler(28) },
+    { name: "c", body: "zebra " + filler(3) },
+    { name: "d", body: filler(5) },
+  ];
+  const { engine } = setup(docs);
+  const r = await engine.search("zebra ");
+  assert.equal(r.mode, "and");
+  assert.equal(r.total, 3);
+  const score = {};
+  (await engine.docs(r.ids)).forEach((d, i) => { score[d.name] = r.scores[i]; });
+  assert.ok(score.b > score.a, "same length, more occurrences");
+  assert.ok(score.c > score.a, "same count, shorter");
+  // Saturation: three times the term is not three times the score.
+  assert.ok(score.b < 3 * score.a);
+  assert.equal((await names(engine, "zebra "))[2], "a");
+  // Field boosts: summary beats body at equal counts and lengths.
+  const { engine: e2 } = setup([{ name: "x", body: "yak one" }, { name: "y", summary: "yak one" }]);
+  assert.deepEqual(await names(e2, "yak "), ["y", "x"]);
+});
+
+test("the word being typed matches as a prefix; a finished word does not", async () => {
+  const { engine } = setup();
+  assert.deepEqual(await names(engine, "kube"), ["kubernetes-operator"]);
+  assert.deepEqual(await names(engine, "kube "), []);
+  assert.deepEqual(await names(engine, "kubectl"), ["kubernetes-operator"]);
+  // Only the last word is a prefix: "kube redi" needs "kube" exactly.
+  assert.deepEqual((await engine.search("kube redi")).mode, "or");
+  assert.deepEqual(await names(engine, "kubernetes hel"), ["kubernetes-operator"]);
+  const r = await engine.search("hel");
+  assert.deepEqual(Array.from(r.prefixes), ["hel"]);
+  assert.ok(r.terms.includes("helm") && r.terms.includes("helmsman"));
+});
+
+test("exact beats prefix beats typo", async () => {
+  const docs = [
+    { name: "one", body: "metrics " + filler(4) },
+    { name: "two", body: "metric " + filler(4) },
+    { name: "three", body: "metrix " + filler(4) },
+  ];
+  const { engine } = setup(docs);
+  assert.deepEqual(await names(engine, "metric"), ["two", "one", "three"]);
+  assert.deepEqual(await names(engine, "metric "), ["two", "one", "three"]);
+  assert.deepEqual(await names(engine, "metrics "), ["one", "two"]);
+});
+
+test("one typo is tolerated in Latin words of five letters or more", async () => {
+  const { engine } = setup();
+  for (const q of ["kubernets ", "kubernetess ", "kubernetez ", "kuberentes ", "kubernetes "]) {
+    assert.deepEqual(await names(engine, q), ["kubernetes-operator"], q);
+  }
+  assert.deepEqual(await names(engine, "kubrenetez "), [], "two typos");
+  assert.deepEqual(await names(engine, "ubernetes "), [], "typo in the first two letters");
+  assert.deepEqual(await names(engine, "redix "), ["redis-cache-expert", "database-tuner"], "five letters");
+  assert.deepEqual(await names(engine, "helx "), [], "four letters: no typo");
+  assert.deepEqual(await names(engine, "hlem "), [], "four letters: no transposition either");
+  assert.deepEqual(await names(engine, "缓村 "), [], "no typos in CJK");
+  assert.deepEqual(await names(engine, "kubernetes9 "), [], "digits are not Latin words");
+});
+
+test("CJK: the query is cut into the same bigrams", async () => {
+  const { engine } = setup();
+  assert.deepEqual(await names(engine, "缓存"), ["缓存架构师"]);
+  assert.deepEqual(await names(engine, "慢查询"), ["缓存架构师"]);
+  // 微服务 = 微服 AND 服务: api-gateway has 服务 and 微 but not 微服.
+  assert.deepEqual(await names(engine, "微服务"), ["微服务治理专家"]);
+  const r = await engine.search("微服务");
+  assert.deepEqual(Array.from(r.words, (w) => w.t), ["微服", "服务"]);
+  // One character: prefix of the bigrams (and the lone character itself).
+  assert.deepEqual(await names(engine, "缓"), ["缓存架构师"]);
+  assert.deepEqual(new Set(await names(engine, "微")), new Set(["微服务治理专家", "api-gateway"]));
+  assert.deepEqual(await names(engine, "架构 缓存"), ["缓存架构师"]);
+  assert.deepEqual(await names(engine, "查询"), ["缓存架构师"]);
+});
+
+test("AND of words, falling back to OR (most words first) when nothing has them all", async () => {
+  const { engine } = setup();
+  let r = await engine.search("redis kubernetes ");
+  assert.equal(r.mode, "or");
+  assert.deepEqual(new Set(await names(engine, "redis kubernetes ")),
+    new Set(["redis-cache-expert", "database-tuner", "kubernetes-operator"]));
+  r = await engine.search("kubernetes charts zzzz ");
+  assert.equal(r.mode, "or");
+  assert.deepEqual(await names(engine, "kubernetes charts zzzz "), ["kubernetes-operator", "helmsman"]);
+  // Most words first, even against a stronger single-word match.
+  assert.deepEqual(await names(engine, "kubectl workloads helmsman "), ["kubernetes-operator", "helmsman"]);
+  r = await engine.search("kubernetes helm ");
+  assert.equal(r.mode, "and");
+  assert.equal(r.total, 1);
+  r = await engine.search("zzzz ");
+  assert.equal(r.total, 0);
+});
+
+const counts = (r, key) => Object.fromEntries(r.facets.find((f) => f.key === key).values.map((v) => [v.value, v.count]));
+
+test("facets: counts over all documents, or over the query's results", async () => {
+  const { engine } = setup();
+  let r = await engine.search("");
+  assert.equal(r.mode, "all");
+  assert.equal(r.total, DOCS.length);
+  assert.deepEqual(Array.from(r.facets, (f) => f.key), ["department", "category", "model", "tools"]);
+  assert.deepEqual(counts(r, "department"), { Data: 3, Engineering: 4, Operations: 2 });
+  assert.deepEqual(counts(r, "tools"), { Bash: 3, Grep: 1, Read: 5, Write: 3 });
+  r = await engine.search("redis ");
+  assert.deepEqual(counts(r, "department"), { Data: 0, Engineering: 2, Operations: 0 });
+  assert.deepEqual(counts(r, "model"), { haiku: 0, opus: 1, sonnet: 1 });
+});
+
+test("facets: OR within a facet, AND across facets, combined with the query", async () => {
+  const { engine } = setup();
+  // Empty query with a filter lists the matching agents in site order.
+  assert.deepEqual(await names(engine, "", { filters: { department: ["Operations"] } }), ["kubernetes-operator", "helmsman"]);
+  assert.deepEqual(await names(engine, "", { filters: { department: ["Operations", "Data"] } }),
+    ["kubernetes-operator", "缓存架构师", "metrics-analyst", "dashboard-builder", "helmsman"]);
+  assert.deepEqual(await names(engine, "", { filters: { department: ["Data"], tools: ["Bash"] } }), ["metrics-analyst"]);
+  assert.deepEqual(await names(engine, "", { filters: { tools: ["Bash", "Grep"], model: ["opus"] } }), ["database-tuner"]);
+  assert.deepEqual(await names(engine, "redis ", { filters: { model: ["sonnet"] } }), ["redis-cache-expert"]);
+  assert.deepEqual(await names(engine, "redis ", { filters: { department: ["Data"] } }), []);
+  // Unknown values and keys select nothing and are ignored.
+  assert.equal((await engine.search("", { filters: { department: ["Nope"], nope: ["x"] } })).total, DOCS.length);
+  // A facet's own counts ignore its own selection (so more values can be added); others follow it.
+  const r = await engine.search("", { filters: { department: ["Data"] } });
+  assert.deepEqual(counts(r, "department"), { Data: 3, Engineering: 4, Operations: 2 });
+  assert.deepEqual(counts(r, "model"), { haiku: 2, opus: 0, sonnet: 1 });
+  assert.deepEqual(r.facets[0].values.filter((v) => v.selected).map((v) => v.value), ["Data"]);
+});
+
+test("display data: name, url, department, category, model, text", async () => {
+  const { engine } = setup();
+  const r = await engine.search("helmsman");
+  const [d] = await engine.docs(r.ids);
+  assert.deepEqual({ ...d }, { id: 8, name: "helmsman", url: "agents/helmsman/index.html", department: "Operations",
+    category: "SRE", model: "haiku", text: "Packages charts." });
+});
+
+test("loading: base once, then only the shards and chunks a query touches", async () => {
+  const many = Array.from({ length: 40 }, (_, i) => ({ name: `agent${i}`, body: `w${String(i).padStart(2, "0")} common` }));
+  many[25].body += " kubernetes";
+  const { engine, log, enc } = setup(many, { shardTerms: 4, chunk: 8 });
+  const shardOf = (t) => {
+    let k = 0;
+    enc.base.shards.forEach((s, i) => { if (s <= t) k = i; });
+    return "t" + k;
+  };
+  let r = await engine.search("kubernetes ");
+  assert.deepEqual(log, ["base", shardOf("kubernetes")]);
+  await engine.docs(r.ids);
+  assert.deepEqual(log, ["base", shardOf("kubernetes"), "d3"]);
+  // Nothing twice.
+  r = await engine.search("kubernetes ");
+  await engine.docs(r.ids);
+  assert.equal(log.length, 3);
+  // A prefix loads the shards covering its range only.
+  log.length = 0;
+  r = await engine.search("w1");
+  assert.equal(r.total, 10);
+  const want = [...new Set(["w1", ...enc.terms.filter((t) => t.startsWith("w1")), "w1\uffff"].map(shardOf))];
+  assert.deepEqual(new Set(log), new Set(want.filter((n) => n !== shardOf("kubernetes"))));
+  assert.ok(log.length < enc.base.shards.length / 2);
+  // Typos: only shards of terms sharing the first two letters.
+  log.length = 0;
+  r = await engine.search("commom ");
+  assert.equal(r.total, 40);
+  assert.deepEqual(log, [shardOf("commom")]);
+  // Display chunks of the results shown only.
+  log.length = 0;
+  await engine.docs([0, 1, 39]);
+  assert.deepEqual(log, ["d0", "d4"]);
+  // 10 shards at least, so the assertions above mean something.
+  assert.ok(enc.base.shards.length >= 10);
+});
+
+test("typos in a crowded two-letter range load a bounded set of shards", async () => {
+  // 300 terms starting with "ku" spread over many shards.
+  const docs = Array.from({ length: 30 }, (_, i) => ({
+    name: `d${i}`, body: Array.from({ length: 10 }, (_, j) => "ku" + String.fromCharCode(97 + ((i * 10 + j) % 26)) + (i * 10 + j)).join(" "),
+  }));
+  docs[17].body += " kubernetes";
+  const { engine, log, enc } = setup(docs, { shardTerms: 4 });
+  assert.ok(enc.base.shards.filter((t) => t.startsWith("ku")).length > 40);
+  await engine.ready();
+  for (const q of ["kubernetse ", "kuebrnetes ", "kubbernetes ", "kubernetes "]) {
+    log.length = 0;
+    assert.deepEqual(await names(engine, q), ["d17"], q);
+    assert.ok(log.length <= 8 + 3, `${q}: ${log.length} shards`);
+  }
+});
+
+test("a failed load is retried by the next query", async () => {
+  const enc = encode(DOCS);
+  let fail = true;
+  const { engine } = memoryEngine(new Proxy(enc.files, {
+    get(target, prop) {
+      if (prop === "has") return (n) => !(fail && n !== "base") && target.has(n);
+      const v = Reflect.get(target, prop);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  }));
+  await assert.rejects(engine.search("redis "));
+  fail = false;
+  assert.equal((await engine.search("redis ")).total, 2);
+});
+
+test("an empty index", async () => {
+  const { engine } = setup([]);
+  const r = await engine.search("anything");
+  assert.equal(r.total, 0);
+  assert.equal((await engine.search("")).total, 0);
+});
