@@ -1,9 +1,9 @@
-// Performance at 10,000 agents (synthetic, Zipf-distributed English-like and
-// Chinese text): first result soon after the engine starts, and p95 of
-// as-you-type queries within a frame (16 ms), shard parsing included.
-import { test } from "node:test";
+// Benchmark (make bench): the search engine alone, in node, at 10,000
+// synthetic agents (Zipf-distributed English-like and Chinese text): time to
+// the first result from a cold engine, and p50/p95 of as-you-type queries,
+// shard parsing included. Targets: first result <= 100 ms, p95 <= 16 ms.
 import assert from "node:assert/strict";
-import { AgentkbSearch, encode, memoryEngine } from "./lib.mjs";
+import { AgentkbSearch, encode, memoryEngine } from "../tests/search/lib.mjs";
 
 let seed = 12345;
 const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
@@ -68,7 +68,7 @@ async function pass(files, docs, queries) {
     loaded: log.filter((n) => n[0] === "t").length };
 }
 
-test("10,000 agents: first result fast, p95 keystroke query under 16 ms", async () => {
+{
   let t0 = now();
   const docs = corpus(10000);
   const { files, base } = encode(docs, { shardBytes: 12000 });
@@ -87,6 +87,7 @@ test("10,000 agents: first result fast, p95 keystroke query under 16 ms", async 
     `base ${(files.get("base").length / 1024).toFixed(0)} KB; first result ${r.firstMs.toFixed(1)} ms; ${r.n} queries: ` +
     `p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, max ${r.max.toFixed(1)} ms; ` +
     `second engine: first result ${runs[1].firstMs.toFixed(1)} ms, p95 ${runs[1].p95.toFixed(2)} ms`);
-  assert.ok(best.firstMs <= 100, `first result in ${best.firstMs} ms`);
-  assert.ok(best.p95 <= 16, `p95 ${best.p95} ms`);
-});
+  const verdict = (ok) => (ok ? "meets" : "MISSES");
+  console.log(`engine, 10,000 agents: first result ${best.firstMs.toFixed(1)} ms (${verdict(best.firstMs <= 100)} <= 100 ms), ` +
+    `p95 query ${best.p95.toFixed(2)} ms (${verdict(best.p95 <= 16)} <= 16 ms), best of two runs`);
+}
