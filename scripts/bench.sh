@@ -51,7 +51,15 @@ fi
 # All five collections as one site, and the generated 10,000 above; needs node,
 # chromium and `npm install` (playwright-core, minisearch, pagefind).
 echo
+echo "search engine alone (node, 10,000 synthetic agents; scripts/bench-search-engine.mjs):"
+node scripts/bench-search-engine.mjs | tail -1
+echo
 echo "search (agentkb vs MiniSearch vs Pagefind, in chromium over 127.0.0.1; scripts/bench-search.mjs):"
+# The comparison engines are bench-only: not in package.json, whose lock file CI installs with npm ci.
+if [ ! -d node_modules/minisearch ] || [ ! -d node_modules/pagefind ]; then
+	npm install --no-save --no-audit --no-fund minisearch@7.2.0 pagefind@1.6.0 >/dev/null 2>&1 ||
+		echo "could not install minisearch and pagefind"
+fi
 if command -v node >/dev/null 2>&1 && { command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; } &&
 	[ -d node_modules/playwright-core ] && [ -d node_modules/minisearch ] && [ -d node_modules/pagefind ]; then
 	node scripts/bench-search.mjs --akb "$AKB" --corpora "$SHARED/corpora" --gen "$DIR/gen-10000" --work "$DIR/search"
