@@ -1,5 +1,6 @@
 #include "prefix.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,4 +189,25 @@ char *akb_buf_detach(struct akb_buf *b, size_t *len)
 	}
 	akb_buf_init(b);
 	return p;
+}
+
+int akb_buf_read_stream(struct akb_buf *b, FILE *f)
+{
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		akb_buf_put(b, chunk, n);
+	return ferror(f) ? -1 : 0;
+}
+
+int akb_buf_read_file(struct akb_buf *b, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	int rc = akb_buf_read_stream(b, f);
+	int err = errno;
+	fclose(f);
+	errno = err;
+	return rc;
 }

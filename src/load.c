@@ -14,20 +14,6 @@
 static const char *const S_text_keys[] = { "name", "description", "model", "color", "category", "department",
 					   NULL };
 
-static int S_read_file(const char *path, struct akb_buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		akb_buf_put(out, chunk, n);
-	int failed = ferror(f);
-	fclose(f);
-	return failed ? -1 : 0;
-}
-
 /*
  * Makes the text safe for every later stage: drops a UTF-8 BOM, turns CRLF
  * and lone CR into LF, replaces malformed UTF-8 with U+FFFD and removes C0
@@ -489,10 +475,11 @@ void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel,
 int akb_agent_load(struct akb_agent *a, const struct akb_input *in, struct akb_diag *diag)
 {
 	struct akb_buf data = AKB_BUF_INIT;
-	if (S_read_file(in->path, &data) != 0) {
+	if (akb_buf_read_file(&data, in->path) != 0) {
+		int err = errno;
 		memset(a, 0, sizeof(*a));
 		akb_buf_release(&data);
-		return akb_error(diag, in->path, 0, 0, "unable to read: %s", strerror(errno));
+		return akb_error(diag, in->path, 0, 0, "unable to read: %s", strerror(err));
 	}
 	akb_agent_load_text(a, in->path, in->rel, data.ptr, data.len, diag);
 	akb_buf_release(&data);

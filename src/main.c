@@ -140,10 +140,10 @@ static void S_print_token(void *ctx, const char *token, size_t len)
 static int S_cmd_tokenize(void)
 {
 	struct akb_buf in = AKB_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-		akb_buf_put(&in, chunk, n);
+	if (akb_buf_read_stream(&in, stdin) != 0) {
+		akb_buf_release(&in);
+		return 1;
+	}
 	akb_tokenize(in.ptr, in.len, S_print_token, NULL);
 	akb_buf_release(&in);
 	return ferror(stdout) ? 1 : 0;

@@ -140,17 +140,13 @@ int akb_output_write(struct akb_output *o, const char *rel, const void *data, si
 
 int akb_output_copy(struct akb_output *o, const char *rel, const char *src, struct akb_diag *diag)
 {
-	FILE *f = fopen(src, "rb");
-	if (!f) {
-		o->failed = 1;
-		return akb_error(diag, src, 0, 0, "unable to read: %s", strerror(errno));
-	}
 	struct akb_buf data = AKB_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		akb_buf_put(&data, chunk, n);
-	fclose(f);
+	if (akb_buf_read_file(&data, src) != 0) {
+		int err = errno;
+		o->failed = 1;
+		akb_buf_release(&data);
+		return akb_error(diag, src, 0, 0, "unable to read: %s", strerror(err));
+	}
 	int rc = akb_output_write(o, rel, data.ptr, data.len, diag);
 	akb_buf_release(&data);
 	return rc;

@@ -99,16 +99,10 @@ int akb_theme_load_template(void *ctx, const char *name, struct akb_buf *out, st
 		return -1;
 	struct akb_buf path = AKB_BUF_INIT;
 	akb_buf_printf(&path, "%s/templates/%s.mustache", theme->dir, name);
-	FILE *f = fopen(path.ptr, "rb");
-	if (!f) {
+	if (akb_buf_read_file(out, path.ptr) != 0) {
 		akb_buf_release(&path);
 		return -1;
 	}
-	char chunk[16384];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		akb_buf_put(out, chunk, n);
-	fclose(f);
 	if (display_path)
 		akb_buf_put(display_path, path.ptr, path.len);
 	akb_buf_release(&path);

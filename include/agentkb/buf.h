@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #if defined(__GNUC__)
 #define AKB_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -45,6 +46,14 @@ void akb_buf_vprintf(struct akb_buf *b, const char *fmt, va_list ap);
 void akb_buf_truncate(struct akb_buf *b, size_t len);
 /* Appends `s` with &, <, >, " and ' escaped for HTML text and attributes. */
 void akb_buf_put_html(struct akb_buf *b, const char *s, size_t len);
+/*
+ * Appends everything `f` yields until end of file. Returns 0, or -1 on a
+ * read error (errno says why; what was read stays appended).
+ */
+int akb_buf_read_stream(struct akb_buf *b, FILE *f);
+/* Appends the whole file at `path`. Returns 0, or -1 with errno set. */
+int akb_buf_read_file(struct akb_buf *b, const char *path);
+
 /*
  * Passes ownership of the storage to the caller ("you now own it"; free()
  * it) and reinitializes the buffer. Never returns NULL. `len` may be NULL.
