@@ -6,6 +6,7 @@
 
 #include "agentkb/buf.h"
 #include "agentkb/slug.h"
+#include "agentkb/strmap.h"
 #include "agentkb/utf8.h"
 
 /* Long enough for any real title, short enough for every file system's name limit. */
@@ -39,26 +40,15 @@ void akb_slugify(struct akb_buf *out, const char *s, size_t len)
 		akb_buf_truncate(out, out->len - 1);
 }
 
+/* The set is a string map whose keys are the slugs; values are unused. */
 struct akb_slugset {
-	char **slots; /* open addressing; NULL = empty */
-	size_t cap, len;
+	struct akb_strmap map;
 };
-
-static uint64_t S_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 struct akb_slugset *akb_slugset_new(void)
 {
 	struct akb_slugset *set = akb_xcalloc(1, sizeof(*set));
-	set->cap = 64;
-	set->slots = akb_xcalloc(set->cap, sizeof(char *));
+	akb_strmap_init(&set->map);
 	return set;
 }
 
@@ -66,40 +56,13 @@ void akb_slugset_free(struct akb_slugset *set)
 {
 	if (!set)
 		return;
-	for (size_t i = 0; i < set->cap; i++)
-		free(set->slots[i]);
-	free(set->slots);
+	akb_strmap_release(&set->map);
 	free(set);
-}
-
-static char **S_find(const struct akb_slugset *set, const char *slug)
-{
-	size_t mask = set->cap - 1, i = (size_t)S_hash(slug) & mask;
-	while (set->slots[i] && strcmp(set->slots[i], slug) != 0)
-		i = (i + 1) & mask;
-	return &set->slots[i];
 }
 
 int akb_slugset_has(const struct akb_slugset *set, const char *slug)
 {
-	return *S_find(set, slug) != NULL;
-}
-
-static const char *S_insert(struct akb_slugset *set, char *slug)
-{
-	if ((set->len + 1) * 2 > set->cap) {
-		char **old = set->slots;
-		size_t old_cap = set->cap;
-		set->cap *= 2;
-		set->slots = akb_xcalloc(set->cap, sizeof(char *));
-		for (size_t i = 0; i < old_cap; i++)
-			if (old[i])
-				*S_find(set, old[i]) = old[i];
-		free(old);
-	}
-	*S_find(set, slug) = slug;
-	set->len++;
-	return slug;
+	return akb_strmap_get(&set->map, slug, NULL);
 }
 
 const char *akb_slugset_claim(struct akb_slugset *set, const char *base, int *renamed)
@@ -117,5 +80,7 @@ const char *akb_slugset_claim(struct akb_slugset *set, const char *base, int *re
 				break;
 		}
 	}
-	return S_insert(set, akb_buf_detach(&b, NULL));
+	const char *slug = akb_strmap_set(&set->map, b.ptr, 0);
+	akb_buf_release(&b);
+	return slug;
 }

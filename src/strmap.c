@@ -51,7 +51,7 @@ int akb_strmap_get(const struct akb_strmap *m, const char *key, size_t *value)
 	return 1;
 }
 
-void akb_strmap_set(struct akb_strmap *m, const char *key, size_t value)
+const char *akb_strmap_set(struct akb_strmap *m, const char *key, size_t value)
 {
 	if ((m->len + 1) * 2 > m->cap) {
 		struct akb_strmap old = *m;
@@ -74,4 +74,5 @@ void akb_strmap_set(struct akb_strmap *m, const char *key, size_t value)
 		m->len++;
 	}
 	m->values[i] = value;
+	return m->keys[i];
 }

@@ -17,7 +17,10 @@ void akb_strmap_init(struct akb_strmap *m);
 void akb_strmap_release(struct akb_strmap *m);
 /* Returns 1 and sets *value if `key` is present. */
 int akb_strmap_get(const struct akb_strmap *m, const char *key, size_t *value);
-/* Inserts or replaces. */
-void akb_strmap_set(struct akb_strmap *m, const char *key, size_t value);
+/*
+ * Inserts or replaces; returns the map's own copy of `key`, which stays
+ * valid (and in place) until the map is released.
+ */
+const char *akb_strmap_set(struct akb_strmap *m, const char *key, size_t value);
 
 #endif
