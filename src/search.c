@@ -441,9 +441,10 @@ static void S_write_facets(struct akb_search_builder *sb, struct akb_buf *js)
 		struct facet *fc = &sb->facets[f];
 		/* Values sorted for display; documents refer to them through the sorted positions. */
 		char **sorted = akb_xcalloc(fc->nnames + 1, sizeof(char *));
-		memcpy(sorted, fc->names, fc->nnames * sizeof(char *));
-		if (fc->nnames)
+		if (fc->nnames) {
+			memcpy(sorted, fc->names, fc->nnames * sizeof(char *));
 			qsort(sorted, fc->nnames, sizeof(char *), S_cmp_cstr);
+		}
 		size_t *rank = akb_xcalloc(fc->nnames + 1, sizeof(size_t));
 		for (size_t i = 0; i < fc->nnames; i++) {
 			size_t orig;
