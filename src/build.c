@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "agentkb/build.h"
 #include "agentkb/codeblock.h"
 #include "agentkb/highlight.h"
+#include "agentkb/hooks.h"
 #include "agentkb/index.h"
 #include "agentkb/json.h"
 #include "agentkb/output.h"
@@ -81,6 +83,31 @@ static int S_write_highlight_css(struct akb_highlighter *hl, const struct akb_co
 	return rc;
 }
 
+static int S_page_filter(void *ctx, const char *rel, const char *kind, const char *title, struct akb_buf *html)
+{
+	return akb_hooks_run_page(ctx, rel, kind, title, html);
+}
+
+/* Files hooks added with agentkb.write(); they may not replace what the site generates. */
+static int S_write_hook_files(const struct akb_site *site, struct akb_output *out, struct akb_diag *diag)
+{
+	int rc = 0;
+	struct akb_buf path = AKB_BUF_INIT;
+	for (size_t i = 0; i < site->nfiles; i++) {
+		const struct akb_site_file *f = &site->files[i];
+		akb_buf_clear(&path);
+		akb_buf_printf(&path, "%s/%s", out->staging_dir, f->path);
+		struct stat st;
+		if (stat(path.ptr, &st) == 0)
+			rc = akb_error(diag, f->origin, 0, 0, "agentkb.write('%s') would replace a file the site generates",
+				       f->path);
+		else if (akb_output_write(out, f->path, f->data, f->len, diag) != 0)
+			rc = -1;
+	}
+	akb_buf_release(&path);
+	return rc;
+}
+
 static int S_diag_by_path(const void *x, const void *y)
 {
 	const struct akb_diagnostic *a = *(const struct akb_diagnostic *const *)x;
@@ -123,8 +150,8 @@ static int S_write_report(const char *path, const struct akb_config *cfg, const 
 	akb_buf_puts(&out, ",\n  \"output\": ");
 	akb_json_cstr(&out, cfg->output);
 	akb_buf_printf(&out, ",\n  \"inputs\": %zu, \"agents\": %zu, \"skipped\": %zu, \"pages\": %zu,"
-			     " \"warnings\": %zu, \"errors\": %zu, \"elapsed_ms\": %.1f,\n  \"files\": [",
-		       res->inputs, res->agents, res->skipped, res->pages, diag->warnings, diag->errors,
+			     " \"dropped\": %zu, \"warnings\": %zu, \"errors\": %zu, \"elapsed_ms\": %.1f,\n  \"files\": [",
+		       res->inputs, res->agents, res->skipped, res->pages, res->dropped, diag->warnings, diag->errors,
 		       res->elapsed_ms);
 	for (size_t i = 0; i < inputs->len; i++) {
 		const struct akb_input *in = &inputs->items[i];
@@ -221,6 +248,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	struct akb_output out = { 0 };
 	struct akb_highlighter *hl = NULL;
 	struct akb_search_builder *search = NULL;
+	struct akb_hooks *hooks = NULL;
 	size_t *agent_of = NULL;
 	int ok = 0;
 	akb_site_init(&site);
@@ -249,10 +277,22 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 		res->input_bytes += a->raw_len;
 	}
 
-	/* hooks: filters and reshaping come here (Lua hooks) */
-
+	/* hooks: filter() and agent() per agent, then slugs and order, then site() */
+	int hooks_failed;
+	hooks = akb_hooks_open(cfg, diag, &hooks_failed);
+	if (hooks_failed || (hooks && akb_hooks_run_agents(hooks, &site) != 0))
+		goto done;
+	akb_site_order(&site);
+	akb_site_assign_slugs(&site, diag);
+	if (hooks) {
+		if (akb_hooks_run_site(hooks, &site) != 0)
+			goto done;
+		akb_site_assign_slugs(&site, diag);
+	}
 	akb_site_finish(&site, cfg, diag);
 	res->agents = site.norder;
+	for (size_t i = 0; i < site.nagents; i++)
+		res->dropped += site.agents[i].dropped;
 
 	/* render + index + write */
 	if (akb_theme_find(&theme, cfg, opts->argv0, diag) != 0)
@@ -264,7 +304,11 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	struct akb_codeblock_options copts = { hl, cfg->highlight.linenos };
 	struct akb_render_stats stats;
 	search = akb_search_builder_new(site.norder);
-	struct akb_render_options ropts = { akb_codeblock_render, &copts, search };
+	struct akb_render_options ropts = { akb_codeblock_render, &copts, search, NULL, NULL };
+	if (akb_hooks_have_page(hooks)) {
+		ropts.page_filter = S_page_filter;
+		ropts.page_ctx = hooks;
+	}
 	int failed = akb_render_site(&site, cfg, tpl, &ropts, &out, &stats, diag) != 0;
 	failed |= S_write_highlight_css(hl, cfg, &out, diag) != 0;
 	res->pages = stats.pages;
@@ -273,6 +317,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	failed |= akb_index_write(&site, &out, diag) != 0;
 	struct akb_search_stats sstats;
 	failed |= akb_search_write(search, &out, &sstats, diag) != 0;
+	failed |= S_write_hook_files(&site, &out, diag) != 0;
 	res->search_bytes = sstats.bytes;
 	res->search_terms = sstats.terms;
 	res->output_bytes = out.bytes;
@@ -288,7 +333,10 @@ done:
 		S_write_report(opts->report_path, cfg, &inputs, agent_of ? agent_of : (size_t[]){ SIZE_MAX }, &site,
 			       res, ok, diag);
 	if (!opts->quiet) {
-		if (ok)
+		if (ok && res->dropped)
+			fprintf(stderr, "built %zu agents (%zu dropped by hooks and filters), %zu pages, %zu warnings in %.0f ms\n",
+				res->agents, res->dropped, res->pages, diag->warnings, res->elapsed_ms);
+		else if (ok)
 			fprintf(stderr, "built %zu agents, %zu pages, %zu warnings in %.0f ms\n", res->agents,
 				res->pages, diag->warnings, res->elapsed_ms);
 		else
@@ -307,6 +355,7 @@ done:
 			(double)res->search_bytes / 1e6, res->search_terms);
 	}
 	akb_output_release(&out);
+	akb_hooks_free(hooks);
 	if (hl)
 		akb_highlighter_free(hl);
 	akb_search_builder_free(search);

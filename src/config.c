@@ -39,6 +39,25 @@ void akb_config_set(char **field, const char *value)
 	*field = akb_xstrdup(value);
 }
 
+void akb_config_push(char ***list, const char *value)
+{
+	size_t n = 0;
+	while (*list && (*list)[n])
+		n++;
+	*list = akb_xrealloc(*list, akb_xmul(n + 2, sizeof(char *)));
+	(*list)[n] = akb_xstrdup(value);
+	(*list)[n + 1] = NULL;
+}
+
+void akb_config_add_filter(struct akb_config *cfg, const char *key, const char *pattern, int exclude)
+{
+	cfg->filters = akb_xrealloc(cfg->filters, akb_xmul(cfg->nfilters + 1, sizeof(*cfg->filters)));
+	struct akb_filter_rule *f = &cfg->filters[cfg->nfilters++];
+	f->key = akb_xstrdup(key);
+	f->pattern = akb_xstrdup(pattern);
+	f->exclude = exclude;
+}
+
 void akb_config_init(struct akb_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -56,6 +75,9 @@ void akb_config_init(struct akb_config *cfg)
 	cfg->highlight.theme = akb_xstrdup("github");
 	cfg->highlight.dark_theme = akb_xstrdup("molokai");
 	cfg->highlight.datadir = akb_xstrdup("");
+	cfg->hooks = akb_xcalloc(1, sizeof(char *));
+	cfg->hook_limits.instructions = 100000000;
+	cfg->hook_limits.memory_mb = 256;
 }
 
 void akb_config_release(struct akb_config *cfg)
@@ -71,21 +93,27 @@ void akb_config_release(struct akb_config *cfg)
 	free(cfg->output);
 	S_strv_free(cfg->taxonomies);
 	S_strv_free(cfg->not_agents);
+	S_strv_free(cfg->hooks);
+	for (size_t i = 0; i < cfg->nfilters; i++) {
+		free(cfg->filters[i].key);
+		free(cfg->filters[i].pattern);
+	}
+	free(cfg->filters);
 	free(cfg->highlight.theme);
 	free(cfg->highlight.dark_theme);
 	free(cfg->highlight.datadir);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-void akb_taxonomy_plural(const char *key, char *out, size_t out_size)
+void akb_taxonomy_plural(const char *key, struct akb_buf *out)
 {
 	size_t n = strlen(key);
 	if (n && key[n - 1] == 's')
-		snprintf(out, out_size, "%s", key);
+		akb_buf_puts(out, key);
 	else if (n > 1 && key[n - 1] == 'y' && !strchr("aeiou", key[n - 2]))
-		snprintf(out, out_size, "%.*sies", (int)(n - 1), key);
+		akb_buf_printf(out, "%.*sies", (int)(n - 1), key);
 	else
-		snprintf(out, out_size, "%ss", key);
+		akb_buf_printf(out, "%ss", key);
 }
 
 struct reader {
@@ -219,6 +247,31 @@ static int S_read_highlight_key(struct reader *r, struct akb_config *cfg, const 
 	return S_skip(r, val);
 }
 
+static int S_read_positive(struct reader *r, yaml_event_t *ev, const char *key, long *field)
+{
+	const char *v = ev->type == YAML_SCALAR_EVENT ? (const char *)ev->data.scalar.value : "";
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || errno || n <= 0) {
+		S_type_error(r, ev, key, "a positive whole number");
+		return S_skip(r, ev);
+	}
+	*field = n;
+	return 0;
+}
+
+static int S_read_hook_limits_key(struct reader *r, struct akb_config *cfg, const char *key, yaml_event_t *key_ev,
+				  yaml_event_t *val)
+{
+	if (!strcmp(key, "instructions"))
+		return S_read_positive(r, val, "hook_limits.instructions", &cfg->hook_limits.instructions);
+	if (!strcmp(key, "memory_mb"))
+		return S_read_positive(r, val, "hook_limits.memory_mb", &cfg->hook_limits.memory_mb);
+	S_unknown_key(r, key_ev, "hook_limits", key);
+	return S_skip(r, val);
+}
+
 typedef int (*key_reader_fn)(struct reader *r, struct akb_config *cfg, const char *key, yaml_event_t *key_ev,
 			     yaml_event_t *val);
 
@@ -265,6 +318,15 @@ static int S_read_key(struct reader *r, struct akb_config *cfg, const char *key,
 		}
 		return S_read_mapping(r, cfg, S_read_highlight_key);
 	}
+	if (!strcmp(key, "hook_limits")) {
+		if (val->type != YAML_MAPPING_START_EVENT) {
+			S_type_error(r, val, key, "a mapping (instructions, memory_mb)");
+			return S_skip(r, val);
+		}
+		return S_read_mapping(r, cfg, S_read_hook_limits_key);
+	}
+	if (!strcmp(key, "hooks"))
+		return S_read_list(r, val, key, &cfg->hooks);
 	if (!strcmp(key, "title"))
 		return S_read_string(r, val, key, &cfg->title);
 	if (!strcmp(key, "description"))

@@ -421,6 +421,8 @@ static char *S_file_stem(const char *rel)
 	return akb_xstrndup(base, n);
 }
 
+static void S_derive_text(struct akb_agent *a);
+
 void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel, const char *data, size_t len,
 			 struct akb_diag *diag)
 {
@@ -463,6 +465,15 @@ void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel,
 				 a->name_source == AKB_NAME_HEADING ? "first heading" : "file name");
 	}
 
+	S_derive_text(a);
+}
+
+/* description (unescaped), its summary and examples; the summary falls back to the body's first paragraph. */
+static void S_derive_text(struct akb_agent *a)
+{
+	free(a->description);
+	free(a->summary);
+	akb_value_release(&a->examples);
 	const char *desc = akb_agent_field(a, "description");
 	a->description = S_unescape_description(desc ? desc : "");
 	akb_description_split(a->description, &a->summary, &a->examples);
@@ -470,6 +481,24 @@ void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel,
 		free(a->summary);
 		a->summary = S_first_paragraph(a->body, a->body_len);
 	}
+}
+
+void akb_agent_refresh(struct akb_agent *a, struct akb_diag *diag)
+{
+	akb_value_release(&a->tools);
+	S_normalize_text_keys(a, diag);
+	if (a->tools.kind != AKB_LIST)
+		akb_value_set_list(&a->tools);
+	const char *name = akb_agent_field(a, "name");
+	char *trimmed = name ? S_trim_dup(name, strlen(name)) : NULL;
+	if (trimmed && *trimmed) {
+		free(a->name);
+		a->name = trimmed;
+		a->name_source = AKB_NAME_FRONTMATTER;
+	} else {
+		free(trimmed);
+	}
+	S_derive_text(a);
 }
 
 int akb_agent_load(struct akb_agent *a, const struct akb_input *in, struct akb_diag *diag)
@@ -492,6 +521,7 @@ void akb_agent_release(struct akb_agent *a)
 	free(a->rel);
 	free(a->raw);
 	free(a->text);
+	free(a->body_text);
 	akb_frontmatter_release(&a->fm);
 	free(a->name);
 	free(a->slug);

@@ -29,6 +29,10 @@ static const char S_usage[] =
 	"      --theme NAME     theme name or folder (default: default)\n"
 	"      --title TEXT     site title\n"
 	"      --base-url URL   absolute URL the site will be published at\n"
+	"      --hook FILE      run a Lua hook file (repeatable; after those listed in agentkb.yaml)\n"
+	"      --department PAT keep only agents whose department matches PAT (exact or glob, any case; repeatable)\n"
+	"      --category PAT   keep only agents whose category matches PAT (repeatable)\n"
+	"      --exclude-department PAT, --exclude-category PAT   drop the agents that match\n"
 	"      --strict         treat every warning as an error\n"
 	"      --report FILE    write a JSON build report (every input file, its status and diagnostics)\n"
 	"      --stats          print throughput (files/s, MB/s) and peak memory\n"
@@ -61,9 +65,30 @@ static int S_cmd_build(int argc, char **argv, const char *argv0)
 	const char *content = NULL, *output = NULL, *config = NULL, *theme = NULL, *title = NULL,
 		   *base_url = NULL, *report = NULL;
 	int strict = 0, quiet = 0, stats = 0;
+	/* Repeatable options, applied in order once the config is read. */
+	const char **hooks = calloc((size_t)argc + 1, sizeof(char *));
+	const char **filters = calloc((size_t)argc + 1, sizeof(char *)); /* option, value, option, value, ... */
+	if (!hooks || !filters)
+		abort();
+	size_t nhooks = 0, nfilters = 0;
+	int rc = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		const char **takes = NULL;
+		if (!strcmp(a, "--hook") || !strcmp(a, "--department") || !strcmp(a, "--category") ||
+		    !strcmp(a, "--exclude-department") || !strcmp(a, "--exclude-category")) {
+			if (i + 1 >= argc) {
+				rc = S_usage_error("option '%s' needs a value", a);
+				goto out;
+			}
+			if (!strcmp(a, "--hook")) {
+				hooks[nhooks++] = argv[++i];
+			} else {
+				filters[nfilters++] = a;
+				filters[nfilters++] = argv[++i];
+			}
+			continue;
+		}
 		if (!strcmp(a, "-o") || !strcmp(a, "--output"))
 			takes = &output;
 		else if (!strcmp(a, "-c") || !strcmp(a, "--config"))
@@ -84,16 +109,21 @@ static int S_cmd_build(int argc, char **argv, const char *argv0)
 			stats = 1;
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(S_usage, stdout);
-			return 0;
-		} else if (a[0] == '-' && a[1])
-			return S_usage_error("unknown option '%s'", a);
-		else if (!content)
+			goto out;
+		} else if (a[0] == '-' && a[1]) {
+			rc = S_usage_error("unknown option '%s'", a);
+			goto out;
+		} else if (!content) {
 			content = a;
-		else
-			return S_usage_error("unexpected argument '%s'", a);
+		} else {
+			rc = S_usage_error("unexpected argument '%s'", a);
+			goto out;
+		}
 		if (takes) {
-			if (i + 1 >= argc)
-				return S_usage_error("option '%s' needs a value", a);
+			if (i + 1 >= argc) {
+				rc = S_usage_error("option '%s' needs a value", a);
+				goto out;
+			}
 			*takes = argv[++i];
 		}
 	}
@@ -102,10 +132,19 @@ static int S_cmd_build(int argc, char **argv, const char *argv0)
 	akb_diag_init(&diag, stderr);
 	struct akb_config cfg;
 	akb_config_init(&cfg);
-	int rc = akb_config_load(&cfg, config ? config : "agentkb.yaml", config != NULL, &diag);
+	rc = akb_config_load(&cfg, config ? config : "agentkb.yaml", config != NULL, &diag);
 	if (rc == 0) {
 		S_config_relative(&cfg.content, cfg.root);
 		S_config_relative(&cfg.output, cfg.root);
+		for (char **h = cfg.hooks; *h; h++)
+			S_config_relative(h, cfg.root);
+		for (size_t i = 0; i < nhooks; i++)
+			akb_config_push(&cfg.hooks, hooks[i]);
+		for (size_t i = 0; i < nfilters; i += 2) {
+			const char *opt = filters[i] + 2;
+			int exclude = !strncmp(opt, "exclude-", 8);
+			akb_config_add_filter(&cfg, exclude ? opt + 8 : opt, filters[i + 1], exclude);
+		}
 		if (content)
 			akb_config_set(&cfg.content, content);
 		if (output)
@@ -126,7 +165,11 @@ static int S_cmd_build(int argc, char **argv, const char *argv0)
 	}
 	akb_config_release(&cfg);
 	akb_diag_release(&diag);
-	return rc == 0 ? 0 : 1;
+	rc = rc == 0 ? 0 : 1;
+out:
+	free(hooks);
+	free(filters);
+	return rc;
 }
 
 static void S_print_token(void *ctx, const char *token, size_t len)

@@ -150,7 +150,10 @@ static void S_page_base(struct renderer *r, struct akb_value *page, const char *
 static void S_emit(struct renderer *r, const char *template_name, const struct akb_value *page, const char *rel)
 {
 	struct akb_buf html = AKB_BUF_INIT;
+	const struct akb_render_options *o = r->opts;
 	if (akb_tpl_render(r->tpl, template_name, page, &html, r->diag) != 0 ||
+	    (o && o->page_filter &&
+	     o->page_filter(o->page_ctx, rel, akb_map_get_cstr(page, "kind"), akb_map_get_cstr(page, "title"), &html) != 0) ||
 	    akb_output_write(r->out, rel, html.ptr, html.len, r->diag) != 0)
 		r->failed = 1;
 	else
@@ -590,6 +593,82 @@ static void S_render_taxonomies(struct renderer *r)
 	akb_buf_release(&url);
 }
 
+/* Links in a hook page's markdown are relative to the site root, wherever the page lives. */
+static enum akb_link_action S_resolve_page_link(void *ctx, const char *url, struct akb_buf *out)
+{
+	const char *root = ctx;
+	if (url[0] == '#' || url[0] == '/' || strchr(url, ':'))
+		return AKB_LINK_KEEP;
+	size_t path_len = strcspn(url, "?#");
+	akb_buf_puts(out, root);
+	akb_buf_put(out, url, path_len);
+	if (path_len && url[path_len - 1] == '/')
+		akb_buf_puts(out, "index.html");
+	akb_buf_puts(out, url + path_len);
+	return AKB_LINK_REWRITE;
+}
+
+/* Pages hooks added: markdown in the theme's "page" template, or a template of their own with data. */
+static void S_render_pages(struct renderer *r)
+{
+	struct akb_buf root = AKB_BUF_INIT, name = AKB_BUF_INIT, src = AKB_BUF_INIT;
+	for (size_t i = 0; i < r->site->npages && !r->failed; i++) {
+		const struct akb_site_page *p = &r->site->pages[i];
+		akb_buf_clear(&root);
+		for (const char *c = p->path; *c; c++)
+			if (*c == '/')
+				akb_buf_puts(&root, "../");
+		struct akb_value page = AKB_VALUE_NULL;
+		S_page_base(r, &page, root.ptr, p->title, "custom_page");
+		akb_value_copy(akb_map_put(&page, "data"), &p->data);
+		if (p->markdown) {
+			struct akb_markdown_options mo = { 0 };
+			mo.code = r->opts ? r->opts->code : NULL;
+			mo.code_ctx = r->opts ? r->opts->code_ctx : NULL;
+			mo.path = p->origin;
+			mo.first_line = 1;
+			mo.link = S_resolve_page_link;
+			mo.link_ctx = root.ptr;
+			struct akb_markdown_doc doc;
+			akb_markdown_render(p->markdown, strlen(p->markdown), &mo, &doc, r->diag);
+			size_t len;
+			char *html = akb_buf_detach(&doc.html, &len);
+			akb_value_take_string(akb_map_put(&page, "page_html"), html, len);
+			akb_markdown_doc_release(&doc);
+		}
+		const char *tpl = p->template_name ? p->template_name : "page";
+		if (p->template_file) {
+			/* A template shipped with the hooks, at a path under the site root. */
+			akb_buf_clear(&src);
+			akb_buf_clear(&name);
+			if (strcmp(r->cfg->root, ".") && p->template_file[0] != '/')
+				akb_buf_printf(&name, "%s/", r->cfg->root);
+			akb_buf_puts(&name, p->template_file);
+			if (akb_buf_read_file(&src, name.ptr) != 0) {
+				akb_error(r->diag, p->origin, 0, 0, "cannot read template '%s' of page '%s'", name.ptr,
+					  p->path);
+				r->failed = 1;
+				akb_value_release(&page);
+				break;
+			}
+			akb_buf_clear(&name);
+			akb_buf_printf(&name, "hook-page:%s", p->template_file);
+			akb_tpl_set_add(r->tpl, name.ptr, src.ptr, src.len);
+			tpl = name.ptr;
+		}
+		if (akb_tpl_set_compile(r->tpl, tpl, r->diag) != 0) {
+			akb_diag_add(r->diag, AKB_NOTE, p->origin, 0, 0, "for the page '%s' a hook added", p->path);
+			r->failed = 1;
+		} else {
+			S_emit(r, tpl, &page, p->path);
+		}
+		akb_value_release(&page);
+	}
+	akb_buf_release(&root);
+	akb_buf_release(&name);
+	akb_buf_release(&src);
+}
+
 static void S_render_404(struct renderer *r)
 {
 	struct akb_value page = AKB_VALUE_NULL;
@@ -636,6 +715,14 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 		akb_map_set_cstr(item, "url", url.ptr);
 		akb_buf_release(&url);
 	}
+	for (size_t i = 0; i < site->npages; i++) {
+		if (!site->pages[i].nav)
+			continue;
+		struct akb_value *item = akb_list_push(&r.nav);
+		akb_value_set_map(item);
+		akb_map_set_cstr(item, "title", site->pages[i].title);
+		akb_map_set_cstr(item, "url", site->pages[i].path);
+	}
 
 	akb_strmap_init(&r.by_source);
 	for (size_t k = 0; k < site->norder; k++)
@@ -656,6 +743,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 		for (size_t k = 0; k < site->norder && !r.failed; k++)
 			S_render_agent(&r, k, site->order[k]);
 		S_render_taxonomies(&r);
+		S_render_pages(&r);
 		S_render_404(&r);
 	}
 

@@ -41,6 +41,22 @@ static void S_taxonomy_release(struct akb_taxonomy *t)
 	akb_slugset_free(t->slugs);
 }
 
+struct akb_site_page *akb_site_add_page(struct akb_site *site)
+{
+	site->pages = akb_xrealloc(site->pages, akb_xmul(site->npages + 1, sizeof(*site->pages)));
+	struct akb_site_page *p = &site->pages[site->npages++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+struct akb_site_file *akb_site_add_file(struct akb_site *site)
+{
+	site->files = akb_xrealloc(site->files, akb_xmul(site->nfiles + 1, sizeof(*site->files)));
+	struct akb_site_file *f = &site->files[site->nfiles++];
+	memset(f, 0, sizeof(*f));
+	return f;
+}
+
 void akb_site_release(struct akb_site *site)
 {
 	for (size_t i = 0; i < site->nagents; i++)
@@ -50,6 +66,28 @@ void akb_site_release(struct akb_site *site)
 	for (size_t i = 0; i < site->ntaxonomies; i++)
 		S_taxonomy_release(&site->taxonomies[i]);
 	free(site->taxonomies);
+	if (site->taxonomy_keys) {
+		for (char **k = site->taxonomy_keys; *k; k++)
+			free(*k);
+		free(site->taxonomy_keys);
+	}
+	for (size_t i = 0; i < site->npages; i++) {
+		struct akb_site_page *p = &site->pages[i];
+		free(p->path);
+		free(p->title);
+		free(p->markdown);
+		free(p->template_name);
+		free(p->template_file);
+		akb_value_release(&p->data);
+		free(p->origin);
+	}
+	free(site->pages);
+	for (size_t i = 0; i < site->nfiles; i++) {
+		free(site->files[i].path);
+		free(site->files[i].data);
+		free(site->files[i].origin);
+	}
+	free(site->files);
 	memset(site, 0, sizeof(*site));
 }
 
@@ -176,7 +214,7 @@ static void S_collect_taxonomy(struct akb_site *site, struct akb_taxonomy *t)
 	}
 }
 
-void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct akb_diag *diag)
+void akb_site_order(struct akb_site *site)
 {
 	free(site->order);
 	site->order = akb_xcalloc(site->nagents + 1, sizeof(size_t));
@@ -184,12 +222,18 @@ void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct
 	for (size_t i = 0; i < site->nagents; i++)
 		if (!site->agents[i].dropped)
 			site->order[site->norder++] = i;
+	S_sort_agents = site->agents;
+	qsort(site->order, site->norder, sizeof(size_t), S_by_name);
+}
 
-	/* Slugs in input order, so the same files always get the same URLs. */
+void akb_site_assign_slugs(struct akb_site *site, struct akb_diag *diag)
+{
 	struct akb_slugset *slugs = akb_slugset_new();
 	struct akb_buf base = AKB_BUF_INIT;
-	for (size_t k = 0; k < site->norder; k++) {
-		struct akb_agent *a = &site->agents[site->order[k]];
+	for (size_t i = 0; i < site->nagents; i++) {
+		struct akb_agent *a = &site->agents[i];
+		if (a->dropped)
+			continue;
 		akb_buf_clear(&base);
 		if (a->slug && *a->slug)
 			akb_slugify(&base, a->slug, strlen(a->slug));
@@ -209,27 +253,29 @@ void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct
 	}
 	akb_buf_release(&base);
 	akb_slugset_free(slugs);
+}
 
-	S_sort_agents = site->agents;
-	qsort(site->order, site->norder, sizeof(size_t), S_by_name);
-
+void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct akb_diag *diag)
+{
+	(void)diag;
+	const char *const *keys = (const char *const *)(site->taxonomy_keys ? site->taxonomy_keys : cfg->taxonomies);
 	size_t ntax = 0;
-	while (cfg->taxonomies[ntax])
+	while (keys[ntax])
 		ntax++;
 	site->taxonomies = akb_xcalloc(ntax + 1, sizeof(*site->taxonomies));
 	site->ntaxonomies = ntax;
 	for (size_t i = 0; i < ntax; i++) {
 		struct akb_taxonomy *t = &site->taxonomies[i];
-		char plural[256];
-		struct akb_buf title = AKB_BUF_INIT;
-		akb_taxonomy_plural(cfg->taxonomies[i], plural, sizeof plural);
-		t->key = akb_xstrdup(cfg->taxonomies[i]);
+		struct akb_buf title = AKB_BUF_INIT, plural = AKB_BUF_INIT;
+		akb_taxonomy_plural(keys[i], &plural);
+		t->key = akb_xstrdup(keys[i]);
 		struct akb_buf path = AKB_BUF_INIT;
-		akb_slugify(&path, plural, strlen(plural));
+		akb_slugify(&path, plural.ptr, plural.len);
 		t->path = akb_buf_detach(&path, NULL);
-		S_title_case(plural, &title);
+		S_title_case(plural.ptr, &title);
+		akb_buf_release(&plural);
 		t->title = akb_buf_detach(&title, NULL);
-		S_title_case(cfg->taxonomies[i], &title);
+		S_title_case(keys[i], &title);
 		t->label = akb_buf_detach(&title, NULL);
 		t->slugs = akb_slugset_new();
 		S_collect_taxonomy(site, t);

@@ -30,7 +30,7 @@ struct akb_agent {
 	char *text;            /* normalized text: no BOM, LF line ends, no stray control characters (owned) */
 	size_t text_len;
 	struct akb_frontmatter fm; /* fm.fields holds every key; known keys are normalized (tools -> list) */
-	const char *body;      /* markdown body, inside `text` */
+	const char *body;      /* markdown body, inside `text` (or `body_text`) */
 	size_t body_len;
 	unsigned body_line;    /* 1-based file line of the body's first line */
 	char *name;            /* display name (owned) */
@@ -40,6 +40,7 @@ struct akb_agent {
 	char *summary;         /* description before its <example> blocks, or the body's first paragraph (owned) */
 	struct akb_value examples; /* list of { context, turns: [{ role, text, user, assistant }], commentary } */
 	struct akb_value tools;    /* list of strings (copy of fm.fields["tools"] when it was given) */
+	char *body_text;       /* the body a hook replaced it with, or NULL (owned) */
 	int dropped;           /* excluded from the site (hooks, filters); the report says why */
 	char *dropped_by;      /* who excluded it (owned) */
 };
@@ -56,6 +57,13 @@ int akb_agent_load(struct akb_agent *agent, const struct akb_input *in, struct a
 void akb_agent_load_text(struct akb_agent *agent, const char *path, const char *rel, const char *data,
 			 size_t len, struct akb_diag *diag);
 void akb_agent_release(struct akb_agent *agent);
+
+/*
+ * After a hook changed fm.fields (whose key_line/key_col must match it):
+ * normalizes known keys again and derives name, description, summary and
+ * examples from the fields. A name the fields no longer give is kept.
+ */
+void akb_agent_refresh(struct akb_agent *agent, struct akb_diag *diag);
 
 /* The file position of front-matter key `key` (1:1 when the key is absent). */
 void akb_agent_key_pos(const struct akb_agent *agent, const char *key, unsigned *line, unsigned *col);

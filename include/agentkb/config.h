@@ -10,6 +10,13 @@
 
 #include "agentkb/diag.h"
 
+/* A shortcut filter: keep (or, with `exclude`, drop) agents whose `key` matches `pattern`. */
+struct akb_filter_rule {
+	char *key;     /* "department", "category" (owned) */
+	char *pattern; /* exact or glob (* ? [..]), case-insensitive (owned) */
+	int exclude;
+};
+
 struct akb_config {
 	char *path;        /* the file read, or NULL if none (owned) */
 	char *root;        /* the site root: the config file's folder, or "." (owned) */
@@ -23,6 +30,13 @@ struct akb_config {
 	char **taxonomies; /* front-matter keys that get term pages; NULL-terminated (owned) */
 	char **not_agents; /* file names (without .md) that are documentation, not agents; NULL-terminated (owned) */
 	int strict;        /* warnings are errors */
+	char **hooks;      /* Lua hook files, in run order: `hooks` of the config, then --hook; NULL-terminated (owned) */
+	struct akb_filter_rule *filters; /* --department/--category shortcuts (owned) */
+	size_t nfilters;
+	struct {
+		long instructions; /* VM instructions a hook call may run */
+		long memory_mb;    /* megabytes a hook call may allocate */
+	} hook_limits;
 	struct {
 		int enabled;      /* highlight code blocks at build time */
 		char *theme;      /* light theme, a name from highlight's themes/ (owned) */
@@ -45,8 +59,13 @@ int akb_config_load(struct akb_config *cfg, const char *path, int required, stru
 
 /* Replaces a string setting (for command-line overrides). */
 void akb_config_set(char **field, const char *value);
+/* Appends to a NULL-terminated string list (for --hook). */
+void akb_config_push(char ***list, const char *value);
+/* Appends a shortcut filter. */
+void akb_config_add_filter(struct akb_config *cfg, const char *key, const char *pattern, int exclude);
 
 /* URL path segment of a taxonomy ("category" -> "categories", "tools" -> "tools"). */
-void akb_taxonomy_plural(const char *key, char *out, size_t out_size);
+struct akb_buf;
+void akb_taxonomy_plural(const char *key, struct akb_buf *out);
 
 #endif

@@ -2,7 +2,7 @@
  * render: turns the site into HTML pages through the theme's templates:
  * the home page (cards grouped by department, then category), one page per
  * agent (body, metadata, examples, table of contents, raw file), and a page
- * per taxonomy and per term, plus 404.html.
+ * per taxonomy and per term, the pages hooks added, plus 404.html.
  *
  * Every link is relative (the site works under any subpath and from
  * file://), and points at index.html files explicitly because file:// shows
@@ -26,6 +26,12 @@ struct akb_render_options {
 	akb_code_renderer_fn code; /* fenced code renderer; NULL for plain */
 	void *code_ctx;
 	struct akb_search_builder *search; /* fed each agent's text as it is rendered; NULL for none */
+	/*
+	 * Post-processes each HTML page before it is written (the Lua page
+	 * hooks); NULL for none. Returns 0, or -1 (reported) to fail the page.
+	 */
+	int (*page_filter)(void *ctx, const char *rel, const char *kind, const char *title, struct akb_buf *html);
+	void *page_ctx;
 };
 
 struct akb_render_stats {

@@ -34,13 +34,38 @@ struct akb_taxonomy {
 	size_t *agent_term;        /* per agent index: its first term's index, or SIZE_MAX (owned) */
 };
 
+/* A page a hook added: markdown content, or a template with data. */
+struct akb_site_page {
+	char *path;          /* file in the site ("tools-matrix/index.html") (owned) */
+	char *title;         /* (owned) */
+	char *markdown;      /* content, or NULL (owned) */
+	char *template_name; /* theme template, or NULL for the theme's "page" (owned) */
+	char *template_file; /* a .mustache file to use instead, or NULL (owned) */
+	struct akb_value data; /* the template's `data` */
+	int nav;             /* listed in the site navigation */
+	char *origin;        /* the hook file that added it, for diagnostics (owned) */
+};
+
+/* A file a hook added with agentkb.write(). */
+struct akb_site_file {
+	char *path;   /* in the site (owned) */
+	char *data;   /* (owned) */
+	size_t len;
+	char *origin; /* (owned) */
+};
+
 struct akb_site {
 	struct akb_agent *agents; /* every loaded agent, in input order (owned) */
 	size_t nagents, cap;
-	size_t *order;            /* indexes of kept agents, by name, case-insensitively (owned) */
+	size_t *order;            /* indexes of kept agents in display order: by name, or as hooks sorted them (owned) */
 	size_t norder;
-	struct akb_taxonomy *taxonomies; /* one per config key (owned) */
+	struct akb_taxonomy *taxonomies; /* one per taxonomy key (owned) */
 	size_t ntaxonomies;
+	char **taxonomy_keys;     /* set by hooks: replaces the config's taxonomies; NULL-terminated (owned) */
+	struct akb_site_page *pages; /* added by hooks (owned) */
+	size_t npages;
+	struct akb_site_file *files; /* added by hooks (owned) */
+	size_t nfiles;
 };
 
 void akb_site_init(struct akb_site *site);
@@ -48,11 +73,25 @@ void akb_site_release(struct akb_site *site);
 /* Appends an uninitialized agent slot and returns it (for the loader to fill). */
 struct akb_agent *akb_site_add_agent(struct akb_site *site);
 
+/* Puts the kept (not dropped) agents in site->order, by name, case-insensitively. */
+void akb_site_order(struct akb_site *site);
+
 /*
- * After hooks: orders kept agents, gives each a unique slug (warning on
- * duplicate names) and collects the taxonomies of `cfg`.
+ * Gives each kept agent a unique slug, in input order so the same files
+ * always get the same URLs: its own slug when a hook set one, else one made
+ * from its name (warning on duplicate names). Running it again keeps them.
+ */
+void akb_site_assign_slugs(struct akb_site *site, struct akb_diag *diag);
+
+/*
+ * After hooks: collects the taxonomies (site->taxonomy_keys if hooks set
+ * them, else those of `cfg`) over the agents of site->order.
  */
 void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct akb_diag *diag);
+
+/* Appends an empty page / file for hooks to fill. */
+struct akb_site_page *akb_site_add_page(struct akb_site *site);
+struct akb_site_file *akb_site_add_file(struct akb_site *site);
 
 /*
  * The values an agent has for a taxonomy key: appends pointers to each
