@@ -446,8 +446,34 @@ static void S_agent_slug(const struct akb_agent *a, struct akb_buf *out)
 		akb_slugify(out, a->name, strlen(a->name));
 }
 
-/* Pushes the agent as a plain table: its front-matter fields, name, path, file, slug, url, body. */
-static void S_push_agent(lua_State *L, const struct akb_agent *a, int with_url)
+/*
+ * __index of agent tables in site(): fetches `body` on first use, so a
+ * site hook that never reads bodies does not hold every body twice.
+ * Upvalue 1: the table mapping agent tables to site indexes + 1.
+ */
+static int S_lazy_body(lua_State *L)
+{
+	struct akb_hooks *h = S_self(L);
+	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "body") != 0)
+		return 0;
+	lua_pushvalue(L, 1);
+	lua_gettable(L, lua_upvalueindex(1));
+	lua_Integer ix = lua_tointeger(L, -1);
+	if (!h->site || ix < 1 || (size_t)ix > h->site->nagents)
+		return 0;
+	const struct akb_agent *a = &h->site->agents[ix - 1];
+	lua_pushlstring(L, a->body, a->body_len);
+	lua_pushvalue(L, -1);
+	lua_setfield(L, 1, "body");
+	return 1;
+}
+
+/*
+ * Pushes the agent as a plain table: its front-matter fields, name, path,
+ * file, slug, body, and with `site_mt` (a metatable index) url and a body
+ * fetched on first use.
+ */
+static void S_push_agent(lua_State *L, const struct akb_agent *a, int site_mt)
 {
 	const struct akb_value *f = &a->fm.fields;
 	lua_createtable(L, 0, (int)f->u.map.len + 6);
@@ -463,13 +489,18 @@ static void S_push_agent(lua_State *L, const struct akb_agent *a, int with_url)
 	lua_setfield(L, -2, "path");
 	lua_pushstring(L, a->path);
 	lua_setfield(L, -2, "file");
-	lua_pushlstring(L, a->body, a->body_len);
-	lua_setfield(L, -2, "body");
+	if (site_mt) {
+		lua_pushvalue(L, site_mt);
+		lua_setmetatable(L, -2);
+	} else {
+		lua_pushlstring(L, a->body, a->body_len);
+		lua_setfield(L, -2, "body");
+	}
 	struct akb_buf slug = AKB_BUF_INIT;
 	S_agent_slug(a, &slug);
 	lua_pushlstring(L, slug.ptr, slug.len);
 	lua_setfield(L, -2, "slug");
-	if (with_url) {
+	if (site_mt) {
 		akb_buf_clear(&slug);
 		akb_buf_printf(&slug, "agents/%s/index.html", a->slug);
 		lua_pushlstring(L, slug.ptr, slug.len);
@@ -494,7 +525,7 @@ static int S_field_error(struct akb_hooks *h, const struct hook_entry *e, enum h
  * `kind` name the hook for messages. Returns 0, or -1 (reported).
  */
 static int S_pull_agent(struct akb_hooks *h, int idx, struct akb_agent *a, const struct hook_entry *e,
-			enum hook_kind kind)
+			enum hook_kind kind, int lazy_body)
 {
 	lua_State *L = h->L;
 	idx = lua_absindex(L, idx);
@@ -580,8 +611,12 @@ static int S_pull_agent(struct akb_hooks *h, int idx, struct akb_agent *a, const
 
 	/* body and slug */
 	if (!rc) {
-		lua_getfield(L, idx, "body");
-		if (lua_type(L, -1) != LUA_TSTRING) {
+		/* A body site() never read is not in the table: unchanged. */
+		lua_pushliteral(L, "body");
+		lua_rawget(L, idx);
+		if (lazy_body && lua_isnil(L, -1)) {
+			/* unchanged */
+		} else if (lua_type(L, -1) != LUA_TSTRING) {
 			rc = S_field_error(h, e, kind, "body", lua_isnil(L, -1) ? "was removed" : "is not text");
 		} else {
 			size_t len;
@@ -1367,11 +1402,12 @@ int akb_hooks_run_agents(struct akb_hooks *h, struct akb_site *site)
 				changed_by = e;
 			}
 		}
-		if (!rc && !a->dropped && changed_by && S_pull_agent(h, t, a, changed_by, HOOK_AGENT) != 0)
+		if (!rc && !a->dropped && changed_by && S_pull_agent(h, t, a, changed_by, HOOK_AGENT, 0) != 0)
 			rc = -1;
 		lua_settop(L, t - 1);
 	}
 	h->subject = NULL;
+	lua_gc(L, LUA_GCCOLLECT);
 	return rc;
 }
 
@@ -1607,11 +1643,16 @@ int akb_hooks_run_site(struct akb_hooks *h, struct akb_site *site)
 	int top = lua_gettop(L);
 	lua_newtable(L);
 	int index_of = lua_gettop(L);
+	lua_createtable(L, 0, 1);
+	lua_pushvalue(L, index_of);
+	lua_pushcclosure(L, S_lazy_body, 1);
+	lua_setfield(L, -2, "__index");
+	int agent_mt = lua_gettop(L);
 	lua_newtable(L);
 	int st = lua_gettop(L);
 	lua_createtable(L, (int)site->norder, 0);
 	for (size_t k = 0; k < site->norder; k++) {
-		S_push_agent(L, &site->agents[site->order[k]], 1);
+		S_push_agent(L, &site->agents[site->order[k]], agent_mt);
 		lua_pushvalue(L, -1);
 		lua_pushinteger(L, (lua_Integer)site->order[k] + 1);
 		lua_settable(L, index_of);
@@ -1661,12 +1702,14 @@ int akb_hooks_run_site(struct akb_hooks *h, struct akb_site *site)
 			lua_rawgeti(L, -1, (lua_Integer)k + 1);
 			struct akb_agent *a = &site->agents[site->order[k]];
 			h->subject = a->path;
-			rc = S_pull_agent(h, -1, a, last, HOOK_SITE);
+			rc = S_pull_agent(h, -1, a, last, HOOK_SITE, 1);
 			lua_pop(L, 1);
 		}
 		h->subject = NULL;
 	}
 	lua_settop(L, top);
+	/* The site table is garbage now: give its memory back before rendering. */
+	lua_gc(L, LUA_GCCOLLECT);
 	return rc ? -1 : 0;
 }
 

@@ -149,6 +149,8 @@ static void S_page_base(struct renderer *r, struct akb_value *page, const char *
 
 static void S_emit(struct renderer *r, const char *template_name, const struct akb_value *page, const char *rel)
 {
+	if (r->failed) /* one failed page (a hook error) is enough: the build stops */
+		return;
 	struct akb_buf html = AKB_BUF_INIT;
 	const struct akb_render_options *o = r->opts;
 	if (akb_tpl_render(r->tpl, template_name, page, &html, r->diag) != 0 ||

@@ -1,0 +1,5 @@
+return {
+  agent = function(agent)
+    return 42
+  end,
+}

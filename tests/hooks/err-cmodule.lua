@@ -1,0 +1,1 @@
+return { site = function(site) require("lfs") end }

@@ -1,0 +1,6 @@
+return {
+  filter = function(agent)
+    os.execute("echo pwned")
+    return true
+  end,
+}

@@ -1,0 +1,5 @@
+return {
+  agent = function(agent)
+    agent.callback = function() end
+  end,
+}

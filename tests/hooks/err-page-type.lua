@@ -1,0 +1,5 @@
+return {
+  page = function(page, html)
+    return { html }
+  end,
+}

@@ -1,0 +1,1 @@
+return { site = function(site) io.open("/etc/passwd") end }

@@ -1,0 +1,1 @@
+return { site = function(site) site.agents[#site.agents + 1] = { name = "Impostor" } end }

@@ -1,0 +1,5 @@
+return {
+  filter = function(agent)
+    return agent.x ==
+  end,
+}

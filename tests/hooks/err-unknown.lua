@@ -1,0 +1,1 @@
+return { filtr = function() return true end }

@@ -1,0 +1,1 @@
+return { site = function(site) io.open("tests/hooks/x.txt", "w") end }
