@@ -423,6 +423,25 @@ static char *S_file_stem(const char *rel)
 
 static void S_derive_text(struct akb_agent *a);
 
+/* Normalizes the known keys and takes the name from them; returns 0 when they give none. */
+static int S_apply_fields(struct akb_agent *a, struct akb_diag *diag)
+{
+	akb_value_release(&a->tools);
+	S_normalize_text_keys(a, diag);
+	if (a->tools.kind != AKB_LIST)
+		akb_value_set_list(&a->tools);
+	const char *name = akb_agent_field(a, "name");
+	char *trimmed = name ? S_trim_dup(name, strlen(name)) : NULL;
+	if (!trimmed || !*trimmed) {
+		free(trimmed);
+		return 0;
+	}
+	free(a->name);
+	a->name = trimmed;
+	a->name_source = AKB_NAME_FRONTMATTER;
+	return 1;
+}
+
 void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel, const char *data, size_t len,
 			 struct akb_diag *diag)
 {
@@ -440,17 +459,7 @@ void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel,
 	a->body = a->text + a->fm.body_offset;
 	a->body_len = a->text_len - a->fm.body_offset;
 	a->body_line = a->fm.body_line;
-	S_normalize_text_keys(a, diag);
-	if (a->tools.kind != AKB_LIST)
-		akb_value_set_list(&a->tools);
-
-	const char *name = akb_agent_field(a, "name");
-	char *trimmed = name ? S_trim_dup(name, strlen(name)) : NULL;
-	if (trimmed && *trimmed) {
-		a->name = trimmed;
-		a->name_source = AKB_NAME_FRONTMATTER;
-	} else {
-		free(trimmed);
+	if (!S_apply_fields(a, diag)) {
 		a->name = S_first_heading(a->body, a->body_len);
 		a->name_source = AKB_NAME_HEADING;
 		if (!a->name) {
@@ -485,19 +494,7 @@ static void S_derive_text(struct akb_agent *a)
 
 void akb_agent_refresh(struct akb_agent *a, struct akb_diag *diag)
 {
-	akb_value_release(&a->tools);
-	S_normalize_text_keys(a, diag);
-	if (a->tools.kind != AKB_LIST)
-		akb_value_set_list(&a->tools);
-	const char *name = akb_agent_field(a, "name");
-	char *trimmed = name ? S_trim_dup(name, strlen(name)) : NULL;
-	if (trimmed && *trimmed) {
-		free(a->name);
-		a->name = trimmed;
-		a->name_source = AKB_NAME_FRONTMATTER;
-	} else {
-		free(trimmed);
-	}
+	S_apply_fields(a, diag);
 	S_derive_text(a);
 }
 
