@@ -15,7 +15,7 @@ struct akb_config {
 	char *root;        /* the site root: the config file's folder, or "." (owned) */
 	char *title;       /* site title (owned) */
 	char *description; /* one-line site description (owned; may be "") */
-	char *base_url;    /* absolute URL the site is published at; "" for relative-only (owned) */
+	char *base_url;    /* absolute URL the site is published at, ending in '/'; "" for relative-only (owned) */
 	char *language;    /* BCP 47 tag for <html lang> (owned) */
 	char *theme;       /* theme name or folder (owned) */
 	char *content;     /* content folder (owned) */
@@ -45,6 +45,13 @@ int akb_config_load(struct akb_config *cfg, const char *path, int required, stru
 
 /* Replaces a string setting (for command-line overrides). */
 void akb_config_set(char **field, const char *value);
+
+/*
+ * Checks `value` as the site's base URL (akb_url_base_normalize) and stores
+ * its normal form, ending in '/', in *field. Returns NULL, or why the URL is
+ * rejected (*field is then unchanged).
+ */
+const char *akb_config_set_base_url(char **field, const char *value);
 
 /* URL path segment of a taxonomy ("category" -> "categories", "tools" -> "tools"). */
 void akb_taxonomy_plural(const char *key, char *out, size_t out_size);
