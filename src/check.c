@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -462,6 +463,11 @@ static int S_has_scheme(const char *url)
 	return *p == ':';
 }
 
+/*
+ * Checks one link of `page` (`url` with entities decoded), recording a
+ * problem if it is broken. An anchor into a page not read yet is queued in
+ * c->pending. `target` is scratch space.
+ */
 static void S_check_link(struct checker *c, size_t page, const char *url, unsigned line, struct akb_buf *target)
 {
 	/* Other sites, protocol-relative URLs, mail, data and scripts are not ours to check. */
@@ -469,10 +475,7 @@ static void S_check_link(struct checker *c, size_t page, const char *url, unsign
 		return;
 	c->nchecked++;
 	const char *hash = strchr(url, '#');
-	size_t before_hash = hash ? (size_t)(hash - url) : strlen(url);
-	size_t path_len = strcspn(url, "?#");
-	if (path_len > before_hash)
-		path_len = before_hash;
+	size_t path_len = strcspn(url, "?#"); /* a query ends at '#', and '?' after '#' is the fragment's */
 	size_t target_page = page;
 	if (path_len) {
 		if (url[0] == '/') {

@@ -89,7 +89,7 @@ void akb_llms_text(const struct akb_site *site, const struct akb_config *cfg, st
 		const struct entry *e = &entries[k];
 		if (k == 0 || e->dept != entries[k - 1].dept) {
 			akb_buf_puts(out, "\n## ");
-			if (e->dept != SIZE_MAX)
+			if (dept && e->dept != SIZE_MAX)
 				S_put_line(out, dept->terms[e->dept].name);
 			else /* "Other" beside departments, as on the home page; "Agents" when no agent has one */
 				akb_buf_puts(out, k == 0 ? "Agents" : "Other");

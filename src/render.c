@@ -1,5 +1,6 @@
 #include "prefix.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,20 @@ static void S_build_card(struct renderer *r, const struct akb_agent *a, struct a
 	akb_buf_release(&tmp);
 }
 
+static void S_map_printf(struct akb_value *map, const char *key, const char *fmt, ...) AKB_PRINTF(3, 4);
+
+/* Sets `key` of `map` to formatted text (page descriptions). */
+static void S_map_printf(struct akb_value *map, const char *key, const char *fmt, ...)
+{
+	struct akb_buf text = AKB_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	akb_buf_vprintf(&text, fmt, ap);
+	va_end(ap);
+	akb_map_set_cstr(map, key, text.ptr);
+	akb_buf_release(&text);
+}
+
 static void S_page_base(struct renderer *r, struct akb_value *page, const char *root, const char *title,
 			const char *kind)
 {
@@ -164,11 +179,12 @@ static void S_emit(struct renderer *r, const char *template_name, struct akb_val
 {
 	struct akb_buf html = AKB_BUF_INIT;
 	if (listed && *r->cfg->base_url) {
-		akb_url_page(&html, r->cfg->base_url, rel);
-		akb_map_set_cstr(page, "canonical", html.ptr);
+		struct akb_buf url = AKB_BUF_INIT;
+		akb_url_page(&url, r->cfg->base_url, rel);
+		akb_map_set_cstr(page, "canonical", url.ptr);
 		if (r->opts && r->opts->sitemap)
-			akb_sitemap_add(r->opts->sitemap, html.ptr);
-		akb_buf_clear(&html);
+			akb_sitemap_add(r->opts->sitemap, url.ptr);
+		akb_buf_release(&url);
 	}
 	if (akb_tpl_render(r->tpl, template_name, page, &html, r->diag) != 0 ||
 	    akb_output_write(r->out, rel, html.ptr, html.len, r->diag) != 0)
@@ -508,14 +524,12 @@ static void S_render_index(struct renderer *r)
 	const struct akb_taxonomy *cat_tax = akb_site_taxonomy(site, "category");
 	struct akb_value page = AKB_VALUE_NULL;
 	S_page_base(r, &page, "", r->cfg->title, "home_page");
-	if (*r->cfg->description) {
+	/* Every page has a description, for search results and link previews. */
+	if (*r->cfg->description)
 		akb_map_set_cstr(&page, "description", r->cfg->description);
-	} else {
-		struct akb_buf desc = AKB_BUF_INIT;
-		akb_buf_printf(&desc, "%zu agent%s in %s.", site->norder, site->norder == 1 ? "" : "s", r->cfg->title);
-		akb_map_set_cstr(&page, "description", desc.ptr);
-		akb_buf_release(&desc);
-	}
+	else
+		S_map_printf(&page, "description", "%zu agent%s in %s.", site->norder, site->norder == 1 ? "" : "s",
+			     r->cfg->title);
 	akb_map_set_number(&page, "agent_count", (double)site->norder);
 	akb_map_set_number(&page, "department_count", (double)(dept_tax ? dept_tax->nterms : 0));
 	akb_map_set_number(&page, "category_count", (double)(cat_tax ? cat_tax->nterms : 0));
@@ -580,9 +594,7 @@ static void S_render_taxonomies(struct renderer *r)
 		struct akb_value page = AKB_VALUE_NULL;
 		S_page_base(r, &page, "../", tax->title, "taxonomy_page");
 		akb_map_set_cstr(&page, "taxonomy", tax->title);
-		akb_buf_clear(&url);
-		akb_buf_printf(&url, "%s of %s, with the agents of each.", tax->title, r->cfg->title);
-		akb_map_set_cstr(&page, "description", url.ptr);
+		S_map_printf(&page, "description", "%s of %s, with the agents of each.", tax->title, r->cfg->title);
 		struct akb_value *terms = akb_map_set_list(&page, "terms");
 		for (size_t i = 0; i < tax->nterms; i++) {
 			const struct akb_term *term = &tax->terms[i];
@@ -597,10 +609,8 @@ static void S_render_taxonomies(struct renderer *r)
 			struct akb_value tpage = AKB_VALUE_NULL;
 			S_page_base(r, &tpage, "../../", term->name, "term_page");
 			akb_map_set_cstr(&tpage, "taxonomy", tax->title);
-			akb_buf_clear(&url);
-			akb_buf_printf(&url, "%s: %s. %zu agent%s in %s.", tax->label, term->name, term->count,
-				       term->count == 1 ? "" : "s", r->cfg->title);
-			akb_map_set_cstr(&tpage, "description", url.ptr);
+			S_map_printf(&tpage, "description", "%s: %s. %zu agent%s in %s.", tax->label, term->name,
+				     term->count, term->count == 1 ? "" : "s", r->cfg->title);
 			akb_buf_clear(&url);
 			akb_buf_printf(&url, "%s/index.html", tax->path);
 			akb_map_set_cstr(&tpage, "taxonomy_url", url.ptr);
