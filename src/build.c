@@ -14,10 +14,12 @@
 #include "agentkb/hooks.h"
 #include "agentkb/index.h"
 #include "agentkb/json.h"
+#include "agentkb/llms.h"
 #include "agentkb/output.h"
 #include "agentkb/render.h"
 #include "agentkb/search.h"
 #include "agentkb/site.h"
+#include "agentkb/sitemap.h"
 #include "agentkb/template.h"
 #include "agentkb/theme.h"
 #include "agentkb/walk.h"
@@ -74,7 +76,9 @@ static int S_write_highlight_css(struct akb_highlighter *hl, const struct akb_co
 	if (hl) {
 		akb_buf_printf(&css, "/* light: %s */\n", cfg->highlight.theme);
 		akb_highlight_theme_css(hl, cfg->highlight.theme, &css, diag);
-		akb_buf_printf(&css, "/* dark: %s */\n@media (prefers-color-scheme: dark) {\n", cfg->highlight.dark_theme);
+		/* screen only: printed code stays dark on white whatever the reader's scheme. */
+		akb_buf_printf(&css, "/* dark: %s */\n@media screen and (prefers-color-scheme: dark) {\n",
+			       cfg->highlight.dark_theme);
 		akb_highlight_theme_css(hl, cfg->highlight.dark_theme, &css, diag);
 		akb_buf_puts(&css, "}\n");
 	}
@@ -249,6 +253,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	struct akb_highlighter *hl = NULL;
 	struct akb_search_builder *search = NULL;
 	struct akb_hooks *hooks = NULL;
+	struct akb_sitemap *sitemap = NULL;
 	size_t *agent_of = NULL;
 	int ok = 0;
 	akb_site_init(&site);
@@ -304,7 +309,9 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	struct akb_codeblock_options copts = { hl, cfg->highlight.linenos };
 	struct akb_render_stats stats;
 	search = akb_search_builder_new(site.norder);
-	struct akb_render_options ropts = { akb_codeblock_render, &copts, search, NULL, NULL };
+	/* Absolute URLs (sitemap, robots.txt) only when the site knows where it is published. */
+	sitemap = *cfg->base_url ? akb_sitemap_new(cfg->base_url) : NULL;
+	struct akb_render_options ropts = { akb_codeblock_render, &copts, search, sitemap, NULL, NULL };
 	if (akb_hooks_have_page(hooks)) {
 		ropts.page_filter = S_page_filter;
 		ropts.page_ctx = hooks;
@@ -315,6 +322,8 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	struct static_copy sc = { &out, diag };
 	failed |= akb_theme_each_static(&theme, S_copy_static, &sc) != 0;
 	failed |= akb_index_write(&site, &out, diag) != 0;
+	failed |= akb_llms_write(&site, cfg, &out, diag) != 0;
+	failed |= akb_sitemap_write(sitemap, &out, diag) != 0;
 	struct akb_search_stats sstats;
 	failed |= akb_search_write(search, &out, &sstats, diag) != 0;
 	failed |= S_write_hook_files(&site, &out, diag) != 0;
@@ -359,6 +368,7 @@ done:
 	if (hl)
 		akb_highlighter_free(hl);
 	akb_search_builder_free(search);
+	akb_sitemap_free(sitemap);
 	if (tpl)
 		akb_tpl_set_free(tpl);
 	akb_theme_release(&theme);

@@ -9,6 +9,7 @@
 
 #include "agentkb/buf.h"
 #include "agentkb/config.h"
+#include "agentkb/url.h"
 #include "agentkb/walk.h"
 
 static const char *const S_default_taxonomies[] = { "department", "category", "tools", "model", NULL };
@@ -56,6 +57,18 @@ void akb_config_add_filter(struct akb_config *cfg, const char *key, const char *
 	f->key = akb_xstrdup(key);
 	f->pattern = akb_xstrdup(pattern);
 	f->exclude = exclude;
+}
+
+const char *akb_config_set_base_url(char **field, const char *value)
+{
+	struct akb_buf norm = AKB_BUF_INIT;
+	const char *why = akb_url_base_normalize(value, &norm);
+	if (!why) {
+		free(*field);
+		*field = akb_buf_detach(&norm, NULL);
+	}
+	akb_buf_release(&norm);
+	return why;
 }
 
 void akb_config_init(struct akb_config *cfg)
@@ -167,6 +180,21 @@ static int S_read_string(struct reader *r, yaml_event_t *ev, const char *key, ch
 		return S_skip(r, ev);
 	}
 	akb_config_set(field, (const char *)ev->data.scalar.value);
+	return 0;
+}
+
+/* base_url: checked and normalised here, so a bad one is reported at its position. */
+static int S_read_base_url(struct reader *r, yaml_event_t *ev, char **field)
+{
+	if (ev->type != YAML_SCALAR_EVENT)
+		return S_read_string(r, ev, "base_url", field);
+	const char *value = (const char *)ev->data.scalar.value;
+	const char *why = akb_config_set_base_url(field, value);
+	if (why) {
+		akb_error(r->diag, r->path, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
+			  "invalid base_url '%s': %s", value, why);
+		r->errors++;
+	}
 	return 0;
 }
 
@@ -332,7 +360,7 @@ static int S_read_key(struct reader *r, struct akb_config *cfg, const char *key,
 	if (!strcmp(key, "description"))
 		return S_read_string(r, val, key, &cfg->description);
 	if (!strcmp(key, "base_url"))
-		return S_read_string(r, val, key, &cfg->base_url);
+		return S_read_base_url(r, val, &cfg->base_url);
 	if (!strcmp(key, "language"))
 		return S_read_string(r, val, key, &cfg->language);
 	if (!strcmp(key, "theme"))

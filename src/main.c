@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "agentkb/build.h"
+#include "agentkb/check.h"
 #include "agentkb/config.h"
 #include "agentkb/diag.h"
 #include "agentkb/output.h"
@@ -19,6 +20,7 @@
 
 static const char S_usage[] =
 	"usage: agentkb build [CONTENT] [-o OUT] [options]\n"
+	"       agentkb check --links OUT   (reports broken links, anchors and assets in a built site)\n"
 	"       agentkb tokenize < TEXT   (prints the search tokens of TEXT, one per line)\n"
 	"       agentkb version\n"
 	"       agentkb help\n"
@@ -153,8 +155,13 @@ static int S_cmd_build(int argc, char **argv, const char *argv0)
 			akb_config_set(&cfg.theme, theme);
 		if (title)
 			akb_config_set(&cfg.title, title);
-		if (base_url)
-			akb_config_set(&cfg.base_url, base_url);
+		const char *why = base_url ? akb_config_set_base_url(&cfg.base_url, base_url) : NULL;
+		if (why) {
+			akb_config_release(&cfg);
+			akb_diag_release(&diag);
+			fprintf(stderr, "agentkb: invalid --base-url '%s': %s\n", base_url, why);
+			return EXIT_USAGE;
+		}
 		cfg.strict |= strict;
 		diag.strict = cfg.strict;
 		struct akb_build_options opts = { argv0, report, quiet, stats };
@@ -170,6 +177,36 @@ out:
 	free(hooks);
 	free(filters);
 	return rc;
+}
+
+/* agentkb check --links OUT: exit 0 when clean, 1 when something is broken, 2 on bad usage. */
+static int S_cmd_check(int argc, char **argv)
+{
+	const char *dir = NULL;
+	int links = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--links"))
+			links = 1;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return S_usage_error("unknown check option '%s'", argv[i]);
+		else if (!dir)
+			dir = argv[i];
+		else
+			return S_usage_error("unexpected argument '%s'", argv[i]);
+	}
+	if (!links)
+		return S_usage_error("%s", "check needs --links (the only check so far)");
+	if (!dir)
+		return S_usage_error("%s", "check --links needs the site folder (OUT)");
+	struct akb_diag diag;
+	akb_diag_init(&diag, stderr);
+	struct akb_check_result res;
+	int rc = akb_check_links(dir, &res, &diag);
+	akb_diag_release(&diag);
+	if (rc < 0)
+		return EXIT_USAGE;
+	fprintf(stderr, "checked %zu pages, %zu links: %zu broken\n", res.pages, res.links, res.broken);
+	return res.broken ? 1 : 0;
 }
 
 static void S_print_token(void *ctx, const char *token, size_t len)
@@ -201,6 +238,8 @@ int main(int argc, char **argv)
 		akb_output_catch_signals();
 		return S_cmd_build(argc - 2, argv + 2, argv[0]);
 	}
+	if (!strcmp(cmd, "check"))
+		return S_cmd_check(argc - 2, argv + 2);
 	if (!strcmp(cmd, "tokenize"))
 		return S_cmd_tokenize();
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

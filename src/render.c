@@ -1,5 +1,6 @@
 #include "prefix.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,9 @@
 #include "agentkb/buf.h"
 #include "agentkb/render.h"
 #include "agentkb/search.h"
+#include "agentkb/sitemap.h"
 #include "agentkb/strmap.h"
+#include "agentkb/url.h"
 #include "agentkb/utf8.h"
 
 /* Keys shown in the page header; every other front-matter key goes in the metadata table. */
@@ -39,6 +42,11 @@ struct renderer {
 void akb_agent_url(const struct akb_agent *a, struct akb_buf *out)
 {
 	akb_buf_printf(out, "agents/%s/index.html", a->slug);
+}
+
+void akb_agent_raw_url(const struct akb_agent *a, struct akb_buf *out)
+{
+	akb_buf_printf(out, "agents/%s/%s.md", a->slug, a->slug);
 }
 
 int akb_css_color_ok(const char *c)
@@ -135,6 +143,20 @@ static void S_build_card(struct renderer *r, const struct akb_agent *a, struct a
 	akb_buf_release(&tmp);
 }
 
+static void S_map_printf(struct akb_value *map, const char *key, const char *fmt, ...) AKB_PRINTF(3, 4);
+
+/* Sets `key` of `map` to formatted text (page descriptions). */
+static void S_map_printf(struct akb_value *map, const char *key, const char *fmt, ...)
+{
+	struct akb_buf text = AKB_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	akb_buf_vprintf(&text, fmt, ap);
+	va_end(ap);
+	akb_map_set_cstr(map, key, text.ptr);
+	akb_buf_release(&text);
+}
+
 static void S_page_base(struct renderer *r, struct akb_value *page, const char *root, const char *title,
 			const char *kind)
 {
@@ -147,11 +169,25 @@ static void S_page_base(struct renderer *r, struct akb_value *page, const char *
 	akb_map_set_cstr(page, "kind", kind);
 }
 
-static void S_emit(struct renderer *r, const char *template_name, const struct akb_value *page, const char *rel)
+/*
+ * Renders `page` into `rel`. With a base URL, a page meant for readers
+ * (`listed`) gets its canonical URL, which the theme also uses for og:url,
+ * and goes into the sitemap; without one, nothing absolute is added.
+ */
+static void S_emit(struct renderer *r, const char *template_name, struct akb_value *page, const char *rel,
+		   int listed)
 {
 	if (r->failed) /* one failed page (a hook error) is enough: the build stops */
 		return;
 	struct akb_buf html = AKB_BUF_INIT;
+	if (listed && *r->cfg->base_url) {
+		struct akb_buf url = AKB_BUF_INIT;
+		akb_url_page(&url, r->cfg->base_url, rel);
+		akb_map_set_cstr(page, "canonical", url.ptr);
+		if (r->opts && r->opts->sitemap)
+			akb_sitemap_add(r->opts->sitemap, url.ptr);
+		akb_buf_release(&url);
+	}
 	const struct akb_render_options *o = r->opts;
 	if (akb_tpl_render(r->tpl, template_name, page, &html, r->diag) != 0 ||
 	    (o && o->page_filter &&
@@ -453,9 +489,9 @@ static void S_render_agent(struct renderer *r, size_t doc_id, size_t idx)
 
 	akb_buf_clear(&tmp);
 	akb_buf_printf(&tmp, "agents/%s/index.html", a->slug);
-	S_emit(r, "agent", &page, tmp.ptr);
+	S_emit(r, "agent", &page, tmp.ptr, 1);
 	akb_buf_clear(&tmp);
-	akb_buf_printf(&tmp, "agents/%s/%s.md", a->slug, a->slug);
+	akb_agent_raw_url(a, &tmp);
 	size_t raw_len;
 	const char *raw = akb_agent_raw(a, &raw_len);
 	if (akb_output_write(r->out, tmp.ptr, raw, raw_len, r->diag) != 0)
@@ -493,7 +529,12 @@ static void S_render_index(struct renderer *r)
 	const struct akb_taxonomy *cat_tax = akb_site_taxonomy(site, "category");
 	struct akb_value page = AKB_VALUE_NULL;
 	S_page_base(r, &page, "", r->cfg->title, "home_page");
-	akb_map_set_cstr(&page, "description", r->cfg->description);
+	/* Every page has a description, for search results and link previews. */
+	if (*r->cfg->description)
+		akb_map_set_cstr(&page, "description", r->cfg->description);
+	else
+		S_map_printf(&page, "description", "%zu agent%s in %s.", site->norder, site->norder == 1 ? "" : "s",
+			     r->cfg->title);
 	akb_map_set_number(&page, "agent_count", (double)site->norder);
 	akb_map_set_number(&page, "department_count", (double)(dept_tax ? dept_tax->nterms : 0));
 	akb_map_set_number(&page, "category_count", (double)(cat_tax ? cat_tax->nterms : 0));
@@ -544,7 +585,7 @@ static void S_render_index(struct renderer *r)
 		akb_map_get(&cats->u.list.items[cats->u.list.len - 1], "count")->u.number += 1;
 		akb_map_get(group, "count")->u.number += 1;
 	}
-	S_emit(r, "index", &page, "index.html");
+	S_emit(r, "index", &page, "index.html", 1);
 	akb_buf_release(&url);
 	free(keys);
 	akb_value_release(&page);
@@ -558,6 +599,7 @@ static void S_render_taxonomies(struct renderer *r)
 		struct akb_value page = AKB_VALUE_NULL;
 		S_page_base(r, &page, "../", tax->title, "taxonomy_page");
 		akb_map_set_cstr(&page, "taxonomy", tax->title);
+		S_map_printf(&page, "description", "%s of %s, with the agents of each.", tax->title, r->cfg->title);
 		struct akb_value *terms = akb_map_set_list(&page, "terms");
 		for (size_t i = 0; i < tax->nterms; i++) {
 			const struct akb_term *term = &tax->terms[i];
@@ -572,6 +614,8 @@ static void S_render_taxonomies(struct renderer *r)
 			struct akb_value tpage = AKB_VALUE_NULL;
 			S_page_base(r, &tpage, "../../", term->name, "term_page");
 			akb_map_set_cstr(&tpage, "taxonomy", tax->title);
+			S_map_printf(&tpage, "description", "%s: %s. %zu agent%s in %s.", tax->label, term->name,
+				     term->count, term->count == 1 ? "" : "s", r->cfg->title);
 			akb_buf_clear(&url);
 			akb_buf_printf(&url, "%s/index.html", tax->path);
 			akb_map_set_cstr(&tpage, "taxonomy_url", url.ptr);
@@ -582,13 +626,13 @@ static void S_render_taxonomies(struct renderer *r)
 				akb_value_copy(akb_list_push(cards), &r->cards[term->agents[j]]);
 			akb_buf_clear(&rel);
 			akb_buf_printf(&rel, "%s/%s/index.html", tax->path, term->slug);
-			S_emit(r, "term", &tpage, rel.ptr);
+			S_emit(r, "term", &tpage, rel.ptr, 1);
 			akb_value_release(&tpage);
 		}
 		akb_map_set_number(&page, "count", (double)tax->nterms);
 		akb_buf_clear(&rel);
 		akb_buf_printf(&rel, "%s/index.html", tax->path);
-		S_emit(r, "taxonomy", &page, rel.ptr);
+		S_emit(r, "taxonomy", &page, rel.ptr, 1);
 		akb_value_release(&page);
 	}
 	akb_buf_release(&rel);
@@ -622,6 +666,7 @@ static void S_render_pages(struct renderer *r)
 				akb_buf_puts(&root, "../");
 		struct akb_value page = AKB_VALUE_NULL;
 		S_page_base(r, &page, root.ptr, p->title, "custom_page");
+		S_map_printf(&page, "description", "%s: %s.", r->cfg->title, p->title);
 		akb_value_copy(akb_map_put(&page, "data"), &p->data);
 		if (p->markdown) {
 			struct akb_markdown_options mo = { 0 };
@@ -662,7 +707,7 @@ static void S_render_pages(struct renderer *r)
 			akb_diag_add(r->diag, AKB_NOTE, p->origin, 0, 0, "for the page '%s' a hook added", p->path);
 			r->failed = 1;
 		} else {
-			S_emit(r, tpl, &page, p->path);
+			S_emit(r, tpl, &page, p->path, 1);
 		}
 		akb_value_release(&page);
 	}
@@ -682,7 +727,8 @@ static void S_render_404(struct renderer *r)
 			akb_buf_putc(&root, '/');
 	}
 	S_page_base(r, &page, root.ptr, "Page not found", "not_found_page");
-	S_emit(r, "404", &page, "404.html");
+	akb_map_set_cstr(&page, "description", "There is no page at this address.");
+	S_emit(r, "404", &page, "404.html", 0);
 	akb_value_release(&page);
 	akb_buf_release(&root);
 }

@@ -79,6 +79,7 @@ has "$S/report.json" '"status": "skipped", "reason": "not an agent (README files
 has "$S/report.json" '"path": "'"$S"'/c/delta.md", "status": "rendered"' "delta rendered"
 check "404 page" test -f "$S/out/404.html"
 check "no absolute links" sh -c "! grep -rhoE '(href|src)=\"/[^/]' '$S/out' --include=*.html"
+links_ok "$S/out"
 check "no staging folders left" sh -c "[ -z \"\$(ls -A '$S' | grep tmp)\" ]"
 
 # --strict turns the warnings into errors: exit 1, previous site untouched.
@@ -100,9 +101,11 @@ has "$TMP/err" "broken.yaml:2:1: error: invalid YAML" "broken YAML position"
 printf 'title: My KB\ntaxonomies: [department, tags]\n' >"$S/good.yaml"
 expect_rc 0 "config taxonomies" "$AKB" build "$S/c" -o "$S/out3" --config "$S/good.yaml" -q
 has "$S/out3/index.html" "<title>My KB" "title from config"
+links_ok "$S/out3"
 check "configured taxonomy only" test ! -e "$S/out3/models"
 expect_rc 0 "title flag wins" "$AKB" build "$S/c" -o "$S/out3" --config "$S/good.yaml" --title "Flag KB" -q
 has "$S/out3/index.html" "<title>Flag KB" "flag overrides config"
+links_ok "$S/out3"
 
 # Missing content folder.
 expect_rc 1 "missing content" "$AKB" build "$S/nope" -o "$S/out4"
@@ -118,6 +121,7 @@ printf -- '---\nname: evil\n---\nText.\n\n```evil\naaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 expect_rc 0 "pathological block" "$AKB" build "$TMP/hl/c" -o "$TMP/hl/out" --config "$TMP/hl/agentkb.yaml"
 has "$TMP/err" "c/evil.md:6: warning: code block not highlighted (" "fallback warning names path:line"
 has "$TMP/hl/out/agents/evil/index.html" "<code class=\"hl language-evil\">aaaaaaaa" "fallback block is plain text"
+links_ok "$TMP/hl/out"
 printf 'highlight:\n  theme: no-such-theme\n' >"$TMP/hl/bad.yaml"
 expect_rc 1 "unknown highlight theme" "$AKB" build "$TMP/hl/c" -o "$TMP/hl/out2" --config "$TMP/hl/bad.yaml"
 has "$TMP/err" "no-such-theme" "unknown theme named"
@@ -138,5 +142,6 @@ check "interrupted build exits 1" [ $? -eq 1 ]
 has "$TMP/err" "interrupted; " "interrupt reported"
 check "site before the interrupt kept" [ "$(ls "$TMP/intr/site/agents" | wc -l)" -eq 4 ]
 check "no staging folder after interrupt" [ "$(ls -A "$TMP/intr")" = "site" ]
+links_ok "$TMP/intr/site"
 
 finish cli

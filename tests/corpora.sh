@@ -19,6 +19,7 @@ for dir in "$SHARED"/corpora/*/; do
 	# Per-file checks print their own summary line, which run-tests.sh adds up.
 	node tests/check-report.mjs "$TMP/$name.json" "${dir%/}" "$TMP/$name" || status=1
 	node tests/check-links.mjs "$TMP/$name" "$name" || status=1
+	links_ok "$TMP/$name"
 done
 finish corpora
 [ $status -eq 0 ]

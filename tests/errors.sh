@@ -13,6 +13,7 @@ for src in tests/errors/*.md; do
 	grep -E '(warning|error): ' "$site/stderr" >"$site/diags" || true
 	if diff -u "tests/errors/$name.expected" "$site/diags" >&2; then ok; else fail "errors $name: diagnostics differ"; fi
 	if [ "$(cat "$site/rc")" = 0 ]; then ok; else fail "errors $name: build should succeed with warnings"; fi
+	links_ok "$site/out"
 	if [ -s "tests/errors/$name.expected" ]; then
 		(cd "$site" && rm -rf out && "$AKB" build content -o out -q --strict 2>stderr.strict; echo $? >rc.strict)
 		if [ "$(cat "$site/rc.strict")" = 1 ]; then ok; else fail "errors $name: --strict should exit 1"; fi

@@ -11,6 +11,7 @@ for case in tests/golden/*/; do
 	if ! "$AKB" build "$case/content" -o "$out" $cfg -q 2>"$TMP/$name.stderr"; then
 		fail "golden $name: build failed"; cat "$TMP/$name.stderr" >&2; continue
 	fi
+	links_ok "$out"
 	rm -rf "$out/assets"
 	if diff -ru "$case/expected" "$out" >"$TMP/$name.diff"; then
 		ok

@@ -67,6 +67,8 @@ has "$G" 'href="../../assets/style.css"' "page uses the theme with the right roo
 has "$TMP/s/index.html" 'href="guide/intro/index.html">Guide' "nav lists the page"
 has "$TMP/s/stats.html" '<li class="row">agents=3</li>' "template page with data"
 expect "agentkb.write adds a file" "$(cat "$TMP/s/extra/notes.txt")" "written by a hook"
+links_ok "$TMP/s"
+links_ok "$TMP/a"
 
 # ---------------------------------------------------------------- page()
 build "$TMP/p" --hook tests/hooks/page.lua
@@ -153,6 +155,7 @@ expect "sort-by-priority.lua: high before medium before low" \
 T="$TMP/e2/tools-matrix/index.html"
 expect "tools-matrix.lua: one row per agent" "$(grep -c '<td><a href="../agents/' "$T")" "$(json "$TMP/e2/agents.json" 'r.length')"
 has "$TMP/e2/index.html" 'href="tools-matrix/index.html">Tools matrix' "tools matrix in the navigation"
+links_ok "$TMP/e2"
 
 # ---------------------------------------------------------------- every real collection
 if [ -d "$SHARED/corpora" ]; then
@@ -167,6 +170,7 @@ if [ -d "$SHARED/corpora" ]; then
 		expect "$name: every file in the site or the report" "$?" 0
 		expect "$name: every agent has a department" \
 			"$(json "$out/agents.json" 'r.filter(a => !a.fields.department && a.source.includes("/")).length')" 0
+		links_ok "$out"
 		expect "$name: tools matrix lists every agent" "$(grep -c '<td><a href="../agents/' "$out/tools-matrix/index.html")" \
 			"$(json "$out/agents.json" 'r.length')"
 	done

@@ -20,4 +20,5 @@ check "examples shown as a conversation" grep -q 'class="turn user"' "$OUT/agent
 check "no raw example tags on cards" sh -c "! grep -q '&lt;example&gt;' '$OUT/index.html'"
 node tests/check-report.mjs "$TMP/report.json" content "$OUT" || FAILED=$((FAILED + 1))
 node tests/check-links.mjs "$OUT" content || FAILED=$((FAILED + 1))
+links_ok "$OUT"
 finish site

@@ -22,7 +22,7 @@ struct akb_config {
 	char *root;        /* the site root: the config file's folder, or "." (owned) */
 	char *title;       /* site title (owned) */
 	char *description; /* one-line site description (owned; may be "") */
-	char *base_url;    /* absolute URL the site is published at; "" for relative-only (owned) */
+	char *base_url;    /* absolute URL the site is published at, ending in '/'; "" for relative-only (owned) */
 	char *language;    /* BCP 47 tag for <html lang> (owned) */
 	char *theme;       /* theme name or folder (owned) */
 	char *content;     /* content folder (owned) */
@@ -63,6 +63,13 @@ void akb_config_set(char **field, const char *value);
 void akb_config_push(char ***list, const char *value);
 /* Appends a shortcut filter. */
 void akb_config_add_filter(struct akb_config *cfg, const char *key, const char *pattern, int exclude);
+
+/*
+ * Checks `value` as the site's base URL (akb_url_base_normalize) and stores
+ * its normal form, ending in '/', in *field. Returns NULL, or why the URL is
+ * rejected (*field is then unchanged).
+ */
+const char *akb_config_set_base_url(char **field, const char *value);
 
 /* URL path segment of a taxonomy ("category" -> "categories", "tools" -> "tools"). */
 struct akb_buf;

@@ -6,7 +6,9 @@
  *
  * Every link is relative (the site works under any subpath and from
  * file://), and points at index.html files explicitly because file:// shows
- * folders as listings.
+ * folders as listings. Only with a base URL do pages also carry their
+ * absolute address (canonical link, og:url), for search engines and link
+ * previews.
  */
 #ifndef AKB_RENDER_H
 #define AKB_RENDER_H
@@ -21,11 +23,13 @@
 #include "agentkb/template.h"
 
 struct akb_search_builder;
+struct akb_sitemap;
 
 struct akb_render_options {
 	akb_code_renderer_fn code; /* fenced code renderer; NULL for plain */
 	void *code_ctx;
 	struct akb_search_builder *search; /* fed each agent's text as it is rendered; NULL for none */
+	struct akb_sitemap *sitemap;       /* fed each listed page's absolute URL; NULL without a base URL */
 	/*
 	 * Post-processes each HTML page before it is written (the Lua page
 	 * hooks); NULL for none. Returns 0, or -1 (reported) to fail the page.
@@ -49,6 +53,9 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 
 /* "agents/<slug>/index.html": an agent's page, relative to the site root. */
 void akb_agent_url(const struct akb_agent *agent, struct akb_buf *out);
+
+/* "agents/<slug>/<slug>.md": an agent's raw file, relative to the site root. */
+void akb_agent_raw_url(const struct akb_agent *agent, struct akb_buf *out);
 
 /* Is `color` safe and meaningful as a CSS colour ("#8b5cf6", "blue")? */
 int akb_css_color_ok(const char *color);

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { launch, serve } from "./lib.mjs";
+import { checkLinks, launch, serve } from "./lib.mjs";
 
 const AKB = process.env.AKB_BIN || path.resolve("build/agentkb");
 let tmp, site, browser, server;
@@ -33,6 +33,8 @@ after(async () => {
 });
 
 // Captures what the page puts on the clipboard, whichever API it uses.
+test("the site has no broken links", () => checkLinks(AKB, site));
+
 async function copiedText(page, nth) {
   await page.evaluate(() => {
     window.__copied = null;

@@ -21,6 +21,16 @@ export async function launch() {
   });
 }
 
+// `agentkb check --links SITE`: every site a test builds must have no broken
+// link, anchor or asset. Throws with the checker's report otherwise.
+export function checkLinks(akb, site) {
+  try {
+    execFileSync(akb, ["check", "--links", site], { stdio: ["ignore", "ignore", "pipe"] });
+  } catch (e) {
+    throw new Error(`agentkb check --links ${site} failed:\n${e.stderr}`);
+  }
+}
+
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css",
   ".json": "application/json", ".svg": "image/svg+xml", ".md": "text/markdown; charset=utf-8" };
 

@@ -15,6 +15,9 @@ check() { # check DESCRIPTION COMMAND...
 	desc=$1; shift
 	if "$@"; then ok; else fail "$desc"; fi
 }
+links_ok() { # links_ok SITE: `agentkb check --links` finds nothing broken in a built site
+	if "$AKB" check --links "$1" 2>"$TMP/links.err"; then ok; else fail "check --links $1"; head -20 "$TMP/links.err" >&2; fi
+}
 finish() { # finish SUITE
 	echo "$1: $PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]

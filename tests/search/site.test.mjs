@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { siteEngine, TOP } from "./lib.mjs";
+import { checkLinks } from "../browser/lib.mjs";
 
 const AKB = process.env.AKB_BIN || path.join(TOP, "build/agentkb");
 let tmp, site, sources;
@@ -26,6 +27,8 @@ before(() => {
   }
 });
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+test("the site has no broken links", () => checkLinks(AKB, site));
 
 async function urls(engine, q) {
   const r = await engine.search(q);

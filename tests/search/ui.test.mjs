@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { launch, serve } from "../browser/lib.mjs";
+import { checkLinks, launch, serve } from "../browser/lib.mjs";
 import { TOP } from "./lib.mjs";
 
 const AKB = process.env.AKB_BIN || path.join(TOP, "build/agentkb");
@@ -51,6 +51,8 @@ after(async () => {
 test("the default theme includes the search partial, search.css and search.js", () => {
   assert.ok(wired(THEME), "themes/default/templates/base.mustache: add {{>search}} in the header and link assets/search.css");
 });
+
+test("the site has no broken links", () => checkLinks(AKB, site));
 
 const fileURL = (p) => pathToFileURL(path.join(site, p)).href;
 const names = (page) => page.locator(".akb-result .akb-result-name").allInnerTexts();

@@ -1,0 +1,65 @@
+#!/bin/sh
+# agentkb check --links: the fixture site in tests/check/site holds one of
+# each problem (missing page, missing anchor, missing asset, a link leaving
+# the site, a root-absolute link, a folder without index.html) beside links
+# that must pass (percent-encoded CJK, entities, folders, #top, <a name>,
+# query strings, external schemes). stderr must equal site.expected line for
+# line, exit codes must follow the contract, and a real built site must be
+# clean until one of its assets goes missing.
+. tests/lib/common.sh
+
+expect_rc() { # expect_rc WANT DESCRIPTION COMMAND...
+	want=$1; desc=$2; shift 2
+	"$@" >"$TMP/out" 2>"$TMP/err"; got=$?
+	if [ "$got" = "$want" ]; then ok; else fail "$desc: exit $got, want $want"; cat "$TMP/err" >&2; fi
+}
+has() { # has FILE PATTERN DESCRIPTION
+	if grep -q -- "$2" "$1"; then ok; else fail "$3 (no '$2' in $1)"; fi
+}
+same() { # same EXPECTED_FILE ACTUAL_FILE DESCRIPTION
+	if diff -u "$1" "$2" >&2; then ok; else fail "$3"; fi
+}
+
+# Every kind of problem, reported once each, in page and line order.
+expect_rc 1 "broken fixture" "$AKB" check --links tests/check/site
+same tests/check/site.expected "$TMP/err" "fixture messages"
+check "nothing on stdout" [ ! -s "$TMP/out" ]
+# OUT is shown as given; a trailing slash does not double.
+expect_rc 1 "fixture with a trailing slash" "$AKB" check --links tests/check/site/
+same tests/check/site.expected "$TMP/err" "fixture messages (OUT/)"
+(cd tests && "$AKB" check --links ./check/site 2>"$TMP/err.rel")
+has "$TMP/err.rel" "^\./check/site/index.html:25: error: broken link 'missing.html' (no such file)$" "page path as the user gave OUT"
+
+# A clean site: exit 0 and the summary line alone.
+expect_rc 0 "clean fixture" "$AKB" check --links tests/check/clean
+printf 'checked 2 pages, 4 links: 0 broken\n' >"$TMP/clean.expected"
+same "$TMP/clean.expected" "$TMP/err" "clean summary"
+
+# Usage errors exit 2.
+expect_rc 2 "check without --links" "$AKB" check tests/check/clean
+has "$TMP/err" "check needs --links" "missing --links explained"
+expect_rc 2 "check without OUT" "$AKB" check --links
+has "$TMP/err" "needs the site folder" "missing OUT explained"
+expect_rc 2 "two folders" "$AKB" check --links tests/check/clean tests/check/site
+expect_rc 2 "unknown option" "$AKB" check --links --frobnicate tests/check/clean
+expect_rc 2 "missing folder" "$AKB" check --links "$TMP/nope"
+has "$TMP/err" "nope: error: unable to read folder: No such file or directory" "missing folder message"
+expect_rc 0 "help lists check" "$AKB" help
+has "$TMP/out" "agentkb check --links OUT" "usage mentions check"
+
+# A real site: clean as built; every page loses its stylesheet when it goes.
+OUT="$TMP/public"
+"$AKB" build content -o "$OUT" -q
+expect_rc 0 "built sample site" "$AKB" check --links "$OUT"
+pages=$(find "$OUT" -name '*.html' | wc -l)
+has "$TMP/err" "^checked $pages pages, [0-9]* links: 0 broken$" "every page of the sample site checked"
+rm "$OUT/assets/style.css" "$OUT/agents/incident-commander/incident-commander.md"
+sed 's/id="1-架构分析和设计"/id="renamed"/' "$OUT/agents/event-sourcing-architect/index.html" >"$TMP/page" &&
+	mv "$TMP/page" "$OUT/agents/event-sourcing-architect/index.html"
+expect_rc 1 "site with a missing asset" "$AKB" check --links "$OUT"
+n=$(grep -c "error: broken link '[./]*assets/style.css' (no such file)$" "$TMP/err")
+check "missing stylesheet reported on each of the $pages pages ($n)" [ "$n" -eq "$pages" ]
+has "$TMP/err" "^$OUT/agents/incident-commander/index.html:[0-9]*: error: broken link 'incident-commander.md' (no such file)$" "missing raw file"
+has "$TMP/err" "^$OUT/agents/event-sourcing-architect/index.html:[0-9]*: error: broken anchor '#1-架构分析和设计'$" "renamed heading id"
+
+finish check
