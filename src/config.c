@@ -89,6 +89,7 @@ void akb_config_init(struct akb_config *cfg)
 	cfg->highlight.dark_theme = akb_xstrdup("molokai");
 	cfg->highlight.datadir = akb_xstrdup("");
 	cfg->hooks = akb_xcalloc(1, sizeof(char *));
+	cfg->home_per_group = 24;
 	cfg->hook_limits.instructions = 100000000;
 	cfg->hook_limits.memory_mb = 256;
 }
@@ -355,6 +356,19 @@ static int S_read_key(struct reader *r, struct akb_config *cfg, const char *key,
 	}
 	if (!strcmp(key, "hooks"))
 		return S_read_list(r, val, key, &cfg->hooks);
+	if (!strcmp(key, "home_per_group")) {
+		/* 0 is meaningful here (no limit), so not S_read_positive */
+		const char *v = val->type == YAML_SCALAR_EVENT ? (const char *)val->data.scalar.value : "";
+		char *end;
+		errno = 0;
+		long n = strtol(v, &end, 10);
+		if (!*v || *end || errno || n < 0) {
+			S_type_error(r, val, key, "a whole number (0 for no limit)");
+			return S_skip(r, val);
+		}
+		cfg->home_per_group = (size_t)n;
+		return 0;
+	}
 	if (!strcmp(key, "title"))
 		return S_read_string(r, val, key, &cfg->title);
 	if (!strcmp(key, "description"))

@@ -580,10 +580,28 @@ static void S_render_index(struct renderer *r)
 			akb_map_set_number(c, "count", 0);
 			cards = akb_map_set_list(c, "agents");
 		}
-		akb_value_copy(akb_list_push(cards), &r->cards[g->agent]);
 		struct akb_value *cats = akb_map_get(group, "categories");
-		akb_map_get(&cats->u.list.items[cats->u.list.len - 1], "count")->u.number += 1;
+		struct akb_value *cat = &cats->u.list.items[cats->u.list.len - 1];
+		struct akb_value *count = akb_map_get(cat, "count");
+		/* A long group shows its first cards and links to the term page that lists them all. */
+		const char *all_url = akb_map_get_cstr(cat, "url") ? akb_map_get_cstr(cat, "url")
+								   : akb_map_get_cstr(group, "url");
+		size_t cap = r->cfg->home_per_group;
+		if (!cap || (size_t)count->u.number < cap || !all_url)
+			akb_value_copy(akb_list_push(cards), &r->cards[g->agent]);
+		count->u.number += 1;
 		akb_map_get(group, "count")->u.number += 1;
+		if (cap && (size_t)count->u.number > cap && all_url) {
+			struct akb_value *more = akb_map_get(cat, "more");
+			if (!more) {
+				more = akb_map_set_map(cat, "more");
+				akb_map_set_cstr(more, "url", all_url);
+				int own = akb_map_get_cstr(cat, "url") != NULL; /* else the department's page */
+				akb_map_set_cstr(more, "name", own ? akb_map_get_cstr(cat, "name") : akb_map_get_cstr(group, "name"));
+				akb_map_set_bool(more, "all", own);
+			}
+			akb_map_set_number(more, "total", count->u.number);
+		}
 	}
 	S_emit(r, "index", &page, "index.html", 1);
 	akb_buf_release(&url);

@@ -144,4 +144,29 @@ check "site before the interrupt kept" [ "$(ls "$TMP/intr/site/agents" | wc -l)"
 check "no staging folder after interrupt" [ "$(ls -A "$TMP/intr")" = "site" ]
 links_ok "$TMP/intr/site"
 
+# A long group on the home page shows its first cards and links to the term page with all of them.
+H="$TMP/home"
+mkdir -p "$H/c"
+i=1
+while [ $i -le 30 ]; do
+	printf -- '---\nname: Agent %02d\ndepartment: Ops\ncategory: Infra\n---\nBody.\n' $i >"$H/c/a$i.md"
+	i=$((i + 1))
+done
+printf -- '---\nname: Solo\ndepartment: Ops\ncategory: Other Cat\n---\nBody.\n' >"$H/c/solo.md"
+expect_rc 0 "home page cap build" "$AKB" build "$H/c" -o "$H/out"
+expect_home() { # expect_home DESCRIPTION COUNT
+	n=$(grep -c '<article class="card"' "$H/out/index.html")
+	if [ "$n" = "$2" ]; then ok; else fail "$1: $n cards on the home page, want $2"; fi
+}
+expect_home "24 cards of Infra plus Solo" 25
+has "$H/out/index.html" 'href="categories/infra/index.html">All 30 agents in Infra' "link to all of a capped group"
+check "the term page lists all 30" [ "$(grep -c '<article class="card"' "$H/out/categories/infra/index.html")" = 30 ]
+links_ok "$H/out"
+printf 'home_per_group: 0\n' >"$H/agentkb.yaml"
+expect_rc 0 "home_per_group: 0 build" "$AKB" build "$H/c" -o "$H/out" -c "$H/agentkb.yaml"
+expect_home "home_per_group: 0 shows every card" 31
+printf 'home_per_group: -1\n' >"$H/agentkb.yaml"
+expect_rc 1 "negative home_per_group" "$AKB" build "$H/c" -o "$H/out" -c "$H/agentkb.yaml"
+has "$TMP/err" "agentkb.yaml:1:17: error: 'home_per_group' must be a whole number (0 for no limit)" "home_per_group type error"
+
 finish cli
