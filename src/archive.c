@@ -7,6 +7,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <locale.h>
 #include <string.h>
 
 #include "agentkb/archive.h"
@@ -82,7 +83,6 @@ static int S_set_format(struct archive *a, enum akb_archive_format format)
 			       ? 0
 			       : -1;
 	return archive_write_set_format_pax_restricted(a) == ARCHIVE_OK &&
-			       archive_write_set_format_option(a, "pax", "hdrcharset", "UTF-8") == ARCHIVE_OK &&
 			       archive_write_add_filter_gzip(a) == ARCHIVE_OK &&
 			       archive_write_set_filter_option(a, "gzip", "timestamp", NULL) == ARCHIVE_OK
 		       ? 0
@@ -99,6 +99,8 @@ static void S_entry(struct archive_entry *e, const char *name, int folder, size_
 	archive_entry_set_mtime(e, (time_t)mtime, 0);
 	archive_entry_set_uid(e, 0);
 	archive_entry_set_gid(e, 0);
+	archive_entry_set_uname(e, "root");
+	archive_entry_set_gname(e, "root");
 }
 
 /* Writes a folder entry for each parent of `rel` not written yet ("top/", "top/agents/", ...). */
@@ -141,6 +143,15 @@ int akb_archive_write(const char *path, enum akb_archive_format format, const ch
 	akb_strmap_init(&done);
 	struct akb_buf src = AKB_BUF_INIT, data = AKB_BUF_INIT, name = AKB_BUF_INIT;
 	int rc = -1;
+	/*
+	 * Names are UTF-8 (CJK slugs). libarchive converts them to the locale's
+	 * charset for the tar header, and in the C locale that fails (3.6.2
+	 * even crashes on it); so this thread runs in a UTF-8 locale meanwhile.
+	 */
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (!utf8)
+		utf8 = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
+	locale_t old = utf8 ? uselocale(utf8) : (locale_t)0;
 	if (S_set_format(a, format) != 0 || archive_write_open_filename(a, path) != ARCHIVE_OK) {
 		akb_error(diag, path, 0, 0, "unable to write: %s", archive_error_string(a));
 		goto done;
@@ -174,6 +185,10 @@ fail:
 done:
 	archive_entry_free(e);
 	archive_write_free(a);
+	if (utf8) {
+		uselocale(old);
+		freelocale(utf8);
+	}
 	akb_strmap_release(&done);
 	akb_buf_release(&src);
 	akb_buf_release(&data);

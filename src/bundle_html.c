@@ -62,8 +62,10 @@ struct frag {
 	const char *p;
 	size_t len;
 	uint64_t hash;
-	size_t count;
-	long id;
+	size_t count; /* occurrences in all pages */
+	size_t uses;  /* references in the data as planned */
+	long id;      /* index in the stored fragments, once used; -1 before */
+	int banned;   /* kept inline: it would have been referenced only once */
 };
 
 struct attachment {
@@ -86,6 +88,8 @@ struct packer {
 	struct frag *frags; /* open addressing; p == NULL marks a free slot */
 	size_t fcap, flen;
 	size_t nfrag_ids;
+	struct akb_buf *frag_json; /* per fragment id: its parts as JSON */
+	size_t cfrag_json;
 	struct akb_diag *diag;
 	size_t current; /* page being rewritten (for attachments) */
 };
@@ -502,7 +506,7 @@ static size_t S_frag_slot(struct packer *pk, const char *p, size_t len)
 	size_t j = h & (pk->fcap - 1);
 	while (pk->frags[j].p)
 		j = (j + 1) & (pk->fcap - 1);
-	pk->frags[j] = (struct frag){ p, len, h, 0, -1 };
+	pk->frags[j] = (struct frag){ p, len, h, 0, 0, -1, 0 };
 	pk->flen++;
 	return j;
 }
@@ -561,41 +565,96 @@ static void S_collect_spans(struct page *pg)
 }
 
 /*
- * Appends the page's content as a JSON array of parts: strings, and the
- * numbers of fragments (elements found on more than one page or more than
- * once), outermost first. Each fragment's text is stored once, in
- * `frag_json`, when first used.
+ * Appends s[from, to) of a page's content as a JSON array of parts: strings,
+ * and the numbers of fragments (elements found more than once in the
+ * site), outermost first; *k walks the page's spans, which nest. A
+ * fragment's own parts are stored once, when it is first used, and may
+ * refer to smaller fragments. With json == NULL nothing is written, only
+ * `uses` counted: the plan that akb_bundle_html checks before writing.
  */
-static void S_page_parts(struct packer *pk, struct page *pg, struct akb_buf *json, struct akb_buf *frag_json)
+static void S_parts(struct packer *pk, const struct page *pg, size_t *k, size_t from, size_t to, struct akb_buf *json)
 {
 	const char *s = pg->content.ptr;
-	size_t cur = 0, n = 0;
-	akb_buf_putc(json, '[');
-	for (size_t i = 0; i < pg->nspans; i++) {
-		const struct span *sp = &pg->spans[i];
-		if (sp->start < cur)
+	size_t cur = from, n = 0;
+	if (json)
+		akb_buf_putc(json, '[');
+	while (*k < pg->nspans && pg->spans[*k].start < to) {
+		const struct span sp = pg->spans[(*k)++];
+		if (sp.start < cur || sp.end > to || (sp.start == from && sp.end == to))
 			continue;
-		size_t slot = S_frag_slot(pk, s + sp->start, sp->end - sp->start);
+		size_t slot = S_frag_slot(pk, s + sp.start, sp.end - sp.start);
 		struct frag *f = &pk->frags[slot];
-		if (f->count < 2)
-			continue;
-		if (sp->start > cur) {
-			akb_buf_puts(json, n++ ? "," : "");
-			akb_json_string(json, s + cur, sp->start - cur);
-		}
+		if (f->count < 2 || f->banned)
+			continue; /* kept inline; the spans inside it come next */
 		if (f->id < 0) {
-			f->id = (long)pk->nfrag_ids++;
-			akb_buf_puts(frag_json, f->id ? "," : "");
-			akb_json_string(frag_json, f->p, f->len);
+			long id = f->id = (long)pk->nfrag_ids++;
+			size_t inner = *k;
+			/* Into a buffer of its own: the recursion may grow (move) frag_json. */
+			struct akb_buf own = AKB_BUF_INIT;
+			S_parts(pk, pg, &inner, sp.start, sp.end, json ? &own : NULL);
+			if (json) {
+				if ((size_t)id >= pk->cfrag_json) {
+					size_t cap = pk->cfrag_json ? pk->cfrag_json * 2 : 256;
+					while (cap <= (size_t)id)
+						cap *= 2;
+					pk->frag_json = akb_xrealloc(pk->frag_json, akb_xmul(cap, sizeof(struct akb_buf)));
+					for (size_t j = pk->cfrag_json; j < cap; j++)
+						akb_buf_init(&pk->frag_json[j]);
+					pk->cfrag_json = cap;
+				}
+				pk->frag_json[id] = own;
+			}
+			f = &pk->frags[slot];
 		}
-		akb_buf_printf(json, "%s%ld", n++ ? "," : "", f->id);
-		cur = sp->end;
+		while (*k < pg->nspans && pg->spans[*k].start < sp.end)
+			(*k)++;
+		f->uses++;
+		if (json) {
+			if (sp.start > cur) {
+				akb_buf_puts(json, n++ ? "," : "");
+				akb_json_string(json, s + cur, sp.start - cur);
+			}
+			akb_buf_printf(json, "%s%ld", n++ ? "," : "", f->id);
+		}
+		cur = sp.end;
 	}
-	if (cur < pg->content.len || !n) {
-		akb_buf_puts(json, n ? "," : "");
-		akb_json_string(json, s + cur, pg->content.len - cur);
+	if (json) {
+		if (cur < to || !n) {
+			akb_buf_puts(json, n ? "," : "");
+			akb_json_string(json, s + cur, to - cur);
+		}
+		akb_buf_putc(json, ']');
 	}
-	akb_buf_putc(json, ']');
+}
+
+/*
+ * Plans which fragments to store: an element seen twice may still end up
+ * referenced once (its other occurrence lies inside a bigger fragment);
+ * such ones are kept inline, and the plan redone until every stored
+ * fragment is referenced at least twice.
+ */
+static void S_plan_fragments(struct packer *pk)
+{
+	for (int changed = 1; changed;) {
+		for (size_t j = 0; j < pk->fcap; j++) {
+			pk->frags[j].uses = 0;
+			pk->frags[j].id = -1;
+		}
+		pk->nfrag_ids = 0;
+		for (size_t i = 0; i < pk->npages; i++) {
+			size_t k = 0;
+			S_parts(pk, &pk->pages[i], &k, 0, pk->pages[i].content.len, NULL);
+		}
+		changed = 0;
+		for (size_t j = 0; j < pk->fcap; j++)
+			if (pk->frags[j].p && pk->frags[j].id >= 0 && pk->frags[j].uses < 2) {
+				pk->frags[j].banned = 1;
+				changed = 1;
+			}
+	}
+	for (size_t j = 0; j < pk->fcap; j++)
+		pk->frags[j].id = -1;
+	pk->nfrag_ids = 0;
 }
 
 /* ---- attachments ---- */
@@ -708,17 +767,19 @@ static void S_attr_value(const char *s, const struct akb_html_token *t, const ch
 
 /*
  * Writes the shell: the home page with its <main> emptied (the runtime
- * fills it), stylesheets and the icon inlined, every other <link> dropped,
- * and the scripts moved, inlined and minified, to the end of the body after
- * the data and the runtime (`tail`).
+ * fills it), stylesheets and the icon inlined, every other <link> dropped.
+ * Its scripts go, inlined and minified, into `scripts`; they and the data
+ * belong at out[*tail_at], the end of the body.
  */
-static int S_shell(struct packer *pk, const struct page *home, const struct akb_buf *tail, struct akb_buf *out)
+static int S_shell(struct packer *pk, const struct page *home, struct akb_buf *out, struct akb_buf *scripts,
+		   size_t *tail_at)
 {
 	const char *s = home->file.ptr;
 	struct akb_html_scanner sc;
 	struct akb_html_token t;
-	struct akb_buf attr = AKB_BUF_INIT, path = AKB_BUF_INIT, frag = AKB_BUF_INIT, scripts = AKB_BUF_INIT;
+	struct akb_buf attr = AKB_BUF_INIT, path = AKB_BUF_INIT, frag = AKB_BUF_INIT;
 	int rc = 0, skip_script = 0;
+	*tail_at = SIZE_MAX;
 	akb_html_scan_init(&sc, s, home->file.len);
 	while (akb_html_scan_next(&sc, &t)) {
 		if (t.start >= home->main_open && t.start < home->main_close)
@@ -775,7 +836,7 @@ static int S_shell(struct packer *pk, const struct page *home, const struct akb_
 					continue;
 				}
 				/* Its other attributes stay (data-root becomes "#/"); src, defer and async go. */
-				akb_buf_puts(&scripts, "<script");
+				akb_buf_puts(scripts, "<script");
 				size_t pos = t.attrs;
 				struct akb_html_attr a;
 				while (akb_html_attr_next(s, &t, &pos, &a)) {
@@ -784,15 +845,15 @@ static int S_shell(struct packer *pk, const struct page *home, const struct akb_
 					    akb_html_name_is(a.name, a.name_len, "async"))
 						continue;
 					if (akb_html_name_is(a.name, a.name_len, "data-root")) {
-						akb_buf_puts(&scripts, " data-root=\"#/\"");
+						akb_buf_puts(scripts, " data-root=\"#/\"");
 						continue;
 					}
-					akb_buf_putc(&scripts, ' ');
-					akb_buf_put(&scripts, s + (a.name - s), a.end - (size_t)(a.name - s));
+					akb_buf_putc(scripts, ' ');
+					akb_buf_put(scripts, s + (a.name - s), a.end - (size_t)(a.name - s));
 				}
-				akb_buf_putc(&scripts, '>');
-				rc |= S_inline_code(pk, path.ptr, 0, &scripts);
-				akb_buf_puts(&scripts, "</script>\n");
+				akb_buf_putc(scripts, '>');
+				rc |= S_inline_code(pk, path.ptr, 0, scripts);
+				akb_buf_puts(scripts, "</script>\n");
 				continue;
 			}
 		}
@@ -802,25 +863,18 @@ static int S_shell(struct packer *pk, const struct page *home, const struct akb_
 			akb_buf_puts(out, "\n<noscript><p>This offline bundle needs JavaScript to show its pages.</p></noscript>\n");
 			continue;
 		}
-		if (t.kind == AKB_HTML_END && akb_html_name_is(t.name, t.name_len, "body")) {
-			akb_buf_put(out, tail->ptr, tail->len);
-			akb_buf_put(out, scripts.ptr, scripts.len);
-			akb_buf_clear(&scripts);
-		}
+		if (t.kind == AKB_HTML_END && akb_html_name_is(t.name, t.name_len, "body") && *tail_at == SIZE_MAX)
+			*tail_at = out->len;
 		if (t.kind == AKB_HTML_START)
 			S_put_tag(pk, s, &t, "", "", 1, out);
 		else
 			akb_buf_put(out, s + t.start, t.end - t.start);
 	}
-	if (scripts.len) {
-		/* No </body>: the data and scripts go last. */
-		akb_buf_put(out, tail->ptr, tail->len);
-		akb_buf_put(out, scripts.ptr, scripts.len);
-	}
+	if (*tail_at == SIZE_MAX)
+		*tail_at = out->len; /* no </body>: the data and scripts go last */
 	akb_buf_release(&attr);
 	akb_buf_release(&path);
 	akb_buf_release(&frag);
-	akb_buf_release(&scripts);
 	return rc ? -1 : 0;
 }
 
@@ -863,6 +917,9 @@ static void S_release(struct packer *pk)
 	}
 	free(pk->att);
 	free(pk->frags);
+	for (size_t j = 0; j < pk->cfrag_json; j++)
+		akb_buf_release(&pk->frag_json[j]);
+	free(pk->frag_json);
 	akb_strmap_release(&pk->files);
 	akb_strmap_release(&pk->by_path);
 	akb_strmap_release(&pk->att_by_path);
@@ -881,8 +938,9 @@ int akb_bundle_html(const char *dir, const char *const *paths, size_t npaths, st
 	akb_strmap_init(&pk.files);
 	akb_strmap_init(&pk.by_path);
 	akb_strmap_init(&pk.att_by_path);
-	struct akb_buf data = AKB_BUF_INIT, frags = AKB_BUF_INIT, lazy = AKB_BUF_INIT, tail = AKB_BUF_INIT,
-		       file = AKB_BUF_INIT, runtime = AKB_BUF_INIT;
+	struct akb_buf data = AKB_BUF_INIT, lazy = AKB_BUF_INIT, tail = AKB_BUF_INIT,
+		       file = AKB_BUF_INIT, runtime = AKB_BUF_INIT, shell = AKB_BUF_INIT, scripts = AKB_BUF_INIT;
+	size_t tail_at;
 	int rc = -1;
 
 	/* Pages: every .html file with a <main>. */
@@ -916,6 +974,11 @@ int akb_bundle_html(const char *dir, const char *const *paths, size_t npaths, st
 	if (!akb_strmap_get(&pk.by_path, "404.html", &notfound))
 		notfound = home;
 
+	/* The shell first, so that the files it links to (agents.json) are carried too. */
+	pk.current = home;
+	if (S_shell(&pk, &pk.pages[home], &shell, &scripts, &tail_at) != 0)
+		goto done;
+
 	/* Links rewritten, then the elements pages share counted. */
 	for (size_t i = 0; i < pk.npages; i++) {
 		struct page *pg = &pk.pages[i];
@@ -932,7 +995,9 @@ int akb_bundle_html(const char *dir, const char *const *paths, size_t npaths, st
 			pk.frags[slot].count++;
 		}
 
-	/* The page data: {"v", "home", "notfound", "pages": [[route, title, class, parts]], "frags", "files"}. */
+	S_plan_fragments(&pk);
+
+	/* The page data: {"v", "home", "notfound", "pages": [[route, title, class, parts]], "frags": [parts], "files"}. */
 	akb_buf_printf(&data, "{\"v\":1,\"home\":%zu,\"notfound\":%zu,\"pages\":[", home, notfound);
 	for (size_t i = 0; i < pk.npages; i++) {
 		struct page *pg = &pk.pages[i];
@@ -943,11 +1008,15 @@ int akb_bundle_html(const char *dir, const char *const *paths, size_t npaths, st
 		akb_buf_putc(&data, ',');
 		akb_json_cstr(&data, pg->body_class);
 		akb_buf_putc(&data, ',');
-		S_page_parts(&pk, pg, &data, &frags);
+		size_t k = 0;
+		S_parts(&pk, pg, &k, 0, pg->content.len, &data);
 		akb_buf_putc(&data, ']');
 	}
 	akb_buf_puts(&data, "],\n\"frags\":[");
-	akb_buf_put(&data, frags.ptr, frags.len);
+	for (size_t j = 0; j < pk.nfrag_ids; j++) {
+		akb_buf_puts(&data, j ? ",\n" : "\n");
+		akb_buf_put(&data, pk.frag_json[j].ptr, pk.frag_json[j].len);
+	}
 	akb_buf_puts(&data, "],\n\"files\":{");
 
 	/* Linked files: a template reference, or carried in the lazy data with the search index. */
@@ -996,8 +1065,10 @@ int akb_bundle_html(const char *dir, const char *const *paths, size_t npaths, st
 	S_put_raw_text(&tail, runtime.ptr, runtime.len, "script");
 	akb_buf_puts(&tail, "</script>\n");
 
-	if (S_shell(&pk, &pk.pages[home], &tail, out) != 0)
-		goto done;
+	akb_buf_put(out, shell.ptr, tail_at);
+	akb_buf_put(out, tail.ptr, tail.len);
+	akb_buf_put(out, scripts.ptr, scripts.len);
+	akb_buf_put(out, shell.ptr + tail_at, shell.len - tail_at);
 	stats->pages = pk.npages;
 	stats->fragments = pk.nfrag_ids;
 	stats->data_raw = data.len;
@@ -1006,10 +1077,11 @@ int akb_bundle_html(const char *dir, const char *const *paths, size_t npaths, st
 done:
 	S_release(&pk);
 	akb_buf_release(&data);
-	akb_buf_release(&frags);
 	akb_buf_release(&lazy);
 	akb_buf_release(&tail);
 	akb_buf_release(&file);
 	akb_buf_release(&runtime);
+	akb_buf_release(&shell);
+	akb_buf_release(&scripts);
 	return rc;
 }

@@ -38,11 +38,18 @@
     });
   };
 
-  function pageHTML(p) {
-    var parts = D.pages[p][3], s = "";
-    for (var i = 0; i < parts.length; i++) s += typeof parts[i] === "number" ? D.frags[parts[i]] : parts[i];
+  /* A page's HTML: its parts are strings and numbers of fragments (HTML that several pages share,
+   * stored once, whose own parts may name smaller fragments). */
+  var fragHTML = [];
+  function join(parts) {
+    var s = "";
+    for (var i = 0; i < parts.length; i++) {
+      var x = parts[i];
+      s += typeof x !== "number" ? x : fragHTML[x] != null ? fragHTML[x] : (fragHTML[x] = join(D.frags[x]));
+    }
     return s;
   }
+  function pageHTML(p) { return join(D.pages[p][3]); }
   function parse(html) {
     var t = document.createElement("template");
     t.innerHTML = html;
