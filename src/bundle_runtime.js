@@ -178,7 +178,9 @@
         for (var i = 0; i < boxes.length; i++) {
           var b = boxes[i];
           if (b.getAttribute("data-facet") === kv[0] && b.value === kv[1]) {
-            if (!b.checked) b.click();
+            /* A box may still show a filter the clear button dropped: unchecked, a click adds it. */
+            b.checked = false;
+            b.click();
             return false;
           }
         }
