@@ -261,9 +261,9 @@ int akb_bundle(const struct akb_config *cfg, const struct akb_build_options *opt
 	if (opts->stats && kind == AKB_BUNDLE_HTML) {
 		struct akb_buf gz = AKB_BUF_INIT, err = AKB_BUF_INIT;
 		akb_gzip(packed.ptr, packed.len, 6, &gz, &err);
-		fprintf(stderr, "bundle stats: %zu bytes, gzip %zu bytes; %zu pages, %zu shared fragments;"
+		fprintf(stderr, "bundle stats: %zu bytes, gzip %zu bytes; %zu pages in %zu chunks, %zu shared fragments;"
 			" page data %zu bytes JSON, %zu gzip; search index and files %zu bytes JSON, %zu gzip\n",
-			packed.len, gz.len, hs.pages, hs.fragments, hs.data_raw, hs.data_gz, hs.lazy_raw, hs.lazy_gz);
+			packed.len, gz.len, hs.pages, hs.chunks, hs.fragments, hs.data_raw, hs.data_gz, hs.lazy_raw, hs.lazy_gz);
 		akb_buf_release(&gz);
 		akb_buf_release(&err);
 	}

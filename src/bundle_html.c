@@ -38,6 +38,12 @@ extern const char akb_bundle_runtime_js[]; /* generated from src/bundle_runtime.
 
 /* Elements shorter than this are not worth a fragment reference. */
 #define S_MIN_FRAGMENT 64
+/*
+ * Pages' data per compressed block, before compression: small enough that a
+ * page shows after decompressing little more than itself, large enough that
+ * compression across pages is kept (its window is only 32 KB anyway).
+ */
+#define S_CHUNK (256 * 1024)
 
 struct page {
 	const char *path;      /* site path: "agents/x/index.html" (points into paths[]) */
@@ -898,6 +904,21 @@ static int S_data_block(struct packer *pk, const char *id, const struct akb_buf 
 	return rc;
 }
 
+/* Ends a chunk of pages and appends its block ("akb-c<n>") to `blocks`. */
+static int S_flush_chunk(struct packer *pk, struct akb_buf *chunk, size_t n, struct akb_buf *blocks,
+			 struct akb_bundle_html_stats *stats)
+{
+	char id[32];
+	size_t gzlen;
+	snprintf(id, sizeof id, "akb-c%zu", n);
+	akb_buf_puts(chunk, "]\n");
+	int rc = S_data_block(pk, id, chunk, blocks, &gzlen);
+	stats->data_raw += chunk->len;
+	stats->data_gz += gzlen;
+	akb_buf_clear(chunk);
+	return rc;
+}
+
 static void S_release(struct packer *pk)
 {
 	for (size_t i = 0; i < pk->npages; i++) {
@@ -940,7 +961,8 @@ int akb_bundle_html(const char *dir, const char *const *paths, size_t npaths, st
 	akb_strmap_init(&pk.att_by_path);
 	struct akb_buf data = AKB_BUF_INIT, lazy = AKB_BUF_INIT, tail = AKB_BUF_INIT,
 		       file = AKB_BUF_INIT, runtime = AKB_BUF_INIT, shell = AKB_BUF_INIT, scripts = AKB_BUF_INIT;
-	size_t tail_at;
+	struct akb_buf chunk = AKB_BUF_INIT, parts = AKB_BUF_INIT, frags = AKB_BUF_INIT, blocks = AKB_BUF_INIT;
+	size_t tail_at, nchunks = 0;
 	int rc = -1;
 
 	/* Pages: every .html file with a <main>. */
@@ -997,26 +1019,44 @@ int akb_bundle_html(const char *dir, const char *const *paths, size_t npaths, st
 
 	S_plan_fragments(&pk);
 
-	/* The page data: {"v", "home", "notfound", "pages": [[route, title, class, parts]], "frags": [parts], "files"}. */
-	akb_buf_printf(&data, "{\"v\":1,\"home\":%zu,\"notfound\":%zu,\"pages\":[", home, notfound);
+	/*
+	 * The page data, in blocks decompressed when needed: the index
+	 * ("akb-data": {"v", "home", "notfound", "pages": [[route, title, class,
+	 * chunk]], "files"}), the shared fragments ("akb-frags": [parts]), and
+	 * the pages' parts in chunks of about S_CHUNK bytes ("akb-c<n>":
+	 * [parts]), so that showing a page waits for its own chunk only.
+	 */
+	akb_buf_printf(&data, "{\"v\":2,\"home\":%zu,\"notfound\":%zu,\"pages\":[", home, notfound);
 	for (size_t i = 0; i < pk.npages; i++) {
 		struct page *pg = &pk.pages[i];
+		size_t k = 0;
+		akb_buf_clear(&parts);
+		S_parts(&pk, pg, &k, 0, pg->content.len, &parts);
+		if (chunk.len && chunk.len + parts.len > S_CHUNK && S_flush_chunk(&pk, &chunk, nchunks++, &blocks, stats) != 0)
+			goto done;
+		akb_buf_putc(&chunk, chunk.len ? ',' : '[');
+		akb_buf_put(&chunk, parts.ptr, parts.len);
 		akb_buf_puts(&data, i ? ",\n[" : "\n[");
 		akb_json_cstr(&data, pg->route);
 		akb_buf_putc(&data, ',');
 		akb_json_cstr(&data, pg->title);
 		akb_buf_putc(&data, ',');
 		akb_json_cstr(&data, pg->body_class);
-		akb_buf_putc(&data, ',');
-		size_t k = 0;
-		S_parts(&pk, pg, &k, 0, pg->content.len, &data);
-		akb_buf_putc(&data, ']');
+		akb_buf_printf(&data, ",%zu]", nchunks);
 	}
-	akb_buf_puts(&data, "],\n\"frags\":[");
+	if (chunk.len && S_flush_chunk(&pk, &chunk, nchunks++, &blocks, stats) != 0)
+		goto done;
+	akb_buf_putc(&frags, '[');
 	for (size_t j = 0; j < pk.nfrag_ids; j++) {
-		akb_buf_puts(&data, j ? ",\n" : "\n");
-		akb_buf_put(&data, pk.frag_json[j].ptr, pk.frag_json[j].len);
+		akb_buf_puts(&frags, j ? ",\n" : "\n");
+		akb_buf_put(&frags, pk.frag_json[j].ptr, pk.frag_json[j].len);
 	}
+	akb_buf_puts(&frags, "]\n");
+	size_t gzlen;
+	if (S_data_block(&pk, "akb-frags", &frags, &blocks, &gzlen) != 0)
+		goto done;
+	stats->data_raw += frags.len;
+	stats->data_gz += gzlen;
 	akb_buf_puts(&data, "],\n\"files\":{");
 
 	/* Linked files: a template reference, or carried in the lazy data with the search index. */
@@ -1057,8 +1097,12 @@ int akb_bundle_html(const char *dir, const char *const *paths, size_t npaths, st
 	akb_buf_puts(&lazy, "}\n");
 
 	/* The tail of the body: data blocks, then the runtime. */
-	if (S_data_block(&pk, "akb-data", &data, &tail, &stats->data_gz) != 0 ||
-	    S_data_block(&pk, "akb-lazy", &lazy, &tail, &stats->lazy_gz) != 0)
+	if (S_data_block(&pk, "akb-data", &data, &tail, &gzlen) != 0)
+		goto done;
+	stats->data_raw += data.len;
+	stats->data_gz += gzlen;
+	akb_buf_put(&tail, blocks.ptr, blocks.len);
+	if (S_data_block(&pk, "akb-lazy", &lazy, &tail, &stats->lazy_gz) != 0)
 		goto done;
 	akb_minify_js(&runtime, akb_bundle_runtime_js, strlen(akb_bundle_runtime_js));
 	akb_buf_puts(&tail, "<script>");
@@ -1071,7 +1115,7 @@ int akb_bundle_html(const char *dir, const char *const *paths, size_t npaths, st
 	akb_buf_put(out, shell.ptr + tail_at, shell.len - tail_at);
 	stats->pages = pk.npages;
 	stats->fragments = pk.nfrag_ids;
-	stats->data_raw = data.len;
+	stats->chunks = nchunks;
 	stats->lazy_raw = lazy.len;
 	rc = 0;
 done:
@@ -1083,5 +1127,9 @@ done:
 	akb_buf_release(&runtime);
 	akb_buf_release(&shell);
 	akb_buf_release(&scripts);
+	akb_buf_release(&chunk);
+	akb_buf_release(&parts);
+	akb_buf_release(&frags);
+	akb_buf_release(&blocks);
 	return rc;
 }

@@ -39,17 +39,26 @@
   };
 
   /* A page's HTML: its parts are strings and numbers of fragments (HTML that several pages share,
-   * stored once, whose own parts may name smaller fragments). */
-  var fragHTML = [];
-  function join(parts) {
+   * stored once in "akb-frags", whose own parts may name smaller fragments). Pages come in chunks
+   * ("akb-c<n>"), each decompressed when a page in it is first shown. */
+  var frags = null, fragHTML = [], chunks = new Map(), slot = [];
+  function join(F, parts) {
     var s = "";
     for (var i = 0; i < parts.length; i++) {
       var x = parts[i];
-      s += typeof x !== "number" ? x : fragHTML[x] != null ? fragHTML[x] : (fragHTML[x] = join(D.frags[x]));
+      s += typeof x !== "number" ? x : fragHTML[x] != null ? fragHTML[x] : (fragHTML[x] = join(F, F[x]));
     }
     return s;
   }
-  function pageHTML(p) { return join(D.pages[p][3]); }
+  function chunk(c) {
+    if (!chunks.has(c)) chunks.set(c, inflate("akb-c" + c));
+    return chunks.get(c);
+  }
+  function pageHTML(p) {
+    return Promise.all([frags || (frags = inflate("akb-frags")), chunk(D.pages[p][3])]).then(function (r) {
+      return join(r[0], r[1][slot[p]]);
+    });
+  }
   function parse(html) {
     var t = document.createElement("template");
     t.innerHTML = html;
@@ -59,8 +68,10 @@
   function fileData(path) {
     var f = D.files[path];
     if (Array.isArray(f)) {
-      var tpl = parse(pageHTML(f[0])).getElementById(f[1]);
-      return Promise.resolve(tpl ? (tpl.content || tpl).textContent : "");
+      return pageHTML(f[0]).then(function (html) {
+        var tpl = parse(html).getElementById(f[1]);
+        return tpl ? (tpl.content || tpl).textContent : "";
+      });
     }
     return lazyFiles().then(function (all) { return content(all[path]); });
   }
@@ -124,9 +135,8 @@
   function render(p) {
     if (typeof p === "number") {
       var pg = D.pages[p];
-      put(parse(pageHTML(p)), pg[1], pg[2]);
       current = p;
-      return Promise.resolve();
+      return pageHTML(p).then(function (html) { if (current === p) put(parse(html), pg[1], pg[2]); });
     }
     /* A carried file opened as a page (a shared link, or a link without `download`): its text. */
     current = -1;
@@ -248,7 +258,12 @@
   });
   var ready = inflate("akb-data").then(function (data) {
     D = data;
-    D.pages.forEach(function (p, i) { byRoute.set(p[0], i); });
+    var inChunk = [];
+    D.pages.forEach(function (p, i) {
+      byRoute.set(p[0], i);
+      slot[i] = inChunk[p[3]] || 0;
+      inChunk[p[3]] = slot[i] + 1;
+    });
     /* Entries that differ in ?q= as well as in the fragment fire only popstate. */
     window.addEventListener("popstate", function () { show(); });
     window.addEventListener("hashchange", function () { show(); });

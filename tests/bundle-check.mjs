@@ -33,6 +33,17 @@ function block(id) {
 const D = block("akb-data"), lazy = block("akb-lazy");
 check(D && lazy, "the file has the page data and the lazy data");
 if (!D || !lazy) { console.log(`bundle-check: ${passed} passed, ${failed} failed`); process.exit(1); }
+// Pages come in chunks ("akb-c<n>"); fragments in "akb-frags". Put each page's parts back in place.
+D.frags = block("akb-frags");
+const chunkList = [];
+for (let c = 0; ; c++) { const b = block(`akb-c${c}`); if (!b) break; chunkList.push(b); }
+const nth = new Map();
+for (const p of D.pages) {
+  const c = p[3], i = nth.get(c) || 0;
+  nth.set(c, i + 1);
+  p[3] = chunkList[c][i];
+}
+check(chunkList.flat().length === D.pages.length, `chunks hold every page once (${chunkList.length} chunks)`);
 
 // Pages: one route per page of the site.
 const routes = new Map(D.pages.map((p, i) => [p[0], i]));

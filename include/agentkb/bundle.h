@@ -42,7 +42,8 @@ int akb_bundle(const struct akb_config *cfg, const struct akb_build_options *opt
 struct akb_bundle_html_stats {
 	size_t pages;      /* pages in the file */
 	size_t fragments;  /* HTML fragments shared by several pages, stored once */
-	size_t data_raw;   /* page data as JSON, before compression */
+	size_t chunks;     /* compressed blocks of pages */
+	size_t data_raw;   /* page data (index, fragments, chunks) as JSON, before compression */
 	size_t data_gz;    /* the same, gzip-compressed (stored base64) */
 	size_t lazy_raw;   /* search index and downloadable files, before compression */
 	size_t lazy_gz;    /* the same, gzip-compressed (stored base64) */
