@@ -250,7 +250,7 @@
     if (typeof target === "object" && a.hasAttribute("download")) {
       e.preventDefault();
       download(target.file);
-    } else if (href === location.hash) {
+    } else if (a.href === location.href) {
       /* The same link again: the browser would not move, the site's page would. */
       e.preventDefault();
       scrollTo(w.anchor, null);
