@@ -810,7 +810,14 @@ static int S_shell(struct packer *pk, const struct page *home, struct akb_buf *o
 			}
 			int here = k == LINK_SITE && akb_strmap_get(&pk->files, path.ptr, &idx);
 			if (css && here) {
-				akb_buf_puts(out, "<style>");
+				/* A media query (a print stylesheet) stays with the styles it guards. */
+				struct akb_html_attr media;
+				akb_buf_puts(out, "<style");
+				if (akb_html_attr_find(s, &t, "media", &media)) {
+					akb_buf_putc(out, ' ');
+					akb_buf_put(out, media.name, media.end - (size_t)(media.name - s));
+				}
+				akb_buf_putc(out, '>');
 				rc |= S_inline_code(pk, path.ptr, 1, out);
 				akb_buf_puts(out, "</style>");
 			} else if (icon && here) {

@@ -86,6 +86,14 @@ check "reproducible html" cmp -s "$W/r1/kb.html" "$W/r2/kb.html"
 check "mtime from SOURCE_DATE_EPOCH" sh -c "TZ=UTC tar -tvzf '$W/r1/kb.tgz' | head -1 | grep -q ' 2023-11-14 22:13 kb/$'"
 rm -rf "$W/r1" "$W/r2"
 
+# A theme's print stylesheet keeps its media query when inlined.
+cp -R themes/default "$W/theme"
+printf '@media print { .site-header { display: none } }\nbody { color: black }\n' >"$W/theme/static/print.css"
+sed -i 's|</head>|<link rel="stylesheet" href="{{root}}assets/print.css" media="print">\n</head>|' "$W/theme/templates/base.mustache"
+expect_rc 0 "bundle with a custom theme" "$AKB" bundle content -o "$W/themed.html" --theme "$W/theme" -q
+check "print stylesheet inlined with its media" grep -q '<style media="print">@media print{.site-header{display:none}}body{color:black}</style>' "$W/themed.html"
+rm -rf "$W/theme" "$W/themed.html"
+
 # Atomic: a failing hook or a bad config leaves no file, or the previous one; nothing temporary stays.
 printf 'return { agent = function (a) error("boom") end }\n' >"$W/bad.lua"
 for f in new.html new.zip new.tar.gz; do

@@ -132,9 +132,19 @@ test("single file: search, filters, agents, back and forward, and no request but
   await toc.click();
   await page.waitForFunction((x) => decodeURIComponent(location.hash).endsWith(`#${x}`), id);
   assert.ok(await inView(page, id), "the heading is scrolled into view");
-  // A heading's own anchor link keeps the page.
-  const anchor = page.locator(`main h2 a.anchor`).first();
-  assert.match(await anchor.getAttribute("href"), /^#\/agents\/rails-maintainer\/#/);
+  // The same link again scrolls back to its heading, as on the site.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  assert.equal(await inView(page, id), false);
+  await toc.click();
+  await page.waitForFunction((x) => { const r = document.getElementById(x).getBoundingClientRect(); return r.top >= -2 && r.top < innerHeight; }, id);
+  // A heading's own anchor link keeps the page and names the heading.
+  const anchor = page.locator("main .prose h2").first();
+  await anchor.hover();
+  await anchor.locator("a.anchor").click();
+  const hid = await anchor.getAttribute("id");
+  await page.waitForFunction((x) => decodeURIComponent(location.hash) === `#/agents/rails-maintainer/#${x}`, hid);
+  assert.equal(await h1(page), "rails-maintainer");
+  await page.goBack();
   await page.goBack();
   await page.waitForFunction(() => location.hash === "#/agents/rails-maintainer/");
   assert.equal(await h1(page), "rails-maintainer");
