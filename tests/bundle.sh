@@ -114,7 +114,7 @@ only "failures leave no file" "$W/out" agents.html agents.zip agents.tar.gz kb.T
 only "failures leave no temporary site" "$W/tmp"
 
 # Interrupted: exit 1, no file, no temporary files (a hook keeps the build busy meanwhile).
-printf 'return { agent = function (a) local n = 0 for i = 1, 5e6 do n = n + i end end }\n' >"$W/slow.lua"
+printf 'return { agent = function (a) local n = 0 for i = 1, 2e7 do n = n + i end end }\n' >"$W/slow.lua"
 "$AKB" bundle content -o "$W/out/intr.html" --hook "$W/slow.lua" -q 2>"$TMP/err" &
 pid=$!
 sleep 0.5
