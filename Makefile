@@ -13,9 +13,9 @@ SANITIZE  ?=
 CONTENT   ?= content
 OUT       ?= public
 
-PKGS := libcmark-gfm yaml-0.1 $(LUA_PKG) libpcre2-8
+PKGS := libcmark-gfm yaml-0.1 $(LUA_PKG) libpcre2-8 libarchive
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo "-lcmark-gfm -lcmark-gfm-extensions -lyaml -llua5.4 -lpcre2-8")
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo "-lcmark-gfm -lcmark-gfm-extensions -lyaml -llua5.4 -lpcre2-8 -larchive")
 
 WARNINGS := -std=c11 -Wall -Wextra -pedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings -Wno-unused-parameter
@@ -33,7 +33,10 @@ AKB_LIBS := $(PKG_LIBS) -lm
 
 BUILD := build$(if $(SANITIZE),-san)
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+# The single-file bundle's runtime (src/bundle_runtime.js) is compiled in as a
+# C string, so `agentkb bundle` works whatever theme or install layout is used.
+GEN_OBJ := $(BUILD)/obj/gen/bundle_runtime.o
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(GEN_OBJ)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%.o)
 BIN := $(BUILD)/agentkb
@@ -45,6 +48,15 @@ all: $(BIN)
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(AKB_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/bundle_runtime.c: src/bundle_runtime.js scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh akb_bundle_runtime_js <src/bundle_runtime.js >$@
+
+# A whole file in one string literal is longer than ISO C promises to support; gcc and clang take it.
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(AKB_CFLAGS) -Wno-overlength-strings $(CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)

@@ -47,6 +47,15 @@ if [ -d "$SHARED/corpora" ]; then
 	done
 fi
 
+# ---- bundles: sizes (raw, gzip) and times of agentkb bundle, and opening the single file ----
+echo
+echo "bundles (agentkb bundle on content/ and on all the corpora as one site; scripts/bench-bundle.mjs):"
+if command -v node >/dev/null 2>&1 && [ -d node_modules/playwright-core ]; then
+	node scripts/bench-bundle.mjs --akb "$AKB" --corpora "$SHARED/corpora"
+else
+	echo "skipped: needs node and npm ci (playwright-core)"
+fi
+
 # ---- search: agentkb's index against MiniSearch and Pagefind, in chromium ----
 # All five collections as one site, and the generated 10,000 above; needs node,
 # chromium and `npm install` (playwright-core, minisearch, pagefind).

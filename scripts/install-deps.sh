@@ -5,10 +5,11 @@
 # Run as root (or with sudo available); otherwise it prints the apt-get command to run.
 set -e
 MODE=${1:-build}
-PACKAGES="pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libpcre2-dev highlight"
+PACKAGES="pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libpcre2-dev libarchive-dev highlight"
 if [ "$MODE" = test ]; then
-	# node runs the report, link and browser checks; chromium is the browser they drive.
-	PACKAGES="$PACKAGES chromium"
+	# node runs the report, link and browser checks; chromium is the browser they drive;
+	# unzip (and tar, always there) unpack the bundles tests/bundle.sh makes.
+	PACKAGES="$PACKAGES chromium unzip"
 fi
 missing=""
 for p in $PACKAGES; do

@@ -11,6 +11,7 @@
 
 #include "agentkb/build.h"
 #include "agentkb/check.h"
+#include "agentkb/bundle.h"
 #include "agentkb/config.h"
 #include "agentkb/diag.h"
 #include "agentkb/output.h"
@@ -21,6 +22,7 @@
 static const char S_usage[] =
 	"usage: agentkb build [CONTENT] [-o OUT] [options]\n"
 	"       agentkb check --links OUT   (reports broken links, anchors and assets in a built site)\n"
+	"       agentkb bundle [CONTENT] -o FILE.html|FILE.zip|FILE.tar.gz [options]   (the site as one file; build options)\n"
 	"       agentkb tokenize < TEXT   (prints the search tokens of TEXT, one per line)\n"
 	"       agentkb version\n"
 	"       agentkb help\n"
@@ -62,7 +64,8 @@ static void S_config_relative(char **field, const char *root)
 	*field = joined;
 }
 
-static int S_cmd_build(int argc, char **argv, const char *argv0)
+/* `build`, and `bundle` (same options; -o names the bundle file, whose extension picks its kind). */
+static int S_cmd_build(int argc, char **argv, const char *argv0, int bundle)
 {
 	const char *content = NULL, *output = NULL, *config = NULL, *theme = NULL, *title = NULL,
 		   *base_url = NULL, *report = NULL;
@@ -130,6 +133,11 @@ static int S_cmd_build(int argc, char **argv, const char *argv0)
 		}
 	}
 
+	if (bundle && (!output || akb_bundle_kind_of(output) == AKB_BUNDLE_NONE)) {
+		rc = output ? S_usage_error("unknown bundle type '%s'; use .html, .zip, .tar.gz or .tgz", output)
+			    : S_usage_error("%s", "bundle needs -o FILE (.html, .zip, .tar.gz or .tgz)");
+		goto out;
+	}
 	struct akb_diag diag;
 	akb_diag_init(&diag, stderr);
 	struct akb_config cfg;
@@ -149,7 +157,7 @@ static int S_cmd_build(int argc, char **argv, const char *argv0)
 		}
 		if (content)
 			akb_config_set(&cfg.content, content);
-		if (output)
+		if (output && !bundle)
 			akb_config_set(&cfg.output, output);
 		if (theme)
 			akb_config_set(&cfg.theme, theme);
@@ -166,9 +174,9 @@ static int S_cmd_build(int argc, char **argv, const char *argv0)
 		diag.strict = cfg.strict;
 		struct akb_build_options opts = { argv0, report, quiet, stats };
 		struct akb_build_result res;
-		rc = akb_build(&cfg, &opts, &res, &diag);
+		rc = bundle ? akb_bundle(&cfg, &opts, output, &diag) : akb_build(&cfg, &opts, &res, &diag);
 	} else {
-		fprintf(stderr, "build failed: invalid config\n");
+		fprintf(stderr, "%s failed: invalid config\n", bundle ? "bundle" : "build");
 	}
 	akb_config_release(&cfg);
 	akb_diag_release(&diag);
@@ -234,9 +242,9 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return S_usage_error("%s", "no command given");
 	const char *cmd = argv[1];
-	if (!strcmp(cmd, "build")) {
+	if (!strcmp(cmd, "build") || !strcmp(cmd, "bundle")) {
 		akb_output_catch_signals();
-		return S_cmd_build(argc - 2, argv + 2, argv[0]);
+		return S_cmd_build(argc - 2, argv + 2, argv[0], !strcmp(cmd, "bundle"));
 	}
 	if (!strcmp(cmd, "check"))
 		return S_cmd_check(argc - 2, argv + 2);

@@ -44,6 +44,8 @@ void akb_buf_printf(struct akb_buf *b, const char *fmt, ...) AKB_PRINTF(2, 3);
 void akb_buf_vprintf(struct akb_buf *b, const char *fmt, va_list ap);
 /* Truncates to `len` bytes (len <= b->len). */
 void akb_buf_truncate(struct akb_buf *b, size_t len);
+/* Appends data[0..n) in base64 (RFC 4648, with padding). */
+void akb_buf_put_base64(struct akb_buf *b, const void *data, size_t n);
 /* Appends `s` with &, <, >, " and ' escaped for HTML text and attributes. */
 void akb_buf_put_html(struct akb_buf *b, const char *s, size_t len);
 /*

@@ -462,11 +462,19 @@
   var engine = createEngine({
     load: function (kind, id) {
       return new Promise(function (ok, fail) {
-        var s = document.createElement("script");
-        s.src = ROOT + "search/" + (kind === "base" ? "base" : kind + id) + ".js";
+        var s = document.createElement("script"), file = "search/" + (kind === "base" ? "base" : kind + id) + ".js";
+        s.src = ROOT + file;
         pending[kind + id] = ok;
         s.onerror = function () { delete pending[kind + id]; fail(new Error("cannot load " + s.src)); };
         s.onload = function () { if (pending[kind + id]) fail(new Error("no data in " + s.src)); };
+        /* agentkb bundle seam (src/bundle_runtime.js): a single-file bundle has no search/ folder and
+         * hands over the file's text instead; it runs as an inline script, with no request. */
+        if (G.__akbInline) return G.__akbInline(file).then(function (text) {
+          s.removeAttribute("src");
+          s.text = text;
+          document.head.appendChild(s);
+          s.onload();
+        }, s.onerror);
         document.head.appendChild(s);
       });
     },
