@@ -12,12 +12,29 @@
 
 /* Longer Latin tokens are cut: nobody types them, and they bloat the dictionary. */
 #define TOKEN_MAX_CODEPOINTS 32
-/* A shard holds about this many bytes of terms and postings: one or two per query. */
+/*
+ * A shard holds about this many bytes of terms and postings: one or two per
+ * query. A term whose postings alone reach it gets a shard of its own, so
+ * that the shard directory names it and a typo or prefix scan can tell,
+ * without loading its postings, whether it matches.
+ */
 #define SHARD_TARGET_BYTES 12000
 #define DOCS_PER_CHUNK 16
+/*
+ * A solo shard (one term, which is then a common one) also carries the
+ * display rows of the term's best documents: a one-word query on it can show
+ * its first page of results without waiting for display chunks.
+ */
+#define TOP_ROWS 10
+
+/* BM25F, computed here once per (term, document) rather than in every page. */
+#define BM25_K1 1.2
+#define BM25_B 0.75
 
 static const char *const S_field_names[AKB_FIELD_COUNT] = { "name", "summary", "meta", "headings", "body", "code" };
+/* Written as text too (base.js), so the exact spelling of the numbers is kept. */
 static const char *const S_field_boosts[AKB_FIELD_COUNT] = { "8", "4", "3", "2", "1", "0.5" };
+static const double S_boost[AKB_FIELD_COUNT] = { 8, 4, 3, 2, 1, 0.5 };
 
 /* ---- tokenizer ---- */
 
@@ -354,6 +371,64 @@ static int S_utf16_cmp(const char *a, const char *b)
 	return (i < na) - (j < nb);
 }
 
+static uint64_t S_get_varint(const struct akb_buf *b, size_t *i)
+{
+	uint64_t v = 0;
+	int shift = 0;
+	while (*i < b->len) {
+		unsigned char byte = (unsigned char)b->ptr[(*i)++];
+		if (shift < 64)
+			v |= (uint64_t)(byte & 0x7F) << shift;
+		shift += 7;
+		if (!(byte & 0x80))
+			break;
+	}
+	return v;
+}
+
+/*
+ * The impact byte of a term in a document: the term-frequency part of
+ * BM25F, s = tfw (K1 + 1) / (K1 + tfw) with tfw the boosted, length-
+ * normalised frequencies summed over fields, on a log scale (16 steps per
+ * doubling, about 2% apart): q = round(16 log2 s) + 192. s is below K1 + 1,
+ * so q stays under 211; tiny weights clamp at 0.
+ */
+static int S_impact(const uint32_t *tf, const uint32_t *len, const double *avg)
+{
+	double tfw = 0;
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		if (tf[f] && avg[f] > 0)
+			tfw += tf[f] * S_boost[f] / (1 - BM25_B + BM25_B * len[f] / avg[f]);
+	double s = tfw * (BM25_K1 + 1) / (BM25_K1 + tfw);
+	double q = s > 0 ? round(16 * log2(s)) + 192 : 0;
+	return q < 0 ? 0 : q > 255 ? 255 : (int)q;
+}
+
+/*
+ * Rewrites a term's postings from the form kept while documents arrive
+ * (per entry: doc delta, field mask, one tf per field) into the published
+ * one (df; per entry: doc delta, impact byte), now that the average field
+ * lengths are known.
+ */
+static void S_publish_postings(struct term *t, const uint32_t *lengths, const double *avg)
+{
+	struct akb_buf out = AKB_BUF_INIT;
+	S_varint(&out, t->df);
+	size_t i = 0, doc = 0;
+	for (size_t n = 0; n < t->df && i < t->post.len; n++) {
+		uint64_t delta = S_get_varint(&t->post, &i);
+		doc += (size_t)delta;
+		uint32_t mask = (uint32_t)S_get_varint(&t->post, &i), tf[AKB_FIELD_COUNT] = { 0 };
+		for (int f = 0; f < AKB_FIELD_COUNT; f++)
+			if (mask & (1u << f))
+				tf[f] = (uint32_t)S_get_varint(&t->post, &i);
+		S_varint(&out, delta);
+		akb_buf_putc(&out, S_impact(tf, &lengths[doc * AKB_FIELD_COUNT], avg));
+	}
+	akb_buf_release(&t->post);
+	t->post = out;
+}
+
 static const struct term *S_sort_terms;
 
 static int S_by_term(const void *x, const void *y)
@@ -368,21 +443,63 @@ static int S_write_file(struct akb_output *out, const char *rel, const struct ak
 	return akb_output_write(out, rel, data->ptr, data->len, diag);
 }
 
-static int S_write_shard(struct akb_output *out, size_t k, const size_t *order, size_t from, size_t to,
-			 const struct term *terms, struct akb_search_stats *stats, struct akb_diag *diag)
+/* A document's display row, as in a chunk: [name, url, department, category, model, text]. */
+static void S_display_row(struct akb_buf *js, const struct display *dp)
 {
+	const char *cols[] = { dp->name, dp->url, dp->department, dp->category, dp->model, dp->text };
+	for (int i = 0; i < 6; i++) {
+		if (i)
+			akb_buf_putc(js, ',');
+		akb_json_cstr(js, cols[i] ? cols[i] : "");
+	}
+}
+
+/*
+ * ,"rows":[[doc, name, url, ...], ...]: the TOP_ROWS documents where `t`
+ * weighs most (impact, then lower id: the page's order for a one-word query).
+ */
+static void S_write_top_rows(struct akb_buf *js, const struct term *t, const struct display *display)
+{
+	size_t top_doc[TOP_ROWS];
+	int top_q[TOP_ROWS];
+	size_t ntop = 0, i = 0, doc = 0;
+	size_t df = (size_t)S_get_varint(&t->post, &i);
+	for (size_t n = 0; n < df && i < t->post.len; n++) {
+		doc += (size_t)S_get_varint(&t->post, &i);
+		int q = i < t->post.len ? (unsigned char)t->post.ptr[i++] : 0;
+		/* Insertion into the sorted top list; later documents lose ties. */
+		size_t at = ntop;
+		while (at > 0 && top_q[at - 1] < q)
+			at--;
+		if (at >= TOP_ROWS)
+			continue;
+		size_t last = ntop < TOP_ROWS ? ntop++ : TOP_ROWS - 1;
+		memmove(&top_doc[at + 1], &top_doc[at], (last - at) * sizeof(size_t));
+		memmove(&top_q[at + 1], &top_q[at], (last - at) * sizeof(int));
+		top_doc[at] = doc;
+		top_q[at] = q;
+	}
+	akb_buf_puts(js, ",\"rows\":[");
+	for (size_t r = 0; r < ntop; r++) {
+		akb_buf_printf(js, "%s\n[%zu,", r ? "," : "", top_doc[r]);
+		S_display_row(js, &display[top_doc[r]]);
+		akb_buf_putc(js, ']');
+	}
+	akb_buf_putc(js, ']');
+}
+
+static int S_write_shard(struct akb_search_builder *sb, struct akb_output *out, size_t k, const size_t *order,
+			 size_t from, size_t to, struct akb_search_stats *stats, struct akb_diag *diag)
+{
+	const struct term *terms = sb->terms;
 	struct akb_buf js = AKB_BUF_INIT, names = AKB_BUF_INIT, post = AKB_BUF_INIT, sizes = AKB_BUF_INIT;
 	for (size_t i = from; i < to; i++) {
 		const struct term *t = &terms[order[i]];
 		if (i > from)
 			akb_buf_putc(&names, '\n');
 		akb_buf_puts(&names, t->text);
-		struct akb_buf one = AKB_BUF_INIT;
-		S_varint(&one, t->df);
-		akb_buf_put(&one, t->post.ptr, t->post.len);
-		akb_buf_put(&post, one.ptr, one.len);
-		S_varint(&sizes, one.len);
-		akb_buf_release(&one);
+		akb_buf_put(&post, t->post.ptr, t->post.len);
+		S_varint(&sizes, t->post.len);
 	}
 	akb_buf_printf(&js, "__akbSearchLoad(\"t\",%zu,{\"terms\":", k);
 	akb_json_string(&js, names.ptr, names.len);
@@ -390,6 +507,8 @@ static int S_write_shard(struct akb_output *out, size_t k, const size_t *order, 
 	S_base64_string(&js, &post);
 	akb_buf_puts(&js, ",\"size\":");
 	S_base64_string(&js, &sizes);
+	if (to - from == 1)
+		S_write_top_rows(&js, &terms[order[from]], sb->display);
 	akb_buf_puts(&js, "});\n");
 	char rel[64];
 	snprintf(rel, sizeof rel, "search/t%zu.js", k);
@@ -410,14 +529,8 @@ static int S_write_chunks(struct akb_search_builder *sb, struct akb_output *out,
 		akb_buf_clear(&js);
 		akb_buf_printf(&js, "__akbSearchLoad(\"d\",%zu,[", c);
 		for (size_t d = c * DOCS_PER_CHUNK; d < sb->ndocs && d < (c + 1) * DOCS_PER_CHUNK; d++) {
-			const struct display *dp = &sb->display[d];
-			const char *cols[] = { dp->name, dp->url, dp->department, dp->category, dp->model, dp->text };
 			akb_buf_puts(&js, d > c * DOCS_PER_CHUNK ? ",\n[" : "\n[");
-			for (int i = 0; i < 6; i++) {
-				if (i)
-					akb_buf_putc(&js, ',');
-				akb_json_cstr(&js, cols[i] ? cols[i] : "");
-			}
+			S_display_row(&js, &sb->display[d]);
 			akb_buf_putc(&js, ']');
 		}
 		akb_buf_puts(&js, "]);\n");
@@ -434,9 +547,15 @@ static int S_cmp_cstr(const void *a, const void *b)
 	return S_utf16_cmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void S_write_facets(struct akb_search_builder *sb, struct akb_buf *js)
+/*
+ * Facets: their names and values go into base.js (`head`), the values of
+ * every document into search/facets.js (`docs`), which a page needs only
+ * for counts and filters, so it can come after the first results.
+ */
+static void S_write_facets(struct akb_search_builder *sb, struct akb_buf *head, struct akb_buf *docs_js)
 {
-	akb_buf_puts(js, ",\"facets\":[");
+	akb_buf_puts(head, ",\"facets\":[");
+	akb_buf_puts(docs_js, "__akbSearchLoad(\"facets\",0,[");
 	for (size_t f = 0; f < sb->nfacets; f++) {
 		struct facet *fc = &sb->facets[f];
 		/* Values sorted for display; documents refer to them through the sorted positions. */
@@ -451,42 +570,40 @@ static void S_write_facets(struct akb_search_builder *sb, struct akb_buf *js)
 			akb_strmap_get(&fc->values, sorted[i], &orig);
 			rank[orig] = i;
 		}
-		akb_buf_puts(js, f ? ",\n{" : "\n{");
-		akb_buf_puts(js, "\"key\":");
-		akb_json_cstr(js, fc->key);
-		akb_buf_puts(js, ",\"title\":");
-		akb_json_cstr(js, fc->title);
-		akb_buf_puts(js, ",\"values\":[");
+		/* A facet with at most one value per document (department, model) takes one varint a document. */
+		int one = 1;
+		for (size_t d = 0; d < sb->ndocs && one; d++)
+			one = fc->doc_counts[d] <= 1;
+		akb_buf_puts(head, f ? ",\n{" : "\n{");
+		akb_buf_puts(head, "\"key\":");
+		akb_json_cstr(head, fc->key);
+		akb_buf_puts(head, ",\"title\":");
+		akb_json_cstr(head, fc->title);
+		akb_buf_puts(head, ",\"values\":[");
 		for (size_t i = 0; i < fc->nnames; i++) {
 			if (i)
-				akb_buf_putc(js, ',');
-			akb_json_cstr(js, sorted[i]);
+				akb_buf_putc(head, ',');
+			akb_json_cstr(head, sorted[i]);
 		}
-		akb_buf_puts(js, "],\"docs\":");
+		akb_buf_printf(head, "],\"one\":%d}", one);
 		struct akb_buf docs = AKB_BUF_INIT;
 		for (size_t d = 0; d < sb->ndocs; d++) {
-			S_varint(&docs, fc->doc_counts[d]);
-			const struct akb_buf *v = &fc->doc_values[d];
+			if (!one)
+				S_varint(&docs, fc->doc_counts[d]);
 			size_t i = 0;
-			while (i < v->len) {
-				uint64_t x = 0;
-				int shift = 0;
-				unsigned char byte;
-				do {
-					byte = (unsigned char)v->ptr[i++];
-					x |= (uint64_t)(byte & 0x7F) << shift;
-					shift += 7;
-				} while (byte & 0x80 && i < v->len);
-				S_varint(&docs, rank[x]);
-			}
+			while (i < fc->doc_values[d].len)
+				S_varint(&docs, rank[S_get_varint(&fc->doc_values[d], &i)] + (size_t)one);
+			if (one && !fc->doc_counts[d])
+				S_varint(&docs, 0);
 		}
-		S_base64_string(js, &docs);
+		akb_buf_puts(docs_js, f ? ",\n" : "\n");
+		S_base64_string(docs_js, &docs);
 		akb_buf_release(&docs);
-		akb_buf_putc(js, '}');
 		free(sorted);
 		free(rank);
 	}
-	akb_buf_puts(js, "]");
+	akb_buf_puts(head, "]");
+	akb_buf_puts(docs_js, "]);\n");
 }
 
 int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, struct akb_search_stats *stats,
@@ -494,10 +611,20 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 {
 	memset(stats, 0, sizeof(*stats));
 	S_begin_doc(sb, SIZE_MAX - 1);
+
+	/* Average field lengths, which the impacts are relative to. */
+	double avg[AKB_FIELD_COUNT] = { 0 };
+	for (size_t d = 0; d < sb->ndocs; d++)
+		for (int f = 0; f < AKB_FIELD_COUNT; f++)
+			avg[f] += sb->lengths[d * AKB_FIELD_COUNT + f];
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		avg[f] = sb->ndocs ? avg[f] / (double)sb->ndocs : 0.0;
+
 	size_t *order = akb_xcalloc(sb->nterms + 1, sizeof(size_t));
 	for (size_t i = 0; i < sb->nterms; i++) {
 		order[i] = i;
 		stats->postings += sb->terms[i].df;
+		S_publish_postings(&sb->terms[i], sb->lengths, avg);
 	}
 	S_sort_terms = sb->terms;
 	if (sb->nterms)
@@ -505,59 +632,53 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 	stats->terms = sb->nterms;
 
 	int rc = 0;
-	struct akb_buf shards = AKB_BUF_INIT;
+	struct akb_buf shards = AKB_BUF_INIT, solo = AKB_BUF_INIT;
 	size_t from = 0, acc = 0, k = 0;
+	int big_prev = 0;
 	for (size_t i = 0; i <= sb->nterms && rc == 0; i++) {
-		/* Cut a shard when it is full, and at the end (an empty index still has shard 0). */
 		int last = i == sb->nterms;
-		if ((acc >= SHARD_TARGET_BYTES && i > from) || (last && (from < i || k == 0))) {
-			akb_buf_puts(&shards, k ? "," : "");
-			akb_json_cstr(&shards, k ? sb->terms[order[from]].text : "");
-			rc = S_write_shard(out, k++, order, from, i, sb->terms, stats, diag);
+		size_t size = last ? 0 : strlen(sb->terms[order[i]].text) + sb->terms[order[i]].post.len + 4;
+		int big = size >= SHARD_TARGET_BYTES;
+		/* Cut when full, around a big term, and at the end (an empty index still has shard 0). */
+		if ((i > from && (acc >= SHARD_TARGET_BYTES || big || big_prev)) || (last && (from < i || k == 0))) {
+			if (k)
+				akb_buf_putc(&shards, '\n');
+			if (k)
+				akb_buf_puts(&shards, sb->terms[order[from]].text);
+			akb_buf_putc(&solo, i - from == 1 ? '1' : '0');
+			rc = S_write_shard(sb, out, k++, order, from, i, stats, diag);
 			from = i;
 			acc = 0;
 		}
-		if (!last)
-			acc += strlen(sb->terms[order[i]].text) + sb->terms[order[i]].post.len + 4;
+		acc += size;
+		big_prev = big;
 	}
 	stats->shards = k;
 
-	/* Field lengths: averages, and one byte per field per document. */
-	double avg[AKB_FIELD_COUNT] = { 0 };
-	struct akb_buf norms = AKB_BUF_INIT;
-	for (size_t d = 0; d < sb->ndocs; d++) {
-		for (int f = 0; f < AKB_FIELD_COUNT; f++) {
-			uint32_t len = sb->lengths[d * AKB_FIELD_COUNT + f];
-			avg[f] += len;
-			double q = round(8.0 * log2(1.0 + len));
-			akb_buf_putc(&norms, (int)(q > 255 ? 255 : q));
-		}
-	}
-	struct akb_buf js = AKB_BUF_INIT;
-	akb_buf_printf(&js, "__akbSearchLoad(\"base\",0,{\"v\":1,\"n\":%zu,\"fields\":[", sb->ndocs);
+	struct akb_buf js = AKB_BUF_INIT, facets = AKB_BUF_INIT;
+	akb_buf_printf(&js, "__akbSearchLoad(\"base\",0,{\"v\":2,\"n\":%zu,\"fields\":[", sb->ndocs);
 	for (int f = 0; f < AKB_FIELD_COUNT; f++)
 		akb_buf_printf(&js, "%s\"%s\"", f ? "," : "", S_field_names[f]);
 	akb_buf_puts(&js, "],\"boost\":[");
 	for (int f = 0; f < AKB_FIELD_COUNT; f++)
 		akb_buf_printf(&js, "%s%s", f ? "," : "", S_field_boosts[f]);
-	akb_buf_puts(&js, "],\"avg\":[");
-	for (int f = 0; f < AKB_FIELD_COUNT; f++)
-		akb_buf_printf(&js, "%s%.3f", f ? "," : "", sb->ndocs ? avg[f] / (double)sb->ndocs : 0.0);
-	akb_buf_puts(&js, "],\"norms\":");
-	S_base64_string(&js, &norms);
-	akb_buf_puts(&js, ",\"shards\":[");
-	akb_buf_put(&js, shards.ptr, shards.len);
-	akb_buf_printf(&js, "],\"chunk\":%d", DOCS_PER_CHUNK);
-	S_write_facets(sb, &js);
+	akb_buf_printf(&js, "],\"chunk\":%d,\"shards\":", DOCS_PER_CHUNK);
+	akb_json_string(&js, shards.ptr, shards.len);
+	akb_buf_puts(&js, ",\"solo\":");
+	akb_json_string(&js, solo.ptr, solo.len);
+	S_write_facets(sb, &js, &facets);
 	akb_buf_puts(&js, "});\n");
 	stats->base_bytes = js.len;
 	if (rc == 0)
 		rc = S_write_file(out, "search/base.js", &js, stats, diag);
 	if (rc == 0)
+		rc = S_write_file(out, "search/facets.js", &facets, stats, diag);
+	if (rc == 0)
 		rc = S_write_chunks(sb, out, stats, diag);
 	akb_buf_release(&js);
-	akb_buf_release(&norms);
+	akb_buf_release(&facets);
 	akb_buf_release(&shards);
+	akb_buf_release(&solo);
 	free(order);
 	return rc;
 }

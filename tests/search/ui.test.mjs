@@ -288,7 +288,7 @@ test("a ?q= link shows its first result; as-you-type queries all answer", async 
     const e = AgentkbSearch.createEngine({ load: (k, i) => new Promise((ok) => {
       pending[k + i] = ok;
       const s = document.createElement("script");
-      s.src = "search/" + (k === "base" ? "base" : k + i) + ".js";
+      s.src = "search/" + (k === "t" || k === "d" ? k + i : k) + ".js";
       document.head.appendChild(s);
     }) });
     const out = [];

@@ -90,13 +90,24 @@
   function b64(s, from, to) {
     from = from || 0;
     if (to == null) to = b64size(s);
-    var out = new Uint8Array(Math.max(0, to - from)), g = Math.floor(from / 3), o = 0, skip = from - g * 3;
-    for (var p = g * 4; o < out.length; p += 4) {
-      var v = B64[s.charCodeAt(p)] << 18 | B64[s.charCodeAt(p + 1)] << 12 | B64[s.charCodeAt(p + 2)] << 6 |
+    var n = Math.max(0, to - from), out = new Uint8Array(n), g = Math.floor(from / 3), o = 0, skip = from - g * 3;
+    var p = g * 4, v, k;
+    function group() {
+      v = B64[s.charCodeAt(p)] << 18 | B64[s.charCodeAt(p + 1)] << 12 | B64[s.charCodeAt(p + 2)] << 6 |
         B64[s.charCodeAt(p + 3)];
-      for (var k = skip; k < 3 && o < out.length; k++) out[o++] = v >> (16 - 8 * k) & 255;
-      skip = 0;
+      p += 4;
     }
+    /* A partial group first, then three bytes at a time (the hot loop of postings), then the tail. */
+    if (skip && n) { group(); for (k = skip; k < 3 && o < n; k++) out[o++] = v >> (16 - 8 * k) & 255; }
+    for (; o + 3 <= n; o += 3) {
+      v = B64[s.charCodeAt(p)] << 18 | B64[s.charCodeAt(p + 1)] << 12 | B64[s.charCodeAt(p + 2)] << 6 |
+        B64[s.charCodeAt(p + 3)];
+      p += 4;
+      out[o] = v >> 16;
+      out[o + 1] = v >> 8 & 255;
+      out[o + 2] = v & 255;
+    }
+    if (o < n) { group(); for (k = 0; o < n; k++) out[o++] = v >> (16 - 8 * k) & 255; }
     return out;
   }
   function varints(bytes) {
@@ -128,15 +139,19 @@
   }
   function latinWord(t) { return t.length >= 5 && /^[a-z\u00df-\u00f6\u00f8-\u024f]+$/.test(t); }
 
-  var K1 = 1.2, B = 0.75, W_EXACT = 1, W_PREFIX = 0.7, W_TYPO = 0.4;
+  var W_EXACT = 1, W_PREFIX = 0.7, W_TYPO = 0.4;
   var MAX_PREFIX = 50, MAX_TYPO = 20, MAX_RANGE = 8, CACHE = 32;
+  /* Impact byte q -> s = 2^((q - 192) / 16), the BM25F term-frequency part (search.h). */
+  var IMPACT = new Float64Array(256);
+  for (var q = 0; q < 256; q++) IMPACT[q] = Math.pow(2, (q - 192) / 16);
 
   /* The engine: createEngine({load}) where load(kind, id) -> Promise of the data a file hands to
-   * __akbSearchLoad ("base", 0 / "t", k / "d", c). Returns {ready, search, docs, parse}; see search()
-   * and docs() below. Files are requested once each; postings are decoded per term on first use. */
+   * __akbSearchLoad ("base", 0 / "facets", 0 / "t", k / "d", c). Returns {ready, search, docs, parse};
+   * see search() and docs() below. Files are requested once each; postings are decoded per term on
+   * first use; facets.js only when counts or filters are asked for. */
   function createEngine(opt) {
-    var files = new Map(), shards = new Map(), posts = new Map(), texts = new Map();
-    var base = null, N = 0, F = 0, weight = null, facets = null;
+    var files = new Map(), shards = new Map(), posts = new Map(), texts = new Map(), known = new Map();
+    var base = null, N = 0, dir = null, solo = "", facets = null;
 
     function get(kind, id) {
       var key = kind + id;
@@ -149,26 +164,19 @@
     }
     function ready() {
       return get("base", 0).then(function (b) {
-        if (!base) { base = b; N = b.n; F = b.fields.length; }
+        if (!base) { base = b; N = b.n; dir = b.shards.split("\n"); solo = b.solo || ""; }
         return base;
       });
     }
-    /* Field weight by field and quantized length: boost / (1 - b + b * len / avg). */
-    function weights() {
-      if (weight) return weight;
-      var tab = new Float32Array(F * 256);
-      for (var f = 0; f < F; f++) {
-        for (var j = 0; j < 256; j++) tab[f * 256 + j] = base.boost[f] / (1 - B + B * (Math.pow(2, j / 8) - 1) / (base.avg[f] || 1));
-      }
-      return (weight = { q: b64(base.norms), tab: tab });
-    }
-    function shardOf(t) { return Math.max(0, lowerBound(base.shards, t + "\0") - 1); }
+    function shardOf(t) { return Math.max(0, lowerBound(dir, t + "\0") - 1); }
     /* The shards holding the terms that start with p. */
     function range(p) {
       var out = [];
       for (var k = shardOf(p), z = shardOf(p + "\uffff"); k <= z; k++) out.push(k);
       return out;
     }
+    /* May shard k hold a term that passes `ok`? A solo shard's one term is in the directory. */
+    function may(k, ok) { return solo.charCodeAt(k) !== 49 || ok(dir[k]); }
     function shard(k) {
       if (shards.has(k)) return Promise.resolve(shards.get(k));
       return get("t", k).then(function (d) {
@@ -177,24 +185,30 @@
           var off = new Uint32Array(terms.length + 1);
           for (var i = 0; i < terms.length; i++) off[i + 1] = off[i] + size[i];
           shards.set(k, { terms: terms, off: off, post: d.post });
+          /* A solo shard's display rows of its term's best documents: no chunk to wait for. */
+          (d.rows || []).forEach(function (r) { known.set(r[0], r.slice(1)); });
         }
         return shards.get(k);
       });
     }
-    /* Postings of one term, decoded on first use: doc ids and BM25F scores. */
+    /* Postings of one term, decoded on first use: doc ids and BM25F scores (idf x impact). */
     function postings(sh, i) {
       var term = sh.terms[i], hit = posts.get(term);
       if (hit) return hit;
-      var by = b64(sh.post, sh.off[i], sh.off[i + 1]), p = 0, w = weights();
-      function next() { var v = 0, m = 1, b; do { b = by[p++]; v += (b & 127) * m; m *= 128; } while (b & 128); return v; }
-      var df = next(), docs = new Uint32Array(df), sc = new Float32Array(df), d = 0;
+      var by = b64(sh.post, sh.off[i], sh.off[i + 1]), p = 0, v = 0, m = 1, b;
+      do { b = by[p++]; v += (b & 127) * m; m *= 128; } while (b & 128);
+      var df = v, docs = new Uint32Array(df), sc = new Float32Array(df), d = 0;
       var idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
       for (var j = 0; j < df; j++) {
-        d += next();
-        var mask = next(), tf = 0;
-        for (var f = 0; mask; f++, mask >>>= 1) if (mask & 1) tf += next() * w.tab[f * 256 + w.q[d * F + f]];
+        b = by[p++];
+        if (b < 128) d += b;
+        else {
+          v = b & 127; m = 128;
+          do { b = by[p++]; v += (b & 127) * m; m *= 128; } while (b & 128);
+          d += v;
+        }
         docs[j] = d;
-        sc[j] = idf * tf * (K1 + 1) / (K1 + tf);
+        sc[j] = idf * IMPACT[by[p++]];
       }
       hit = { df: df, docs: docs, scores: sc };
       posts.set(term, hit);
@@ -212,23 +226,32 @@
       });
       return out;
     }
-    /* Shards a word needs: its own, its prefix range (c.pk), its typo range (c.tk); at most MAX_RANGE each. */
+    /* Shards a word needs: its own, its prefix range (c.pk), its typo range (c.tk); at most MAX_RANGE
+     * each. Solo shards whose one term cannot match are left out: most of a typo range, at 10,000
+     * agents, is big terms sharing the first two letters. */
     function need(c) {
-      var cp = Array.from(c.t), r = [];
+      var cp = Array.from(c.t), r = [], p2 = cp.slice(0, 2).join("");
+      function typo(t) { return t.lastIndexOf(p2, 0) === 0 && t !== c.t && near(c.t, t); }
+      function ok(k) { return may(k, typo); }
       /* Short prefixes match much and are soon typed past: fewer shards (2, 4, then 8). */
-      c.pk = c.prefix ? range(c.t).slice(0, Math.min(MAX_RANGE, 1 << cp.length)) : [];
+      c.pk = c.prefix ? range(c.t).filter(function (k) {
+        return may(k, function (t) { return t.lastIndexOf(c.t, 0) === 0; });
+      }).slice(0, Math.min(MAX_RANGE, 1 << cp.length)) : [];
       if (c.typo) {
-        r = range(cp.slice(0, 2).join(""));
+        r = range(p2).filter(ok);
         if (r.length > MAX_RANGE) {
           /* Too wide: edits from the third letter on, and deleting or swapping the third. */
-          r = new Set(range(cp.slice(0, 3).join("")).slice(0, MAX_RANGE));
-          r.add(shardOf(cp.slice(0, 2).concat(cp.slice(3)).join("")));
-          r.add(shardOf(cp.slice(0, 2).concat(cp[3], cp[2], cp.slice(4)).join("")));
+          r = new Set(range(cp.slice(0, 3).join("")).filter(ok).slice(0, MAX_RANGE));
+          [cp.slice(0, 2).concat(cp.slice(3)), cp.slice(0, 2).concat(cp[3], cp[2], cp.slice(4))].forEach(function (x) {
+            var k = shardOf(x.join(""));
+            if (ok(k)) r.add(k);
+          });
           r = Array.from(r).sort(function (a, b) { return a - b; });
         }
       }
       c.tk = r;
-      return [shardOf(c.t)].concat(c.pk, c.tk);
+      var own = shardOf(c.t);
+      return (may(own, function (t) { return t === c.t; }) ? [own] : []).concat(c.pk, c.tk);
     }
     /* Index terms a query word matches: [{sh, i, term, w}], best kind per term. */
     function candidates(c) {
@@ -247,8 +270,8 @@
           }
         });
       }
-      var sh = shards.get(shardOf(c.t)), i = lowerBound(sh.terms, c.t);
-      if (sh.terms[i] === c.t) add(sh, i, W_EXACT);
+      var sh = shards.get(shardOf(c.t)), i = sh ? lowerBound(sh.terms, c.t) : 0;
+      if (sh && sh.terms[i] === c.t) add(sh, i, W_EXACT);
       function top(list, max) {
         return list.sort(function (a, b) { return b.size - a.size; }).slice(0, max).forEach(function (x) {
           add(x.sh, x.i, x.w);
@@ -317,13 +340,23 @@
       if (texts.size > CACHE) texts.delete(texts.keys().next().value);
       return hit;
     }
-    function facetData() {
+    /* Values of every document per facet, from facets.js: doc d has vals[off[d] .. off[d + 1]). */
+    function facetData(list) {
       if (facets) return facets;
-      facets = base.facets.map(function (f) {
-        var v = varints(b64(f.docs)), off = new Uint32Array(N + 1), vals = new Uint32Array(Math.max(0, v.length - N));
-        for (var d = 0, p = 0, n = 0; d < N; d++) {
-          for (var c = v[p++] || 0; c > 0; c--) vals[n++] = v[p++];
-          off[d + 1] = n;
+      facets = base.facets.map(function (f, fi) {
+        var v = varints(b64(list[fi] || "")), off = new Uint32Array(N + 1), vals, d, p = 0, n = 0;
+        if (f.one) {
+          vals = new Uint32Array(N);
+          for (d = 0; d < N; d++) {
+            if (v[d]) vals[n++] = v[d] - 1;
+            off[d + 1] = n;
+          }
+        } else {
+          vals = new Uint32Array(Math.max(0, v.length - N));
+          for (d = 0; d < N; d++) {
+            for (var c = v[p++] || 0; c > 0; c--) vals[n++] = v[p++];
+            off[d + 1] = n;
+          }
         }
         return { key: f.key, title: f.title, values: f.values, off: off, vals: vals };
       });
@@ -332,7 +365,7 @@
     /* Filters (AND across facets, OR within) and counts; a facet's counts ignore its own filter.
      * Returns the kept positions of ids (null: all) and the facets with counts. */
     function filter(ids, filters) {
-      var fs = facetData(), nf = fs.length, act = [], keep = [], i, j, k, d, f;
+      var fs = facets, nf = fs.length, act = [], keep = [], i, j, k, d, f;
       var sel = fs.map(function (f, fi) {
         var want = (filters && filters[f.key]) || [], s = new Uint8Array(f.values.length), any = false;
         want.forEach(function (v) { var x = f.values.indexOf(v); if (x >= 0) { s[x] = 1; any = true; } });
@@ -365,16 +398,21 @@
         }),
       };
     }
-    /* search(query, {filters: {key: [value, ...]}}) -> Promise of {query, words, mode: "all"|"and"|"or",
-     * total, ids (ranked, filtered), scores (aligned with ids; null for "all"), facets, terms, prefixes} */
+    /* search(query, {filters: {key: [value, ...]}, counts: true}) -> Promise of {query, words,
+     * mode: "all"|"and"|"or", total, ids (ranked, filtered), scores (aligned with ids; null for "all"),
+     * facets, terms, prefixes}. With counts: false and no filter, facets is null and facets.js is not
+     * waited for: a page shows the results first and asks again (the ranking is cached) for the counts. */
     function search(q, o) {
       o = o || {};
       return ready().then(function () {
-        var cl = parse(q || ""), ks = new Set();
+        var cl = parse(q || ""), ks = new Set(), f = o.filters || {};
+        var counts = o.counts !== false || base.facets.some(function (x) { return f[x.key] && f[x.key].length; });
         cl.forEach(function (c) { need(c).forEach(function (k) { ks.add(k); }); });
-        return Promise.all(Array.from(ks).map(shard)).then(function () {
+        var wait = Array.from(ks).map(shard);
+        if (counts) wait.push(get("facets", 0).then(facetData));
+        return Promise.all(wait).then(function () {
           var t = cl.length ? text(cl) : { ids: Array.from({ length: N }, function (_, x) { return x; }), mode: "all", terms: [] };
-          var r = filter(t.ids, o.filters), ids = t.ids.slice(), sc = t.score ? t.score.slice() : null, x, n;
+          var r = counts ? filter(t.ids, o.filters) : { keep: null, facets: null }, ids = t.ids.slice(), sc = t.score ? t.score.slice() : null, x, n;
           if (r.keep) {
             n = ids.length = r.keep.length;
             if (sc) sc = sc.subarray(0, n);
@@ -394,15 +432,20 @@
     /* Display data of docs: [{id, name, url, department, category, model, text}], loading their chunks. */
     function docs(ids) {
       return ready().then(function () {
+        function row(d, r) {
+          return { id: d, name: r[0], url: r[1], department: r[2], category: r[3], model: r[4], text: r[5] };
+        }
         return Promise.all(ids.map(function (d) {
-          return get("d", Math.floor(d / base.chunk)).then(function (rows) {
-            var r = rows[d % base.chunk];
-            return { id: d, name: r[0], url: r[1], department: r[2], category: r[3], model: r[4], text: r[5] };
-          });
+          if (known.has(d)) return row(d, known.get(d));
+          return get("d", Math.floor(d / base.chunk)).then(function (rows) { return row(d, rows[d % base.chunk]); });
         }));
       });
     }
-    return { ready: ready, search: search, docs: docs, parse: parse };
+    /* Loads base.js (and with `all`, facets.js) ahead of a first query. */
+    function warm(all) {
+      return ready().then(function () { return all ? get("facets", 0).then(facetData) : null; });
+    }
+    return { ready: ready, search: search, docs: docs, parse: parse, warm: warm };
   }
 
   /* ---- Marking matches. ---- */
@@ -444,15 +487,25 @@
 
   var API = {
     createEngine: createEngine, tokenize: tokenize, spans: spans, lower: lower, isCJK: isCJK, isWord: isWord,
-    b64: b64, varints: varints, near: near, highlight: highlight, version: 1,
+    b64: b64, varints: varints, near: near, highlight: highlight, version: 2,
   };
   G.AgentkbSearch = API;
   if (typeof document === "undefined" || !document.querySelector) return;
 
-  /* ---- The page. ---- */
-  var me = document.currentScript || document.querySelector("script[data-root][src*='search.js']");
-  var form = document.querySelector(".akb-search");
-  if (!form) return;
+  /* ---- The page. ----
+   * The script is loaded async, right after the search form: it may run while the rest of the page is
+   * still being parsed. A ?q= link starts its query at once; the results panel goes into <main> as
+   * soon as <main> exists (at the latest at DOMContentLoaded). */
+  var me = document.currentScript;
+  function boot() {
+    var form = document.querySelector(".akb-search");
+    if (form) page(form);
+    else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+  }
+  boot();
+
+  function page(form) {
+  me = me || document.querySelector("script[data-root][src*='search.js']");
   var ROOT = (me && me.getAttribute("data-root")) || form.getAttribute("data-root") || "";
   var pending = {};
   G.__akbSearchLoad = function (kind, id, data) {
@@ -463,7 +516,7 @@
     load: function (kind, id) {
       return new Promise(function (ok, fail) {
         var s = document.createElement("script");
-        s.src = ROOT + "search/" + (kind === "base" ? "base" : kind + id) + ".js";
+        s.src = ROOT + "search/" + (kind === "t" || kind === "d" ? kind + id : kind) + ".js";
         pending[kind + id] = ok;
         s.onerror = function () { delete pending[kind + id]; fail(new Error("cannot load " + s.src)); };
         s.onload = function () { if (pending[kind + id]) fail(new Error("no data in " + s.src)); };
@@ -474,7 +527,6 @@
 
   var input = form.querySelector("input"), live = form.querySelector("[role=status]");
   var btn = form.querySelector(".akb-search-filters");
-  var main = document.querySelector("main") || document.body;
   function el(tag, cls, html) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -494,15 +546,28 @@
   panel.id = "akb-search-panel";
   panel.hidden = true;
   panel.setAttribute("aria-label", "Search");
-  main.insertBefore(panel, main.firstChild);
+  /* Resolves once the panel is in the page: in <main>, or in <body> when the page has no <main>. */
+  var mounted = new Promise(function (ok) {
+    function mount() {
+      var main = document.querySelector("main");
+      if (!main && document.readyState === "loading") return false;
+      main = main || document.body;
+      main.insertBefore(panel, main.firstChild);
+      ok();
+      return true;
+    }
+    if (!mount()) document.addEventListener("DOMContentLoaded", mount);
+  });
   input.setAttribute("aria-controls", list.id);
   input.setAttribute("aria-expanded", "false");
   form.hidden = false;
 
   var PAGE = 10, state = { q: "", filters: {}, browse: false, limit: PAGE }, keys = [], seq = 0, done = 0, go = false;
-  var active = -1, boxes = {}, speak;
+  var active = -1, boxes = {}, speak, counted = false;
 
-  function anyFilter() { return keys.some(function (k) { return (state.filters[k] || []).length; }); }
+  /* Facet keys in the index's order (once base.js is in), else as the filters were set. */
+  function fkeys() { return keys.length ? keys : Object.keys(state.filters); }
+  function anyFilter() { return fkeys().some(function (k) { return (state.filters[k] || []).length; }); }
   function isOpen() { return !!(state.q.trim() || anyFilter() || state.browse); }
   /* The state in the URL (replaceState: no history entries), a moment after the last change. */
   var urlTimer;
@@ -511,7 +576,7 @@
     clearTimeout(urlTimer);
     var p = new URLSearchParams();
     if (state.q) p.set("q", state.q);
-    keys.forEach(function (k) { (state.filters[k] || []).forEach(function (v) { p.append(k, v); }); });
+    fkeys().forEach(function (k) { (state.filters[k] || []).forEach(function (v) { p.append(k, v); }); });
     var s = p.toString();
     try { history.replaceState(history.state, "", (s ? "?" + s : location.pathname) + location.hash); } catch (e) { /* ignore */ }
   }
@@ -570,7 +635,7 @@
     more.textContent = "Show more (" + (n - rows.length) + ")";
     active = -1;
     input.removeAttribute("aria-activedescendant");
-    renderFacets(res.facets);
+    if (res.facets) renderFacets(res.facets);
     clearTimeout(speak);
     speak = setTimeout(function () { live.textContent = msg; }, 200);
   }
@@ -591,22 +656,32 @@
       saveURL();
       return Promise.resolve();
     }
-    return engine.search(state.q, { filters: state.filters }).then(function (res) {
+    /* Until facets.js has come once, results first and their facet counts right after (fillCounts). */
+    return engine.search(state.q, { filters: state.filters, counts: counted }).then(function (res) {
       if (my !== seq) return;
-      keys = res.facets.map(function (f) { return f.key; });
+      if (res.facets) keys = res.facets.map(function (f) { return f.key; });
       saveURL();
-      return engine.docs(res.ids.slice(0, state.limit)).then(function (rows) {
+      return Promise.all([engine.docs(res.ids.slice(0, state.limit)), mounted]).then(function (got) {
         if (my !== seq) return;
-        render(res, rows);
+        render(res, got[0]);
         open(true);
         done = my;
         if (go) enter();
+        if (!res.facets) fillCounts(my);
       });
     }).catch(function (e) {
       if (my !== seq) return;
       count.textContent = "Search is unavailable (" + e.message + ").";
       open(true);
     });
+  }
+  function fillCounts(my) {
+    return engine.search(state.q, { filters: state.filters }).then(function (res) {
+      counted = true;
+      if (my !== seq) return;
+      keys = res.facets.map(function (f) { return f.key; });
+      renderFacets(res.facets);
+    }, function () { /* shown by the next search */ });
   }
   function reset() {
     input.value = state.q = "";
@@ -615,7 +690,7 @@
     state.limit = PAGE;
     run();
   }
-  function warm() { engine.ready().catch(function () { /* reported by the first search */ }); }
+  function warm() { engine.warm(true).catch(function () { /* reported by the first search */ }); }
   function enter() {
     var li = list.children[active >= 0 ? active : 0];
     go = false;
@@ -676,9 +751,20 @@
   /* State from the URL: ?q=...&department=...&tools=... (repeated keys: OR within a facet). */
   var params = new URLSearchParams(location.search);
   state.q = input.value = params.get("q") || "";
-  if (location.search.length > 1) engine.ready().then(function (b) {
-    keys = b.facets.map(function (f) { return f.key; });
-    keys.forEach(function (k) { if (params.getAll(k).length) state.filters[k] = params.getAll(k); });
-    if (isOpen()) run();
-  }, function () { if (state.q) run(); });
+  if (location.search.length > 1) {
+    engine.ready().then(function (b) {
+      keys = b.facets.map(function (f) { return f.key; });
+      keys.forEach(function (k) { if (params.getAll(k).length) state.filters[k] = params.getAll(k); });
+      if (isOpen()) run();
+    }, function () { if (state.q) run(); });
+  } else {
+    /* Nothing to show yet: fetch base.js (a few KB) when the page is idle, so the first keystroke
+     * needs only its term shards. */
+    var idle = function () {
+      var later = G.requestIdleCallback || function (fn) { return setTimeout(fn, 200); };
+      later(function () { engine.warm(false).catch(function () { /* reported by the first search */ }); });
+    };
+    if (document.readyState === "complete") idle(); else G.addEventListener("load", idle);
+  }
+  }
 })(typeof window !== "undefined" ? window : globalThis);
