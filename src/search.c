@@ -656,7 +656,13 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 	stats->shards = k;
 
 	struct akb_buf js = AKB_BUF_INIT, facets = AKB_BUF_INIT;
-	akb_buf_printf(&js, "__akbSearchLoad(\"base\",0,{\"v\":2,\"n\":%zu,\"fields\":[", sb->ndocs);
+	/*
+	 * Pages load base.js with an async tag in <head>, so it may run before
+	 * search.js has defined the loader: its data then waits in
+	 * window.__akbSearchBase, and a ?q= query starts without a round trip.
+	 */
+	akb_buf_puts(&js, "(typeof __akbSearchLoad==\"function\"?__akbSearchLoad:function(k,i,d){window.__akbSearchBase=d;})");
+	akb_buf_printf(&js, "(\"base\",0,{\"v\":2,\"n\":%zu,\"fields\":[", sb->ndocs);
 	for (int f = 0; f < AKB_FIELD_COUNT; f++)
 		akb_buf_printf(&js, "%s\"%s\"", f ? "," : "", S_field_names[f]);
 	akb_buf_puts(&js, "],\"boost\":[");

@@ -11,7 +11,8 @@
  * of its words and the display chunks of the results shown; facets.js only
  * for counts and filters. Nothing else is rebuilt or decoded up front.
  *
- * search/base.js -> __akbSearchLoad("base", 0, {
+ * search/base.js -> __akbSearchLoad("base", 0, {     (pages load it with an async <script> in
+ *   their <head>: when it runs before search.js, the data waits in window.__akbSearchBase)
  *   v: 2,
  *   n: N,                        number of documents (agents), ids 0..N-1 in site order
  *   fields: ["name","summary","meta","headings","body","code"],

@@ -126,7 +126,9 @@ export function encode(docs, { shardTerms = 8, shardBytes = 0, chunk = 16 } = {}
   });
   const solo = groups.map((g) => (g.length === 1 ? "1" : "0")).join("");
   const base = { v: 2, n: N, fields: FIELDS, boost: BOOST, chunk, shards: shards.join("\n"), solo, facets };
-  files.set("base", script("base", 0, base));
+  // base.js may run before the page's loader exists (search.h): then it leaves its data in a global.
+  files.set("base", script("base", 0, base).replace(/^window\.__akbSearchLoad/,
+    '(typeof __akbSearchLoad=="function"?__akbSearchLoad:function(k,i,d){window.__akbSearchBase=d;})'));
   files.set("facets", script("facets", 0, facetDocs));
   for (let c = 0; c * chunk < N; c++) {
     files.set("d" + c, script("d", c, docs.slice(c * chunk, (c + 1) * chunk).map(row)));

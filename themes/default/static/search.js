@@ -144,6 +144,10 @@
   /* Impact byte q -> s = 2^((q - 192) / 16), the BM25F term-frequency part (search.h). */
   var IMPACT = new Float64Array(256);
   for (var q = 0; q < 256; q++) IMPACT[q] = Math.pow(2, (q - 192) / 16);
+  /* Scores are summed as integers, score x 2^20: a first query runs cold (interpreted) code, where every
+   * fractional number is an allocation; small integers are not. A word scores below 2^25 (idf < 15 up to
+   * a million documents, s < 2.2), so twelve words stay within 31 bits. */
+  var SCALE = 1048576;
 
   /* The engine: createEngine({load}) where load(kind, id) -> Promise of the data a file hands to
    * __akbSearchLoad ("base", 0 / "facets", 0 / "t", k / "d", c). Returns {ready, search, docs, parse};
@@ -191,14 +195,13 @@
         return shards.get(k);
       });
     }
-    /* Postings of one term, decoded on first use: doc ids and BM25F scores (idf x impact). */
+    /* Postings of one term, decoded on first use: doc ids and impact bytes. */
     function postings(sh, i) {
       var term = sh.terms[i], hit = posts.get(term);
       if (hit) return hit;
       var by = b64(sh.post, sh.off[i], sh.off[i + 1]), p = 0, v = 0, m = 1, b;
       do { b = by[p++]; v += (b & 127) * m; m *= 128; } while (b & 128);
-      var df = v, docs = new Uint32Array(df), sc = new Float32Array(df), d = 0;
-      var idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
+      var df = v, docs = new Uint32Array(df), imp = new Uint8Array(df), d = 0;
       for (var j = 0; j < df; j++) {
         b = by[p++];
         if (b < 128) d += b;
@@ -208,11 +211,17 @@
           d += v;
         }
         docs[j] = d;
-        sc[j] = idf * IMPACT[by[p++]];
+        imp[j] = by[p++];
       }
-      hit = { df: df, docs: docs, scores: sc };
+      hit = { df: df, docs: docs, imp: imp, idf: Math.log(1 + (N - df + 0.5) / (df + 0.5)) };
       posts.set(term, hit);
       return hit;
+    }
+    /* Integer score of each impact byte for a term matched with weight w (exact, prefix, typo). */
+    function table(p, w) {
+      var tab = new Int32Array(256), f = w * p.idf * SCALE;
+      for (var q = 0; q < 256; q++) tab[q] = Math.max(1, Math.round(f * IMPACT[q]));
+      return tab;
     }
     function parse(q) {
       var seen = {}, out = [], toks = tokenize(q), last = toks.length - 1;
@@ -307,18 +316,37 @@
     function text(cl) {
       var key = JSON.stringify(cl), hit = texts.get(key);
       if (hit) return hit;
-      var acc = new Float64Array(N), cnt = new Uint8Array(N), cs = new Float32Array(N);
-      var touched = new Uint32Array(N), mine = new Uint32Array(N), nt = 0, terms = [], ids = [], i, j, d;
+      var acc = new Int32Array(N), cnt = new Uint8Array(N), cs = new Int32Array(N);
+      var touched = new Uint32Array(N), mine = new Uint32Array(N), nt = 0, terms = [], ids = [], i, j, d, s, c;
       for (var ci = 0; ci < cl.length; ci++) {
-        var cands = candidates(cl[ci]), nm = 0;
-        for (i = 0; i < cands.length; i++) {
-          var p = postings(cands[i].sh, cands[i].i), w = cands[i].w, docs = p.docs, sc = p.scores;
-          terms.push(cands[i].term);
+        var cands = candidates(cl[ci]), nm = 0, p, tab, docs, imp;
+        for (i = 0; i < cands.length; i++) terms.push(cands[i].term);
+        if (cands.length === 1) {
+          /* One index term for the word (the usual case): its scores go straight to the sums. */
+          p = postings(cands[0].sh, cands[0].i);
+          tab = table(p, cands[0].w);
+          docs = p.docs;
+          imp = p.imp;
           for (j = 0; j < p.df; j++) {
-            var s = sc[j] * w;
             d = docs[j];
-            if (!cs[d]) mine[nm++] = d;
-            if (s > cs[d]) cs[d] = s;
+            if (!cnt[d]) touched[nt++] = d;
+            cnt[d]++;
+            acc[d] += tab[imp[j]];
+          }
+          continue;
+        }
+        /* Several (prefix, typo): a document counts its best one. */
+        for (i = 0; i < cands.length; i++) {
+          p = postings(cands[i].sh, cands[i].i);
+          tab = table(p, cands[i].w);
+          docs = p.docs;
+          imp = p.imp;
+          for (j = 0; j < p.df; j++) {
+            d = docs[j];
+            s = tab[imp[j]];
+            c = cs[d];
+            if (!c) mine[nm++] = d;
+            if (s > c) cs[d] = s;
           }
         }
         for (j = 0; j < nm; j++) {
@@ -329,43 +357,48 @@
           cs[d] = 0;
         }
       }
-      for (j = 0; j < nt; j++) if (cnt[touched[j]] === cl.length) ids.push(touched[j]);
+      var all = cl.length;
+      for (j = 0; j < nt; j++) if (cnt[touched[j]] === all) ids.push(touched[j]);
       var mode = "and";
       if (!ids.length && cl.length > 1) { ids = Array.from(touched.subarray(0, nt)); mode = "or"; }
       rank(ids, cnt, acc);
       var score = new Float64Array(ids.length);
-      for (j = 0; j < ids.length; j++) score[j] = acc[ids[j]];
+      for (j = 0; j < ids.length; j++) score[j] = acc[ids[j]] / SCALE;
       hit = { ids: ids, mode: mode, terms: terms, score: score };
       texts.set(key, hit);
       if (texts.size > CACHE) texts.delete(texts.keys().next().value);
       return hit;
     }
-    /* Values of every document per facet, from facets.js: doc d has vals[off[d] .. off[d + 1]). */
+    /* Values of every document per facet, from facets.js: a one-value facet keeps one[d] = value + 1
+     * (0: none), any other doc d has vals[off[d] .. off[d + 1]). */
     function facetData(list) {
       if (facets) return facets;
       facets = base.facets.map(function (f, fi) {
-        var v = varints(b64(list[fi] || "")), off = new Uint32Array(N + 1), vals, d, p = 0, n = 0;
-        if (f.one) {
-          vals = new Uint32Array(N);
-          for (d = 0; d < N; d++) {
-            if (v[d]) vals[n++] = v[d] - 1;
-            off[d + 1] = n;
-          }
-        } else {
-          vals = new Uint32Array(Math.max(0, v.length - N));
-          for (d = 0; d < N; d++) {
-            for (var c = v[p++] || 0; c > 0; c--) vals[n++] = v[p++];
-            off[d + 1] = n;
-          }
+        var v = varints(b64(list[fi] || "")), x = { key: f.key, title: f.title, values: f.values };
+        if (f.one) { x.one = new Uint32Array(N); x.one.set(v.subarray(0, N)); return x; }
+        var off = x.off = new Uint32Array(N + 1), vals = x.vals = new Uint32Array(Math.max(0, v.length - N));
+        for (var d = 0, p = 0, n = 0; d < N; d++) {
+          for (var c = v[p++] || 0; c > 0; c--) vals[n++] = v[p++];
+          off[d + 1] = n;
         }
-        return { key: f.key, title: f.title, values: f.values, off: off, vals: vals };
+        return x;
       });
       return facets;
+    }
+    /* Has doc d a value of facet f that s selects? */
+    function has(f, s, d) {
+      if (f.one) return f.one[d] > 0 && s[f.one[d] - 1] === 1;
+      for (var j = f.off[d]; j < f.off[d + 1]; j++) if (s[f.vals[j]]) return true;
+      return false;
+    }
+    /* Counts doc d's values of facet f into c. */
+    function add(f, c, d) {
+      if (f.one) { if (f.one[d]) c[f.one[d] - 1]++; } else for (var j = f.off[d]; j < f.off[d + 1]; j++) c[f.vals[j]]++;
     }
     /* Filters (AND across facets, OR within) and counts; a facet's counts ignore its own filter.
      * Returns the kept positions of ids (null: all) and the facets with counts. */
     function filter(ids, filters) {
-      var fs = facets, nf = fs.length, act = [], keep = [], i, j, k, d, f;
+      var fs = facets, nf = fs.length, act = [], keep = [], i, k, d, f, c, one;
       var sel = fs.map(function (f, fi) {
         var want = (filters && filters[f.key]) || [], s = new Uint8Array(f.values.length), any = false;
         want.forEach(function (v) { var x = f.values.indexOf(v); if (x >= 0) { s[x] = 1; any = true; } });
@@ -373,21 +406,22 @@
         return s;
       });
       var counts = fs.map(function (f) { return new Uint32Array(f.values.length); });
-      for (i = 0; i < ids.length; i++) {
+      if (!act.length) {
+        /* No filter (the usual case): one tight pass per facet. */
+        for (k = 0; k < nf; k++) {
+          f = fs[k];
+          c = counts[k];
+          if ((one = f.one)) { for (i = 0; i < ids.length; i++) { d = one[ids[i]]; if (d) c[d - 1]++; } }
+          else for (i = 0; i < ids.length; i++) add(f, c, ids[i]);
+        }
+      }
+      for (i = 0; i < ids.length && act.length; i++) {
         d = ids[i];
         var miss = -1, n = 0;
-        for (k = 0; k < act.length && n < 2; k++) {
-          f = fs[act[k]];
-          for (j = f.off[d]; j < f.off[d + 1] && !sel[act[k]][f.vals[j]]; j++);
-          if (j === f.off[d + 1]) { miss = act[k]; n++; }
-        }
-        if (n === 0 && act.length) keep.push(i);
+        for (k = 0; k < act.length && n < 2; k++) if (!has(fs[act[k]], sel[act[k]], d)) { miss = act[k]; n++; }
+        if (n === 0) keep.push(i);
         if (n > 1) continue;
-        for (k = 0; k < nf; k++) {
-          if (n === 1 && k !== miss) continue;
-          f = fs[k];
-          for (j = f.off[d]; j < f.off[d + 1]; j++) counts[k][f.vals[j]]++;
-        }
+        for (k = 0; k < nf; k++) if (n === 0 || k === miss) add(fs[k], counts[k], d);
       }
       return {
         keep: act.length ? keep : null,
@@ -509,14 +543,19 @@
   var ROOT = (me && me.getAttribute("data-root")) || form.getAttribute("data-root") || "";
   var pending = {};
   G.__akbSearchLoad = function (kind, id, data) {
+    if (kind === "base") G.__akbSearchBase = data; /* also when <head>'s copy runs after ours */
     var p = pending[kind + id];
     if (p) { delete pending[kind + id]; p(data); }
   };
   var engine = createEngine({
     load: function (kind, id) {
+      /* base.js, loaded by the page's <head>, ran first: its data is here already. */
+      if (kind === "base" && G.__akbSearchBase) return Promise.resolve(G.__akbSearchBase);
       return new Promise(function (ok, fail) {
         var s = document.createElement("script");
         s.src = ROOT + "search/" + (kind === "t" || kind === "d" ? kind + id : kind) + ".js";
+        /* Low by default for inserted scripts: these are what the reader waits for (facet counts can wait). */
+        if (kind !== "facets") s.fetchPriority = "high";
         pending[kind + id] = ok;
         s.onerror = function () { delete pending[kind + id]; fail(new Error("cannot load " + s.src)); };
         s.onload = function () { if (pending[kind + id]) fail(new Error("no data in " + s.src)); };
@@ -757,14 +796,6 @@
       keys.forEach(function (k) { if (params.getAll(k).length) state.filters[k] = params.getAll(k); });
       if (isOpen()) run();
     }, function () { if (state.q) run(); });
-  } else {
-    /* Nothing to show yet: fetch base.js (a few KB) when the page is idle, so the first keystroke
-     * needs only its term shards. */
-    var idle = function () {
-      var later = G.requestIdleCallback || function (fn) { return setTimeout(fn, 200); };
-      later(function () { engine.warm(false).catch(function () { /* reported by the first search */ }); });
-    };
-    if (document.readyState === "complete") idle(); else G.addEventListener("load", idle);
   }
   }
 })(typeof window !== "undefined" ? window : globalThis);
