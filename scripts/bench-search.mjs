@@ -427,6 +427,7 @@ function summarizeFirst(runs) {
     load: median(ok.filter((r) => r.nav && Number.isFinite(r.nav.load)).map((r) => r.nav.load)),
     afterDcl: median(ok.filter((r) => r.nav).map((r) => r.t - r.nav.dcl)),
     phases: ok[0]?.phases ? Object.fromEntries(Object.keys(ok[0].phases).map((k) => [k, median(ok.map((r) => r.phases[k]))])) : null,
+    complete: median(ok.filter((r) => r.complete != null).map((r) => r.complete)),
   };
 }
 
@@ -538,7 +539,8 @@ function report(r) {
     const p = f.akb.phases;
     log(`  agentkb timeline (medians from navigation): search.js ${fmtMs(p.code)}, base.js ${fmtMs(p.base)}, ` +
       `DOMContentLoaded ${fmtMs(f.akb.dcl)}, term shards ${fmtMs(p.shards)}, ranked ${fmtMs(p.ranked)}, ` +
-      `display chunks ${p.chunks ? fmtMs(p.chunks) : "none (rows in the term shard)"}, result ${fmtMs(f.akb.ms)}`);
+      `display chunks ${p.chunks ? fmtMs(p.chunks) : "none (rows in the term shard)"}, result ${fmtMs(f.akb.ms)}, ` +
+      `facet counts ${fmtMs(f.akb.complete)}`);
   }
   if (WITH_MS) row("  MiniSearch.loadJSON in chromium", ["", fmtMs(f.ms.loadJSON), ...(WITH_PF ? [""] : [])]);
   if (f.ui) {

@@ -30,10 +30,13 @@
  *             ... department, category, model, tools ... ]
  * })
  *
- * search/facets.js -> __akbSearchLoad("facets", 0, ["<base64 varints>", ...])
+ * search/facets.js -> __akbSearchLoad("facets", 0, ["<digits>", ...])
  *   one string per facet of base.facets, in order: per document, when the
  *   facet's `one` is 1, its value index + 1 (0: none); otherwise its count of
- *   values, then their indexes.
+ *   values, then their indexes. Every number is written as w base-64 digits
+ *   (the base64 alphabet, A = 0 ... / = 63, most significant first), w the
+ *   fewest digits that hold values.length (1 up to 63 values, 2 up to 4095...):
+ *   a page decodes them in one pass, most facets one character a document.
  *
  * search/t<k>.js -> __akbSearchLoad("t", k, {
  *   terms: "term\nterm\n...",    sorted (UTF-16 order), unique

@@ -340,3 +340,23 @@ test("counts: false answers without facets.js; the counts follow from the same r
   assert.ok(l2.includes("facets"));
   assert.deepEqual(counts(f, "department"), { Even: 32, Odd: 32 });
 });
+
+test("facets with more values than one base-64 digit holds, and several values a document", async () => {
+  // 70 categories (two digits a number), tools up to 3 a document.
+  const docs = Array.from({ length: 140 }, (_, i) => ({
+    name: `a${i}`, body: "word", category: `c${String(i % 70).padStart(2, "0")}`,
+    tools: ["Read", "Bash", "Grep"].slice(0, i % 4), department: i % 5 ? "Ops" : "",
+  }));
+  const { engine } = setup(docs);
+  const r = await engine.search("word ");
+  assert.equal(r.total, 140);
+  const cat = counts(r, "category");
+  assert.equal(Object.keys(cat).length, 70);
+  assert.ok(Object.values(cat).every((n) => n === 2));
+  assert.deepEqual(counts(r, "tools"), { Bash: 70, Grep: 35, Read: 105 });
+  assert.deepEqual(counts(r, "department"), { Ops: 112 });
+  assert.deepEqual(await names(engine, "word ", { filters: { category: ["c69"] } }), ["a69", "a139"]);
+  assert.deepEqual(await names(engine, "", { filters: { category: ["c03"], tools: ["Read"] } }), ["a3", "a73"]);
+  assert.deepEqual(await names(engine, "", { filters: { category: ["c03"], tools: ["Grep"] } }), ["a3"]);
+  assert.equal((await engine.search("", { filters: { department: ["Ops"], tools: ["Bash"] } })).total, 56);
+});

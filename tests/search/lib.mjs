@@ -42,6 +42,13 @@ function varint(out, v) {
   } while (v);
 }
 export function encodeVarints(list) { const out = []; list.forEach((v) => varint(out, v)); return out; }
+// Numbers as fixed-width base-64 digits (facets.js): as many digits as `max` needs, most significant first.
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+export function encodeDigits(list, max) {
+  let w = 1;
+  for (let cap = 64; cap <= max; cap *= 64) w++;
+  return list.map((v) => Array.from({ length: w }, (_, i) => ALPHABET[Math.floor(v / 64 ** (w - 1 - i)) % 64]).join("")).join("");
+}
 const b64 = (bytes) => Buffer.from(bytes).toString("base64");
 const script = (kind, id, data) => `window.__akbSearchLoad(${JSON.stringify(kind)},${id},${JSON.stringify(data)});\n`;
 
@@ -121,7 +128,7 @@ export function encode(docs, { shardTerms = 8, shardBytes = 0, chunk = 16 } = {}
       if (one) list.push(vs.length ? values.indexOf(vs[0]) + 1 : 0);
       else list.push(vs.length, ...vs.map((v) => values.indexOf(v)));
     });
-    facetDocs.push(b64(encodeVarints(list)));
+    facetDocs.push(encodeDigits(list, values.length));
     return { key, title, values, one };
   });
   const solo = groups.map((g) => (g.length === 1 ? "1" : "0")).join("");

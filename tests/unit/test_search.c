@@ -186,19 +186,17 @@ TEST(search_index_round_trip)
 	/* The head is small: no per-document data. */
 	CHECK(base && strstr(base, "norms") == NULL && strlen(base) < 600);
 
-	/* Facet docs, one value at most per document: value + 1, so doc 0 -> zeta (2), doc 1 -> none, doc 2 -> alpha (1). */
+	/*
+	 * Facet docs, one base-64 digit a number (A = 0, B = 1, C = 2). One value
+	 * at most per document: value + 1, so doc 0 -> zeta (C), doc 1 -> none
+	 * (A), doc 2 -> alpha (B). Several values: count, then indexes (Bash 0,
+	 * Read 1, in the order added): [2, 1, 0], [0], [1, 1].
+	 */
 	akb_buf_clear(&path);
 	akb_buf_printf(&path, "%s/search/facets.js", site.ptr);
 	char *facets = S_slurp(path.ptr);
-	static const char facets_head[] = "__akbSearchLoad(\"facets\",0,[\n\"";
-	CHECK(facets && strncmp(facets, facets_head, sizeof facets_head - 1) == 0);
-	unsigned char facet[16];
-	INT_EQ(S_b64_after(facets, "[\n\"", facet, sizeof facet), 3);
-	CHECK(facet[0] == 2 && facet[1] == 0 && facet[2] == 1);
-	/* Several values: count, then indexes (Bash 0, Read 1 in the order added): [2, 1, 0], [0], [1, 1]. */
+	STR_EQ(facets, "__akbSearchLoad(\"facets\",0,[\n\"CAB\",\n\"CBAABB\"]);\n");
 	CHECK(base && strstr(base, "\"values\":[\"Bash\",\"Read\"],\"one\":0}") != NULL);
-	INT_EQ(S_b64_after(facets, "\",\n\"", facet, sizeof facet), 6);
-	CHECK(facet[0] == 2 && facet[1] == 1 && facet[2] == 0 && facet[3] == 0 && facet[4] == 1 && facet[5] == 1);
 	free(facets);
 
 	akb_buf_clear(&path);

@@ -110,6 +110,22 @@
     if (o < n) { group(); for (k = 0; o < n; k++) out[o++] = v >> (16 - 8 * k) & 255; }
     return out;
   }
+  /* Fixed-width numbers in base-64 digits (the base64 alphabet, most significant first): facets.js.
+   * width(max) is the fewest digits that hold max; num reads one number at p; digits reads them all. */
+  function width(max) {
+    var w = 1;
+    for (var cap = 64; cap <= max; cap *= 64) w++;
+    return w;
+  }
+  function num(s, p, w) {
+    for (var v = 0, i = 0; i < w; i++) v = v * 64 + B64[s.charCodeAt(p + i)];
+    return v;
+  }
+  function digits(s, w) {
+    var out = [];
+    for (var p = 0; p + w <= s.length; p += w) out.push(num(s, p, w));
+    return out;
+  }
   function varints(bytes) {
     var out = new Float64Array(bytes.length), n = 0, v = 0, m = 1;
     for (var i = 0; i < bytes.length; i++) {
@@ -300,31 +316,66 @@
       }
       return Array.from(found.values());
     }
-    /* Sorts ids by words matched, then score, then id, as one native sort of exact float keys:
-     * 4 bits of count, 29 of score (relative to the best), 20 of id. */
-    function rank(ids, cnt, acc) {
-      var n = ids.length, M = 1048576, S = 536870912, max = 0, i, k = new Float64Array(n);
-      if (N > M) return ids.sort(function (a, b) { return cnt[b] - cnt[a] || acc[b] - acc[a] || a - b; });
-      for (i = 0; i < n; i++) if (acc[ids[i]] > max) max = acc[ids[i]];
-      var q = (S - 1) / (max || 1);
-      for (i = 0; i < n; i++) { var d = ids[i]; k[i] = -((cnt[d] * S + Math.floor(acc[d] * q)) * M + (M - 1 - d)); }
+    /* A first query runs cold (interpreted) code, where a loop over 10,000 documents costs about a
+     * millisecond: ranking keeps such loops few and leaves sorting to native typed-array code. */
+
+    /* One word of one index term (the usual first query): its order is its impacts' order, then ids.
+     * A counting sort by impact byte, in two passes over the postings. */
+    function single(p, w) {
+      var tab = table(p, w), df = p.df, docs = p.docs, imp = p.imp, at = new Int32Array(257), j, x;
+      var ids = new Uint32Array(df), score = new Int32Array(df);
+      for (j = 0; j < df; j++) at[256 - imp[j]]++;
+      for (x = 0, j = 0; x < 257; x++) { var t = at[x]; at[x] = j; j += t; }
+      for (j = 0; j < df; j++) {
+        x = at[256 - imp[j]]++;
+        ids[x] = docs[j];
+        score[x] = tab[imp[j]];
+      }
+      return { ids: ids, score: score };
+    }
+    /* Sorts n ids by words matched, then score, then id, as one native sort of exact float keys:
+     * 4 bits of count, 29 of score (relative to the best, max), 20 of id. Returns ids and scores. */
+    function rank(ids, n, cnt, acc, max) {
+      var M = 1048576, S = 536870912, q = (S - 1) / (max || 1), k = new Float64Array(n), score = new Int32Array(n), i, d;
+      if (N > M) {
+        ids = Array.from(ids.subarray(0, n)).sort(function (a, b) { return cnt[b] - cnt[a] || acc[b] - acc[a] || a - b; });
+        for (i = 0; i < n; i++) score[i] = acc[ids[i]];
+        return { ids: Uint32Array.from(ids), score: score };
+      }
+      for (i = 0; i < n; i++) { d = ids[i]; k[i] = -((cnt[d] * S + Math.floor(acc[d] * q)) * M + (M - 1 - d)); }
       k.sort();
-      for (i = 0; i < n; i++) ids[i] = M - 1 - (-k[i] % M);
-      return ids;
+      var out = new Uint32Array(n);
+      for (i = 0; i < n; i++) { d = out[i] = M - 1 - (-k[i] % M); score[i] = acc[d]; }
+      return { ids: out, score: score };
     }
     /* Ranked doc ids for the words: AND, or OR (by words matched) when AND finds nothing. */
     function text(cl) {
       var key = JSON.stringify(cl), hit = texts.get(key);
       if (hit) return hit;
+      var terms = [], cands = cl.map(function (c) {
+        var x = candidates(c);
+        x.forEach(function (y) { terms.push(y.term); });
+        return x;
+      });
+      var r, mode = "and";
+      if (cl.length === 1 && cands[0].length === 1) r = single(postings(cands[0][0].sh, cands[0][0].i), cands[0][0].w);
+      else r = merge(cl, cands);
+      if (r.or) mode = "or";
+      hit = { ids: Array.from(r.ids), mode: mode, terms: terms, score: r.score };
+      texts.set(key, hit);
+      if (texts.size > CACHE) texts.delete(texts.keys().next().value);
+      return hit;
+    }
+    /* Several words or index terms: per word a document counts its best term; the words' scores add up. */
+    function merge(cl, cands) {
       var acc = new Int32Array(N), cnt = new Uint8Array(N), cs = new Int32Array(N);
-      var touched = new Uint32Array(N), mine = new Uint32Array(N), nt = 0, terms = [], ids = [], i, j, d, s, c;
+      var touched = new Uint32Array(N), mine = new Uint32Array(N), nt = 0, i, j, d, s, c, p, tab, docs, imp;
       for (var ci = 0; ci < cl.length; ci++) {
-        var cands = candidates(cl[ci]), nm = 0, p, tab, docs, imp;
-        for (i = 0; i < cands.length; i++) terms.push(cands[i].term);
-        if (cands.length === 1) {
-          /* One index term for the word (the usual case): its scores go straight to the sums. */
-          p = postings(cands[0].sh, cands[0].i);
-          tab = table(p, cands[0].w);
+        var cc = cands[ci], nm = 0;
+        if (cc.length === 1) {
+          /* One index term for the word: its scores go straight to the sums. */
+          p = postings(cc[0].sh, cc[0].i);
+          tab = table(p, cc[0].w);
           docs = p.docs;
           imp = p.imp;
           for (j = 0; j < p.df; j++) {
@@ -335,10 +386,9 @@
           }
           continue;
         }
-        /* Several (prefix, typo): a document counts its best one. */
-        for (i = 0; i < cands.length; i++) {
-          p = postings(cands[i].sh, cands[i].i);
-          tab = table(p, cands[i].w);
+        for (i = 0; i < cc.length; i++) {
+          p = postings(cc[i].sh, cc[i].i);
+          tab = table(p, cc[i].w);
           docs = p.docs;
           imp = p.imp;
           for (j = 0; j < p.df; j++) {
@@ -357,48 +407,55 @@
           cs[d] = 0;
         }
       }
-      var all = cl.length;
-      for (j = 0; j < nt; j++) if (cnt[touched[j]] === all) ids.push(touched[j]);
-      var mode = "and";
-      if (!ids.length && cl.length > 1) { ids = Array.from(touched.subarray(0, nt)); mode = "or"; }
-      rank(ids, cnt, acc);
-      var score = new Float64Array(ids.length);
-      for (j = 0; j < ids.length; j++) score[j] = acc[ids[j]] / SCALE;
-      hit = { ids: ids, mode: mode, terms: terms, score: score };
-      texts.set(key, hit);
-      if (texts.size > CACHE) texts.delete(texts.keys().next().value);
-      return hit;
+      /* The documents with every word (and the best score among them), else all of them (OR). */
+      var all = cl.length, n = 0, max = 0, ids = mine;
+      for (j = 0; j < nt; j++) {
+        d = touched[j];
+        if (cnt[d] === all) { ids[n++] = d; if (acc[d] > max) max = acc[d]; }
+      }
+      if (!n && all > 1) {
+        for (j = 0; j < nt; j++) if (acc[touched[j]] > max) max = acc[touched[j]];
+        var r = rank(touched, nt, cnt, acc, max);
+        r.or = true;
+        return r;
+      }
+      return rank(ids, n, cnt, acc, max);
     }
-    /* Values of every document per facet, from facets.js: a one-value facet keeps one[d] = value + 1
-     * (0: none), any other doc d has vals[off[d] .. off[d + 1]). */
+    /* Values of every document per facet, from facets.js. A one-value facet is read where it stands
+     * (doc d's value + 1 is the number at d * w, one character for up to 63 values); for the others,
+     * doc d has vals[off[d] .. off[d + 1]). */
     function facetData(list) {
       if (facets) return facets;
       facets = base.facets.map(function (f, fi) {
-        var v = varints(b64(list[fi] || "")), x = { key: f.key, title: f.title, values: f.values };
-        if (f.one) { x.one = new Uint32Array(N); x.one.set(v.subarray(0, N)); return x; }
-        var off = x.off = new Uint32Array(N + 1), vals = x.vals = new Uint32Array(Math.max(0, v.length - N));
-        for (var d = 0, p = 0, n = 0; d < N; d++) {
-          for (var c = v[p++] || 0; c > 0; c--) vals[n++] = v[p++];
+        var s = list[fi] || "", w = width(f.values.length), x = { key: f.key, title: f.title, values: f.values };
+        var d, p = 0, n = 0;
+        if (f.one) { x.one = s; x.w = w; return x; }
+        var off = x.off = new Uint32Array(N + 1), vals = x.vals = new Uint32Array(Math.max(0, s.length / w - N));
+        for (d = 0; d < N; d++) {
+          for (var c = num(s, p, w); c > 0; c--) vals[n++] = num(s, p += w, w);
+          p += w;
           off[d + 1] = n;
         }
         return x;
       });
       return facets;
     }
+    /* Value + 1 of doc d in one-value facet f (0: none). */
+    function one(f, d) { return f.w === 1 ? B64[f.one.charCodeAt(d)] : num(f.one, d * f.w, f.w); }
     /* Has doc d a value of facet f that s selects? */
     function has(f, s, d) {
-      if (f.one) return f.one[d] > 0 && s[f.one[d] - 1] === 1;
+      if (f.one) { var v = one(f, d); return v > 0 && s[v - 1] === 1; }
       for (var j = f.off[d]; j < f.off[d + 1]; j++) if (s[f.vals[j]]) return true;
       return false;
     }
     /* Counts doc d's values of facet f into c. */
     function add(f, c, d) {
-      if (f.one) { if (f.one[d]) c[f.one[d] - 1]++; } else for (var j = f.off[d]; j < f.off[d + 1]; j++) c[f.vals[j]]++;
+      if (f.one) { var v = one(f, d); if (v) c[v - 1]++; } else for (var j = f.off[d]; j < f.off[d + 1]; j++) c[f.vals[j]]++;
     }
     /* Filters (AND across facets, OR within) and counts; a facet's counts ignore its own filter.
      * Returns the kept positions of ids (null: all) and the facets with counts. */
     function filter(ids, filters) {
-      var fs = facets, nf = fs.length, act = [], keep = [], i, k, d, f, c, one;
+      var fs = facets, nf = fs.length, act = [], keep = [], i, k, d, f, c, str;
       var sel = fs.map(function (f, fi) {
         var want = (filters && filters[f.key]) || [], s = new Uint8Array(f.values.length), any = false;
         want.forEach(function (v) { var x = f.values.indexOf(v); if (x >= 0) { s[x] = 1; any = true; } });
@@ -411,8 +468,9 @@
         for (k = 0; k < nf; k++) {
           f = fs[k];
           c = counts[k];
-          if ((one = f.one)) { for (i = 0; i < ids.length; i++) { d = one[ids[i]]; if (d) c[d - 1]++; } }
-          else for (i = 0; i < ids.length; i++) add(f, c, ids[i]);
+          if (f.one && f.w === 1) {
+            for (str = f.one, i = 0; i < ids.length; i++) { d = B64[str.charCodeAt(ids[i])]; if (d) c[d - 1]++; }
+          } else for (i = 0; i < ids.length; i++) add(f, c, ids[i]);
         }
       }
       for (i = 0; i < ids.length && act.length; i++) {
@@ -446,20 +504,29 @@
         if (counts) wait.push(get("facets", 0).then(facetData));
         return Promise.all(wait).then(function () {
           var t = cl.length ? text(cl) : { ids: Array.from({ length: N }, function (_, x) { return x; }), mode: "all", terms: [] };
-          var r = counts ? filter(t.ids, o.filters) : { keep: null, facets: null }, ids = t.ids.slice(), sc = t.score ? t.score.slice() : null, x, n;
+          var r = counts ? filter(t.ids, o.filters) : { keep: null, facets: null }, ids = t.ids.slice(), sc = t.score, x, n;
           if (r.keep) {
             n = ids.length = r.keep.length;
-            if (sc) sc = sc.subarray(0, n);
+            if (sc) sc = new Int32Array(n);
             for (x = 0; x < n; x++) {
               ids[x] = t.ids[r.keep[x]];
               if (sc) sc[x] = t.score[r.keep[x]];
             }
           }
-          return {
-            query: q, words: cl, mode: t.mode, total: ids.length, ids: ids, scores: sc, facets: r.facets,
-            terms: t.terms,
+          var res = {
+            query: q, words: cl, mode: t.mode, total: ids.length, ids: ids, facets: r.facets, terms: t.terms,
             prefixes: cl.filter(function (c) { return c.prefix; }).map(function (c) { return c.t; }),
           };
+          /* BM25F scores aligned with ids (null for "all"), computed when asked for: pages never do. */
+          var scores;
+          Object.defineProperty(res, "scores", { enumerable: true, get: function () {
+            if (scores === undefined) {
+              scores = sc ? new Float64Array(sc.length) : null;
+              for (x = 0; sc && x < sc.length; x++) scores[x] = sc[x] / SCALE;
+            }
+            return scores;
+          } });
+          return res;
         });
       });
     }
@@ -521,7 +588,7 @@
 
   var API = {
     createEngine: createEngine, tokenize: tokenize, spans: spans, lower: lower, isCJK: isCJK, isWord: isWord,
-    b64: b64, varints: varints, near: near, highlight: highlight, version: 2,
+    b64: b64, varints: varints, digits: digits, width: width, near: near, highlight: highlight, version: 2,
   };
   G.AgentkbSearch = API;
   if (typeof document === "undefined" || !document.querySelector) return;

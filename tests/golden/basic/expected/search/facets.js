@@ -1,5 +1,5 @@
 __akbSearchLoad("facets",0,[
-"AgAB",
-"AgAB",
-"AgIBAAICAA==",
-"AgAB"]);
+"CAB",
+"CAB",
+"CCBACCA",
+"CAB"]);
