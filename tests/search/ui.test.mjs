@@ -331,3 +331,22 @@ test("a ?q= link: results first, facet counts right after; base.js comes once, f
   await plain.close();
   await page.close();
 });
+
+test("a ?q= link gives the page's content way at once; the results follow", async () => {
+  const page = await browser.newPage();
+  let release;
+  const gate = new Promise((ok) => { release = ok; });
+  // Term shards held back: the page shows that it is searching, not the agent it is on.
+  await page.route(/\/search\/t\d+\.js$/, async (route) => { await gate; await route.continue(); });
+  await page.goto(server.url + "agents/rails-maintainer/index.html?q=kubernetes", { waitUntil: "domcontentloaded" });
+  await settled(page, /^Searching…$/);
+  assert.equal(await page.locator(".agent").isVisible(), false);
+  assert.equal(await page.locator(".akb-search-panel").isVisible(), true);
+  release();
+  await settled(page, /^1 agent for “kubernetes”/);
+  assert.deepEqual(await names(page), ["server-hardening-specialist"]);
+  // Clearing gives the page back.
+  await page.locator("#akb-search-input").press("Escape");
+  assert.equal(await page.locator(".agent").isVisible(), true);
+  await page.close();
+});

@@ -748,7 +748,7 @@
   function open(on) {
     if (on === !panel.hidden) return;
     panel.hidden = !on;
-    document.body.classList.toggle("akb-searching", on);
+    if (document.body) document.body.classList.toggle("akb-searching", on);
     input.setAttribute("aria-expanded", String(on));
     if (on) window.scrollTo(0, 0);
   }
@@ -857,6 +857,13 @@
   /* State from the URL: ?q=...&department=...&tools=... (repeated keys: OR within a facet). */
   var params = new URLSearchParams(location.search);
   state.q = input.value = params.get("q") || "";
+  if (state.q.trim()) {
+    /* A search link: the page's own content gives way at once, so it is neither laid out nor
+     * painted only to be hidden when the results come. */
+    count.textContent = "Searching…";
+    if (document.body) document.body.classList.add("akb-searching");
+    mounted.then(function () { if (state.q.trim()) open(true); });
+  }
   if (location.search.length > 1) {
     engine.ready().then(function (b) {
       keys = b.facets.map(function (f) { return f.key; });
