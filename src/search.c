@@ -12,13 +12,15 @@
 
 /* Longer Latin tokens are cut: nobody types them, and they bloat the dictionary. */
 #define TOKEN_MAX_CODEPOINTS 32
-/*
- * A shard holds about this many bytes of terms and postings: one or two per
- * query. A term whose postings alone reach it gets a shard of its own, so
- * that the shard directory names it and a typo or prefix scan can tell,
- * without loading its postings, whether it matches.
- */
+/* A shard holds about this many bytes of terms and postings: one or two per query. */
 #define SHARD_TARGET_BYTES 12000
+/*
+ * A term whose postings take this much (a term in some 4,000 documents or
+ * more) gets a shard of its own, so that the shard directory names it and a
+ * typo or prefix scan can tell, without loading its postings, whether it
+ * matches.
+ */
+#define SOLO_BYTES 4096
 #define DOCS_PER_CHUNK 16
 /*
  * A solo shard (one term, which is then a common one) also carries the
@@ -409,24 +411,51 @@ static int S_impact(const uint32_t *tf, const uint32_t *len, const double *avg)
 /*
  * Rewrites a term's postings from the form kept while documents arrive
  * (per entry: doc delta, field mask, one tf per field) into the published
- * one (df; per entry: doc delta, impact byte), now that the average field
- * lengths are known.
+ * one, now that the average field lengths are known: df, then the
+ * documents grouped by impact, best first (impact byte, count, doc deltas
+ * from 0 in each group). A one-term query's ranking is then the postings'
+ * order, and an entry costs one byte where the ids are dense.
  */
 static void S_publish_postings(struct term *t, const uint32_t *lengths, const double *avg)
 {
-	struct akb_buf out = AKB_BUF_INIT;
-	S_varint(&out, t->df);
-	size_t i = 0, doc = 0;
-	for (size_t n = 0; n < t->df && i < t->post.len; n++) {
-		uint64_t delta = S_get_varint(&t->post, &i);
-		doc += (size_t)delta;
+	size_t *docs = akb_xcalloc(t->df + 1, sizeof(size_t));
+	unsigned char *imp = akb_xcalloc(t->df + 1, 1);
+	size_t count[256] = { 0 }, n = 0, i = 0, doc = 0;
+	for (; n < t->df && i < t->post.len; n++) {
+		doc += (size_t)S_get_varint(&t->post, &i);
 		uint32_t mask = (uint32_t)S_get_varint(&t->post, &i), tf[AKB_FIELD_COUNT] = { 0 };
 		for (int f = 0; f < AKB_FIELD_COUNT; f++)
 			if (mask & (1u << f))
 				tf[f] = (uint32_t)S_get_varint(&t->post, &i);
-		S_varint(&out, delta);
-		akb_buf_putc(&out, S_impact(tf, &lengths[doc * AKB_FIELD_COUNT], avg));
+		docs[n] = doc;
+		imp[n] = (unsigned char)S_impact(tf, &lengths[doc * AKB_FIELD_COUNT], avg);
+		count[imp[n]]++;
 	}
+	/* Counting sort by impact, highest first, stable: documents stay in id order within a group. */
+	size_t start[256], *order = akb_xcalloc(n + 1, sizeof(size_t));
+	size_t at = 0;
+	for (int q = 255; q >= 0; q--) {
+		start[q] = at;
+		at += count[q];
+	}
+	for (size_t e = 0; e < n; e++)
+		order[start[imp[e]]++] = e;
+	struct akb_buf out = AKB_BUF_INIT;
+	S_varint(&out, n);
+	size_t prev = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t e = order[k];
+		if (k == 0 || imp[e] != imp[order[k - 1]]) {
+			akb_buf_putc(&out, imp[e]);
+			S_varint(&out, count[imp[e]]);
+			prev = 0;
+		}
+		S_varint(&out, docs[e] - prev);
+		prev = docs[e];
+	}
+	free(order);
+	free(docs);
+	free(imp);
 	akb_buf_release(&t->post);
 	t->post = out;
 }
@@ -457,35 +486,25 @@ static void S_display_row(struct akb_buf *js, const struct display *dp)
 }
 
 /*
- * ,"rows":[[doc, name, url, ...], ...]: the TOP_ROWS documents where `t`
- * weighs most (impact, then lower id: the page's order for a one-word query).
+ * ,"rows":[[doc, name, url, ...], ...]: the first TOP_ROWS documents of the
+ * term's postings, which are in a one-word query's order.
  */
 static void S_write_top_rows(struct akb_buf *js, const struct term *t, const struct display *display)
 {
-	size_t top_doc[TOP_ROWS];
-	int top_q[TOP_ROWS];
-	size_t ntop = 0, i = 0, doc = 0;
+	size_t i = 0, rows = 0;
 	size_t df = (size_t)S_get_varint(&t->post, &i);
-	for (size_t n = 0; n < df && i < t->post.len; n++) {
-		doc += (size_t)S_get_varint(&t->post, &i);
-		int q = i < t->post.len ? (unsigned char)t->post.ptr[i++] : 0;
-		/* Insertion into the sorted top list; later documents lose ties. */
-		size_t at = ntop;
-		while (at > 0 && top_q[at - 1] < q)
-			at--;
-		if (at >= TOP_ROWS)
-			continue;
-		size_t last = ntop < TOP_ROWS ? ntop++ : TOP_ROWS - 1;
-		memmove(&top_doc[at + 1], &top_doc[at], (last - at) * sizeof(size_t));
-		memmove(&top_q[at + 1], &top_q[at], (last - at) * sizeof(int));
-		top_doc[at] = doc;
-		top_q[at] = q;
-	}
 	akb_buf_puts(js, ",\"rows\":[");
-	for (size_t r = 0; r < ntop; r++) {
-		akb_buf_printf(js, "%s\n[%zu,", r ? "," : "", top_doc[r]);
-		S_display_row(js, &display[top_doc[r]]);
-		akb_buf_putc(js, ']');
+	while (rows < TOP_ROWS && rows < df && i < t->post.len) {
+		i++; /* the group's impact */
+		size_t n = (size_t)S_get_varint(&t->post, &i), doc = 0;
+		for (size_t e = 0; e < n && i < t->post.len; e++) {
+			doc += (size_t)S_get_varint(&t->post, &i);
+			if (rows == TOP_ROWS)
+				continue;
+			akb_buf_printf(js, "%s\n[%zu,", rows++ ? "," : "", doc);
+			S_display_row(js, &display[doc]);
+			akb_buf_putc(js, ']');
+		}
 	}
 	akb_buf_putc(js, ']');
 }
@@ -660,7 +679,7 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 	for (size_t i = 0; i <= sb->nterms && rc == 0; i++) {
 		int last = i == sb->nterms;
 		size_t size = last ? 0 : strlen(sb->terms[order[i]].text) + sb->terms[order[i]].post.len + 4;
-		int big = size >= SHARD_TARGET_BYTES;
+		int big = size >= SOLO_BYTES;
 		/* Cut when full, around a big term, and at the end (an empty index still has shard 0). */
 		if ((i > from && (acc >= SHARD_TARGET_BYTES || big || big_prev)) || (last && (from < i || k == 0))) {
 			if (k)

@@ -23,7 +23,7 @@
  *                                first term <= t (UTF-16 order, the order of JS string comparison)
  *   solo:   "0110...",           one character per shard: "1" when the shard holds exactly one term
  *                                (its first), so a page can tell whether it matches without loading it;
- *                                a term whose postings fill a shard always gets one of its own
+ *                                a term whose postings take 4 KB or more always gets one of its own
  *   facets: [ { key: "department", title: "Department",
  *               values: ["data", "engineering", ...],   display names, sorted
  *               one: 1 },            1: no document has more than one value (see facets.js)
@@ -48,9 +48,11 @@
  *                                one-word query on a common term needs no display chunk for its
  *                                first page of results
  * })
- *   One term's postings: varint df; then df entries of
- *   varint doc_delta (doc id minus previous doc id; the first is the id itself),
- *   then one byte, the impact q of the term in that document:
+ *   One term's postings: varint df; then the df documents grouped by impact,
+ *   highest first (a one-term query's ranking is their order), each group:
+ *   one byte q, varint n, then n varint doc_delta (doc id minus the group's
+ *   previous doc id; the first is the id itself), ids ascending. The impact q
+ *   of a term in a document:
  *     s = tfw (K1 + 1) / (K1 + tfw), K1 = 1.2, B = 0.75,
  *     tfw = sum over fields f of tf_f * boost_f / (1 - B + B * len_f / avg_f)
  *     (len_f: tokens in field f of the document, avg_f: the average over documents),

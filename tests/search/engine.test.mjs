@@ -251,14 +251,14 @@ test("an empty index", async () => {
 });
 
 // Common words fill shards of their own (as "cache" does at 10,000 agents: the C writer cuts at
-// 12,000 bytes; shardBytes 100 gives the same structure here), rarer ones share shards.
+// 12,000 bytes; shardBytes 50 gives the same structure here), rarer ones share shards.
 const COMMON = ["cable", "cache", "cachy", "call", "callable", "calls", "card", "catch"];
 function commonSite() {
   const docs = Array.from({ length: 64 }, (_, i) => ({
     name: `agent${i}`, department: i % 2 ? "Odd" : "Even",
     body: COMMON.filter((w) => w !== "cachy" || i % 4 === 0).join(" ") + ` rare${i} zebra ` + filler(i % 7),
   }));
-  return setup(docs, { shardBytes: 100, chunk: 8 });
+  return setup(docs, { shardBytes: 50, chunk: 8 });
 }
 
 test("typo and prefix scans skip solo shards whose one term cannot match", async () => {

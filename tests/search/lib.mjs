@@ -56,8 +56,8 @@ const script = (kind, id, data) => `window.__akbSearchLoad(${JSON.stringify(kind
 // (a field given as an array of strings is taken as its tokens)
 // Returns {files: Map("base"|"facets"|"t3"|"d0" -> script text), base, terms}.
 // Shards hold shardTerms terms, or with shardBytes, about that many bytes of terms and postings
-// (a term of shardBytes or more alone, as the C writer does).
-export function encode(docs, { shardTerms = 8, shardBytes = 0, chunk = 16 } = {}) {
+// (a term of soloBytes or more alone, as the C writer does: 12,000 and 4,096 bytes).
+export function encode(docs, { shardTerms = 8, shardBytes = 0, soloBytes = shardBytes, chunk = 16 } = {}) {
   const N = docs.length, F = FIELDS.length;
   const lens = docs.map(() => new Array(F).fill(0)), total = new Array(F).fill(0);
   const index = new Map(); // term -> [{id, tf}] in doc order
@@ -82,22 +82,29 @@ export function encode(docs, { shardTerms = 8, shardBytes = 0, chunk = 16 } = {}
   });
   const avg = total.map((t) => (N ? t / N : 0));
   const terms = [...index.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Postings grouped by impact, best first, ids ascending in a group (deltas from 0 in each).
+  const ranked = (t) => index.get(t).map(({ id, tf }) => ({ id, q: impact(tf, lens[id], avg) }))
+    .sort((a, b) => b.q - a.q || a.id - b.id);
   const postings = terms.map((t) => {
-    const list = index.get(t), out = [];
+    const list = ranked(t), out = [];
     varint(out, list.length);
     let prev = 0;
-    for (const { id, tf } of list) {
+    list.forEach(({ id, q }, k) => {
+      if (k === 0 || q !== list[k - 1].q) {
+        out.push(q);
+        varint(out, list.filter((x) => x.q === q).length);
+        prev = 0;
+      }
       varint(out, id - prev);
       prev = id;
-      out.push(impact(tf, lens[id], avg));
-    }
+    });
     return out;
   });
   const groups = [[]];
   let bytes = 0, bigPrev = false;
   terms.forEach((t, i) => {
     const cur = groups[groups.length - 1], size = t.length + 1 + postings[i].length;
-    const big = shardBytes > 0 && size >= shardBytes;
+    const big = shardBytes > 0 && size >= soloBytes;
     if (cur.length && (shardBytes ? bytes >= shardBytes || big || bigPrev : cur.length >= shardTerms)) { groups.push([]); bytes = 0; }
     groups[groups.length - 1].push(i);
     bytes += size;
@@ -113,8 +120,7 @@ export function encode(docs, { shardTerms = 8, shardBytes = 0, chunk = 16 } = {}
       size: b64(encodeVarints(g.map((i) => postings[i].length))) };
     if (g.length === 1) {
       // A solo shard carries the rows of its term's 10 best documents (impact, then id).
-      const best = index.get(terms[g[0]]).map(({ id, tf }) => ({ id, q: impact(tf, lens[id], avg) }))
-        .sort((a, b) => b.q - a.q || a.id - b.id).slice(0, 10);
+      const best = ranked(terms[g[0]]).slice(0, 10);
       data.rows = best.map(({ id }) => [id, ...row(docs[id])]);
     }
     files.set("t" + k, script("t", k, data));

@@ -211,25 +211,25 @@
         return shards.get(k);
       });
     }
-    /* Postings of one term, decoded on first use: doc ids and impact bytes. */
+    /* Postings of one term, decoded on first use: doc ids, best impact first (search.h), and their
+     * groups: docs[gend[g - 1] .. gend[g]) have impact gq[g]. */
     function postings(sh, i) {
       var term = sh.terms[i], hit = posts.get(term);
       if (hit) return hit;
-      var by = b64(sh.post, sh.off[i], sh.off[i + 1]), p = 0, v = 0, m = 1, b;
-      do { b = by[p++]; v += (b & 127) * m; m *= 128; } while (b & 128);
-      var df = v, docs = new Uint32Array(df), imp = new Uint8Array(df), d = 0;
-      for (var j = 0; j < df; j++) {
-        b = by[p++];
-        if (b < 128) d += b;
-        else {
-          v = b & 127; m = 128;
-          do { b = by[p++]; v += (b & 127) * m; m *= 128; } while (b & 128);
-          d += v;
+      var by = b64(sh.post, sh.off[i], sh.off[i + 1]), p = 0, v, m, b;
+      function next() { v = 0; m = 1; do { b = by[p++]; v += (b & 127) * m; m *= 128; } while (b & 128); return v; }
+      var df = next(), docs = new Uint32Array(df), gq = [], gend = [], j = 0, d, e;
+      while (j < df && p < by.length) {
+        gq.push(by[p++]);
+        e = j + next();
+        for (d = 0; j < e; j++) {
+          b = by[p++];
+          if (b < 128) d += b; else { p--; d += next(); }
+          docs[j] = d;
         }
-        docs[j] = d;
-        imp[j] = by[p++];
+        gend.push(j);
       }
-      hit = { df: df, docs: docs, imp: imp, idf: Math.log(1 + (N - df + 0.5) / (df + 0.5)) };
+      hit = { df: df, docs: docs, gq: gq, gend: gend, idf: Math.log(1 + (N - df + 0.5) / (df + 0.5)) };
       posts.set(term, hit);
       return hit;
     }
@@ -319,34 +319,33 @@
     /* A first query runs cold (interpreted) code, where a loop over 10,000 documents costs about a
      * millisecond: ranking keeps such loops few and leaves sorting to native typed-array code. */
 
-    /* One word of one index term (the usual first query): its order is its impacts' order, then ids.
-     * A counting sort by impact byte, in two passes over the postings. */
+    /* One word of one index term (the usual first query): the postings are in its ranking's order. */
     function single(p, w) {
-      var tab = table(p, w), df = p.df, docs = p.docs, imp = p.imp, at = new Int32Array(257), j, x;
-      var ids = new Uint32Array(df), score = new Int32Array(df);
-      for (j = 0; j < df; j++) at[256 - imp[j]]++;
-      for (x = 0, j = 0; x < 257; x++) { var t = at[x]; at[x] = j; j += t; }
-      for (j = 0; j < df; j++) {
-        x = at[256 - imp[j]]++;
-        ids[x] = docs[j];
-        score[x] = tab[imp[j]];
-      }
-      return { ids: ids, score: score };
+      var tab = table(p, w), score = new Int32Array(p.df);
+      for (var g = 0, j = 0; g < p.gq.length; j = p.gend[g++]) score.fill(tab[p.gq[g]], j, p.gend[g]);
+      return { ids: p.docs, score: score };
     }
-    /* Sorts n ids by words matched, then score, then id, as one native sort of exact float keys:
-     * 4 bits of count, 29 of score (relative to the best, max), 20 of id. Returns ids and scores. */
+    /* Sorts n ids by words matched, then score, then id, in integers only: one key a document, 4 bits
+     * of count and 26 of score (relative to the best, max), ordered by a stable radix sort (three passes
+     * of 10 bits) of the ids in ascending order. Returns the ids and their scores. */
     function rank(ids, n, cnt, acc, max) {
-      var M = 1048576, S = 536870912, q = (S - 1) / (max || 1), k = new Float64Array(n), score = new Int32Array(n), i, d;
-      if (N > M) {
-        ids = Array.from(ids.subarray(0, n)).sort(function (a, b) { return cnt[b] - cnt[a] || acc[b] - acc[a] || a - b; });
-        for (i = 0; i < n; i++) score[i] = acc[ids[i]];
-        return { ids: Uint32Array.from(ids), score: score };
+      var sh = 0, i, d, x, at, t, pass;
+      ids = ids.slice(0, n).sort();
+      while ((max >> sh) >= 67108864) sh++;
+      var a = ids, b = new Uint32Array(n), ka = new Int32Array(n), kb = new Int32Array(n), count = new Int32Array(1024);
+      /* Ascending key = best first: (2^30 - 1) - (count << 26 | score). */
+      for (i = 0; i < n; i++) { d = a[i]; ka[i] = 1073741823 - ((cnt[d] << 26) | (acc[d] >> sh)); }
+      for (pass = 0; pass < 30; pass += 10) {
+        count.fill(0);
+        for (i = 0; i < n; i++) count[(ka[i] >> pass) & 1023]++;
+        for (x = 0, at = 0; x < 1024; x++) { t = count[x]; count[x] = at; at += t; }
+        for (i = 0; i < n; i++) { x = (ka[i] >> pass) & 1023; at = count[x]++; b[at] = a[i]; kb[at] = ka[i]; }
+        t = a; a = b; b = t;
+        t = ka; ka = kb; kb = t;
       }
-      for (i = 0; i < n; i++) { d = ids[i]; k[i] = -((cnt[d] * S + Math.floor(acc[d] * q)) * M + (M - 1 - d)); }
-      k.sort();
-      var out = new Uint32Array(n);
-      for (i = 0; i < n; i++) { d = out[i] = M - 1 - (-k[i] % M); score[i] = acc[d]; }
-      return { ids: out, score: score };
+      var score = new Int32Array(n);
+      for (i = 0; i < n; i++) score[i] = acc[a[i]];
+      return { ids: a, score: score };
     }
     /* Ranked doc ids for the words: AND, or OR (by words matched) when AND finds nothing. */
     function text(cl) {
@@ -369,7 +368,7 @@
     /* Several words or index terms: per word a document counts its best term; the words' scores add up. */
     function merge(cl, cands) {
       var acc = new Int32Array(N), cnt = new Uint8Array(N), cs = new Int32Array(N);
-      var touched = new Uint32Array(N), mine = new Uint32Array(N), nt = 0, i, j, d, s, c, p, tab, docs, imp;
+      var touched = new Uint32Array(N), mine = new Uint32Array(N), nt = 0, i, j, d, s, c, p, tab, docs, g, e;
       for (var ci = 0; ci < cl.length; ci++) {
         var cc = cands[ci], nm = 0;
         if (cc.length === 1) {
@@ -377,12 +376,13 @@
           p = postings(cc[0].sh, cc[0].i);
           tab = table(p, cc[0].w);
           docs = p.docs;
-          imp = p.imp;
-          for (j = 0; j < p.df; j++) {
-            d = docs[j];
-            if (!cnt[d]) touched[nt++] = d;
-            cnt[d]++;
-            acc[d] += tab[imp[j]];
+          for (g = 0, j = 0; g < p.gq.length; g++) {
+            for (s = tab[p.gq[g]], e = p.gend[g]; j < e; j++) {
+              d = docs[j];
+              if (!cnt[d]) touched[nt++] = d;
+              cnt[d]++;
+              acc[d] += s;
+            }
           }
           continue;
         }
@@ -390,13 +390,13 @@
           p = postings(cc[i].sh, cc[i].i);
           tab = table(p, cc[i].w);
           docs = p.docs;
-          imp = p.imp;
-          for (j = 0; j < p.df; j++) {
-            d = docs[j];
-            s = tab[imp[j]];
-            c = cs[d];
-            if (!c) mine[nm++] = d;
-            if (s > c) cs[d] = s;
+          for (g = 0, j = 0; g < p.gq.length; g++) {
+            for (s = tab[p.gq[g]], e = p.gend[g]; j < e; j++) {
+              d = docs[j];
+              c = cs[d];
+              if (!c) mine[nm++] = d;
+              if (s > c) cs[d] = s;
+            }
           }
         }
         for (j = 0; j < nm; j++) {
