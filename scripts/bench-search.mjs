@@ -7,10 +7,12 @@
 // Figures, per site and engine:
 //   index size on disk; bytes a first query loads (the files the page fetched,
 //   as logged by the server, raw and gzip -6 via node's zlib; engine code
-//   included); time from navigation start to the first result (median over
-//   queries x runs; a new document with nothing cached each run), on a bare
-//   page per engine and, for agentkb, on the site's own pages (home and an
-//   agent page with ?q=, the search UI restoring the query); median and
+//   included); time to the first result in the DOM (median over queries x
+//   runs; a new document with nothing cached each run) from the page's
+//   DOMContentLoaded (the "after load": the HTML parsed and its
+//   scripts run; negative when the result comes first) and from navigation
+//   start, on a bare page per engine and, for agentkb, on the site's own pages
+//   (home and an agent page with ?q=, the search UI restoring the query); median and
 //   p95 query time over ~65 queries (prefix, typo, CJK, multi-word) through
 //   each engine's API after warm-up; and pass/fail lines for the targets.
 // This is a benchmark: a failed target is printed, never an exit status.

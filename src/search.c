@@ -609,7 +609,7 @@ static void S_write_facets(struct akb_search_builder *sb, struct akb_buf *head, 
 			akb_strmap_get(&fc->values, sorted[i], &orig);
 			rank[orig] = i;
 		}
-		/* A facet with at most one value per document (department, model) takes one varint a document. */
+		/* A facet with at most one value per document (department, model) takes one number a document. */
 		int one = 1;
 		for (size_t d = 0; d < sb->ndocs && one; d++)
 			one = fc->doc_counts[d] <= 1;
@@ -682,10 +682,10 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 		int big = size >= SOLO_BYTES;
 		/* Cut when full, around a big term, and at the end (an empty index still has shard 0). */
 		if ((i > from && (acc >= SHARD_TARGET_BYTES || big || big_prev)) || (last && (from < i || k == 0))) {
-			if (k)
+			if (k) {
 				akb_buf_putc(&shards, '\n');
-			if (k)
 				akb_buf_puts(&shards, sb->terms[order[from]].text);
+			}
 			akb_buf_putc(&solo, i - from == 1 ? '1' : '0');
 			rc = S_write_shard(sb, out, k++, order, from, i, stats, diag);
 			from = i;

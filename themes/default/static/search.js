@@ -606,270 +606,270 @@
   boot();
 
   function page(form) {
-  me = me || document.querySelector("script[data-root][src*='search.js']");
-  var ROOT = (me && me.getAttribute("data-root")) || form.getAttribute("data-root") || "";
-  var pending = {};
-  G.__akbSearchLoad = function (kind, id, data) {
-    if (kind === "base") G.__akbSearchBase = data; /* also when <head>'s copy runs after ours */
-    var p = pending[kind + id];
-    if (p) { delete pending[kind + id]; p(data); }
-  };
-  var engine = createEngine({
-    load: function (kind, id) {
-      /* base.js, loaded by the page's <head>, ran first: its data is here already. */
-      if (kind === "base" && G.__akbSearchBase) return Promise.resolve(G.__akbSearchBase);
-      return new Promise(function (ok, fail) {
-        var s = document.createElement("script");
-        s.src = ROOT + "search/" + (kind === "t" || kind === "d" ? kind + id : kind) + ".js";
-        /* Low by default for inserted scripts: these are what the reader waits for (facet counts can wait). */
-        if (kind !== "facets") s.fetchPriority = "high";
-        pending[kind + id] = ok;
-        s.onerror = function () { delete pending[kind + id]; fail(new Error("cannot load " + s.src)); };
-        s.onload = function () { if (pending[kind + id]) fail(new Error("no data in " + s.src)); };
-        document.head.appendChild(s);
-      });
-    },
-  });
+    me = me || document.querySelector("script[data-root][src*='search.js']");
+    var ROOT = (me && me.getAttribute("data-root")) || form.getAttribute("data-root") || "";
+    var pending = {};
+    G.__akbSearchLoad = function (kind, id, data) {
+      if (kind === "base") G.__akbSearchBase = data; /* also when <head>'s copy runs after ours */
+      var p = pending[kind + id];
+      if (p) { delete pending[kind + id]; p(data); }
+    };
+    var engine = createEngine({
+      load: function (kind, id) {
+        /* base.js, loaded by the page's <head>, ran first: its data is here already. */
+        if (kind === "base" && G.__akbSearchBase) return Promise.resolve(G.__akbSearchBase);
+        return new Promise(function (ok, fail) {
+          var s = document.createElement("script");
+          s.src = ROOT + "search/" + (kind === "t" || kind === "d" ? kind + id : kind) + ".js";
+          /* Low by default for inserted scripts: these are what the reader waits for (facet counts can wait). */
+          if (kind !== "facets") s.fetchPriority = "high";
+          pending[kind + id] = ok;
+          s.onerror = function () { delete pending[kind + id]; fail(new Error("cannot load " + s.src)); };
+          s.onload = function () { if (pending[kind + id]) fail(new Error("no data in " + s.src)); };
+          document.head.appendChild(s);
+        });
+      },
+    });
 
-  var input = form.querySelector("input"), live = form.querySelector("[role=status]");
-  var btn = form.querySelector(".akb-search-filters");
-  function el(tag, cls, html) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (html) e.innerHTML = html;
-    return e;
-  }
-  if (!live) { live = el("div", "akb-sr"); live.setAttribute("role", "status"); form.appendChild(live); }
-  var panel = el("section", "akb-search-panel", '<div class="akb-search-body">' +
-    '<div class="akb-facets" role="group" aria-label="Filters"></div><div class="akb-search-main">' +
-    '<div class="akb-search-head"><p class="akb-search-count"></p>' +
-    '<button type="button" class="button akb-search-clear">Clear search</button></div>' +
-    '<ul class="akb-results" id="akb-search-results" role="listbox" aria-label="Search results"></ul>' +
-    '<button type="button" class="button akb-more" hidden></button></div></div>');
-  function $(c) { return panel.querySelector(c); }
-  var count = $(".akb-search-count"), clear = $(".akb-search-clear"), facetBox = $(".akb-facets");
-  var list = $(".akb-results"), more = $(".akb-more");
-  panel.id = "akb-search-panel";
-  panel.hidden = true;
-  panel.setAttribute("aria-label", "Search");
-  /* Resolves once the panel is in the page: in <main>, or in <body> when the page has no <main>. */
-  var mounted = new Promise(function (ok) {
-    function mount() {
-      var main = document.querySelector("main");
-      if (!main && document.readyState === "loading") return false;
-      main = main || document.body;
-      main.insertBefore(panel, main.firstChild);
-      ok();
-      return true;
+    var input = form.querySelector("input"), live = form.querySelector("[role=status]");
+    var btn = form.querySelector(".akb-search-filters");
+    function el(tag, cls, html) {
+      var e = document.createElement(tag);
+      if (cls) e.className = cls;
+      if (html) e.innerHTML = html;
+      return e;
     }
-    if (!mount()) document.addEventListener("DOMContentLoaded", mount);
-  });
-  input.setAttribute("aria-controls", list.id);
-  input.setAttribute("aria-expanded", "false");
-  form.hidden = false;
-
-  var PAGE = 10, state = { q: "", filters: {}, browse: false, limit: PAGE }, keys = [], seq = 0, done = 0, go = false;
-  var active = -1, boxes = {}, speak, counted = false;
-
-  /* Facet keys in the index's order (once base.js is in), else as the filters were set. */
-  function fkeys() { return keys.length ? keys : Object.keys(state.filters); }
-  function anyFilter() { return fkeys().some(function (k) { return (state.filters[k] || []).length; }); }
-  function isOpen() { return !!(state.q.trim() || anyFilter() || state.browse); }
-  /* The state in the URL (replaceState: no history entries), a moment after the last change. */
-  var urlTimer;
-  function saveURL() { clearTimeout(urlTimer); urlTimer = setTimeout(writeURL, 150); }
-  function writeURL() {
-    clearTimeout(urlTimer);
-    var p = new URLSearchParams();
-    if (state.q) p.set("q", state.q);
-    fkeys().forEach(function (k) { (state.filters[k] || []).forEach(function (v) { p.append(k, v); }); });
-    var s = p.toString();
-    try { history.replaceState(history.state, "", (s ? "?" + s : location.pathname) + location.hash); } catch (e) { /* ignore */ }
-  }
-  function setActive(i) {
-    var opts = list.children;
-    if (opts[active]) opts[active].setAttribute("aria-selected", "false");
-    active = i;
-    if (opts[i]) {
-      opts[i].setAttribute("aria-selected", "true");
-      input.setAttribute("aria-activedescendant", opts[i].id);
-      opts[i].scrollIntoView({ block: "nearest" });
-    } else input.removeAttribute("aria-activedescendant");
-  }
-  function renderFacets(fs) {
-    fs.forEach(function (f) {
-      var box = boxes[f.key];
-      if (!box) {
-        var set = el("fieldset", "akb-facet"), ul = el("ul");
-        set.appendChild(el("legend", null, esc(f.title)));
-        set.appendChild(ul);
-        facetBox.appendChild(set);
-        box = boxes[f.key] = { set: set, items: f.values.map(function (v) {
-          var li = el("li", null, '<label><input type="checkbox"><span class="akb-facet-name"></span><span class="count"></span></label>');
-          var cb = li.querySelector("input");
-          cb.value = li.firstChild.title = li.querySelector("span").textContent = v.value;
-          cb.setAttribute("data-facet", f.key);
-          ul.appendChild(li);
-          return { li: li, cb: cb, n: li.querySelector(".count") };
-        }) };
+    if (!live) { live = el("div", "akb-sr"); live.setAttribute("role", "status"); form.appendChild(live); }
+    var panel = el("section", "akb-search-panel", '<div class="akb-search-body">' +
+      '<div class="akb-facets" role="group" aria-label="Filters"></div><div class="akb-search-main">' +
+      '<div class="akb-search-head"><p class="akb-search-count"></p>' +
+      '<button type="button" class="button akb-search-clear">Clear search</button></div>' +
+      '<ul class="akb-results" id="akb-search-results" role="listbox" aria-label="Search results"></ul>' +
+      '<button type="button" class="button akb-more" hidden></button></div></div>');
+    function $(c) { return panel.querySelector(c); }
+    var count = $(".akb-search-count"), clear = $(".akb-search-clear"), facetBox = $(".akb-facets");
+    var list = $(".akb-results"), more = $(".akb-more");
+    panel.id = "akb-search-panel";
+    panel.hidden = true;
+    panel.setAttribute("aria-label", "Search");
+    /* Resolves once the panel is in the page: in <main>, or in <body> when the page has no <main>. */
+    var mounted = new Promise(function (ok) {
+      function mount() {
+        var main = document.querySelector("main");
+        if (!main && document.readyState === "loading") return false;
+        main = main || document.body;
+        main.insertBefore(panel, main.firstChild);
+        ok();
+        return true;
       }
-      var vis = 0;
-      f.values.forEach(function (v, i) {
-        var it = box.items[i], hide = !v.count && !v.selected;
-        if (it.cb.checked !== v.selected) it.cb.checked = v.selected;
-        if (it.c !== v.count) it.n.textContent = it.c = v.count;
-        if (it.li.hidden !== hide) it.li.hidden = hide;
-        if (!hide) vis++;
-      });
-      if (box.set.hidden !== !vis) box.set.hidden = !vis;
+      if (!mount()) document.addEventListener("DOMContentLoaded", mount);
     });
-  }
-  function render(res, rows) {
-    var q = res.query.trim(), n = res.total, what = n === 1 ? "1 agent" : n + " agents";
-    var msg = !q ? what : !n ? "No agents match “" + q + "”" :
-      what + (res.mode === "or" ? " matching some of the words" : "") + " for “" + q + "”";
-    count.textContent = msg;
-    list.innerHTML = rows.map(function (r, i) {
-      var meta = [r.department, r.category].filter(Boolean).map(esc).join(" › ");
-      if (r.model) meta += (meta ? " · " : "") + '<span class="badge badge-model">' + esc(r.model) + "</span>";
-      return '<li class="akb-result" role="option" aria-selected="false" id="akb-result-' + i + '"><a tabindex="-1" href="' +
-        esc(ROOT + r.url) + '"><span class="akb-result-name">' + highlight(r.name, res) + "</span>" +
-        (meta ? '<span class="akb-result-meta">' + meta + "</span>" : "") +
-        (r.text ? '<span class="akb-result-text">' + highlight(r.text, res, 180) + "</span>" : "") + "</a></li>";
-    }).join("");
-    more.hidden = n <= rows.length;
-    more.textContent = "Show more (" + (n - rows.length) + ")";
-    active = -1;
-    input.removeAttribute("aria-activedescendant");
-    if (res.facets) renderFacets(res.facets);
-    clearTimeout(speak);
-    speak = setTimeout(function () { live.textContent = msg; }, 200);
-  }
-  function open(on) {
-    if (on === !panel.hidden) return;
-    panel.hidden = !on;
-    if (document.body) document.body.classList.toggle("akb-searching", on);
-    input.setAttribute("aria-expanded", String(on));
-    if (on) window.scrollTo(0, 0);
-  }
-  function run() {
-    var my = ++seq;
-    if (!isOpen()) {
-      done = my;
-      open(false);
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+    form.hidden = false;
+
+    var PAGE = 10, state = { q: "", filters: {}, browse: false, limit: PAGE }, keys = [], seq = 0, done = 0, go = false;
+    var active = -1, boxes = {}, speak, counted = false;
+
+    /* Facet keys in the index's order (once base.js is in), else as the filters were set. */
+    function fkeys() { return keys.length ? keys : Object.keys(state.filters); }
+    function anyFilter() { return fkeys().some(function (k) { return (state.filters[k] || []).length; }); }
+    function isOpen() { return !!(state.q.trim() || anyFilter() || state.browse); }
+    /* The state in the URL (replaceState: no history entries), a moment after the last change. */
+    var urlTimer;
+    function saveURL() { clearTimeout(urlTimer); urlTimer = setTimeout(writeURL, 150); }
+    function writeURL() {
+      clearTimeout(urlTimer);
+      var p = new URLSearchParams();
+      if (state.q) p.set("q", state.q);
+      fkeys().forEach(function (k) { (state.filters[k] || []).forEach(function (v) { p.append(k, v); }); });
+      var s = p.toString();
+      try { history.replaceState(history.state, "", (s ? "?" + s : location.pathname) + location.hash); } catch (e) { /* ignore */ }
+    }
+    function setActive(i) {
+      var opts = list.children;
+      if (opts[active]) opts[active].setAttribute("aria-selected", "false");
+      active = i;
+      if (opts[i]) {
+        opts[i].setAttribute("aria-selected", "true");
+        input.setAttribute("aria-activedescendant", opts[i].id);
+        opts[i].scrollIntoView({ block: "nearest" });
+      } else input.removeAttribute("aria-activedescendant");
+    }
+    function renderFacets(fs) {
+      fs.forEach(function (f) {
+        var box = boxes[f.key];
+        if (!box) {
+          var set = el("fieldset", "akb-facet"), ul = el("ul");
+          set.appendChild(el("legend", null, esc(f.title)));
+          set.appendChild(ul);
+          facetBox.appendChild(set);
+          box = boxes[f.key] = { set: set, items: f.values.map(function (v) {
+            var li = el("li", null, '<label><input type="checkbox"><span class="akb-facet-name"></span><span class="count"></span></label>');
+            var cb = li.querySelector("input");
+            cb.value = li.firstChild.title = li.querySelector("span").textContent = v.value;
+            cb.setAttribute("data-facet", f.key);
+            ul.appendChild(li);
+            return { li: li, cb: cb, n: li.querySelector(".count") };
+          }) };
+        }
+        var vis = 0;
+        f.values.forEach(function (v, i) {
+          var it = box.items[i], hide = !v.count && !v.selected;
+          if (it.cb.checked !== v.selected) it.cb.checked = v.selected;
+          if (it.c !== v.count) it.n.textContent = it.c = v.count;
+          if (it.li.hidden !== hide) it.li.hidden = hide;
+          if (!hide) vis++;
+        });
+        if (box.set.hidden !== !vis) box.set.hidden = !vis;
+      });
+    }
+    function render(res, rows) {
+      var q = res.query.trim(), n = res.total, what = n === 1 ? "1 agent" : n + " agents";
+      var msg = !q ? what : !n ? "No agents match “" + q + "”" :
+        what + (res.mode === "or" ? " matching some of the words" : "") + " for “" + q + "”";
+      count.textContent = msg;
+      list.innerHTML = rows.map(function (r, i) {
+        var meta = [r.department, r.category].filter(Boolean).map(esc).join(" › ");
+        if (r.model) meta += (meta ? " · " : "") + '<span class="badge badge-model">' + esc(r.model) + "</span>";
+        return '<li class="akb-result" role="option" aria-selected="false" id="akb-result-' + i + '"><a tabindex="-1" href="' +
+          esc(ROOT + r.url) + '"><span class="akb-result-name">' + highlight(r.name, res) + "</span>" +
+          (meta ? '<span class="akb-result-meta">' + meta + "</span>" : "") +
+          (r.text ? '<span class="akb-result-text">' + highlight(r.text, res, 180) + "</span>" : "") + "</a></li>";
+      }).join("");
+      more.hidden = n <= rows.length;
+      more.textContent = "Show more (" + (n - rows.length) + ")";
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      if (res.facets) renderFacets(res.facets);
       clearTimeout(speak);
-      live.textContent = "";
-      saveURL();
-      return Promise.resolve();
+      speak = setTimeout(function () { live.textContent = msg; }, 200);
     }
-    /* Until facets.js has come once, results first and their facet counts right after (fillCounts). */
-    return engine.search(state.q, { filters: state.filters, counts: counted }).then(function (res) {
-      if (my !== seq) return;
-      if (res.facets) keys = res.facets.map(function (f) { return f.key; });
-      saveURL();
-      return Promise.all([engine.docs(res.ids.slice(0, state.limit)), mounted]).then(function (got) {
-        if (my !== seq) return;
-        render(res, got[0]);
-        open(true);
+    function open(on) {
+      if (on === !panel.hidden) return;
+      panel.hidden = !on;
+      if (document.body) document.body.classList.toggle("akb-searching", on);
+      input.setAttribute("aria-expanded", String(on));
+      if (on) window.scrollTo(0, 0);
+    }
+    function run() {
+      var my = ++seq;
+      if (!isOpen()) {
         done = my;
-        if (go) enter();
-        if (!res.facets) fillCounts(my);
+        open(false);
+        clearTimeout(speak);
+        live.textContent = "";
+        saveURL();
+        return Promise.resolve();
+      }
+      /* Until facets.js has come once, results first and their facet counts right after (fillCounts). */
+      return engine.search(state.q, { filters: state.filters, counts: counted }).then(function (res) {
+        if (my !== seq) return;
+        if (res.facets) keys = res.facets.map(function (f) { return f.key; });
+        saveURL();
+        return Promise.all([engine.docs(res.ids.slice(0, state.limit)), mounted]).then(function (got) {
+          if (my !== seq) return;
+          render(res, got[0]);
+          open(true);
+          done = my;
+          if (go) enter();
+          if (!res.facets) fillCounts(my);
+        });
+      }).catch(function (e) {
+        if (my !== seq) return;
+        count.textContent = "Search is unavailable (" + e.message + ").";
+        open(true);
       });
-    }).catch(function (e) {
-      if (my !== seq) return;
-      count.textContent = "Search is unavailable (" + e.message + ").";
-      open(true);
-    });
-  }
-  function fillCounts(my) {
-    return engine.search(state.q, { filters: state.filters }).then(function (res) {
-      counted = true;
-      if (my !== seq) return;
-      keys = res.facets.map(function (f) { return f.key; });
-      renderFacets(res.facets);
-    }, function () { /* shown by the next search */ });
-  }
-  function reset() {
-    input.value = state.q = "";
-    state.filters = {};
-    state.browse = false;
-    state.limit = PAGE;
-    run();
-  }
-  function warm() { engine.warm(true).catch(function () { /* reported by the first search */ }); }
-  function enter() {
-    var li = list.children[active >= 0 ? active : 0];
-    go = false;
-    writeURL(); /* so that Back comes back to this search */
-    if (li && !panel.hidden) location.href = li.firstChild.href;
-  }
-  function typed() { state.q = input.value; state.limit = PAGE; go = false; run(); }
-  /* While an input method composes (pinyin, kana), wait for the characters. */
-  input.addEventListener("input", function (e) { if (!e.isComposing) typed(); });
-  input.addEventListener("compositionend", typed);
-  input.addEventListener("focus", warm);
-  form.addEventListener("pointerenter", warm);
-  form.addEventListener("submit", function (e) { e.preventDefault(); });
-  input.addEventListener("keydown", function (e) {
-    var n = list.children.length;
-    if (e.isComposing || e.keyCode === 229) return;
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      if (!n || panel.hidden) return;
-      e.preventDefault();
-      setActive(e.key === "ArrowDown" ? (active + 1) % n : active <= 0 ? n - 1 : active - 1);
-    } else if (e.key === "Enter") {
-      e.preventDefault();
-      /* Results still coming for what was just typed: open the first when they arrive. */
-      if (done !== seq && active < 0) go = true; else enter();
-    } else if (e.key === "Escape") {
-      e.preventDefault();
-      if (isOpen()) reset(); else input.blur();
     }
-  });
-  /* Filters: opens the panel listing every agent; when it is open, goes to the filters. */
-  if (btn) btn.addEventListener("click", function () {
-    if (panel.hidden) { state.browse = true; run(); return; }
-    var cb = facetBox.querySelector("li:not([hidden]) input");
-    if (cb) cb.focus();
-  });
-  clear.addEventListener("click", function () { reset(); input.focus(); });
-  list.addEventListener("click", writeURL);
-  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { reset(); input.focus(); } });
-  facetBox.addEventListener("change", function (e) {
-    var cb = e.target, k = cb.getAttribute("data-facet");
-    if (!k) return;
-    var vs = (state.filters[k] || []).filter(function (v) { return v !== cb.value; });
-    if (cb.checked) vs.push(cb.value);
-    state.filters[k] = vs;
-    state.browse = true;
-    state.limit = PAGE;
-    run();
-  });
-  more.addEventListener("click", function () { state.limit += PAGE; run(); });
-  document.addEventListener("keydown", function (e) {
-    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
-    var t = e.target, tag = t && t.tagName;
-    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
-    e.preventDefault();
-    input.focus();
-    input.select();
-  });
-  /* State from the URL: ?q=...&department=...&tools=... (repeated keys: OR within a facet). */
-  var params = new URLSearchParams(location.search);
-  state.q = input.value = params.get("q") || "";
-  if (state.q.trim()) {
-    /* A search link: the page's own content gives way at once, so it is neither laid out nor
-     * painted only to be hidden when the results come. */
-    count.textContent = "Searching…";
-    if (document.body) document.body.classList.add("akb-searching");
-    mounted.then(function () { if (state.q.trim()) open(true); });
-  }
-  if (location.search.length > 1) {
-    engine.ready().then(function (b) {
-      keys = b.facets.map(function (f) { return f.key; });
-      keys.forEach(function (k) { if (params.getAll(k).length) state.filters[k] = params.getAll(k); });
-      if (isOpen()) run();
-    }, function () { if (state.q) run(); });
-  }
+    function fillCounts(my) {
+      return engine.search(state.q, { filters: state.filters }).then(function (res) {
+        counted = true;
+        if (my !== seq) return;
+        keys = res.facets.map(function (f) { return f.key; });
+        renderFacets(res.facets);
+      }, function () { /* shown by the next search */ });
+    }
+    function reset() {
+      input.value = state.q = "";
+      state.filters = {};
+      state.browse = false;
+      state.limit = PAGE;
+      run();
+    }
+    function warm() { engine.warm(true).catch(function () { /* reported by the first search */ }); }
+    function enter() {
+      var li = list.children[active >= 0 ? active : 0];
+      go = false;
+      writeURL(); /* so that Back comes back to this search */
+      if (li && !panel.hidden) location.href = li.firstChild.href;
+    }
+    function typed() { state.q = input.value; state.limit = PAGE; go = false; run(); }
+    /* While an input method composes (pinyin, kana), wait for the characters. */
+    input.addEventListener("input", function (e) { if (!e.isComposing) typed(); });
+    input.addEventListener("compositionend", typed);
+    input.addEventListener("focus", warm);
+    form.addEventListener("pointerenter", warm);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    input.addEventListener("keydown", function (e) {
+      var n = list.children.length;
+      if (e.isComposing || e.keyCode === 229) return;
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        if (!n || panel.hidden) return;
+        e.preventDefault();
+        setActive(e.key === "ArrowDown" ? (active + 1) % n : active <= 0 ? n - 1 : active - 1);
+      } else if (e.key === "Enter") {
+        e.preventDefault();
+        /* Results still coming for what was just typed: open the first when they arrive. */
+        if (done !== seq && active < 0) go = true; else enter();
+      } else if (e.key === "Escape") {
+        e.preventDefault();
+        if (isOpen()) reset(); else input.blur();
+      }
+    });
+    /* Filters: opens the panel listing every agent; when it is open, goes to the filters. */
+    if (btn) btn.addEventListener("click", function () {
+      if (panel.hidden) { state.browse = true; run(); return; }
+      var cb = facetBox.querySelector("li:not([hidden]) input");
+      if (cb) cb.focus();
+    });
+    clear.addEventListener("click", function () { reset(); input.focus(); });
+    list.addEventListener("click", writeURL);
+    panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { reset(); input.focus(); } });
+    facetBox.addEventListener("change", function (e) {
+      var cb = e.target, k = cb.getAttribute("data-facet");
+      if (!k) return;
+      var vs = (state.filters[k] || []).filter(function (v) { return v !== cb.value; });
+      if (cb.checked) vs.push(cb.value);
+      state.filters[k] = vs;
+      state.browse = true;
+      state.limit = PAGE;
+      run();
+    });
+    more.addEventListener("click", function () { state.limit += PAGE; run(); });
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      var t = e.target, tag = t && t.tagName;
+      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+      e.preventDefault();
+      input.focus();
+      input.select();
+    });
+    /* State from the URL: ?q=...&department=...&tools=... (repeated keys: OR within a facet). */
+    var params = new URLSearchParams(location.search);
+    state.q = input.value = params.get("q") || "";
+    if (state.q.trim()) {
+      /* A search link: the page's own content gives way at once, so it is neither laid out nor
+       * painted only to be hidden when the results come. */
+      count.textContent = "Searching…";
+      if (document.body) document.body.classList.add("akb-searching");
+      mounted.then(function () { if (state.q.trim()) open(true); });
+    }
+    if (location.search.length > 1) {
+      engine.ready().then(function (b) {
+        keys = b.facets.map(function (f) { return f.key; });
+        keys.forEach(function (k) { if (params.getAll(k).length) state.filters[k] = params.getAll(k); });
+        if (isOpen()) run();
+      }, function () { if (state.q) run(); });
+    }
   }
 })(typeof window !== "undefined" ? window : globalThis);
