@@ -7,10 +7,12 @@
 // Figures, per site and engine:
 //   index size on disk; bytes a first query loads (the files the page fetched,
 //   as logged by the server, raw and gzip -6 via node's zlib; engine code
-//   included); time from navigation start to the first result (median over
-//   queries x runs; a new document with nothing cached each run), on a bare
-//   page per engine and, for agentkb, on the site's own pages (home and an
-//   agent page with ?q=, the search UI restoring the query); median and
+//   included); time to the first result in the DOM (median over queries x
+//   runs; a new document with nothing cached each run) from the page's
+//   DOMContentLoaded (the issue's "after load": the HTML parsed and its
+//   scripts run; negative when the result comes first) and from navigation
+//   start, on a bare page per engine and, for agentkb, on the site's own pages
+//   (home and an agent page with ?q=, the search UI restoring the query); median and
 //   p95 query time over ~65 queries (prefix, typo, CJK, multi-word) through
 //   each engine's API after warm-up; and pass/fail lines for the targets.
 // This is a benchmark: a failed target is printed, never an exit status.
@@ -113,6 +115,8 @@ const pct = (xs, p) => {
 const fmtB = (n) => (!Number.isFinite(n) ? "n/a" : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(0)} KB`);
 const fmtMs = (n) => (!Number.isFinite(n) ? "n/a" : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : n >= 10 ? `${n.toFixed(0)} ms` : `${n.toFixed(1)} ms`);
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : NaN);
+// A time after an event; negative when it came before the event.
+const fmtAfter = (n) => (Number.isFinite(n) && n < 0 ? `${fmtMs(-n)} before it` : fmtMs(n));
 const fmtX = (r) => (!Number.isFinite(r) ? "n/a" : r >= 10 ? `${r.toFixed(0)}x` : `${r.toFixed(1)}x`);
 
 const gzCache = new Map();
@@ -237,7 +241,7 @@ function akbHarness(searchSrc) {
     return new Promise(function (ok, fail) {
       if (mem.has(kind + id)) return ok(mem.get(kind + id));
       var s = document.createElement("script");
-      s.src = "/search/" + (kind === "base" ? "base" : kind + id) + ".js";
+      s.src = "/search/" + (kind === "t" || kind === "d" ? kind + id : kind) + ".js";
       pending[kind + id] = ok;
       s.onerror = function () { fail(new Error("cannot load " + s.src)); };
       document.head.appendChild(s);
@@ -251,18 +255,32 @@ function akbHarness(searchSrc) {
   };
   var q = new URLSearchParams(location.search).get("q");
   // When each phase of the first query ended (resource timing): engine code, base, term shards, display chunks requested.
-  function phases() {
-    var p = { code: 0, base: 0, shards: 0, chunks: 0 };
+  function phases(ranked) {
+    var p = { code: 0, base: 0, shards: 0, ranked: ranked, chunks: 0 };
     performance.getEntriesByType("resource").forEach(function (e) {
       var f = e.name.split("/").pop();
       if (/search\\.js$/.test(f)) p.code = Math.max(p.code, e.responseEnd);
       else if (f === "base.js") p.base = e.responseEnd;
       else if (/^t\\d+\\.js$/.test(f)) p.shards = Math.max(p.shards, e.responseEnd);
-      else if (/^d\\d+\\.js$/.test(f)) p.chunks = p.chunks ? Math.min(p.chunks, e.startTime) : e.startTime;
+      else if (/^d\\d+\\.js$/.test(f) && e.startTime >= ranked) p.chunks = Math.max(p.chunks, e.responseEnd);
     });
     return p;
   }
-  if (q != null) __query(__newEngine(), q).then(function (r) { r.t = performance.now(); r.t0 = __T0; r.phases = phases(); window.__done = r; console.debug("__bench_done"); },
+  // The first result as the page's UI gets it: ranked results without facet counts, then the top 10 with
+  // display data (the result); then the counts (facets.js), which the bytes of the first query include.
+  function first(e, q) {
+    var out = {};
+    return e.search(q, { counts: false }).then(function (r) {
+      out.ranked = performance.now();
+      out.n = r.total;
+      return e.docs(r.ids.slice(0, 10));
+    }).then(function (rows) {
+      out.t = performance.now();
+      out.first = rows[0] && rows[0].name;
+      return e.search(q);
+    }).then(function () { out.complete = performance.now(); return out; });
+  }
+  if (q != null) first(__newEngine(), q).then(function (r) { r.t0 = __T0; r.phases = phases(r.ranked); window.__done = r; console.debug("__bench_done"); },
     function (e) { window.__done = { error: String(e) }; console.debug("__bench_done"); });
 })();
 </script></html>`;
@@ -331,15 +349,20 @@ async function firstQuery(page, server, url, isSearchFile, ui) {
     await page.goto(url, { waitUntil: "commit", timeout: 120000 });
     await signal;
     done = await page.evaluate(() => window.__done);
-  } catch (e) {
-    done = { error: String(e.message || e).split("\n")[0] };
-  }
-  if (ui && done && !done.error) {
-    done.n = await page.evaluate(() => document.querySelectorAll(".akb-result, .akb-results > li").length);
+    // The page's own DOMContentLoaded (on a big home page the first result may come before it).
+    await page.waitForFunction(() => performance.getEntriesByType("navigation")[0]?.domContentLoadedEventEnd > 0,
+      null, { timeout: 120000, polling: 50 });
+    if (ui) {
+      done.n = await page.evaluate(() => document.querySelectorAll(".akb-result, .akb-results > li").length);
+      // The first query is complete when its facet counts are in (they follow the first results).
+      await page.waitForFunction(() => document.querySelector(".akb-facet"), null, { timeout: 30000, polling: 20 }).catch(() => {});
+    }
     done.nav = await page.evaluate(() => {
       const n = performance.getEntriesByType("navigation")[0];
-      return n ? { dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd } : null;
+      return { dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd || NaN };
     });
+  } catch (e) {
+    done = { error: String(e.message || e).split("\n")[0] };
   }
   await new Promise((r) => setTimeout(r, 50));
   return { ...done, bytes: sumBytes(server.take(), isSearchFile) };
@@ -400,9 +423,13 @@ function summarizeFirst(runs) {
     files: median(runs.map((r) => r.bytes.files)),
     ok: ok.length, total: runs.length,
     errors: runs.filter((r) => r.error).map((r) => r.error),
-    load: median(ok.filter((r) => r.load != null).map((r) => r.load)),
+    loadJSON: median(ok.filter((r) => r.load != null).map((r) => r.load)),
     fromStart: median(ok.filter((r) => r.t0 != null).map((r) => r.t - r.t0)),
+    dcl: median(ok.filter((r) => r.nav).map((r) => r.nav.dcl)),
+    load: median(ok.filter((r) => r.nav && Number.isFinite(r.nav.load)).map((r) => r.nav.load)),
+    afterDcl: median(ok.filter((r) => r.nav).map((r) => r.t - r.nav.dcl)),
     phases: ok[0]?.phases ? Object.fromEntries(Object.keys(ok[0].phases).map((k) => [k, median(ok.map((r) => r.phases[k]))])) : null,
+    complete: median(ok.filter((r) => r.complete != null).map((r) => r.complete)),
   };
 }
 
@@ -477,11 +504,6 @@ async function benchSite(browser, label, content) {
     if (res.ui) res.first.uia = summarizeFirst(all("uia"));
     if (WITH_MS) res.first.ms = summarizeFirst(all("ms"));
     if (WITH_PF) res.first.pf = summarizeFirst(all("pf"));
-    const navOf = (runs) => {
-      const ok = runs.filter((r) => r.nav && r.t != null);
-      return { dcl: median(ok.map((r) => r.nav.dcl)), afterDcl: median(ok.map((r) => r.t - r.nav.dcl)) };
-    };
-    if (res.ui) { res.uiNav = navOf(all("ui")); res.uiaNav = navOf(all("uia")); }
 
     note(`${label}: query times in chromium (${QUERIES.length} queries)`);
     res.qt = { akb: await queryTimes(browser, `${server.url}__bench/akb.html`, "akb", QUERIES) };
@@ -512,22 +534,24 @@ function report(r) {
   const f = r.first;
   row("first query loads (raw / gzip) *", E.map(([k]) => `${fmtB(f[k].raw)} / ${fmtB(f[k].gz)}`));
   row("  files fetched", E.map(([k]) => f[k].files));
-  row("first result after navigation **", E.map(([k]) => `${fmtMs(f[k].ms)} (${f[k].ok}/${f[k].total})`));
+  row("first result after DOMContentLoaded **", E.map(([k]) => `${fmtAfter(f[k].afterDcl)} (${f[k].ok}/${f[k].total})`));
+  row("  from navigation", E.map(([k]) => fmtMs(f[k].ms)));
   row("  of which after the page's script starts", E.map(([k]) => fmtMs(f[k].fromStart)));
   if (f.akb.phases) {
     const p = f.akb.phases;
-    log(`  agentkb timeline (medians from navigation): search.js ${fmtMs(p.code)}, base.js ${fmtMs(p.base)}, term shards ` +
-      `${fmtMs(p.shards)}, display chunks requested ${fmtMs(p.chunks)}, result ${fmtMs(f.akb.ms)}`);
+    log(`  agentkb timeline (medians from navigation): search.js ${fmtMs(p.code)}, base.js ${fmtMs(p.base)}, ` +
+      `DOMContentLoaded ${fmtMs(f.akb.dcl)}, term shards ${fmtMs(p.shards)}, ranked ${fmtMs(p.ranked)}, ` +
+      `display chunks ${p.chunks ? fmtMs(p.chunks) : "none (rows in the term shard)"}, result ${fmtMs(f.akb.ms)}, ` +
+      `facet counts ${fmtMs(f.akb.complete)}`);
   }
-  if (WITH_MS) row("  MiniSearch.loadJSON in chromium", ["", fmtMs(f.ms.load), ...(WITH_PF ? [""] : [])]);
+  if (WITH_MS) row("  MiniSearch.loadJSON in chromium", ["", fmtMs(f.ms.loadJSON), ...(WITH_PF ? [""] : [])]);
   if (f.ui) {
-    row("first result, real page (home ?q=) ***", [`${fmtMs(f.ui.ms)} (${f.ui.ok}/${f.ui.total})`]);
-    row("  of which DOMContentLoaded", [`${fmtMs(r.uiNav.dcl)} (${fmtB(r.homeBytes)} html)`]);
-    row("  first result after DOMContentLoaded", [fmtMs(r.uiNav.afterDcl)]);
-    row("  search data loaded (top 20 shown)", [`${fmtB(f.ui.raw)} / ${fmtB(f.ui.gz)}`]);
-    row("first result, an agent page ?q= ***", [`${fmtMs(f.uia.ms)} (${f.uia.ok}/${f.uia.total})`]);
-    row("  of which DOMContentLoaded", [`${fmtMs(r.uiaNav.dcl)} (${fmtB(r.agentBytes)} html)`]);
-    row("  first result after DOMContentLoaded", [fmtMs(r.uiaNav.afterDcl)]);
+    for (const [k, what, bytes] of [["ui", "real page (home ?q=)", r.homeBytes], ["uia", "an agent page ?q=", r.agentBytes]]) {
+      row(`first result after DOMContentLoaded, ${what} ***`, [`${fmtAfter(f[k].afterDcl)} (${f[k].ok}/${f[k].total})`]);
+      row("  from navigation", [fmtMs(f[k].ms)]);
+      row("  DOMContentLoaded / load event", [`${fmtMs(f[k].dcl)} / ${fmtMs(f[k].load)} (${fmtB(bytes)} html)`]);
+      row("  search data of the first query (raw / gzip)", [`${fmtB(f[k].raw)} / ${fmtB(f[k].gz)}`]);
+    }
   } else {
     row("first result, real page (home ?q=)", ["n/a: no search UI"]);
   }
@@ -578,17 +602,18 @@ function targets(results) {
   log("");
   log(`== search targets (${big.label}, ${big.agents.toLocaleString("en")} agents) ==`);
   const f = big.first;
-  if (f.ui) {
-    line(f.ui.ms <= 100, `first result <= 100 ms after navigation, real home page ?q=: ${fmtMs(f.ui.ms)}` +
-      ` (DOMContentLoaded of the ${fmtB(big.homeBytes)} page ${fmtMs(big.uiNav.dcl)}, then ${fmtMs(big.uiNav.afterDcl)})`);
-  } else {
-    log("  n/a   first result <= 100 ms on the real home page: the templates have no search UI yet");
-  }
-  if (f.uia) {
-    line(f.uia.ms <= 100, `first result <= 100 ms after navigation, an agent page ?q=: ${fmtMs(f.uia.ms)}` +
-      ` (DOMContentLoaded ${fmtMs(big.uiaNav.dcl)}, then ${fmtMs(big.uiaNav.afterDcl)})`);
-  }
-  line(f.akb.ms <= 100, `first result <= 100 ms after navigation, engine on a bare page: ${fmtMs(f.akb.ms)}`);
+  const info = (text) => log(`  info  ${text}`);
+  // The issue's target: "first result <= 100 ms after load", the load being the page's DOMContentLoaded
+  // (its HTML parsed and its scripts run); a result that comes before it counts as 0.
+  const afterLoad = (x, what) => {
+    line(x.afterDcl <= 100, `first result <= 100 ms after the page's DOMContentLoaded, ${what}: ${fmtAfter(x.afterDcl)}` +
+      ` (DOMContentLoaded at ${fmtMs(x.dcl)})`);
+    info(`  from navigation: ${fmtMs(x.ms)}`);
+  };
+  afterLoad(f.akb, "engine on a bare page");
+  if (f.uia) afterLoad(f.uia, `an agent page ?q= (${fmtB(big.agentBytes)} html)`);
+  if (f.ui) afterLoad(f.ui, `the home page ?q= (${fmtB(big.homeBytes)} html, every agent listed)`);
+  else log("  n/a   first result on the real home page: the templates have no search UI yet");
   const fresh = big.qt.akb.fresh.map((x) => x.ms), warm = big.qt.akb.warm.map((x) => x.ms);
   line(pct(fresh, 95) <= 16, `p95 query <= 16 ms: ${fmtMs(pct(fresh, 95))} (median ${fmtMs(median(fresh))}, ${fresh.length} queries, ` +
     `fresh engine; warm engine: p95 ${fmtMs(pct(warm, 95))})`);
@@ -603,13 +628,16 @@ function targets(results) {
   log("  *    files the page fetched for its first query, engine code included (agentkb search.js + search/*.js;");
   log("       minisearch.js + the index JSON; Pagefind's pagefind.js, worker, wasm, meta, index chunks, fragments),");
   log("       logged by the 127.0.0.1 server; gzip = zlib level 6 per file (Pagefind's files are already gzipped).");
-  log(`  **   bare page that loads the engine, runs the query and gets the top 10 with display data; median over`);
+  log(`  **   bare page that loads the engine, runs the query and gets the top 10 with display data (as the UI does:`);
+  log("       ranked without facet counts, which follow; bytes include them); DOMContentLoaded = the page's, which");
+  log("       fires once search.js and the page's inline script have run; median over");
   log(`       ${FIRST_QUERIES.map((x) => JSON.stringify(x)).join(", ")} x ${RUNS} runs (Pagefind: ${PF_RUNS};`);
   log(`       MiniSearch: ${MS_FIRST.map((x) => JSON.stringify(x)).join(", ")} x 1, its load being the same for every query);`);
   log("       each run a new document (after about:blank), nothing cached (files served no-store); (n/m) = runs with a result.");
-  log(`  ***  the site's own index.html?q=QUERY (or ${"agents/<first>/index.html"}?q=QUERY): navigation start until the first`);
-  log(`       result element is in the DOM (${UI_RUNS} runs per query; a home page over 1 MB: ${MS_FIRST.map((x) => JSON.stringify(x)).join(", ")} x 1);`);
-  log("       the UI shows 20 results.");
+  log(`  ***  the site's own index.html?q=QUERY (or ${"agents/<first>/index.html"}?q=QUERY): until the first result element is`);
+  log("       in the DOM, from the page's DOMContentLoaded (navigation timing) and from navigation start");
+  log(`       (${UI_RUNS} runs per query; a home page over 1 MB: ${MS_FIRST.map((x) => JSON.stringify(x)).join(", ")} x 1); the UI shows 10 results;`);
+  log("       bytes: every search file fetched until the facet counts are shown.");
   log(`  **** ${QUERIES.length} queries (words, phrases, prefixes as typed, typos, CJK, mixed) through the engine API, top 10 with`);
   log(`       display data, after warm-up passes; per query the median of ${PASSES.akb} timed passes (Pagefind: ${PASSES.pf}); agentkb: each pass a new`);
   log("       engine over the already loaded files (shards and postings decoded again), \"warm\" = that engine's next pass.");

@@ -14,10 +14,29 @@
 #define TOKEN_MAX_CODEPOINTS 32
 /* A shard holds about this many bytes of terms and postings: one or two per query. */
 #define SHARD_TARGET_BYTES 12000
+/*
+ * A term whose postings take this much (a term in some 4,000 documents or
+ * more) gets a shard of its own, so that the shard directory names it and a
+ * typo or prefix scan can tell, without loading its postings, whether it
+ * matches.
+ */
+#define SOLO_BYTES 4096
 #define DOCS_PER_CHUNK 16
+/*
+ * A solo shard (one term, which is then a common one) also carries the
+ * display rows of the term's best documents: a one-word query on it can show
+ * its first page of results without waiting for display chunks.
+ */
+#define TOP_ROWS 10
+
+/* BM25F, computed here once per (term, document) rather than in every page. */
+#define BM25_K1 1.2
+#define BM25_B 0.75
 
 static const char *const S_field_names[AKB_FIELD_COUNT] = { "name", "summary", "meta", "headings", "body", "code" };
+/* Written as text too (base.js), so the exact spelling of the numbers is kept. */
 static const char *const S_field_boosts[AKB_FIELD_COUNT] = { "8", "4", "3", "2", "1", "0.5" };
+static const double S_boost[AKB_FIELD_COUNT] = { 8, 4, 3, 2, 1, 0.5 };
 
 /* ---- tokenizer ---- */
 
@@ -305,9 +324,11 @@ void akb_search_add_facet_value(struct akb_search_builder *sb, size_t facet, siz
 
 /* ---- writing ---- */
 
+static const char S_b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 static void S_base64(struct akb_buf *out, const unsigned char *p, size_t n)
 {
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *tab = S_b64_alphabet;
 	akb_buf_grow(out, (n + 2) / 3 * 4);
 	size_t i = 0;
 	for (; i + 2 < n; i += 3) {
@@ -354,6 +375,91 @@ static int S_utf16_cmp(const char *a, const char *b)
 	return (i < na) - (j < nb);
 }
 
+static uint64_t S_get_varint(const struct akb_buf *b, size_t *i)
+{
+	uint64_t v = 0;
+	int shift = 0;
+	while (*i < b->len) {
+		unsigned char byte = (unsigned char)b->ptr[(*i)++];
+		if (shift < 64)
+			v |= (uint64_t)(byte & 0x7F) << shift;
+		shift += 7;
+		if (!(byte & 0x80))
+			break;
+	}
+	return v;
+}
+
+/*
+ * The impact byte of a term in a document: the term-frequency part of
+ * BM25F, s = tfw (K1 + 1) / (K1 + tfw) with tfw the boosted, length-
+ * normalised frequencies summed over fields, on a log scale (16 steps per
+ * doubling, about 2% apart): q = round(16 log2 s) + 192. s is below K1 + 1,
+ * so q stays under 211; tiny weights clamp at 0.
+ */
+static int S_impact(const uint32_t *tf, const uint32_t *len, const double *avg)
+{
+	double tfw = 0;
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		if (tf[f] && avg[f] > 0)
+			tfw += tf[f] * S_boost[f] / (1 - BM25_B + BM25_B * len[f] / avg[f]);
+	double s = tfw * (BM25_K1 + 1) / (BM25_K1 + tfw);
+	double q = s > 0 ? round(16 * log2(s)) + 192 : 0;
+	return q < 0 ? 0 : q > 255 ? 255 : (int)q;
+}
+
+/*
+ * Rewrites a term's postings from the form kept while documents arrive
+ * (per entry: doc delta, field mask, one tf per field) into the published
+ * one, now that the average field lengths are known: df, then the
+ * documents grouped by impact, best first (impact byte, count, doc deltas
+ * from 0 in each group). A one-term query's ranking is then the postings'
+ * order, and an entry costs one byte where the ids are dense.
+ */
+static void S_publish_postings(struct term *t, const uint32_t *lengths, const double *avg)
+{
+	size_t *docs = akb_xcalloc(t->df + 1, sizeof(size_t));
+	unsigned char *imp = akb_xcalloc(t->df + 1, 1);
+	size_t count[256] = { 0 }, n = 0, i = 0, doc = 0;
+	for (; n < t->df && i < t->post.len; n++) {
+		doc += (size_t)S_get_varint(&t->post, &i);
+		uint32_t mask = (uint32_t)S_get_varint(&t->post, &i), tf[AKB_FIELD_COUNT] = { 0 };
+		for (int f = 0; f < AKB_FIELD_COUNT; f++)
+			if (mask & (1u << f))
+				tf[f] = (uint32_t)S_get_varint(&t->post, &i);
+		docs[n] = doc;
+		imp[n] = (unsigned char)S_impact(tf, &lengths[doc * AKB_FIELD_COUNT], avg);
+		count[imp[n]]++;
+	}
+	/* Counting sort by impact, highest first, stable: documents stay in id order within a group. */
+	size_t start[256], *order = akb_xcalloc(n + 1, sizeof(size_t));
+	size_t at = 0;
+	for (int q = 255; q >= 0; q--) {
+		start[q] = at;
+		at += count[q];
+	}
+	for (size_t e = 0; e < n; e++)
+		order[start[imp[e]]++] = e;
+	struct akb_buf out = AKB_BUF_INIT;
+	S_varint(&out, n);
+	size_t prev = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t e = order[k];
+		if (k == 0 || imp[e] != imp[order[k - 1]]) {
+			akb_buf_putc(&out, imp[e]);
+			S_varint(&out, count[imp[e]]);
+			prev = 0;
+		}
+		S_varint(&out, docs[e] - prev);
+		prev = docs[e];
+	}
+	free(order);
+	free(docs);
+	free(imp);
+	akb_buf_release(&t->post);
+	t->post = out;
+}
+
 static const struct term *S_sort_terms;
 
 static int S_by_term(const void *x, const void *y)
@@ -368,21 +474,53 @@ static int S_write_file(struct akb_output *out, const char *rel, const struct ak
 	return akb_output_write(out, rel, data->ptr, data->len, diag);
 }
 
-static int S_write_shard(struct akb_output *out, size_t k, const size_t *order, size_t from, size_t to,
-			 const struct term *terms, struct akb_search_stats *stats, struct akb_diag *diag)
+/* A document's display row, as in a chunk: [name, url, department, category, model, text]. */
+static void S_display_row(struct akb_buf *js, const struct display *dp)
 {
+	const char *cols[] = { dp->name, dp->url, dp->department, dp->category, dp->model, dp->text };
+	for (int i = 0; i < 6; i++) {
+		if (i)
+			akb_buf_putc(js, ',');
+		akb_json_cstr(js, cols[i] ? cols[i] : "");
+	}
+}
+
+/*
+ * ,"rows":[[doc, name, url, ...], ...]: the first TOP_ROWS documents of the
+ * term's postings, which are in a one-word query's order.
+ */
+static void S_write_top_rows(struct akb_buf *js, const struct term *t, const struct display *display)
+{
+	size_t i = 0, rows = 0;
+	size_t df = (size_t)S_get_varint(&t->post, &i);
+	akb_buf_puts(js, ",\"rows\":[");
+	while (rows < TOP_ROWS && rows < df && i < t->post.len) {
+		i++; /* the group's impact */
+		size_t n = (size_t)S_get_varint(&t->post, &i), doc = 0;
+		for (size_t e = 0; e < n && i < t->post.len; e++) {
+			doc += (size_t)S_get_varint(&t->post, &i);
+			if (rows == TOP_ROWS)
+				continue;
+			akb_buf_printf(js, "%s\n[%zu,", rows++ ? "," : "", doc);
+			S_display_row(js, &display[doc]);
+			akb_buf_putc(js, ']');
+		}
+	}
+	akb_buf_putc(js, ']');
+}
+
+static int S_write_shard(struct akb_search_builder *sb, struct akb_output *out, size_t k, const size_t *order,
+			 size_t from, size_t to, struct akb_search_stats *stats, struct akb_diag *diag)
+{
+	const struct term *terms = sb->terms;
 	struct akb_buf js = AKB_BUF_INIT, names = AKB_BUF_INIT, post = AKB_BUF_INIT, sizes = AKB_BUF_INIT;
 	for (size_t i = from; i < to; i++) {
 		const struct term *t = &terms[order[i]];
 		if (i > from)
 			akb_buf_putc(&names, '\n');
 		akb_buf_puts(&names, t->text);
-		struct akb_buf one = AKB_BUF_INIT;
-		S_varint(&one, t->df);
-		akb_buf_put(&one, t->post.ptr, t->post.len);
-		akb_buf_put(&post, one.ptr, one.len);
-		S_varint(&sizes, one.len);
-		akb_buf_release(&one);
+		akb_buf_put(&post, t->post.ptr, t->post.len);
+		S_varint(&sizes, t->post.len);
 	}
 	akb_buf_printf(&js, "__akbSearchLoad(\"t\",%zu,{\"terms\":", k);
 	akb_json_string(&js, names.ptr, names.len);
@@ -390,6 +528,8 @@ static int S_write_shard(struct akb_output *out, size_t k, const size_t *order, 
 	S_base64_string(&js, &post);
 	akb_buf_puts(&js, ",\"size\":");
 	S_base64_string(&js, &sizes);
+	if (to - from == 1)
+		S_write_top_rows(&js, &terms[order[from]], sb->display);
 	akb_buf_puts(&js, "});\n");
 	char rel[64];
 	snprintf(rel, sizeof rel, "search/t%zu.js", k);
@@ -410,14 +550,8 @@ static int S_write_chunks(struct akb_search_builder *sb, struct akb_output *out,
 		akb_buf_clear(&js);
 		akb_buf_printf(&js, "__akbSearchLoad(\"d\",%zu,[", c);
 		for (size_t d = c * DOCS_PER_CHUNK; d < sb->ndocs && d < (c + 1) * DOCS_PER_CHUNK; d++) {
-			const struct display *dp = &sb->display[d];
-			const char *cols[] = { dp->name, dp->url, dp->department, dp->category, dp->model, dp->text };
 			akb_buf_puts(&js, d > c * DOCS_PER_CHUNK ? ",\n[" : "\n[");
-			for (int i = 0; i < 6; i++) {
-				if (i)
-					akb_buf_putc(&js, ',');
-				akb_json_cstr(&js, cols[i] ? cols[i] : "");
-			}
+			S_display_row(&js, &sb->display[d]);
 			akb_buf_putc(&js, ']');
 		}
 		akb_buf_puts(&js, "]);\n");
@@ -434,9 +568,33 @@ static int S_cmp_cstr(const void *a, const void *b)
 	return S_utf16_cmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void S_write_facets(struct akb_search_builder *sb, struct akb_buf *js)
+/* Fewest base-64 digits that hold every number up to `max`. */
+static int S_digit_width(size_t max)
 {
-	akb_buf_puts(js, ",\"facets\":[");
+	int w = 1;
+	for (size_t cap = 64; cap <= max && w < 11; cap *= 64)
+		w++;
+	return w;
+}
+
+/* `v` as `w` base-64 digits (the base64 alphabet), most significant first. */
+static void S_digits(struct akb_buf *out, size_t v, int w)
+{
+	for (int i = w - 1; i >= 0; i--)
+		akb_buf_putc(out, S_b64_alphabet[(v >> (6 * i)) & 63]);
+}
+
+/*
+ * Facets: their names and values go into base.js (`head`), the values of
+ * every document into search/facets.js (`docs`), which a page needs only
+ * for counts and filters, so it can come after the first results. Each
+ * number is a fixed count of base-64 digits: a page decodes a character a
+ * digit, in one pass (one character a document for most facets).
+ */
+static void S_write_facets(struct akb_search_builder *sb, struct akb_buf *head, struct akb_buf *docs_js)
+{
+	akb_buf_puts(head, ",\"facets\":[");
+	akb_buf_puts(docs_js, "__akbSearchLoad(\"facets\",0,[");
 	for (size_t f = 0; f < sb->nfacets; f++) {
 		struct facet *fc = &sb->facets[f];
 		/* Values sorted for display; documents refer to them through the sorted positions. */
@@ -451,42 +609,42 @@ static void S_write_facets(struct akb_search_builder *sb, struct akb_buf *js)
 			akb_strmap_get(&fc->values, sorted[i], &orig);
 			rank[orig] = i;
 		}
-		akb_buf_puts(js, f ? ",\n{" : "\n{");
-		akb_buf_puts(js, "\"key\":");
-		akb_json_cstr(js, fc->key);
-		akb_buf_puts(js, ",\"title\":");
-		akb_json_cstr(js, fc->title);
-		akb_buf_puts(js, ",\"values\":[");
+		/* A facet with at most one value per document (department, model) takes one number a document. */
+		int one = 1;
+		for (size_t d = 0; d < sb->ndocs && one; d++)
+			one = fc->doc_counts[d] <= 1;
+		akb_buf_puts(head, f ? ",\n{" : "\n{");
+		akb_buf_puts(head, "\"key\":");
+		akb_json_cstr(head, fc->key);
+		akb_buf_puts(head, ",\"title\":");
+		akb_json_cstr(head, fc->title);
+		akb_buf_puts(head, ",\"values\":[");
 		for (size_t i = 0; i < fc->nnames; i++) {
 			if (i)
-				akb_buf_putc(js, ',');
-			akb_json_cstr(js, sorted[i]);
+				akb_buf_putc(head, ',');
+			akb_json_cstr(head, sorted[i]);
 		}
-		akb_buf_puts(js, "],\"docs\":");
+		akb_buf_printf(head, "],\"one\":%d}", one);
+		/* Counts, indexes and index + 1 are all at most nnames. */
+		int w = S_digit_width(fc->nnames);
 		struct akb_buf docs = AKB_BUF_INIT;
 		for (size_t d = 0; d < sb->ndocs; d++) {
-			S_varint(&docs, fc->doc_counts[d]);
-			const struct akb_buf *v = &fc->doc_values[d];
+			if (!one)
+				S_digits(&docs, fc->doc_counts[d], w);
 			size_t i = 0;
-			while (i < v->len) {
-				uint64_t x = 0;
-				int shift = 0;
-				unsigned char byte;
-				do {
-					byte = (unsigned char)v->ptr[i++];
-					x |= (uint64_t)(byte & 0x7F) << shift;
-					shift += 7;
-				} while (byte & 0x80 && i < v->len);
-				S_varint(&docs, rank[x]);
-			}
+			while (i < fc->doc_values[d].len)
+				S_digits(&docs, rank[S_get_varint(&fc->doc_values[d], &i)] + (size_t)one, w);
+			if (one && !fc->doc_counts[d])
+				S_digits(&docs, 0, w);
 		}
-		S_base64_string(js, &docs);
+		akb_buf_puts(docs_js, f ? ",\n" : "\n");
+		akb_json_string(docs_js, docs.ptr, docs.len);
 		akb_buf_release(&docs);
-		akb_buf_putc(js, '}');
 		free(sorted);
 		free(rank);
 	}
-	akb_buf_puts(js, "]");
+	akb_buf_puts(head, "]");
+	akb_buf_puts(docs_js, "]);\n");
 }
 
 int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, struct akb_search_stats *stats,
@@ -494,10 +652,20 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 {
 	memset(stats, 0, sizeof(*stats));
 	S_begin_doc(sb, SIZE_MAX - 1);
+
+	/* Average field lengths, which the impacts are relative to. */
+	double avg[AKB_FIELD_COUNT] = { 0 };
+	for (size_t d = 0; d < sb->ndocs; d++)
+		for (int f = 0; f < AKB_FIELD_COUNT; f++)
+			avg[f] += sb->lengths[d * AKB_FIELD_COUNT + f];
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		avg[f] = sb->ndocs ? avg[f] / (double)sb->ndocs : 0.0;
+
 	size_t *order = akb_xcalloc(sb->nterms + 1, sizeof(size_t));
 	for (size_t i = 0; i < sb->nterms; i++) {
 		order[i] = i;
 		stats->postings += sb->terms[i].df;
+		S_publish_postings(&sb->terms[i], sb->lengths, avg);
 	}
 	S_sort_terms = sb->terms;
 	if (sb->nterms)
@@ -505,59 +673,59 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 	stats->terms = sb->nterms;
 
 	int rc = 0;
-	struct akb_buf shards = AKB_BUF_INIT;
+	struct akb_buf shards = AKB_BUF_INIT, solo = AKB_BUF_INIT;
 	size_t from = 0, acc = 0, k = 0;
+	int big_prev = 0;
 	for (size_t i = 0; i <= sb->nterms && rc == 0; i++) {
-		/* Cut a shard when it is full, and at the end (an empty index still has shard 0). */
 		int last = i == sb->nterms;
-		if ((acc >= SHARD_TARGET_BYTES && i > from) || (last && (from < i || k == 0))) {
-			akb_buf_puts(&shards, k ? "," : "");
-			akb_json_cstr(&shards, k ? sb->terms[order[from]].text : "");
-			rc = S_write_shard(out, k++, order, from, i, sb->terms, stats, diag);
+		size_t size = last ? 0 : strlen(sb->terms[order[i]].text) + sb->terms[order[i]].post.len + 4;
+		int big = size >= SOLO_BYTES;
+		/* Cut when full, around a big term, and at the end (an empty index still has shard 0). */
+		if ((i > from && (acc >= SHARD_TARGET_BYTES || big || big_prev)) || (last && (from < i || k == 0))) {
+			if (k) {
+				akb_buf_putc(&shards, '\n');
+				akb_buf_puts(&shards, sb->terms[order[from]].text);
+			}
+			akb_buf_putc(&solo, i - from == 1 ? '1' : '0');
+			rc = S_write_shard(sb, out, k++, order, from, i, stats, diag);
 			from = i;
 			acc = 0;
 		}
-		if (!last)
-			acc += strlen(sb->terms[order[i]].text) + sb->terms[order[i]].post.len + 4;
+		acc += size;
+		big_prev = big;
 	}
 	stats->shards = k;
 
-	/* Field lengths: averages, and one byte per field per document. */
-	double avg[AKB_FIELD_COUNT] = { 0 };
-	struct akb_buf norms = AKB_BUF_INIT;
-	for (size_t d = 0; d < sb->ndocs; d++) {
-		for (int f = 0; f < AKB_FIELD_COUNT; f++) {
-			uint32_t len = sb->lengths[d * AKB_FIELD_COUNT + f];
-			avg[f] += len;
-			double q = round(8.0 * log2(1.0 + len));
-			akb_buf_putc(&norms, (int)(q > 255 ? 255 : q));
-		}
-	}
-	struct akb_buf js = AKB_BUF_INIT;
-	akb_buf_printf(&js, "__akbSearchLoad(\"base\",0,{\"v\":1,\"n\":%zu,\"fields\":[", sb->ndocs);
+	struct akb_buf js = AKB_BUF_INIT, facets = AKB_BUF_INIT;
+	/*
+	 * Pages load base.js with an async tag in <head>, so it may run before
+	 * search.js has defined the loader: its data then waits in
+	 * window.__akbSearchBase, and a ?q= query starts without a round trip.
+	 */
+	akb_buf_puts(&js, "(typeof __akbSearchLoad==\"function\"?__akbSearchLoad:function(k,i,d){window.__akbSearchBase=d;})");
+	akb_buf_printf(&js, "(\"base\",0,{\"v\":2,\"n\":%zu,\"fields\":[", sb->ndocs);
 	for (int f = 0; f < AKB_FIELD_COUNT; f++)
 		akb_buf_printf(&js, "%s\"%s\"", f ? "," : "", S_field_names[f]);
 	akb_buf_puts(&js, "],\"boost\":[");
 	for (int f = 0; f < AKB_FIELD_COUNT; f++)
 		akb_buf_printf(&js, "%s%s", f ? "," : "", S_field_boosts[f]);
-	akb_buf_puts(&js, "],\"avg\":[");
-	for (int f = 0; f < AKB_FIELD_COUNT; f++)
-		akb_buf_printf(&js, "%s%.3f", f ? "," : "", sb->ndocs ? avg[f] / (double)sb->ndocs : 0.0);
-	akb_buf_puts(&js, "],\"norms\":");
-	S_base64_string(&js, &norms);
-	akb_buf_puts(&js, ",\"shards\":[");
-	akb_buf_put(&js, shards.ptr, shards.len);
-	akb_buf_printf(&js, "],\"chunk\":%d", DOCS_PER_CHUNK);
-	S_write_facets(sb, &js);
+	akb_buf_printf(&js, "],\"chunk\":%d,\"shards\":", DOCS_PER_CHUNK);
+	akb_json_string(&js, shards.ptr, shards.len);
+	akb_buf_puts(&js, ",\"solo\":");
+	akb_json_string(&js, solo.ptr, solo.len);
+	S_write_facets(sb, &js, &facets);
 	akb_buf_puts(&js, "});\n");
 	stats->base_bytes = js.len;
 	if (rc == 0)
 		rc = S_write_file(out, "search/base.js", &js, stats, diag);
 	if (rc == 0)
+		rc = S_write_file(out, "search/facets.js", &facets, stats, diag);
+	if (rc == 0)
 		rc = S_write_chunks(sb, out, stats, diag);
 	akb_buf_release(&js);
-	akb_buf_release(&norms);
+	akb_buf_release(&facets);
 	akb_buf_release(&shards);
+	akb_buf_release(&solo);
 	free(order);
 	return rc;
 }

@@ -6,34 +6,58 @@
  *
  *   window.__akbSearchLoad(kind, id, data)
  *
- * FORMAT (version 1). All files live in `search/` at the site root.
+ * FORMAT (version 2). All files live in `search/` at the site root. A query
+ * needs base.js (a few KB: it says which shard holds a term), the term shards
+ * of its words and the display chunks of the results shown; facets.js only
+ * for counts and filters. Nothing else is rebuilt or decoded up front.
  *
- * search/base.js -> __akbSearchLoad("base", 0, {
- *   v: 1,
+ * search/base.js -> __akbSearchLoad("base", 0, {     (pages load it with an async <script> in
+ *   their <head>: when it runs before search.js, the data waits in window.__akbSearchBase)
+ *   v: 2,
  *   n: N,                        number of documents (agents), ids 0..N-1 in site order
  *   fields: ["name","summary","meta","headings","body","code"],
- *   boost:  [8, 4, 3, 2, 1, 0.5],   BM25F field weights
- *   avg:    [..6 numbers..],     average field length in tokens
- *   norms:  "<base64>",          N*6 bytes, doc-major: byte q = round(8*log2(1+len)), len ≈ 2^(q/8)-1
- *   shards: ["", "api", "cache", ...],  first term of each term shard; shard k is search/t<k>.js;
- *                                 a term t lives in the last shard whose first term <= t (UTF-16 order,
- *                                 the order of JS string comparison)
+ *   boost:  [8, 4, 3, 2, 1, 0.5],   BM25F field weights the impacts were computed with (informative)
  *   chunk:  16,                  documents per display chunk: doc d is in search/d<floor(d/16)>.js
+ *   shards: "\napi\ncache...",   first term of each term shard, "\n"-separated (shard 0's is "");
+ *                                shard k is search/t<k>.js; a term t lives in the last shard whose
+ *                                first term <= t (UTF-16 order, the order of JS string comparison)
+ *   solo:   "0110...",           one character per shard: "1" when the shard holds exactly one term
+ *                                (its first), so a page can tell whether it matches without loading it;
+ *                                a term whose postings take 4 KB or more always gets one of its own
  *   facets: [ { key: "department", title: "Department",
- *               values: ["data", "engineering", ...],          display names, sorted
- *               docs: "<base64 varints>" },                   per doc: count, then value indexes
+ *               values: ["data", "engineering", ...],   display names, sorted
+ *               one: 1 },            1: no document has more than one value (see facets.js)
  *             ... department, category, model, tools ... ]
  * })
+ *
+ * search/facets.js -> __akbSearchLoad("facets", 0, ["<digits>", ...])
+ *   one string per facet of base.facets, in order: per document, when the
+ *   facet's `one` is 1, its value index + 1 (0: none); otherwise its count of
+ *   values, then their indexes. Every number is written as w base-64 digits
+ *   (the base64 alphabet, A = 0 ... / = 63, most significant first), w the
+ *   fewest digits that hold values.length (1 up to 63 values, 2 up to 4095...):
+ *   a page decodes them in one pass, most facets one character a document.
  *
  * search/t<k>.js -> __akbSearchLoad("t", k, {
  *   terms: "term\nterm\n...",    sorted (UTF-16 order), unique
  *   post:  "<base64>",           postings of every term, concatenated in term order
  *   size:  "<base64 varints>"    byte length of each term's postings
+ *   rows:  [[doc, name, url, department, category, model, text], ...]
+ *                                solo shards only: the display rows (as in d<c>.js) of the term's
+ *                                10 best documents (highest impact, then lowest id), so that a
+ *                                one-word query on a common term needs no display chunk for its
+ *                                first page of results
  * })
- *   One term's postings: varint df; then df entries of
- *   varint doc_delta (doc id minus previous doc id; the first is the id itself),
- *   varint field_mask (bit f set when field f contains the term),
- *   then one varint tf per set bit, lowest bit first.
+ *   One term's postings: varint df; then the df documents grouped by impact,
+ *   highest first (a one-term query's ranking is their order), each group:
+ *   one byte q, varint n, then n varint doc_delta (doc id minus the group's
+ *   previous doc id; the first is the id itself), ids ascending. The impact q
+ *   of a term in a document:
+ *     s = tfw (K1 + 1) / (K1 + tfw), K1 = 1.2, B = 0.75,
+ *     tfw = sum over fields f of tf_f * boost_f / (1 - B + B * len_f / avg_f)
+ *     (len_f: tokens in field f of the document, avg_f: the average over documents),
+ *     q = round(16 log2 s) + 192, clamped to 0..255; so s ~= 2^((q - 192) / 16).
+ *   A page scores a document idf * s per word, idf = ln(1 + (N - df + 0.5) / (df + 0.5)).
  *
  * search/d<c>.js -> __akbSearchLoad("d", c, [
  *   [name, url, department, category, model, text], ...   up to `chunk` documents
@@ -96,7 +120,7 @@ struct akb_search_stats {
 	size_t postings;   /* (term, document) pairs */
 	size_t shards;     /* term shards */
 	size_t bytes;      /* bytes written under search/ */
-	size_t base_bytes; /* size of search/base.js */
+	size_t base_bytes; /* size of search/base.js, the one file every query waits for */
 };
 
 /* Writes search/ into the site. Returns 0, or -1 (reported). */

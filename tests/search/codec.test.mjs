@@ -2,7 +2,7 @@
 // edit-distance-1 test, in node against themes/default/static/search.js.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AgentkbSearch as S, encodeVarints } from "./lib.mjs";
+import { AgentkbSearch as S, encodeDigits, encodeVarints } from "./lib.mjs";
 
 const arr = (x) => Array.from(x);
 
@@ -12,6 +12,17 @@ test("varints: LEB128, 7 bits per byte, low first", () => {
   assert.deepEqual(arr(S.varints(Uint8Array.from([0xac, 0x02, 0x00, 0x7f, 0x80, 0x01]))), [300, 0, 127, 128]);
   assert.deepEqual(arr(S.varints(Uint8Array.from(encodeVarints(values)))), values);
   assert.deepEqual(arr(S.varints(new Uint8Array(0))), []);
+});
+
+test("fixed-width base-64 digits (facets.js): width from the largest number, most significant first", () => {
+  assert.deepEqual([0, 1, 63, 64, 4095, 4096, 262143, 262144].map(S.width), [1, 1, 1, 2, 2, 3, 3, 4]);
+  assert.equal(encodeDigits([0, 1, 2, 63], 8), "ABC/");
+  assert.deepEqual(S.digits("ABC/", 1), [0, 1, 2, 63]);
+  assert.equal(encodeDigits([64, 0, 4095], 100), "BAAA//");
+  assert.deepEqual(S.digits("BAAA//", 2), [64, 0, 4095]);
+  const values = [0, 5, 63, 64, 999, 4095, 4096, 200000];
+  assert.deepEqual(S.digits(encodeDigits(values, 200000), 3), values);
+  assert.deepEqual(S.digits("", 2), []);
 });
 
 test("base64: standard alphabet with padding, whole and by byte range", () => {

@@ -175,7 +175,7 @@ test("display data: name, url, department, category, model, text", async () => {
     category: "SRE", model: "haiku", text: "Packages charts." });
 });
 
-test("loading: base once, then only the shards and chunks a query touches", async () => {
+test("loading: base once, then only the shards and chunks a query touches (and facets.js for counts)", async () => {
   const many = Array.from({ length: 40 }, (_, i) => ({ name: `agent${i}`, body: `w${String(i).padStart(2, "0")} common` }));
   many[25].body += " kubernetes";
   const { engine, log, enc } = setup(many, { shardTerms: 4, chunk: 8 });
@@ -185,13 +185,13 @@ test("loading: base once, then only the shards and chunks a query touches", asyn
     return "t" + k;
   };
   let r = await engine.search("kubernetes ");
-  assert.deepEqual(log, ["base", shardOf("kubernetes")]);
+  assert.deepEqual(log, ["base", shardOf("kubernetes"), "facets"]);
   await engine.docs(r.ids);
-  assert.deepEqual(log, ["base", shardOf("kubernetes"), "d3"]);
+  assert.deepEqual(log, ["base", shardOf("kubernetes"), "facets", "d3"]);
   // Nothing twice.
   r = await engine.search("kubernetes ");
   await engine.docs(r.ids);
-  assert.equal(log.length, 3);
+  assert.equal(log.length, 4);
   // A prefix loads the shards covering its range only.
   log.length = 0;
   r = await engine.search("w1");
@@ -248,4 +248,115 @@ test("an empty index", async () => {
   const r = await engine.search("anything");
   assert.equal(r.total, 0);
   assert.equal((await engine.search("")).total, 0);
+});
+
+// Common words fill shards of their own (as "cache" does at 10,000 agents: the C writer cuts at
+// 12,000 bytes; shardBytes 50 gives the same structure here), rarer ones share shards.
+const COMMON = ["cable", "cache", "cachy", "call", "callable", "calls", "card", "catch"];
+function commonSite() {
+  const docs = Array.from({ length: 64 }, (_, i) => ({
+    name: `agent${i}`, department: i % 2 ? "Odd" : "Even",
+    body: COMMON.filter((w) => w !== "cachy" || i % 4 === 0).join(" ") + ` rare${i} zebra ` + filler(i % 7),
+  }));
+  return setup(docs, { shardBytes: 50, chunk: 8 });
+}
+
+test("typo and prefix scans skip solo shards whose one term cannot match", async () => {
+  const { enc } = commonSite();
+  const solo = (t) => enc.groups.findIndex((g) => g.length === 1 && enc.terms[g[0]] === t);
+  for (const w of COMMON) assert.ok(solo(w) >= 0, `${w} has a shard of its own`);
+  assert.equal(enc.base.solo.length, enc.base.shards.length);
+  const shardOf = (t) => enc.base.shards.reduce((k, s, i) => (s <= t ? i : k), 0);
+  // Shards a query loads, on a new engine (base.js aside).
+  async function loads(q) {
+    const { engine, log } = memoryEngine(enc.files);
+    await engine.ready();
+    log.length = 0;
+    const r = await engine.search(q, { counts: false });
+    return { r, log: new Set(log) };
+  }
+  // The shard before "cable" may hold other "ca" words: it has several terms, so it is loaded.
+  const before = shardOf("ca");
+  assert.equal(enc.base.solo[before], "0");
+  // "cache": its own shard and the one typo-near term's (cachy), not the other six "ca" words.
+  let { r, log } = await loads("cache ");
+  assert.deepEqual(log, new Set(["t" + before, "t" + solo("cache"), "t" + solo("cachy")]));
+  assert.equal(r.total, 64);
+  assert.ok(r.terms.includes("cachy"), "the typo match is still found");
+  // A prefix loads the solo shards its words start with.
+  ({ log } = await loads("cach"));
+  assert.deepEqual(log, new Set(["t" + solo("cache"), "t" + solo("cachy")]));
+  // A finished word that is no solo shard's term loads none, only the shard that may hold it.
+  ({ r, log } = await loads("cabbage "));
+  assert.deepEqual(log, new Set(["t" + before]));
+  assert.equal(r.total, 0);
+  ({ r, log } = await loads("zzzz "));
+  assert.equal(enc.base.solo[shardOf("zzzz")], "1");
+  assert.deepEqual(log, new Set());
+  // The same answers as an engine that loads every shard of the ranges (no solo marks).
+  const { engine } = memoryEngine(enc.files);
+  const plain = memoryEngine(new Map([...enc.files].map(([k, v]) =>
+    [k, k === "base" ? v.replace(/"solo":"[01]*"/, '"solo":""') : v])));
+  for (const q of ["cache ", "cach", "catch", "calls ", "cabbage ", "cachx ", "zzzz "]) {
+    assert.deepEqual(await names(engine, q), await names(plain.engine, q), q);
+  }
+});
+
+test("a one-word query on a common term shows its first page from the shard's rows, no display chunk", async () => {
+  const { engine, log, enc } = commonSite();
+  const r = await engine.search("catch ", { counts: false });
+  log.length = 0;
+  const top = await engine.docs(r.ids.slice(0, 10));
+  assert.deepEqual(log, [], "no chunk for the first page");
+  const docs = enc.files; // the same rows as the chunks hold
+  const fresh = memoryEngine(docs);
+  await fresh.engine.ready();
+  const viaChunks = await fresh.engine.docs(r.ids.slice(0, 10));
+  assert.deepEqual(top, viaChunks);
+  assert.ok(fresh.log.some((n) => n[0] === "d"));
+  // The next page needs chunks again.
+  await engine.docs(r.ids.slice(0, 11));
+  assert.deepEqual(log, ["d" + Math.floor(r.ids[10] / 8)]);
+  // Prefix and typo matches take the best documents of each word: still covered.
+  const p = await engine.search("catc", { counts: false });
+  log.length = 0;
+  await engine.docs(p.ids.slice(0, 10));
+  assert.deepEqual(log, []);
+});
+
+test("counts: false answers without facets.js; the counts follow from the same ranking", async () => {
+  const { engine, log } = commonSite();
+  const r = await engine.search("cache ", { counts: false });
+  assert.equal(r.facets, null);
+  assert.ok(!log.includes("facets"), log.join(" "));
+  const c = await engine.search("cache ");
+  assert.deepEqual(c.ids, r.ids);
+  assert.deepEqual(counts(c, "department"), { Even: 32, Odd: 32 });
+  assert.equal(log.filter((n) => n === "facets").length, 1);
+  // A filter needs facets.js whatever counts says.
+  const { engine: e2, log: l2 } = commonSite();
+  const f = await e2.search("cache ", { counts: false, filters: { department: ["Odd"] } });
+  assert.equal(f.total, 32);
+  assert.ok(l2.includes("facets"));
+  assert.deepEqual(counts(f, "department"), { Even: 32, Odd: 32 });
+});
+
+test("facets with more values than one base-64 digit holds, and several values a document", async () => {
+  // 70 categories (two digits a number), tools up to 3 a document.
+  const docs = Array.from({ length: 140 }, (_, i) => ({
+    name: `a${i}`, body: "word", category: `c${String(i % 70).padStart(2, "0")}`,
+    tools: ["Read", "Bash", "Grep"].slice(0, i % 4), department: i % 5 ? "Ops" : "",
+  }));
+  const { engine } = setup(docs);
+  const r = await engine.search("word ");
+  assert.equal(r.total, 140);
+  const cat = counts(r, "category");
+  assert.equal(Object.keys(cat).length, 70);
+  assert.ok(Object.values(cat).every((n) => n === 2));
+  assert.deepEqual(counts(r, "tools"), { Bash: 70, Grep: 35, Read: 105 });
+  assert.deepEqual(counts(r, "department"), { Ops: 112 });
+  assert.deepEqual(await names(engine, "word ", { filters: { category: ["c69"] } }), ["a69", "a139"]);
+  assert.deepEqual(await names(engine, "", { filters: { category: ["c03"], tools: ["Read"] } }), ["a3", "a73"]);
+  assert.deepEqual(await names(engine, "", { filters: { category: ["c03"], tools: ["Grep"] } }), ["a3"]);
+  assert.equal((await engine.search("", { filters: { department: ["Ops"], tools: ["Bash"] } })).total, 56);
 });

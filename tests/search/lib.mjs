@@ -23,6 +23,14 @@ export const AgentkbSearch = S;
 
 export const FIELDS = ["name", "summary", "meta", "headings", "body", "code"];
 export const BOOST = [8, 4, 3, 2, 1, 0.5];
+const K1 = 1.2, B = 0.75;
+// The impact byte of include/agentkb/search.h: BM25F's term-frequency part on a log scale.
+export function impact(tf, len, avg) {
+  let tfw = 0;
+  tf.forEach((n, f) => { if (n && avg[f] > 0) tfw += (n * BOOST[f]) / (1 - B + (B * len[f]) / avg[f]); });
+  const s = (tfw * (K1 + 1)) / (K1 + tfw);
+  return s > 0 ? Math.min(255, Math.max(0, Math.round(16 * Math.log2(s)) + 192)) : 0;
+}
 export const FACETS = [["department", "Department"], ["category", "Category"], ["model", "Model"], ["tools", "Tools"]];
 
 function varint(out, v) {
@@ -34,24 +42,32 @@ function varint(out, v) {
   } while (v);
 }
 export function encodeVarints(list) { const out = []; list.forEach((v) => varint(out, v)); return out; }
+// Numbers as fixed-width base-64 digits (facets.js): as many digits as `max` needs, most significant first.
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+export function encodeDigits(list, max) {
+  let w = 1;
+  for (let cap = 64; cap <= max; cap *= 64) w++;
+  return list.map((v) => Array.from({ length: w }, (_, i) => ALPHABET[Math.floor(v / 64 ** (w - 1 - i)) % 64]).join("")).join("");
+}
 const b64 = (bytes) => Buffer.from(bytes).toString("base64");
 const script = (kind, id, data) => `window.__akbSearchLoad(${JSON.stringify(kind)},${id},${JSON.stringify(data)});\n`;
 
 // docs: [{name, summary, meta, headings, body, code, url, department, category, model, tools: [], text}]
 // (a field given as an array of strings is taken as its tokens)
-// Returns {files: Map("base"|"t3"|"d0" -> script text), data: {...decoded form for assertions}}.
-// Shards hold shardTerms terms, or with shardBytes, about that many bytes of terms and postings.
-export function encode(docs, { shardTerms = 8, shardBytes = 0, chunk = 16 } = {}) {
+// Returns {files: Map("base"|"facets"|"t3"|"d0" -> script text), base, terms}.
+// Shards hold shardTerms terms, or with shardBytes, about that many bytes of terms and postings
+// (a term of soloBytes or more alone, as the C writer does: 12,000 and 4,096 bytes).
+export function encode(docs, { shardTerms = 8, shardBytes = 0, soloBytes = shardBytes, chunk = 16 } = {}) {
   const N = docs.length, F = FIELDS.length;
-  const norms = new Uint8Array(N * F), total = new Array(F).fill(0);
-  const index = new Map(); // term -> {df, prev, bytes: postings entries so far}
+  const lens = docs.map(() => new Array(F).fill(0)), total = new Array(F).fill(0);
+  const index = new Map(); // term -> [{id, tf}] in doc order
   docs.forEach((d, id) => {
     const meta = d.meta ?? [d.department, d.category, d.model, ...(d.tools || [])].filter(Boolean).join(" ");
     const tfs = new Map(); // term -> tf per field, this document
     FIELDS.forEach((f, fi) => {
       const v = fi === 2 ? meta : d[f] || "";
       const toks = Array.isArray(v) ? v : S.tokenize(v); // an array is taken as tokens already
-      norms[id * F + fi] = Math.min(255, Math.round(8 * Math.log2(1 + toks.length)));
+      lens[id][fi] = toks.length;
       total[fi] += toks.length;
       for (const t of toks) {
         let tf = tfs.get(t);
@@ -60,53 +76,77 @@ export function encode(docs, { shardTerms = 8, shardBytes = 0, chunk = 16 } = {}
       }
     });
     for (const [t, tf] of tfs) {
-      let e = index.get(t);
-      if (!e) index.set(t, (e = { df: 0, prev: 0, bytes: [] }));
-      e.df++;
-      varint(e.bytes, id - e.prev);
-      e.prev = id;
-      let mask = 0;
-      tf.forEach((n, fi) => { if (n) mask |= 1 << fi; });
-      varint(e.bytes, mask);
-      tf.forEach((n) => { if (n) varint(e.bytes, n); });
+      if (!index.has(t)) index.set(t, []);
+      index.get(t).push({ id, tf });
     }
   });
+  const avg = total.map((t) => (N ? t / N : 0));
   const terms = [...index.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Postings grouped by impact, best first, ids ascending in a group (deltas from 0 in each).
+  const ranked = (t) => index.get(t).map(({ id, tf }) => ({ id, q: impact(tf, lens[id], avg) }))
+    .sort((a, b) => b.q - a.q || a.id - b.id);
   const postings = terms.map((t) => {
-    const e = index.get(t), head = [];
-    varint(head, e.df);
-    return head.concat(e.bytes);
+    const list = ranked(t), out = [];
+    varint(out, list.length);
+    let prev = 0;
+    list.forEach(({ id, q }, k) => {
+      if (k === 0 || q !== list[k - 1].q) {
+        out.push(q);
+        varint(out, list.filter((x) => x.q === q).length);
+        prev = 0;
+      }
+      varint(out, id - prev);
+      prev = id;
+    });
+    return out;
   });
   const groups = [[]];
-  let bytes = 0;
+  let bytes = 0, bigPrev = false;
   terms.forEach((t, i) => {
-    const cur = groups[groups.length - 1];
-    if (cur.length && (shardBytes ? bytes >= shardBytes : cur.length >= shardTerms)) { groups.push([]); bytes = 0; }
+    const cur = groups[groups.length - 1], size = t.length + 1 + postings[i].length;
+    const big = shardBytes > 0 && size >= soloBytes;
+    if (cur.length && (shardBytes ? bytes >= shardBytes || big || bigPrev : cur.length >= shardTerms)) { groups.push([]); bytes = 0; }
     groups[groups.length - 1].push(i);
-    bytes += t.length + 1 + postings[i].length;
+    bytes += size;
+    bigPrev = big;
   });
   const files = new Map(), shards = [];
+  const row = (d) => [d.name, d.url ?? `agents/${d.name}/index.html`, d.department || "", d.category || "", d.model || "",
+    d.text ?? d.summary ?? ""];
   groups.forEach((g, k) => {
     shards.push(k === 0 ? "" : terms[g[0]]);
     const post = Buffer.concat(g.map((i) => Buffer.from(postings[i])));
-    files.set("t" + k, script("t", k, { terms: g.map((i) => terms[i]).join("\n"), post: b64(post),
-      size: b64(encodeVarints(g.map((i) => postings[i].length))) }));
+    const data = { terms: g.map((i) => terms[i]).join("\n"), post: b64(post),
+      size: b64(encodeVarints(g.map((i) => postings[i].length))) };
+    if (g.length === 1) {
+      // A solo shard carries the rows of its term's 10 best documents (impact, then id).
+      const best = ranked(terms[g[0]]).slice(0, 10);
+      data.rows = best.map(({ id }) => [id, ...row(docs[id])]);
+    }
+    files.set("t" + k, script("t", k, data));
   });
+  const facetDocs = [];
   const facets = FACETS.map(([key, title]) => {
     const per = docs.map((d) => [].concat(d[key] ?? []).filter(Boolean));
     const values = [...new Set(per.flat())].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const list = [];
-    per.forEach((vs) => { list.push(vs.length, ...vs.map((v) => values.indexOf(v))); });
-    return { key, title, values, docs: b64(encodeVarints(list)) };
+    const one = per.every((vs) => vs.length <= 1) ? 1 : 0, list = [];
+    per.forEach((vs) => {
+      if (one) list.push(vs.length ? values.indexOf(vs[0]) + 1 : 0);
+      else list.push(vs.length, ...vs.map((v) => values.indexOf(v)));
+    });
+    facetDocs.push(encodeDigits(list, values.length));
+    return { key, title, values, one };
   });
-  const base = { v: 1, n: N, fields: FIELDS, boost: BOOST, avg: total.map((t) => (N ? t / N : 0)),
-    norms: b64(norms), shards, chunk, facets };
-  files.set("base", script("base", 0, base));
+  const solo = groups.map((g) => (g.length === 1 ? "1" : "0")).join("");
+  const base = { v: 2, n: N, fields: FIELDS, boost: BOOST, chunk, shards: shards.join("\n"), solo, facets };
+  // base.js may run before the page's loader exists (search.h): then it leaves its data in a global.
+  files.set("base", script("base", 0, base).replace(/^window\.__akbSearchLoad/,
+    '(typeof __akbSearchLoad=="function"?__akbSearchLoad:function(k,i,d){window.__akbSearchBase=d;})'));
+  files.set("facets", script("facets", 0, facetDocs));
   for (let c = 0; c * chunk < N; c++) {
-    files.set("d" + c, script("d", c, docs.slice(c * chunk, (c + 1) * chunk).map((d) =>
-      [d.name, d.url ?? `agents/${d.name}/index.html`, d.department || "", d.category || "", d.model || "", d.text ?? d.summary ?? ""])));
+    files.set("d" + c, script("d", c, docs.slice(c * chunk, (c + 1) * chunk).map(row)));
   }
-  return { files, base, terms };
+  return { files, base: { ...base, shards }, terms, groups };
 }
 
 // Runs one index file's text and returns the data it hands to __akbSearchLoad.
@@ -118,7 +158,8 @@ export function runFile(text, filename, kind, id) {
   if (got.k !== kind || got.i !== id) throw new Error(`${filename} loaded ${got.k} ${got.i}, expected ${kind} ${id}`);
   return got.data;
 }
-const nameOf = (kind, id) => (kind === "base" ? "base" : kind + id);
+// The file a kind of data lives in: search/t3.js, search/d0.js; search/base.js, search/facets.js.
+export const nameOf = (kind, id) => (kind === "t" || kind === "d" ? kind + id : kind);
 
 // An engine over in-memory files; `log` lists file names in load order.
 export function memoryEngine(files) {

@@ -41,7 +41,7 @@ function containing(re) {
 test("the built index loads: every document has display data pointing at a page", async () => {
   const { engine, log } = siteEngine(site);
   const base = await engine.ready();
-  assert.equal(base.v, 1);
+  assert.equal(base.v, 2);
   assert.equal(base.n, sources.size);
   assert.ok(base.n >= 20);
   assert.deepEqual(log, ["base"]);
@@ -87,11 +87,12 @@ test("a name match ranks first", async () => {
   assert.match((await engine.docs(m.ids.slice(0, 1)))[0].url, /metrics-analyst/);
 });
 
-test("a query loads base, then one or two shards, then the chunks it shows", async () => {
+test("a query loads base, then one or two shards (and facets.js for counts), then the chunks it shows", async () => {
   const { engine, log } = siteEngine(site);
   const r = await engine.search("kubernetes ");
   assert.equal(log[0], "base");
-  assert.ok(log.length <= 3 && log.slice(1).every((n) => /^t\d+$/.test(n)), log.join(" "));
+  assert.equal(log[log.length - 1], "facets");
+  assert.ok(log.length <= 4 && log.slice(1, -1).every((n) => /^t\d+$/.test(n)), log.join(" "));
   const before = log.length;
   await engine.docs(r.ids);
   assert.deepEqual(log.slice(before), [...new Set(r.ids.map((d) => "d" + Math.floor(d / 16)))]);

@@ -290,7 +290,7 @@ test("a ?q= link shows its first result; as-you-type queries all answer", async 
     const e = AgentkbSearch.createEngine({ load: (k, i) => new Promise((ok) => {
       pending[k + i] = ok;
       const s = document.createElement("script");
-      s.src = "search/" + (k === "base" ? "base" : k + i) + ".js";
+      s.src = "search/" + (k === "t" || k === "d" ? k + i : k) + ".js";
       document.head.appendChild(s);
     }) });
     const out = [];
@@ -304,5 +304,51 @@ test("a ?q= link shows its first result; as-you-type queries all answer", async 
     return out;
   });
   assert.equal(times.length, 12);
+  await page.close();
+});
+
+test("a ?q= link: results first, facet counts right after; base.js comes once, from the page's <head>", async () => {
+  const page = await browser.newPage();
+  const fetched = [];
+  page.on("request", (r) => { const m = r.url().match(/\/search\/([a-z]+\d*)\.js$/); if (m) fetched.push(m[1]); });
+  await page.goto(server.url + "agents/rails-maintainer/index.html?q=metric");
+  await settled(page, /^4 agents for “metric”/);
+  // The counts are those of the results: every agent has one department.
+  await page.waitForFunction(() => document.querySelectorAll(".akb-facet").length > 0);
+  const dept = await page.locator('.akb-facet:has(input[data-facet="department"]) li:not([hidden]) .count').allInnerTexts();
+  assert.equal(dept.map(Number).reduce((a, b) => a + b, 0), 4);
+  assert.equal(fetched.filter((n) => n === "base").length, 1, fetched.join(" "));
+  assert.equal(fetched.filter((n) => n === "facets").length, 1, fetched.join(" "));
+  assert.ok(await page.evaluate(() => window.__akbSearchBase && window.__akbSearchBase.v === 2));
+  // Pages without a query have base.js too (the <head> loads it): typing needs only term shards.
+  const plain = await browser.newPage();
+  const later = [];
+  plain.on("request", (r) => { const m = r.url().match(/\/search\/([a-z]+\d*)\.js$/); if (m) later.push(m[1]); });
+  await plain.goto(server.url + "index.html");
+  await plain.waitForFunction(() => window.__akbSearchBase);
+  assert.deepEqual(later, ["base"]);
+  await type(plain, "kubernetes");
+  await settled(plain, /^1 agent for/);
+  assert.ok(later.slice(1).every((n) => n !== "base"), later.join(" "));
+  await plain.close();
+  await page.close();
+});
+
+test("a ?q= link gives the page's content way at once; the results follow", async () => {
+  const page = await browser.newPage();
+  let release;
+  const gate = new Promise((ok) => { release = ok; });
+  // Term shards held back: the page shows that it is searching, not the agent it is on.
+  await page.route(/\/search\/t\d+\.js$/, async (route) => { await gate; await route.continue(); });
+  await page.goto(server.url + "agents/rails-maintainer/index.html?q=kubernetes", { waitUntil: "domcontentloaded" });
+  await settled(page, /^Searching…$/);
+  assert.equal(await page.locator(".agent").isVisible(), false);
+  assert.equal(await page.locator(".akb-search-panel").isVisible(), true);
+  release();
+  await settled(page, /^1 agent for “kubernetes”/);
+  assert.deepEqual(await names(page), ["server-hardening-specialist"]);
+  // Clearing gives the page back.
+  await page.locator("#akb-search-input").press("Escape");
+  assert.equal(await page.locator(".agent").isVisible(), true);
   await page.close();
 });

@@ -77,15 +77,13 @@ static int S_b64(int c)
 	return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
-/* Decodes the base64 string that follows `"key":"` in `js`. */
-static size_t S_field_b64(const char *js, const char *key, unsigned char *out, size_t cap)
+/* Decodes the base64 string that starts right after `marker` in `js`. */
+static size_t S_b64_after(const char *js, const char *marker, unsigned char *out, size_t cap)
 {
-	char pat[64];
-	snprintf(pat, sizeof pat, "\"%s\":\"", key);
-	const char *p = strstr(js, pat);
+	const char *p = strstr(js, marker);
 	if (!p)
 		return 0;
-	p += strlen(pat);
+	p += strlen(marker);
 	size_t n = 0;
 	uint32_t acc = 0;
 	int bits = 0;
@@ -101,6 +99,14 @@ static size_t S_field_b64(const char *js, const char *key, unsigned char *out, s
 		}
 	}
 	return n;
+}
+
+/* Decodes the base64 string that follows `"key":"` in `js`. */
+static size_t S_field_b64(const char *js, const char *key, unsigned char *out, size_t cap)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":\"", key);
+	return S_b64_after(js, pat, out, cap);
 }
 
 static uint64_t S_varint(const unsigned char *p, size_t *i)
@@ -123,12 +129,16 @@ TEST(search_index_round_trip)
 	akb_buf_printf(&site, "%s/site", dir);
 	struct akb_search_builder *sb = akb_search_builder_new(3);
 	size_t dept = akb_search_add_facet(sb, "department", "Department");
+	size_t tools = akb_search_add_facet(sb, "tools", "Tools");
 	akb_search_add_text(sb, 0, AKB_FIELD_NAME, "cache expert", 12);
 	akb_search_add_text(sb, 0, AKB_FIELD_BODY, "cache cache redis", 17);
 	akb_search_add_text(sb, 1, AKB_FIELD_NAME, "other", 5);
 	akb_search_add_text(sb, 2, AKB_FIELD_CODE, "cache", 5);
 	akb_search_add_facet_value(sb, dept, 0, "zeta");
 	akb_search_add_facet_value(sb, dept, 2, "alpha");
+	akb_search_add_facet_value(sb, tools, 0, "Read");
+	akb_search_add_facet_value(sb, tools, 0, "Bash");
+	akb_search_add_facet_value(sb, tools, 2, "Read");
 	akb_search_set_display(sb, 0, "Cache \"Expert\"", "agents/a/index.html", "zeta", NULL, "opus", "x</script>");
 	struct akb_output out;
 	struct akb_diag d;
@@ -148,30 +158,50 @@ TEST(search_index_round_trip)
 	unsigned char post[256], size[16];
 	size_t np = S_field_b64(t0, "post", post, sizeof post), ns = S_field_b64(t0, "size", size, sizeof size);
 	CHECK(np > 0 && ns == 4);
-	/* "cache": df 2; doc 0 with name tf 1 and body tf 2; doc 2 (delta 2) with code tf 1. */
+	/*
+	 * "cache": df 2; doc 0 with name tf 1 and body tf 2; doc 2 (delta 2) with code tf 1.
+	 * Average lengths: name 1, body 1, code 1/3. Impacts, by hand from search.h:
+	 * doc 0: tfw = 8/(0.25+0.75*2/1) + 2*1/(0.25+0.75*3/1) = 5.371, s = 1.798, round(16 log2 s) + 192 = 206;
+	 * doc 2: tfw = 0.5/(0.25+0.75*1/(1/3)) = 0.2, s = 0.314, q = 165.
+	 */
+	/* Grouped by impact, best first: [206: 1 doc, id 0], [165: 1 doc, id 2 (from 0)]. */
 	size_t i = 0;
 	INT_EQ(S_varint(post, &i), 2);
+	INT_EQ(post[i++], 206);
+	INT_EQ(S_varint(post, &i), 1);
 	INT_EQ(S_varint(post, &i), 0);
-	INT_EQ(S_varint(post, &i), (1 << AKB_FIELD_NAME) | (1 << AKB_FIELD_BODY));
+	INT_EQ(post[i++], 165);
 	INT_EQ(S_varint(post, &i), 1);
 	INT_EQ(S_varint(post, &i), 2);
-	INT_EQ(S_varint(post, &i), 2);
-	INT_EQ(S_varint(post, &i), 1 << AKB_FIELD_CODE);
-	INT_EQ(S_varint(post, &i), 1);
 	INT_EQ(i, size[0]);
+	/* "expert": doc 0, name only: tfw = 8/1.75, s = 1.739, q = 205. */
+	INT_EQ(S_varint(post, &i), 1);
+	INT_EQ(post[i++], 205);
+	INT_EQ(S_varint(post, &i), 1);
+	INT_EQ(S_varint(post, &i), 0);
+	INT_EQ(i, (size_t)size[0] + size[1]);
 
 	akb_buf_clear(&path);
 	akb_buf_printf(&path, "%s/search/base.js", site.ptr);
 	char *base = S_slurp(path.ptr);
-	CHECK(base && strstr(base, "\"n\":3") != NULL);
-	CHECK(base && strstr(base, "\"values\":[\"alpha\",\"zeta\"]") != NULL);
-	unsigned char norms[32], facet[16];
-	INT_EQ(S_field_b64(base, "norms", norms, sizeof norms), 3 * AKB_FIELD_COUNT);
-	INT_EQ(norms[0 * AKB_FIELD_COUNT + AKB_FIELD_NAME], 13); /* round(8 * log2(1 + 2)) */
-	INT_EQ(norms[1 * AKB_FIELD_COUNT + AKB_FIELD_BODY], 0);
-	/* Facet docs: doc 0 -> [zeta=1], doc 1 -> [], doc 2 -> [alpha=0]. */
-	INT_EQ(S_field_b64(base, "docs", facet, sizeof facet), 5);
-	CHECK(facet[0] == 1 && facet[1] == 1 && facet[2] == 0 && facet[3] == 1 && facet[4] == 0);
+	CHECK(base && strstr(base, "\"v\":2,\"n\":3,") != NULL);
+	CHECK(base && strstr(base, "\"shards\":\"\",\"solo\":\"0\"") != NULL);
+	CHECK(base && strstr(base, "\"values\":[\"alpha\",\"zeta\"],\"one\":1}") != NULL);
+	/* The head is small: no per-document data. */
+	CHECK(base && strstr(base, "norms") == NULL && strlen(base) < 600);
+
+	/*
+	 * Facet docs, one base-64 digit a number (A = 0, B = 1, C = 2). One value
+	 * at most per document: value + 1, so doc 0 -> zeta (C), doc 1 -> none
+	 * (A), doc 2 -> alpha (B). Several values: count, then indexes (Bash 0,
+	 * Read 1, in the order added): [2, 1, 0], [0], [1, 1].
+	 */
+	akb_buf_clear(&path);
+	akb_buf_printf(&path, "%s/search/facets.js", site.ptr);
+	char *facets = S_slurp(path.ptr);
+	STR_EQ(facets, "__akbSearchLoad(\"facets\",0,[\n\"CAB\",\n\"CBAABB\"]);\n");
+	CHECK(base && strstr(base, "\"values\":[\"Bash\",\"Read\"],\"one\":0}") != NULL);
+	free(facets);
 
 	akb_buf_clear(&path);
 	akb_buf_printf(&path, "%s/search/d0.js", site.ptr);
@@ -213,6 +243,67 @@ TEST(search_terms_sort_in_utf16_order)
 	const char *ext = strstr(t0, "\xF0\xA0\x80\x80");
 	CHECK(a && fw && ext && fw > ext);
 	free(t0);
+	akb_output_release(&out);
+	akb_diag_release(&d);
+	akb_search_builder_free(sb);
+	akb_remove_tree(dir);
+	akb_buf_release(&path);
+	akb_buf_release(&site);
+}
+
+TEST(search_big_terms_get_solo_shards)
+{
+	/*
+	 * "common" is in 5,000 documents: its postings (a byte a document, ids
+	 * being dense) pass 4 KB, so it gets a shard of its own, and base.js
+	 * marks that shard solo. Small terms share shards.
+	 */
+	char dir[] = "/tmp/akb-search-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	struct akb_buf site = AKB_BUF_INIT, path = AKB_BUF_INIT;
+	akb_buf_printf(&site, "%s/site", dir);
+	size_t n = 5000;
+	struct akb_search_builder *sb = akb_search_builder_new(n);
+	for (size_t d = 0; d < n; d++) {
+		const char *text = d == 0 ? "alpha common" : d == 1 ? "beta common" : d == 2 ? "zulu common" : "common";
+		akb_search_add_text(sb, d, AKB_FIELD_BODY, text, strlen(text));
+		char name[32], url[48];
+		snprintf(name, sizeof name, "d%zu", d);
+		snprintf(url, sizeof url, "agents/d%zu/", d);
+		akb_search_set_display(sb, d, name, url, "", "", "", "");
+	}
+	struct akb_output out;
+	struct akb_diag d;
+	akb_diag_init(&d, NULL);
+	CHECK(akb_output_begin(&out, site.ptr, &d) == 0);
+	struct akb_search_stats st;
+	CHECK(akb_search_write(sb, &out, &st, &d) == 0);
+	CHECK(akb_output_commit(&out, &d) == 0);
+	INT_EQ(st.shards, 3);
+	akb_buf_printf(&path, "%s/search/base.js", site.ptr);
+	char *base = S_slurp(path.ptr);
+	CHECK(base && strstr(base, "\"shards\":\"\\ncommon\\nzulu\",\"solo\":\"011\"") != NULL);
+	/* The head stays small however many documents there are. */
+	CHECK(base && strlen(base) < 600);
+	akb_buf_clear(&path);
+	akb_buf_printf(&path, "%s/search/t1.js", site.ptr);
+	char *t1 = S_slurp(path.ptr);
+	CHECK(t1 && strstr(t1, "\"terms\":\"common\",") != NULL);
+	/*
+	 * ... with the display rows of its 10 best documents: one token long
+	 * (docs 3 on) beats two (docs 0-2), then lower ids first.
+	 */
+	CHECK(t1 && strstr(t1, "\"rows\":[\n[3,\"d3\",\"agents/d3/\",") != NULL);
+	CHECK(t1 && strstr(t1, "\n[12,\"d12\",") != NULL && strstr(t1, "\n[13,") == NULL);
+	CHECK(t1 && strstr(t1, "\n[0,") == NULL);
+	/* Shards of several terms have no rows. */
+	akb_buf_clear(&path);
+	akb_buf_printf(&path, "%s/search/t0.js", site.ptr);
+	char *t0 = S_slurp(path.ptr);
+	CHECK(t0 && strstr(t0, "\"terms\":\"alpha\\nbeta\",") != NULL && strstr(t0, "rows") == NULL);
+	free(t0);
+	free(base);
+	free(t1);
 	akb_output_release(&out);
 	akb_diag_release(&d);
 	akb_search_builder_free(sb);

@@ -1,5 +1,5 @@
-__akbSearchLoad("base",0,{"v":1,"n":3,"fields":["name","summary","meta","headings","body","code"],"boost":[8,4,3,2,1,0.5],"avg":[2.667,17.667,5.000,4.667,13.333,7.000],"norms":"DScbECUgCBsAABsAFSEWHRgW","shards":[""],"chunk":16,"facets":[
-{"key":"department","title":"Department","values":["data","engineering"],"docs":"AQEAAQA="},
-{"key":"category","title":"Category","values":["data-analytics","engineering-architecture"],"docs":"AQEAAQA="},
-{"key":"tools","title":"Tools","values":["Bash","Grep","Read"],"docs":"AgIBAAICAA=="},
-{"key":"model","title":"Model","values":["opus","sonnet"],"docs":"AQEAAQA="}]});
+(typeof __akbSearchLoad=="function"?__akbSearchLoad:function(k,i,d){window.__akbSearchBase=d;})("base",0,{"v":2,"n":3,"fields":["name","summary","meta","headings","body","code"],"boost":[8,4,3,2,1,0.5],"chunk":16,"shards":"","solo":"0","facets":[
+{"key":"department","title":"Department","values":["data","engineering"],"one":1},
+{"key":"category","title":"Category","values":["data-analytics","engineering-architecture"],"one":1},
+{"key":"tools","title":"Tools","values":["Bash","Grep","Read"],"one":0},
+{"key":"model","title":"Model","values":["opus","sonnet"],"one":1}]});

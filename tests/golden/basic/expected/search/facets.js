@@ -1,0 +1,5 @@
+__akbSearchLoad("facets",0,[
+"CAB",
+"CAB",
+"CCBACCA",
+"CAB"]);
