@@ -356,6 +356,17 @@ async function firstQuery(page, server, url, isSearchFile, ui) {
       done.n = await page.evaluate(() => document.querySelectorAll(".akb-result, .akb-results > li").length);
       // The first query is complete when its facet counts are in (they follow the first results).
       await page.waitForFunction(() => document.querySelector(".akb-facet"), null, { timeout: 30000, polling: 20 }).catch(() => {});
+      // When the page's search files arrived (resource timing), for the timeline.
+      done.phases = await page.evaluate((t) => {
+        const p = { code: 0, base: 0, shards: 0 };
+        for (const e of performance.getEntriesByType("resource")) {
+          const f = e.name.split("/").pop();
+          if (/search\.js$/.test(f)) p.code = Math.max(p.code, e.responseEnd);
+          else if (f === "base.js") p.base = e.responseEnd;
+          else if (/^t\d+\.js$/.test(f) && e.startTime < t) p.shards = Math.max(p.shards, e.responseEnd);
+        }
+        return p;
+      }, done.t);
     }
     done.nav = await page.evaluate(() => {
       const n = performance.getEntriesByType("navigation")[0];
@@ -549,6 +560,11 @@ function report(r) {
     for (const [k, what, bytes] of [["ui", "real page (home ?q=)", r.homeBytes], ["uia", "an agent page ?q=", r.agentBytes]]) {
       row(`first result after DOMContentLoaded, ${what} ***`, [`${fmtAfter(f[k].afterDcl)} (${f[k].ok}/${f[k].total})`]);
       row("  from navigation", [fmtMs(f[k].ms)]);
+      if (f[k].phases) {
+        const p = f[k].phases;
+        log(`  timeline (medians from navigation): search.js ${fmtMs(p.code)}, base.js ${fmtMs(p.base)}, term shards ` +
+          `${fmtMs(p.shards)}, DOMContentLoaded ${fmtMs(f[k].dcl)}, result ${fmtMs(f[k].ms)}`);
+      }
       row("  DOMContentLoaded / load event", [`${fmtMs(f[k].dcl)} / ${fmtMs(f[k].load)} (${fmtB(bytes)} html)`]);
       row("  search data of the first query (raw / gzip)", [`${fmtB(f[k].raw)} / ${fmtB(f[k].gz)}`]);
     }

@@ -359,4 +359,13 @@ test("facets with more values than one base-64 digit holds, and several values a
   assert.deepEqual(await names(engine, "", { filters: { category: ["c03"], tools: ["Read"] } }), ["a3", "a73"]);
   assert.deepEqual(await names(engine, "", { filters: { category: ["c03"], tools: ["Grep"] } }), ["a3"]);
   assert.equal((await engine.search("", { filters: { department: ["Ops"], tools: ["Bash"] } })).total, 56);
+  // Several values a document out of more than 63: two digits a number.
+  const many = Array.from({ length: 140 }, (_, i) => ({ name: `m${i}`, body: "word",
+    tools: i % 3 ? [`t${String(i % 70).padStart(2, "0")}`, `t${String((i + 1) % 70).padStart(2, "0")}`] : [] }));
+  const { engine: e2 } = setup(many);
+  const r2 = await e2.search("word ");
+  const tools = counts(r2, "tools");
+  assert.equal(Object.keys(tools).length, 70);
+  assert.equal(Object.values(tools).reduce((a, b) => a + b, 0), 2 * many.filter((_, i) => i % 3).length);
+  assert.deepEqual(await names(e2, "word ", { filters: { tools: ["t05"] } }), ["m4", "m5", "m74", "m75"].filter((n) => Number(n.slice(1)) % 3));
 });

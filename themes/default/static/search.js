@@ -430,9 +430,17 @@
         var s = list[fi] || "", w = width(f.values.length), x = { key: f.key, title: f.title, values: f.values };
         var d, p = 0, n = 0;
         if (f.one) { x.one = s; x.w = w; return x; }
-        var off = x.off = new Uint32Array(N + 1), vals = x.vals = new Uint32Array(Math.max(0, s.length / w - N));
+        var off = x.off = new Uint32Array(N + 1), vals = x.vals = new Uint32Array(Math.max(0, s.length / w - N)), c;
+        if (w === 1) {
+          /* Up to 63 values (tools): a character a number. */
+          for (d = 0; d < N; d++) {
+            for (c = B64[s.charCodeAt(p++)]; c > 0; c--) vals[n++] = B64[s.charCodeAt(p++)];
+            off[d + 1] = n;
+          }
+          return x;
+        }
         for (d = 0; d < N; d++) {
-          for (var c = num(s, p, w); c > 0; c--) vals[n++] = num(s, p += w, w);
+          for (c = num(s, p, w); c > 0; c--) vals[n++] = num(s, p += w, w);
           p += w;
           off[d + 1] = n;
         }
