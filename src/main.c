@@ -168,7 +168,8 @@ static int S_cmd_build(int argc, char **argv, const char *argv0, int bundle)
 			akb_config_release(&cfg);
 			akb_diag_release(&diag);
 			fprintf(stderr, "agentkb: invalid --base-url '%s': %s\n", base_url, why);
-			return EXIT_USAGE;
+			rc = EXIT_USAGE;
+			goto out;
 		}
 		cfg.strict |= strict;
 		diag.strict = cfg.strict;
