@@ -32,6 +32,7 @@
 #include "agentkb/json.h"
 #include "agentkb/minify.h"
 #include "agentkb/strmap.h"
+#include "agentkb/url.h"
 #include "agentkb/utf8.h"
 
 extern const char akb_bundle_runtime_js[]; /* generated from src/bundle_runtime.js */
@@ -217,11 +218,6 @@ enum link {
 	LINK_SITE,     /* a path inside the site */
 };
 
-static int S_hex(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 static enum link S_classify(const char *v, size_t n)
 {
 	if (n && v[0] == '/')
@@ -264,16 +260,7 @@ static enum link S_resolve(const char *dir, const char *v, size_t n, struct akb_
 		return LINK_HERE;
 	struct akb_buf joined = AKB_BUF_INIT;
 	akb_buf_puts(&joined, dir);
-	for (size_t i = 0; i < plen; i++) {
-		int h1, h2;
-		if (v[i] == '%' && i + 2 < plen && (h1 = S_hex((unsigned char)v[i + 1])) >= 0 &&
-		    (h2 = S_hex((unsigned char)v[i + 2])) >= 0) {
-			akb_buf_putc(&joined, h1 * 16 + h2);
-			i += 2;
-		} else {
-			akb_buf_putc(&joined, v[i]);
-		}
-	}
+	akb_url_decode(&joined, v, plen);
 	/* Segments, with "." dropped and ".." taking one back (never above the site root). */
 	const char *s = joined.ptr;
 	size_t i = 0;

@@ -15,6 +15,7 @@
 #include "agentkb/buf.h"
 #include "agentkb/diag.h"
 #include "agentkb/highlight.h"
+#include "agentkb/utf8.h"
 #include "highlight_int.h"
 
 struct style {
@@ -22,17 +23,6 @@ struct style {
 	unsigned rgb[3];
 	int bold, italic, underline;
 };
-
-static int S_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* "#rrggbb" (highlight's form), also "#rgb"; anything else stays black, as in highlight. */
 static void S_parse_colour(const char *s, unsigned rgb[3])
@@ -42,14 +32,14 @@ static void S_parse_colour(const char *s, unsigned rgb[3])
 		return;
 	s++;
 	size_t n = 0;
-	while (S_hex((unsigned char)s[n]) >= 0)
+	while (akb_hex_digit((unsigned char)s[n]) >= 0)
 		n++;
 	if (n >= 6) {
 		for (int i = 0; i < 3; i++)
-			rgb[i] = (unsigned)(S_hex((unsigned char)s[2 * i]) * 16 + S_hex((unsigned char)s[2 * i + 1]));
+			rgb[i] = (unsigned)(akb_hex_digit((unsigned char)s[2 * i]) * 16 + akb_hex_digit((unsigned char)s[2 * i + 1]));
 	} else if (n == 3) {
 		for (int i = 0; i < 3; i++)
-			rgb[i] = (unsigned)(S_hex((unsigned char)s[i]) * 17);
+			rgb[i] = (unsigned)(akb_hex_digit((unsigned char)s[i]) * 17);
 	}
 }
 

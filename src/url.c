@@ -5,21 +5,11 @@
 
 #include "agentkb/buf.h"
 #include "agentkb/url.h"
+#include "agentkb/utf8.h"
 
 static int S_is_alnum(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-static int S_hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static int S_is_unreserved(int c)
@@ -64,7 +54,7 @@ const char *akb_url_base_normalize(const char *url, struct akb_buf *out)
 		if (c >= 0x80)
 			return "non-ASCII characters must be percent-encoded (%XX)";
 		if (c == '%') {
-			if (S_hex_value((unsigned char)p[1]) < 0 || S_hex_value((unsigned char)p[2]) < 0)
+			if (akb_hex_digit((unsigned char)p[1]) < 0 || akb_hex_digit((unsigned char)p[2]) < 0)
 				return "'%' must start a percent-encoded byte (%XX)";
 			continue;
 		}
@@ -108,8 +98,8 @@ void akb_url_decode(struct akb_buf *out, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		int hi, lo;
-		if (s[i] == '%' && i + 2 < n && (hi = S_hex_value((unsigned char)s[i + 1])) >= 0 &&
-		    (lo = S_hex_value((unsigned char)s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < n && (hi = akb_hex_digit((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = akb_hex_digit((unsigned char)s[i + 2])) >= 0) {
 			akb_buf_putc(out, hi * 16 + lo);
 			i += 2;
 		} else {

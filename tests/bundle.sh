@@ -7,14 +7,6 @@
 # of ../shared/corpora in one site. The browser side is tests/browser/bundle.test.mjs.
 . tests/lib/common.sh
 
-expect_rc() { # expect_rc WANT DESCRIPTION COMMAND...
-	want=$1; desc=$2; shift 2
-	"$@" >"$TMP/out" 2>"$TMP/err"; got=$?
-	if [ "$got" = "$want" ]; then ok; else fail "$desc: exit $got, want $want"; cat "$TMP/err" >&2; fi
-}
-has() { # has FILE PATTERN DESCRIPTION
-	if grep -q -- "$2" "$1"; then ok; else fail "$3 (no '$2' in $1)"; fi
-}
 # Nothing left behind in folder $1 but the files named after it.
 only() { # only DESCRIPTION FOLDER NAME...
 	desc=$1; dir=$2; shift 2

@@ -8,14 +8,6 @@
 # clean until one of its assets goes missing.
 . tests/lib/common.sh
 
-expect_rc() { # expect_rc WANT DESCRIPTION COMMAND...
-	want=$1; desc=$2; shift 2
-	"$@" >"$TMP/out" 2>"$TMP/err"; got=$?
-	if [ "$got" = "$want" ]; then ok; else fail "$desc: exit $got, want $want"; cat "$TMP/err" >&2; fi
-}
-has() { # has FILE PATTERN DESCRIPTION
-	if grep -q -- "$2" "$1"; then ok; else fail "$3 (no '$2' in $1)"; fi
-}
 same() { # same EXPECTED_FILE ACTUAL_FILE DESCRIPTION
 	if diff -u "$1" "$2" >&2; then ok; else fail "$3"; fi
 }

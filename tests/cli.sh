@@ -4,14 +4,6 @@
 # report, and that a failed build never touches the previous site.
 . tests/lib/common.sh
 
-expect_rc() { # expect_rc WANT DESCRIPTION COMMAND...
-	want=$1; desc=$2; shift 2
-	"$@" >"$TMP/out" 2>"$TMP/err"; got=$?
-	if [ "$got" = "$want" ]; then ok; else fail "$desc: exit $got, want $want"; cat "$TMP/err" >&2; fi
-}
-has() { # has FILE PATTERN DESCRIPTION
-	if grep -q -- "$2" "$1"; then ok; else fail "$3 (no '$2' in $1)"; fi
-}
 
 # Usage errors exit 2.
 expect_rc 2 "no command" "$AKB"

@@ -6,12 +6,6 @@
 . tests/lib/common.sh
 
 C=tests/hooks/content
-has() { # has FILE PATTERN DESCRIPTION
-	if grep -q -- "$2" "$1"; then ok; else fail "$3 (no '$2' in $1)"; fi
-}
-hasnt() {
-	if grep -q -- "$2" "$1"; then fail "$3 ('$2' in $1)"; else ok; fi
-}
 build() { # build OUT ARGS... (stderr in $TMP/err, exit status in $rc)
 	out=$1; shift
 	"$AKB" build "$C" -o "$out" --report "$out.report.json" "$@" 2>"$TMP/err"; rc=$?

@@ -6,17 +6,6 @@
 # site built here must also pass `agentkb check --links`.
 . tests/lib/common.sh
 
-expect_rc() { # expect_rc WANT DESCRIPTION COMMAND...
-	want=$1; desc=$2; shift 2
-	"$@" >"$TMP/out" 2>"$TMP/err"; got=$?
-	if [ "$got" = "$want" ]; then ok; else fail "$desc: exit $got, want $want"; cat "$TMP/err" >&2; fi
-}
-has() { # has FILE PATTERN DESCRIPTION
-	if grep -q -- "$2" "$1"; then ok; else fail "$3 (no '$2' in $1)"; fi
-}
-hasnt() { # hasnt FILE PATTERN DESCRIPTION
-	if grep -q -- "$2" "$1"; then fail "$3 ('$2' in $1)"; else ok; fi
-}
 # Prints the site file each absolute or relative URL on stdin names: the base
 # stripped, percent-decoding undone, a folder URL completed with index.html.
 to_files() { # to_files BASE

@@ -5,7 +5,6 @@
 . tests/lib/common.sh
 OUT="$TMP/public"
 if "$AKB" build -o "$OUT" --report "$TMP/report.json" 2>"$TMP/err"; then ok; else fail "make site build failed"; cat "$TMP/err" >&2; fi
-has() { if grep -q -- "$2" "$1"; then ok; else fail "$3 (no '$2' in $1)"; fi; }
 has "$TMP/err" "built 20 agents" "all sample agents built"
 has "$TMP/err" " 0 warnings" "the sample content has no warnings"
 for d in engineering data operations product; do

@@ -18,6 +18,17 @@ check() { # check DESCRIPTION COMMAND...
 links_ok() { # links_ok SITE: `agentkb check --links` finds nothing broken in a built site
 	if "$AKB" check --links "$1" 2>"$TMP/links.err"; then ok; else fail "check --links $1"; head -20 "$TMP/links.err" >&2; fi
 }
+expect_rc() { # expect_rc WANT DESCRIPTION COMMAND... (stdout in $TMP/out, stderr in $TMP/err)
+	want=$1; desc=$2; shift 2
+	"$@" >"$TMP/out" 2>"$TMP/err"; got=$?
+	if [ "$got" = "$want" ]; then ok; else fail "$desc: exit $got, want $want"; cat "$TMP/err" >&2; fi
+}
+has() { # has FILE PATTERN DESCRIPTION
+	if grep -q -- "$2" "$1"; then ok; else fail "$3 (no '$2' in $1)"; fi
+}
+hasnt() { # hasnt FILE PATTERN DESCRIPTION
+	if grep -q -- "$2" "$1"; then fail "$3 ('$2' in $1)"; else ok; fi
+}
 finish() { # finish SUITE
 	echo "$1: $PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]
