@@ -309,6 +309,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	struct akb_codeblock_options copts = { hl, cfg->highlight.linenos };
 	struct akb_render_stats stats;
 	search = akb_search_builder_new(site.norder);
+	akb_search_set_synonyms(search, cfg->search.builtin_synonyms, cfg->search.synonyms);
 	/* Absolute URLs (sitemap, robots.txt) only when the site knows where it is published. */
 	sitemap = *cfg->base_url ? akb_sitemap_new(cfg->base_url) : NULL;
 	struct akb_render_options ropts = { akb_codeblock_render, &copts, search, sitemap, NULL, NULL };

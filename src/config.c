@@ -84,6 +84,8 @@ void akb_config_init(struct akb_config *cfg)
 	cfg->output = akb_xstrdup("public");
 	cfg->taxonomies = S_strv_dup(S_default_taxonomies);
 	cfg->not_agents = S_strv_dup(akb_walk_default_not_agents);
+	cfg->search.builtin_synonyms = 1;
+	cfg->search.synonyms = akb_xcalloc(1, sizeof(char *));
 	cfg->highlight.enabled = 1;
 	cfg->highlight.theme = akb_xstrdup("github");
 	cfg->highlight.dark_theme = akb_xstrdup("molokai");
@@ -113,6 +115,7 @@ void akb_config_release(struct akb_config *cfg)
 		free(cfg->filters[i].pattern);
 	}
 	free(cfg->filters);
+	S_strv_free(cfg->search.synonyms);
 	free(cfg->highlight.theme);
 	free(cfg->highlight.dark_theme);
 	free(cfg->highlight.datadir);
@@ -301,6 +304,68 @@ static int S_read_hook_limits_key(struct reader *r, struct akb_config *cfg, cons
 	return S_skip(r, val);
 }
 
+/*
+ * search.synonyms: a list of groups, each a list of words or phrases. A group
+ * is kept as its words joined by '\n' (a word holding a newline is an error).
+ */
+static int S_read_synonyms(struct reader *r, yaml_event_t *ev, struct akb_config *cfg)
+{
+	static const char want[] = "a list of groups, each a list of words ([爬虫, scraping, crawler])";
+	if (ev->type != YAML_SEQUENCE_START_EVENT) {
+		S_type_error(r, ev, "search.synonyms", want);
+		return S_skip(r, ev);
+	}
+	for (;;) {
+		yaml_event_t group;
+		if (S_next(r, &group) != 0)
+			return -1;
+		if (group.type == YAML_SEQUENCE_END_EVENT) {
+			yaml_event_delete(&group);
+			return 0;
+		}
+		char **words = NULL;
+		int rc = 0;
+		if (group.type != YAML_SEQUENCE_START_EVENT) {
+			S_type_error(r, &group, "search.synonyms", want);
+			rc = S_skip(r, &group);
+		} else {
+			rc = S_read_list(r, &group, "search.synonyms", &words);
+		}
+		size_t n = 0;
+		struct akb_buf joined = AKB_BUF_INIT;
+		for (; words && words[n]; n++) {
+			if (strchr(words[n], '\n') || !*words[n]) {
+				S_type_error(r, &group, "search.synonyms", "groups of one-line, non-empty words");
+				n = 0;
+				break;
+			}
+			if (n)
+				akb_buf_putc(&joined, '\n');
+			akb_buf_puts(&joined, words[n]);
+		}
+		if (n >= 2)
+			akb_config_push(&cfg->search.synonyms, joined.ptr);
+		else if (words && n == 1)
+			S_type_error(r, &group, "search.synonyms", "groups of two words or more");
+		akb_buf_release(&joined);
+		S_strv_free(words);
+		yaml_event_delete(&group);
+		if (rc)
+			return -1;
+	}
+}
+
+static int S_read_search_key(struct reader *r, struct akb_config *cfg, const char *key, yaml_event_t *key_ev,
+			     yaml_event_t *val)
+{
+	if (!strcmp(key, "builtin_synonyms"))
+		return S_read_bool(r, val, "search.builtin_synonyms", &cfg->search.builtin_synonyms);
+	if (!strcmp(key, "synonyms"))
+		return S_read_synonyms(r, val, cfg);
+	S_unknown_key(r, key_ev, "search", key);
+	return S_skip(r, val);
+}
+
 typedef int (*key_reader_fn)(struct reader *r, struct akb_config *cfg, const char *key, yaml_event_t *key_ev,
 			     yaml_event_t *val);
 
@@ -353,6 +418,13 @@ static int S_read_key(struct reader *r, struct akb_config *cfg, const char *key,
 			return S_skip(r, val);
 		}
 		return S_read_mapping(r, cfg, S_read_hook_limits_key);
+	}
+	if (!strcmp(key, "search")) {
+		if (val->type != YAML_MAPPING_START_EVENT) {
+			S_type_error(r, val, key, "a mapping (synonyms, builtin_synonyms)");
+			return S_skip(r, val);
+		}
+		return S_read_mapping(r, cfg, S_read_search_key);
 	}
 	if (!strcmp(key, "hooks"))
 		return S_read_list(r, val, key, &cfg->hooks);

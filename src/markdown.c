@@ -211,9 +211,16 @@ static void S_collect(struct akb_markdown_doc *doc, cmark_node *n, cmark_node_ty
 		S_plain_text(n, &doc->heading_text);
 		akb_buf_putc(&doc->heading_text, '\n');
 		break;
-	case CMARK_NODE_CODE_BLOCK:
+	case CMARK_NODE_CODE_BLOCK: {
 		akb_buf_puts(&doc->code, cmark_node_get_literal(n));
+		const char *info = cmark_node_get_fence_info(n);
+		size_t skip = info ? strspn(info, " \t") : 0, len = info ? strcspn(info + skip, " \t{") : 0;
+		if (len) {
+			akb_buf_put(&doc->code_langs, info + skip, len);
+			akb_buf_putc(&doc->code_langs, '\n');
+		}
 		break;
+	}
 	case CMARK_NODE_TEXT:
 	case CMARK_NODE_CODE:
 	case CMARK_NODE_HTML_INLINE:
@@ -273,6 +280,7 @@ void akb_markdown_render(const char *text, size_t len, const struct akb_markdown
 	akb_buf_init(&doc->prose);
 	akb_buf_init(&doc->code);
 	akb_buf_init(&doc->heading_text);
+	akb_buf_init(&doc->code_langs);
 	cmark_parser *parser;
 	cmark_node *root = S_parse(text, len, CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8, &parser);
 	struct akb_slugset *ids = akb_slugset_new();
@@ -349,6 +357,7 @@ void akb_markdown_doc_release(struct akb_markdown_doc *doc)
 	akb_buf_release(&doc->prose);
 	akb_buf_release(&doc->code);
 	akb_buf_release(&doc->heading_text);
+	akb_buf_release(&doc->code_langs);
 	for (size_t i = 0; i < doc->nheadings; i++) {
 		free(doc->headings[i].text);
 		free(doc->headings[i].id);

@@ -347,6 +347,11 @@ static void S_index_agent(struct renderer *r, size_t doc, const struct akb_agent
 	akb_search_add_text(sb, doc, AKB_FIELD_HEADINGS, md->heading_text.ptr, md->heading_text.len);
 	akb_search_add_text(sb, doc, AKB_FIELD_BODY, md->prose.ptr, md->prose.len);
 	akb_search_add_text(sb, doc, AKB_FIELD_CODE, md->code.ptr, md->code.len);
+	for (const char *l = md->code_langs.ptr; *l;) {
+		size_t n = strcspn(l, "\n");
+		akb_search_add_code_lang(sb, doc, l, n);
+		l += n + (l[n] == '\n');
+	}
 
 	for (size_t t = 0; t < r->site->ntaxonomies; t++) {
 		const struct akb_taxonomy *tax = &r->site->taxonomies[t];

@@ -7,6 +7,7 @@
 
 #include "agentkb/json.h"
 #include "agentkb/search.h"
+#include "agentkb/search_words.h"
 #include "agentkb/strmap.h"
 #include "agentkb/utf8.h"
 
@@ -33,10 +34,23 @@
 #define BM25_K1 1.2
 #define BM25_B 0.75
 
-static const char *const S_field_names[AKB_FIELD_COUNT] = { "name", "summary", "meta", "headings", "body", "code" };
+static const char *const S_field_names[AKB_FIELD_COUNT] = { "name", "nameprefix", "summary", "meta",
+							    "headings", "body", "code", "lang" };
 /* Written as text too (base.js), so the exact spelling of the numbers is kept. */
-static const char *const S_field_boosts[AKB_FIELD_COUNT] = { "8", "4", "3", "2", "1", "0.5" };
-static const double S_boost[AKB_FIELD_COUNT] = { 8, 4, 3, 2, 1, 0.5 };
+static const char *const S_field_boosts[AKB_FIELD_COUNT] = { "8", "0", "4", "3", "2", "1", "0.5", "0.5" };
+static const double S_boost[AKB_FIELD_COUNT] = { 8, 0, 4, 3, 2, 1, 0.5, 0.5 };
+
+/*
+ * Added to a term's BM25F part (below K1 + 1 = 2.2) when it is a word of the
+ * name, starts one, or is in the summary: a reader who types an agent's role
+ * wants that agent, not the one whose long body repeats the word most.
+ */
+#define BONUS_NAME 6.0
+#define BONUS_NAME_PREFIX 4.5
+#define BONUS_SUMMARY 1.5
+#define BONUS_TEXT "[6,4.5,1.5]"
+/* A name word's prefixes are indexed from this many letters, and from half its length. */
+#define NAME_PREFIX_MIN 3
 
 /* ---- tokenizer ---- */
 
@@ -91,6 +105,7 @@ void akb_tokenize(const char *text, size_t len, akb_token_fn fn, void *ctx)
 
 struct term {
 	char *text;          /* owned */
+	int indexed;         /* seen in a field other than nameprefix: published (else only a name prefix) */
 	struct akb_buf post; /* encoded postings of flushed documents */
 	size_t df;
 	size_t last_doc;     /* previous flushed doc, for deltas */
@@ -113,6 +128,9 @@ struct display {
 
 struct akb_search_builder {
 	size_t ndocs;
+	struct akb_buf synonyms;  /* base.js `syn`, as JSON: [[...], ...] */
+	struct akb_buf langs_seen; /* code languages of document lang_doc, "\nword\n..." */
+	size_t lang_doc;
 	struct akb_strmap term_ids;
 	struct term *terms;
 	size_t nterms, cap;
@@ -133,6 +151,10 @@ struct akb_search_builder *akb_search_builder_new(size_t ndocs)
 	sb->lengths = akb_xcalloc(akb_xmul(ndocs + 1, AKB_FIELD_COUNT), sizeof(uint32_t));
 	sb->display = akb_xcalloc(ndocs + 1, sizeof(*sb->display));
 	sb->cur_doc = SIZE_MAX;
+	akb_buf_init(&sb->synonyms);
+	akb_buf_puts(&sb->synonyms, "[]");
+	akb_buf_init(&sb->langs_seen);
+	sb->lang_doc = SIZE_MAX;
 	return sb;
 }
 
@@ -172,6 +194,8 @@ void akb_search_builder_free(struct akb_search_builder *sb)
 	}
 	free(sb->facets);
 	free(sb->touched);
+	akb_buf_release(&sb->synonyms);
+	akb_buf_release(&sb->langs_seen);
 	free(sb);
 }
 
@@ -221,6 +245,32 @@ struct add_ctx {
 	enum akb_search_field field;
 };
 
+static void S_add_token(void *ctx, const char *token, size_t len);
+
+/* A Latin name word's prefixes, into the nameprefix field (see search.h). */
+static void S_add_name_prefixes(const struct add_ctx *a, const char *token, size_t len)
+{
+	size_t letters = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)token[i];
+		if (c < 'a' || c > 'z')
+			return; /* CJK bigrams, digits, accents: whole tokens only */
+		letters++;
+	}
+	size_t from = (letters + 1) / 2;
+	if (from < NAME_PREFIX_MIN)
+		from = NAME_PREFIX_MIN;
+	struct add_ctx pa = *a;
+	pa.field = AKB_FIELD_NAME_PREFIX;
+	struct akb_buf prefix = AKB_BUF_INIT;
+	for (size_t n = from; n < letters; n++) {
+		akb_buf_clear(&prefix);
+		akb_buf_put(&prefix, token, n);
+		S_add_token(&pa, prefix.ptr, prefix.len);
+	}
+	akb_buf_release(&prefix);
+}
+
 static void S_add_token(void *ctx, const char *token, size_t len)
 {
 	struct add_ctx *a = ctx;
@@ -240,6 +290,8 @@ static void S_add_token(void *ctx, const char *token, size_t len)
 		akb_strmap_set(&sb->term_ids, t->text, id);
 	}
 	struct term *t = &sb->terms[id];
+	if (a->field != AKB_FIELD_NAME_PREFIX)
+		t->indexed = 1;
 	if (t->cur_doc != a->doc) {
 		t->cur_doc = a->doc;
 		if (sb->ntouched == sb->touched_cap) {
@@ -251,6 +303,8 @@ static void S_add_token(void *ctx, const char *token, size_t len)
 	if (t->tf[a->field] < UINT32_MAX)
 		t->tf[a->field]++;
 	sb->lengths[a->doc * AKB_FIELD_COUNT + a->field]++;
+	if (a->field == AKB_FIELD_NAME)
+		S_add_name_prefixes(a, token, len);
 }
 
 void akb_search_add_text(struct akb_search_builder *sb, size_t doc, enum akb_search_field field, const char *text,
@@ -261,6 +315,80 @@ void akb_search_add_text(struct akb_search_builder *sb, size_t doc, enum akb_sea
 	S_begin_doc(sb, doc);
 	struct add_ctx a = { sb, doc, field };
 	akb_tokenize(text, len, S_add_token, &a);
+}
+
+struct lang_ctx {
+	struct akb_search_builder *sb;
+	size_t doc;
+};
+
+/* One language word, once per document (sb->langs_seen). */
+static void S_add_lang_word(void *ctx, const char *word)
+{
+	struct lang_ctx *lc = ctx;
+	struct akb_buf *seen = &lc->sb->langs_seen;
+	struct akb_buf key = AKB_BUF_INIT;
+	akb_buf_printf(&key, "\n%s\n", word);
+	for (char *p = key.ptr; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (!strstr(seen->ptr, key.ptr)) {
+		akb_buf_put(seen, key.ptr + 1, key.len - 1);
+		struct add_ctx a = { lc->sb, lc->doc, AKB_FIELD_LANG };
+		akb_tokenize(word, strlen(word), S_add_token, &a);
+	}
+	akb_buf_release(&key);
+}
+
+void akb_search_add_code_lang(struct akb_search_builder *sb, size_t doc, const char *lang, size_t len)
+{
+	if (doc >= sb->ndocs || !len)
+		return;
+	S_begin_doc(sb, doc);
+	if (sb->lang_doc != doc) {
+		sb->lang_doc = doc;
+		akb_buf_clear(&sb->langs_seen);
+		akb_buf_putc(&sb->langs_seen, '\n');
+	}
+	struct lang_ctx lc = { sb, doc };
+	struct akb_buf word = AKB_BUF_INIT;
+	akb_buf_put(&word, lang, len);
+	S_add_lang_word(&lc, word.ptr);
+	akb_code_lang_names(lang, len, S_add_lang_word, &lc);
+	akb_buf_release(&word);
+}
+
+/* Appends one synonym group as a JSON array: `words` NULL-terminated, or a '\n'-joined string. */
+static void S_synonym_group(struct akb_buf *js, const char *const *words, const char *joined)
+{
+	akb_buf_puts(js, js->len > 1 ? ",\n[" : "\n[");
+	if (words) {
+		for (size_t i = 0; words[i]; i++) {
+			if (i)
+				akb_buf_putc(js, ',');
+			akb_json_cstr(js, words[i]);
+		}
+	} else {
+		for (const char *p = joined; *p;) {
+			size_t n = strcspn(p, "\n");
+			if (p != joined)
+				akb_buf_putc(js, ',');
+			akb_json_string(js, p, n);
+			p += n + (p[n] == '\n');
+		}
+	}
+	akb_buf_putc(js, ']');
+}
+
+void akb_search_set_synonyms(struct akb_search_builder *sb, int builtin, char *const *groups)
+{
+	akb_buf_clear(&sb->synonyms);
+	akb_buf_putc(&sb->synonyms, '[');
+	for (size_t g = 0; builtin && akb_builtin_synonyms[g]; g++)
+		S_synonym_group(&sb->synonyms, akb_builtin_synonyms[g], NULL);
+	for (size_t g = 0; groups && groups[g]; g++)
+		S_synonym_group(&sb->synonyms, NULL, groups[g]);
+	akb_buf_putc(&sb->synonyms, ']');
 }
 
 static char *S_dup_or_empty(const char *s)
@@ -393,9 +521,10 @@ static uint64_t S_get_varint(const struct akb_buf *b, size_t *i)
 /*
  * The impact byte of a term in a document: the term-frequency part of
  * BM25F, s = tfw (K1 + 1) / (K1 + tfw) with tfw the boosted, length-
- * normalised frequencies summed over fields, on a log scale (16 steps per
- * doubling, about 2% apart): q = round(16 log2 s) + 192. s is below K1 + 1,
- * so q stays under 211; tiny weights clamp at 0.
+ * normalised frequencies summed over fields, plus the name and summary
+ * bonuses, on a log scale (16 steps per doubling, about 2% apart):
+ * q = round(16 log2 s) + 192. s is below K1 + 1 + 6 + 1.5, so q stays under
+ * 245; tiny weights clamp at 0.
  */
 static int S_impact(const uint32_t *tf, const uint32_t *len, const double *avg)
 {
@@ -404,6 +533,12 @@ static int S_impact(const uint32_t *tf, const uint32_t *len, const double *avg)
 		if (tf[f] && avg[f] > 0)
 			tfw += tf[f] * S_boost[f] / (1 - BM25_B + BM25_B * len[f] / avg[f]);
 	double s = tfw * (BM25_K1 + 1) / (BM25_K1 + tfw);
+	if (tf[AKB_FIELD_NAME])
+		s += BONUS_NAME;
+	else if (tf[AKB_FIELD_NAME_PREFIX])
+		s += BONUS_NAME_PREFIX;
+	if (tf[AKB_FIELD_SUMMARY])
+		s += BONUS_SUMMARY;
 	double q = s > 0 ? round(16 * log2(s)) + 192 : 0;
 	return q < 0 ? 0 : q > 255 ? 255 : (int)q;
 }
@@ -661,23 +796,26 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 	for (int f = 0; f < AKB_FIELD_COUNT; f++)
 		avg[f] = sb->ndocs ? avg[f] / (double)sb->ndocs : 0.0;
 
-	size_t *order = akb_xcalloc(sb->nterms + 1, sizeof(size_t));
+	/* Published terms: those of some field other than nameprefix (search.h). */
+	size_t *order = akb_xcalloc(sb->nterms + 1, sizeof(size_t)), nterms = 0;
 	for (size_t i = 0; i < sb->nterms; i++) {
-		order[i] = i;
+		if (!sb->terms[i].indexed)
+			continue;
+		order[nterms++] = i;
 		stats->postings += sb->terms[i].df;
 		S_publish_postings(&sb->terms[i], sb->lengths, avg);
 	}
 	S_sort_terms = sb->terms;
-	if (sb->nterms)
-		qsort(order, sb->nterms, sizeof(size_t), S_by_term);
-	stats->terms = sb->nterms;
+	if (nterms)
+		qsort(order, nterms, sizeof(size_t), S_by_term);
+	stats->terms = nterms;
 
 	int rc = 0;
 	struct akb_buf shards = AKB_BUF_INIT, solo = AKB_BUF_INIT;
 	size_t from = 0, acc = 0, k = 0;
 	int big_prev = 0;
-	for (size_t i = 0; i <= sb->nterms && rc == 0; i++) {
-		int last = i == sb->nterms;
+	for (size_t i = 0; i <= nterms && rc == 0; i++) {
+		int last = i == nterms;
 		size_t size = last ? 0 : strlen(sb->terms[order[i]].text) + sb->terms[order[i]].post.len + 4;
 		int big = size >= SOLO_BYTES;
 		/* Cut when full, around a big term, and at the end (an empty index still has shard 0). */
@@ -703,16 +841,18 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 	 * window.__akbSearchBase, and a ?q= query starts without a round trip.
 	 */
 	akb_buf_puts(&js, "(typeof __akbSearchLoad==\"function\"?__akbSearchLoad:function(k,i,d){window.__akbSearchBase=d;})");
-	akb_buf_printf(&js, "(\"base\",0,{\"v\":2,\"n\":%zu,\"fields\":[", sb->ndocs);
+	akb_buf_printf(&js, "(\"base\",0,{\"v\":3,\"n\":%zu,\"fields\":[", sb->ndocs);
 	for (int f = 0; f < AKB_FIELD_COUNT; f++)
 		akb_buf_printf(&js, "%s\"%s\"", f ? "," : "", S_field_names[f]);
 	akb_buf_puts(&js, "],\"boost\":[");
 	for (int f = 0; f < AKB_FIELD_COUNT; f++)
 		akb_buf_printf(&js, "%s%s", f ? "," : "", S_field_boosts[f]);
-	akb_buf_printf(&js, "],\"chunk\":%d,\"shards\":", DOCS_PER_CHUNK);
+	akb_buf_printf(&js, "],\"bonus\":%s,\"chunk\":%d,\"shards\":", BONUS_TEXT, DOCS_PER_CHUNK);
 	akb_json_string(&js, shards.ptr, shards.len);
 	akb_buf_puts(&js, ",\"solo\":");
 	akb_json_string(&js, solo.ptr, solo.len);
+	akb_buf_puts(&js, ",\"syn\":");
+	akb_buf_put(&js, sb->synonyms.ptr, sb->synonyms.len);
 	S_write_facets(sb, &js, &facets);
 	akb_buf_puts(&js, "});\n");
 	stats->base_bytes = js.len;

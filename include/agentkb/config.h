@@ -39,6 +39,10 @@ struct akb_config {
 		long memory_mb;    /* megabytes a hook call may allocate */
 	} hook_limits;
 	struct {
+		int builtin_synonyms; /* use the built-in bilingual synonym table */
+		char **synonyms;      /* more groups, each its words joined by '\n'; NULL-terminated (owned) */
+	} search;
+	struct {
 		int enabled;      /* highlight code blocks at build time */
 		char *theme;      /* light theme, a name from highlight's themes/ (owned) */
 		char *dark_theme; /* dark theme, for prefers-color-scheme: dark (owned) */

@@ -62,6 +62,7 @@ struct akb_markdown_doc {
 	struct akb_buf prose;    /* with collect_text: the body's text outside headings and code blocks */
 	struct akb_buf code;     /* with collect_text: the code blocks' text */
 	struct akb_buf heading_text; /* with collect_text: heading texts, one per line */
+	struct akb_buf code_langs;   /* with collect_text: each fenced block's language (first word of its info), one per line */
 };
 
 /* Renders `text` into `doc` (which the caller releases). Thread-safe. */

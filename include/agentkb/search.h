@@ -13,10 +13,11 @@
  *
  * search/base.js -> __akbSearchLoad("base", 0, {     (pages load it with an async <script> in
  *   their <head>: when it runs before search.js, the data waits in window.__akbSearchBase)
- *   v: 2,
+ *   v: 3,
  *   n: N,                        number of documents (agents), ids 0..N-1 in site order
- *   fields: ["name","summary","meta","headings","body","code"],
- *   boost:  [8, 4, 3, 2, 1, 0.5],   BM25F field weights the impacts were computed with (informative)
+ *   fields: ["name","nameprefix","summary","meta","headings","body","code","lang"],
+ *   boost:  [8, 0, 4, 3, 2, 1, 0.5, 0.5],   BM25F field weights the impacts were computed with (informative)
+ *   bonus:  [6, 4.5, 1.5],       impact bonuses for a name, name-prefix and summary hit (informative)
  *   chunk:  16,                  documents per display chunk: doc d is in search/d<floor(d/16)>.js
  *   shards: "\napi\ncache...",   first term of each term shard, "\n"-separated (shard 0's is "");
  *                                shard k is search/t<k>.js; a term t lives in the last shard whose
@@ -24,6 +25,8 @@
  *   solo:   "0110...",           one character per shard: "1" when the shard holds exactly one term
  *                                (its first), so a page can tell whether it matches without loading it;
  *                                a term whose postings take 4 KB or more always gets one of its own
+ *   syn:    [["爬虫","scraping","crawler"], ...]   synonym groups: a query word equal to one word of a
+ *                                group also matches the others (the built-in table and `search.synonyms`)
  *   facets: [ { key: "department", title: "Department",
  *               values: ["data", "engineering", ...],   display names, sorted
  *               one: 1 },            1: no document has more than one value (see facets.js)
@@ -73,6 +76,13 @@
  * where the run switches between CJK (akb_utf8_is_cjk) and non-CJK; a CJK
  * run of one character is one token, a longer run yields its overlapping
  * bigrams; non-CJK tokens are cut to 32 code points.
+ *
+ * NAME PREFIXES: each Latin word of a name also indexes its prefixes of at
+ * least 3 letters and half its length ("audit" for "auditor", "data" for
+ * "database") in the nameprefix field, so that a finished query word that
+ * starts a name word finds that agent with a name-sized weight. Only
+ * prefixes that are terms of some document anyway are kept: the dictionary
+ * does not grow.
  */
 #ifndef AKB_SEARCH_H
 #define AKB_SEARCH_H
@@ -85,11 +95,13 @@
 
 enum akb_search_field {
 	AKB_FIELD_NAME = 0,
+	AKB_FIELD_NAME_PREFIX, /* derived from the name by the builder; not for akb_search_add_text */
 	AKB_FIELD_SUMMARY,
 	AKB_FIELD_META,
 	AKB_FIELD_HEADINGS,
 	AKB_FIELD_BODY,
 	AKB_FIELD_CODE,
+	AKB_FIELD_LANG,        /* languages of the code blocks (akb_search_add_code_lang) */
 	AKB_FIELD_COUNT
 };
 
@@ -106,6 +118,22 @@ void akb_search_builder_free(struct akb_search_builder *sb);
 /* Adds text to field `field` of document `doc` (may be called repeatedly per field). */
 void akb_search_add_text(struct akb_search_builder *sb, size_t doc, enum akb_search_field field, const char *text,
 			 size_t len);
+
+/*
+ * Adds the language of one fenced code block ("ts", "postgresql") to document
+ * `doc`: the word itself and the common names it stands for ("typescript";
+ * "sql"), once per document, so that `sql` finds an agent whose examples are
+ * SQL even when its prose says only "PostgreSQL".
+ */
+void akb_search_add_code_lang(struct akb_search_builder *sb, size_t doc, const char *lang, size_t len);
+
+/*
+ * Synonym groups for the query side (base.js `syn`): `groups` is a
+ * NULL-terminated list of groups, each its words joined by '\n'. With
+ * `builtin`, the built-in bilingual table of common engineering terms comes
+ * first. Copied.
+ */
+void akb_search_set_synonyms(struct akb_search_builder *sb, int builtin, char *const *groups);
 
 /* Display data of a document (copied). */
 void akb_search_set_display(struct akb_search_builder *sb, size_t doc, const char *name, const char *url,

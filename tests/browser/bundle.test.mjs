@@ -91,12 +91,12 @@ test("single file: search, filters, agents, back and forward, and no request but
   assert.match(await page.locator(".akb-result a").first().getAttribute("href"), /^#\/agents\/server-hardening-specialist\//);
   assert.match(await page.locator(".akb-result mark").first().innerText(), /kubernetes/i);
 
-  // Chinese search, then a filter.
+  // Chinese search (缓存 and its built-in synonyms, cache and caching), then a filter.
   await type(page, "缓存");
-  await settled(page, /^4 agents for “缓存”/);
+  await settled(page, /^6 agents for “缓存”/);
   assert.ok(await page.locator(".akb-result mark", { hasText: "缓存" }).count() > 0);
   await page.locator('.akb-facet input[data-facet="department"][value="data"]').check();
-  await settled(page, /^2 agents for “缓存”/);
+  await settled(page, /^3 agents for “缓存”/);
   for (const meta of await page.locator(".akb-result-meta").allInnerTexts()) assert.match(meta, /^data/);
   await page.waitForURL(/\?q=%E7%BC%93%E5%AD%98&department=data#\/$/);
 
@@ -111,7 +111,7 @@ test("single file: search, filters, agents, back and forward, and no request but
 
   // Back: the search as it was, filter included.
   await page.goBack();
-  await settled(page, /^2 agents for “缓存”/);
+  await settled(page, /^3 agents for “缓存”/);
   assert.equal(await page.locator("#akb-search-input").inputValue(), "缓存");
   assert.ok(await page.locator('.akb-facet input[data-facet="department"][value="data"]').isChecked());
   // Forward: the agent again.
@@ -271,7 +271,7 @@ for (const [ext, unpack] of [["zip", (a, d) => execFileSync("unzip", ["-q", a, "
     const page = await browser.newPage();
     await page.goto(fileURL(path.join(dir, "kb", "index.html")));
     await type(page, "缓存");
-    await settled(page, /^4 agents for “缓存”/);
+    await settled(page, /^6 agents for “缓存”/);
     await type(page, "kubernetes");
     await settled(page, /^1 agent for/);
     await page.locator(".akb-result a").first().click();

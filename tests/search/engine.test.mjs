@@ -2,7 +2,7 @@
 // ranking, prefix, typos, CJK, facets, AND/OR, and which files load.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { encode, memoryEngine, names } from "./lib.mjs";
+import { AgentkbSearch, encode, memoryEngine, names } from "./lib.mjs";
 
 const filler = (n) => Array.from({ length: n }, (_, i) => "lorem" + (i % 7)).join(" ");
 
@@ -66,9 +66,11 @@ test("the word being typed matches as a prefix; a finished word does not", async
   assert.deepEqual(await names(engine, "kube"), ["kubernetes-operator"]);
   assert.deepEqual(await names(engine, "kube "), []);
   assert.deepEqual(await names(engine, "kubectl"), ["kubernetes-operator"]);
-  // Only the last word is a prefix: "kube redi" needs "kube" exactly.
+  // Only the last word is a prefix: "kube redi" needs "kube" exactly, which nothing has.
   assert.deepEqual((await engine.search("kube redi")).mode, "or");
-  assert.deepEqual(await names(engine, "kubernetes hel"), ["kubernetes-operator"]);
+  assert.deepEqual(await names(engine, "kube redi"), ["redis-cache-expert", "database-tuner"]);
+  // Both words: kubernetes-operator. It alone has both, too few for an AND: helmsman follows.
+  assert.deepEqual(await names(engine, "kubernetes hel"), ["kubernetes-operator", "helmsman"]);
   const r = await engine.search("hel");
   assert.deepEqual(Array.from(r.prefixes), ["hel"]);
   assert.ok(r.terms.includes("helm") && r.terms.includes("helmsman"));
@@ -104,8 +106,10 @@ test("CJK: the query is cut into the same bigrams", async () => {
   const { engine } = setup();
   assert.deepEqual(await names(engine, "缓存"), ["缓存架构师"]);
   assert.deepEqual(await names(engine, "慢查询"), ["缓存架构师"]);
-  // 微服务 = 微服 AND 服务: api-gateway has 服务 and 微 but not 微服.
-  assert.deepEqual(await names(engine, "微服务"), ["微服务治理专家"]);
+  // 微服务 needs most of the rarity of 微服 and 服务: api-gateway, with 服务 and 微 but not 微服, does
+  // not match it, and comes only in the OR that follows a thin match.
+  assert.deepEqual(await names(engine, "微服务"), ["微服务治理专家", "api-gateway"]);
+  assert.equal((await engine.search("微服务")).mode, "or");
   const r = await engine.search("微服务");
   assert.deepEqual(Array.from(r.words, (w) => w.t), ["微服", "服务"]);
   // One character: prefix of the bigrams (and the lone character itself).
@@ -115,22 +119,162 @@ test("CJK: the query is cut into the same bigrams", async () => {
   assert.deepEqual(await names(engine, "查询"), ["缓存架构师"]);
 });
 
-test("AND of words, falling back to OR (most words first) when nothing has them all", async () => {
+test("AND while enough documents have every word; otherwise a ranked OR where rare words count most", async () => {
   const { engine } = setup();
   let r = await engine.search("redis kubernetes ");
   assert.equal(r.mode, "or");
   assert.deepEqual(new Set(await names(engine, "redis kubernetes ")),
     new Set(["redis-cache-expert", "database-tuner", "kubernetes-operator"]));
+  // A word no document has is not required either: the others still find something.
   r = await engine.search("kubernetes charts zzzz ");
   assert.equal(r.mode, "or");
   assert.deepEqual(await names(engine, "kubernetes charts zzzz "), ["kubernetes-operator", "helmsman"]);
-  // Most words first, even against a stronger single-word match.
-  assert.deepEqual(await names(engine, "kubectl workloads helmsman "), ["kubernetes-operator", "helmsman"]);
-  r = await engine.search("kubernetes helm ");
-  assert.equal(r.mode, "and");
-  assert.equal(r.total, 1);
+  // By rarity, not by how many words matched: the one word in a name beats two in a body.
+  assert.deepEqual(await names(engine, "kubectl workloads helmsman "), ["helmsman", "kubernetes-operator"]);
+  // "helm" starts helmsman's name: the thin AND becomes an OR with it second.
+  assert.deepEqual(await names(engine, "kubernetes helm "), ["kubernetes-operator", "helmsman"]);
   r = await engine.search("zzzz ");
   assert.equal(r.total, 0);
+});
+
+test("a thin AND (under five documents) gives way to the ranked OR; five or more stay an AND", async () => {
+  const docs = [
+    { name: "stream-troubleshooter", body: "kafka consumer lag " + filler(30) },
+    { name: "kafka-expert", summary: "Runs kafka clusters and consumer groups." },
+    ...Array.from({ length: 3 }, (_, i) => ({ name: "other" + i, body: "lag " + filler(8) })),
+    ...Array.from({ length: 5 }, (_, i) => ({ name: "unrelated" + i, body: filler(8) })),
+  ];
+  const { engine } = setup(docs);
+  let r = await engine.search("kafka consumer lag ");
+  assert.equal(r.mode, "or");
+  const got = await names(engine, "kafka consumer lag ");
+  assert.deepEqual(got.slice(0, 2).sort(), ["kafka-expert", "stream-troubleshooter"]);
+  assert.equal(got.length, 5, "the rare words' documents and the ones with only 'lag'");
+  // Five with every word: only they are shown.
+  const many = Array.from({ length: 5 }, (_, i) => ({ name: "both" + i, body: "alpha beta " + filler(i) }))
+    .concat([{ name: "alpha-only", summary: "alpha" }]);
+  const { engine: e2 } = setup(many);
+  r = await e2.search("alpha beta ");
+  assert.equal(r.mode, "and");
+  assert.equal(r.total, 5);
+});
+
+test("stop words and words most documents have rank, but never exclude", async () => {
+  const docs = [
+    { name: "redis-tuner", summary: "Tunes redis." },
+    { name: "resume-writer", summary: "Polishes a resume." },
+    { name: "helper", body: "how do i improve my work " + filler(5) },
+    ...Array.from({ length: 6 }, (_, i) => ({ name: "filler" + i, body: "improve things " + filler(i) })),
+  ];
+  const { engine } = setup(docs);
+  assert.deepEqual(await names(engine, "how do i tune redis "), ["redis-tuner"]);
+  // "improve" is in most documents: "improve my resume" still finds the resume agent first.
+  const got = await names(engine, "improve my resume ");
+  assert.equal(got[0], "resume-writer");
+  // Only stop words: then they are the query.
+  assert.ok((await engine.search("how do i ")).total >= 1);
+});
+
+test("light stemming on both sides: writer/writing/write, auditor/audit, tests/testing/tester", async () => {
+  const docs = [
+    { name: "technical-writer", summary: "Documents APIs." },
+    { name: "security-auditor", summary: "Reviews code." },
+    { name: "qa", body: "Runs the tests, testing everything; a tester." },
+    { name: "plain", body: "Nothing related. " + filler(3) },
+  ];
+  const { engine } = setup(docs);
+  assert.deepEqual(await names(engine, "writing "), ["technical-writer"]);
+  assert.deepEqual(await names(engine, "write "), ["technical-writer"]);
+  assert.deepEqual(await names(engine, "audit "), ["security-auditor"]);
+  assert.deepEqual(await names(engine, "security audits "), ["security-auditor"]);
+  assert.deepEqual(await names(engine, "test "), ["qa"]);
+  const S = AgentkbSearch;
+  for (const [w, s] of [["testing", "test"], ["tests", "test"], ["tester", "test"], ["writer", "writ"], ["writing", "writ"],
+    ["auditor", "audit"], ["engineering", "engineer"], ["running", "run"], ["policies", "polic"], ["policy", "polic"],
+    ["documentation", "document"], ["document", "document"], ["comment", "comment"], ["deployment", "deploy"],
+    ["optimization", "optimiz"], ["optimize", "optimiz"], ["process", "process"],
+    ["redis", "redis"], ["user", "user"], ["string", "string"], ["sql", "sql"]]) {
+    assert.equal(S.stem(w), s, w);
+  }
+});
+
+test("a word of the name, or the start of one, outweighs any body", async () => {
+  const docs = [
+    { name: "security-auditor", body: "Reviews." },
+    { name: "busy", body: Array(40).fill("audit").join(" ") + " " + filler(10) },
+    { name: "database-admin", body: "Backups." },
+    { name: "notes", body: "data data data data " + filler(5) },
+    { name: "javascript-pro", body: "Bundlers." },
+    { name: "java-pro", body: "Spring." },
+  ];
+  const { engine } = setup(docs);
+  assert.deepEqual(await names(engine, "audit "), ["security-auditor", "busy"]);
+  // "data" starts "database" (at least half of it): a name prefix.
+  assert.deepEqual(await names(engine, "data "), ["database-admin", "notes"]);
+  // "java" is under half of "javascript": no name prefix, only the exact name.
+  assert.deepEqual(await names(engine, "java "), ["java-pro"]);
+});
+
+test("an exact word outranks a completion or a typo of it, however rare those are", async () => {
+  const docs = [
+    { name: "orm", body: "sqlalchemy sqlalchemy sqlalchemy sqlite " + filler(6) },
+    { name: "db", body: "sql " + filler(6) },
+    ...Array.from({ length: 8 }, (_, i) => ({ name: "x" + i, body: "sql " + filler(12 + i) })),
+  ];
+  const { engine } = setup(docs);
+  const typing = await names(engine, "sql");
+  assert.equal(typing[0], "db");
+  assert.ok(typing.indexOf("orm") > typing.indexOf("x7"), typing.join(" "));
+  assert.deepEqual((await names(engine, "sql ")).includes("orm"), false);
+});
+
+test("code-fence languages are a low-weight field: 'sql' finds SQL examples in prose that never says it", async () => {
+  const docs = [
+    { name: "pg-tuner", body: "Tunes PostgreSQL and MySQL.", lang: "sql postgresql" },
+    { name: "sql-pro", summary: "Writes sql." },
+    { name: "other", body: "Nothing." },
+  ];
+  const { engine } = setup(docs);
+  assert.deepEqual(await names(engine, "sql "), ["sql-pro", "pg-tuner"]);
+});
+
+test("synonyms (base.js syn): a Chinese word finds English agents and back, own language first", async () => {
+  const syn = [["爬虫", "scraping", "scraper", "crawler"], ["机器学习", "machine learning", "ml"]];
+  const docs = [
+    { name: "web-scraper", summary: "Builds a crawler for scraping sites." },
+    { name: "爬虫专家", summary: "编写网络爬虫。" },
+    { name: "ml-engineer", summary: "Machine learning models in production." },
+    { name: "ml-specialist", summary: "训练机器学习模型。" },
+    { name: "other", body: "Nothing here." },
+  ];
+  const { engine } = setup(docs, { syn });
+  assert.deepEqual(await names(engine, "爬虫"), ["爬虫专家", "web-scraper"]);
+  assert.deepEqual(await names(engine, "scraping "), ["web-scraper", "爬虫专家"]);
+  assert.deepEqual(await names(engine, "machine learning "), ["ml-engineer", "ml-specialist"]);
+  assert.deepEqual(await names(engine, "机器学习"), ["ml-specialist", "ml-engineer"]);
+  // Inside a longer run: 帮我写爬虫 holds 爬虫.
+  assert.deepEqual(new Set(await names(engine, "帮我写爬虫")), new Set(["爬虫专家", "web-scraper"]));
+});
+
+test("Chinese: bigrams as a soft conjunction by rarity; the longer contiguous run first", async () => {
+  const docs = [
+    { name: "测试工程师", summary: "编写单元测试和集成测试。" },
+    { name: "单测", summary: "负责单元测试。" },
+    { name: "散", summary: "单元与测试分开出现。" + "其他内容".repeat(3) },
+    { name: "解读", summary: "财务报表的分析与解读。" },
+    { name: "综合", summary: "财务与报表与分析。" },
+    { name: "无关", summary: "完全无关的内容。" },
+  ];
+  const { engine } = setup(docs);
+  // 写单元测试: 写单 (only "编写单元测试" has it) is not required; "单元测试" is.
+  const unit = await names(engine, "写单元测试");
+  assert.deepEqual(unit.slice(0, 2).sort(), ["单测", "测试工程师"].sort());
+  assert.ok(unit.indexOf("散") === -1 || unit.indexOf("散") > 1);
+  // 财务报表分析: both reports docs, the one with the contiguous 财务报表 first.
+  const fin = await names(engine, "财务报表分析");
+  assert.deepEqual(fin.slice(0, 2), ["解读", "综合"]);
+  // Filler and particles are not searched for: 帮我 / 的.
+  assert.deepEqual(await names(engine, "帮我做财务报表的分析"), fin);
 });
 
 const counts = (r, key) => Object.fromEntries(r.facets.find((f) => f.key === key).values.map((v) => [v.value, v.count]));

@@ -21,15 +21,29 @@ export function loadSearch() {
 const S = loadSearch();
 export const AgentkbSearch = S;
 
-export const FIELDS = ["name", "summary", "meta", "headings", "body", "code"];
-export const BOOST = [8, 4, 3, 2, 1, 0.5];
-const K1 = 1.2, B = 0.75;
-// The impact byte of include/agentkb/search.h: BM25F's term-frequency part on a log scale.
+export const FIELDS = ["name", "nameprefix", "summary", "meta", "headings", "body", "code", "lang"];
+export const BOOST = [8, 0, 4, 3, 2, 1, 0.5, 0.5];
+export const BONUS = [6, 4.5, 1.5]; // name, name prefix, summary
+const K1 = 1.2, B = 0.75, NAME = 0, PREFIX = 1, SUMMARY = 2, META = 3;
+// The impact byte of include/agentkb/search.h: BM25F's term-frequency part plus the name and
+// summary bonuses, on a log scale.
 export function impact(tf, len, avg) {
   let tfw = 0;
   tf.forEach((n, f) => { if (n && avg[f] > 0) tfw += (n * BOOST[f]) / (1 - B + (B * len[f]) / avg[f]); });
-  const s = (tfw * (K1 + 1)) / (K1 + tfw);
+  let s = (tfw * (K1 + 1)) / (K1 + tfw);
+  if (tf[NAME]) s += BONUS[0];
+  else if (tf[PREFIX]) s += BONUS[1];
+  if (tf[SUMMARY]) s += BONUS[2];
   return s > 0 ? Math.min(255, Math.max(0, Math.round(16 * Math.log2(s)) + 192)) : 0;
+}
+// A name word's prefixes (search.h): from 3 letters and half the word, Latin letters only.
+export function namePrefixes(tokens) {
+  const out = [];
+  for (const t of tokens) {
+    if (!/^[a-z]+$/.test(t)) continue;
+    for (let n = Math.max(3, Math.ceil(t.length / 2)); n < t.length; n++) out.push(t.slice(0, n));
+  }
+  return out;
 }
 export const FACETS = [["department", "Department"], ["category", "Category"], ["model", "Model"], ["tools", "Tools"]];
 
@@ -52,27 +66,31 @@ export function encodeDigits(list, max) {
 const b64 = (bytes) => Buffer.from(bytes).toString("base64");
 const script = (kind, id, data) => `window.__akbSearchLoad(${JSON.stringify(kind)},${id},${JSON.stringify(data)});\n`;
 
-// docs: [{name, summary, meta, headings, body, code, url, department, category, model, tools: [], text}]
-// (a field given as an array of strings is taken as its tokens)
+// docs: [{name, summary, meta, headings, body, code, lang, url, department, category, model, tools: [], text}]
+// (a field given as an array of strings is taken as its tokens; nameprefix is derived from name)
 // Returns {files: Map("base"|"facets"|"t3"|"d0" -> script text), base, terms}.
 // Shards hold shardTerms terms, or with shardBytes, about that many bytes of terms and postings
 // (a term of soloBytes or more alone, as the C writer does: 12,000 and 4,096 bytes).
-export function encode(docs, { shardTerms = 8, shardBytes = 0, soloBytes = shardBytes, chunk = 16 } = {}) {
+// syn: the synonym groups of base.js (default none).
+export function encode(docs, { shardTerms = 8, shardBytes = 0, soloBytes = shardBytes, chunk = 16, syn = [] } = {}) {
   const N = docs.length, F = FIELDS.length;
   const lens = docs.map(() => new Array(F).fill(0)), total = new Array(F).fill(0);
   const index = new Map(); // term -> [{id, tf}] in doc order
+  const published = new Set(); // terms of some field other than nameprefix
   docs.forEach((d, id) => {
     const meta = d.meta ?? [d.department, d.category, d.model, ...(d.tools || [])].filter(Boolean).join(" ");
     const tfs = new Map(); // term -> tf per field, this document
+    const tokens = (v) => (Array.isArray(v) ? v : S.tokenize(v)); // an array is taken as tokens already
     FIELDS.forEach((f, fi) => {
-      const v = fi === 2 ? meta : d[f] || "";
-      const toks = Array.isArray(v) ? v : S.tokenize(v); // an array is taken as tokens already
+      const v = fi === META ? meta : fi === PREFIX ? namePrefixes(tokens(d.name || "")) : d[f] || "";
+      const toks = tokens(v);
       lens[id][fi] = toks.length;
       total[fi] += toks.length;
       for (const t of toks) {
         let tf = tfs.get(t);
         if (!tf) tfs.set(t, (tf = new Array(F).fill(0)));
         tf[fi]++;
+        if (fi !== PREFIX) published.add(t);
       }
     });
     for (const [t, tf] of tfs) {
@@ -80,6 +98,7 @@ export function encode(docs, { shardTerms = 8, shardBytes = 0, soloBytes = shard
       index.get(t).push({ id, tf });
     }
   });
+  for (const t of [...index.keys()]) if (!published.has(t)) index.delete(t);
   const avg = total.map((t) => (N ? t / N : 0));
   const terms = [...index.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   // Postings grouped by impact, best first, ids ascending in a group (deltas from 0 in each).
@@ -138,7 +157,7 @@ export function encode(docs, { shardTerms = 8, shardBytes = 0, soloBytes = shard
     return { key, title, values, one };
   });
   const solo = groups.map((g) => (g.length === 1 ? "1" : "0")).join("");
-  const base = { v: 2, n: N, fields: FIELDS, boost: BOOST, chunk, shards: shards.join("\n"), solo, facets };
+  const base = { v: 3, n: N, fields: FIELDS, boost: BOOST, bonus: BONUS, chunk, shards: shards.join("\n"), solo, syn, facets };
   // base.js may run before the page's loader exists (search.h): then it leaves its data in a global.
   files.set("base", script("base", 0, base).replace(/^window\.__akbSearchLoad/,
     '(typeof __akbSearchLoad=="function"?__akbSearchLoad:function(k,i,d){window.__akbSearchBase=d;})'));

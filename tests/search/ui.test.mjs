@@ -91,9 +91,9 @@ for (const where of ["file", "http"]) {
     // The page's own content makes room for the results.
     assert.equal(await page.locator(".agent").isVisible(), false);
     await page.waitForFunction(() => /1 agent/.test(document.querySelector(".akb-search [role=status]").textContent));
-    // Chinese: bigrams.
+    // Chinese: bigrams; and the built-in synonyms (cache, caching).
     await type(page, "缓存");
-    await settled(page, /^4 agents for “缓存”/);
+    await settled(page, /^6 agents for “缓存”/);
     assert.equal(await page.locator(".akb-result mark", { hasText: "缓存" }).count() > 0, true);
     await page.waitForURL(/\?q=%E7%BC%93%E5%AD%98$/);
     // Enter opens the first result, relative to this page.
@@ -119,9 +119,9 @@ for (const where of ["file", "http"]) {
     assert.deepEqual(await names(page), ["server-hardening-specialist"]);
     // A filter combined with a query narrows it.
     await type(page, "缓存");
-    await settled(page, /^4 agents for “缓存”/);
+    await settled(page, /^6 agents for “缓存”/);
     await page.locator('.akb-facet input[data-facet="department"][value="data"]').check();
-    await settled(page, /^2 agents for “缓存”/);
+    await settled(page, /^3 agents for “缓存”/);
     for (const meta of await page.locator(".akb-result-meta").allInnerTexts()) assert.match(meta, /^data/);
     await page.close();
   });
@@ -319,7 +319,7 @@ test("a ?q= link: results first, facet counts right after; base.js comes once, f
   assert.equal(dept.map(Number).reduce((a, b) => a + b, 0), 4);
   assert.equal(fetched.filter((n) => n === "base").length, 1, fetched.join(" "));
   assert.equal(fetched.filter((n) => n === "facets").length, 1, fetched.join(" "));
-  assert.ok(await page.evaluate(() => window.__akbSearchBase && window.__akbSearchBase.v === 2));
+  assert.ok(await page.evaluate(() => window.__akbSearchBase && window.__akbSearchBase.v === 3));
   // Pages without a query have base.js too (the <head> loads it): typing needs only term shards.
   const plain = await browser.newPage();
   const later = [];

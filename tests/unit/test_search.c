@@ -161,22 +161,24 @@ TEST(search_index_round_trip)
 	/*
 	 * "cache": df 2; doc 0 with name tf 1 and body tf 2; doc 2 (delta 2) with code tf 1.
 	 * Average lengths: name 1, body 1, code 1/3. Impacts, by hand from search.h:
-	 * doc 0: tfw = 8/(0.25+0.75*2/1) + 2*1/(0.25+0.75*3/1) = 5.371, s = 1.798, round(16 log2 s) + 192 = 206;
+	 * doc 0: tfw = 8/(0.25+0.75*2/1) + 2*1/(0.25+0.75*3/1) = 5.371, s = 1.798 + 6 (a name word) = 7.798,
+	 * round(16 log2 s) + 192 = 239;
 	 * doc 2: tfw = 0.5/(0.25+0.75*1/(1/3)) = 0.2, s = 0.314, q = 165.
+	 * The name words' prefixes ("cac", "cach", "exp", ...) are no document's terms: not published.
 	 */
-	/* Grouped by impact, best first: [206: 1 doc, id 0], [165: 1 doc, id 2 (from 0)]. */
+	/* Grouped by impact, best first: [239: 1 doc, id 0], [165: 1 doc, id 2 (from 0)]. */
 	size_t i = 0;
 	INT_EQ(S_varint(post, &i), 2);
-	INT_EQ(post[i++], 206);
+	INT_EQ(post[i++], 239);
 	INT_EQ(S_varint(post, &i), 1);
 	INT_EQ(S_varint(post, &i), 0);
 	INT_EQ(post[i++], 165);
 	INT_EQ(S_varint(post, &i), 1);
 	INT_EQ(S_varint(post, &i), 2);
 	INT_EQ(i, size[0]);
-	/* "expert": doc 0, name only: tfw = 8/1.75, s = 1.739, q = 205. */
+	/* "expert": doc 0, name only: tfw = 8/1.75, s = 1.743 + 6, q = 239. */
 	INT_EQ(S_varint(post, &i), 1);
-	INT_EQ(post[i++], 205);
+	INT_EQ(post[i++], 239);
 	INT_EQ(S_varint(post, &i), 1);
 	INT_EQ(S_varint(post, &i), 0);
 	INT_EQ(i, (size_t)size[0] + size[1]);
@@ -184,7 +186,8 @@ TEST(search_index_round_trip)
 	akb_buf_clear(&path);
 	akb_buf_printf(&path, "%s/search/base.js", site.ptr);
 	char *base = S_slurp(path.ptr);
-	CHECK(base && strstr(base, "\"v\":2,\"n\":3,") != NULL);
+	CHECK(base && strstr(base, "\"v\":3,\"n\":3,") != NULL);
+	CHECK(base && strstr(base, "\"syn\":[]") != NULL);
 	CHECK(base && strstr(base, "\"shards\":\"\",\"solo\":\"0\"") != NULL);
 	CHECK(base && strstr(base, "\"values\":[\"alpha\",\"zeta\"],\"one\":1}") != NULL);
 	/* The head is small: no per-document data. */
@@ -211,6 +214,90 @@ TEST(search_index_round_trip)
 	free(t0);
 	free(base);
 	free(d0);
+	akb_output_release(&out);
+	akb_diag_release(&d);
+	akb_search_builder_free(sb);
+	akb_remove_tree(dir);
+	akb_buf_release(&path);
+	akb_buf_release(&site);
+}
+
+/* The impact byte of term `term` for document `doc` in a one-shard index's t0.js, or -1. */
+static int S_impact_of(const char *t0, const char *term, size_t doc)
+{
+	const char *terms = strstr(t0, "\"terms\":\"");
+	unsigned char post[4096], size[256];
+	size_t np = S_field_b64(t0, "post", post, sizeof post), ns = S_field_b64(t0, "size", size, sizeof size);
+	if (!terms || !np || !ns)
+		return -1;
+	terms += 9;
+	size_t k = 0, at = 0, tl = strlen(term);
+	for (const char *p = terms; *p && *p != '"'; k++) {
+		size_t n = strcspn(p, "\\\"");
+		if (n == tl && !strncmp(p, term, n)) {
+			size_t i = at, df = (size_t)S_varint(post, &i), seen = 0;
+			while (seen < df) {
+				int q = post[i++];
+				size_t g = (size_t)S_varint(post, &i), id = 0;
+				for (size_t e = 0; e < g; e++, seen++) {
+					id += (size_t)S_varint(post, &i);
+					if (id == doc)
+						return q;
+				}
+			}
+			return -1;
+		}
+		at += size[k]; /* sizes are one varint byte each here */
+		p += n;
+		if (*p == '\\')
+			p += 2; /* "\n" */
+	}
+	return -1;
+}
+
+TEST(search_name_prefixes_languages_and_synonyms)
+{
+	char dir[] = "/tmp/akb-search-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	struct akb_buf site = AKB_BUF_INIT, path = AKB_BUF_INIT;
+	akb_buf_printf(&site, "%s/site", dir);
+	struct akb_search_builder *sb = akb_search_builder_new(3);
+	akb_search_add_text(sb, 0, AKB_FIELD_NAME, "security auditor", 16);
+	akb_search_add_text(sb, 1, AKB_FIELD_BODY, "audit logs", 10);
+	/* A code fence's language and the names it stands for, once per document. */
+	akb_search_add_code_lang(sb, 2, "PostgreSQL", 10);
+	akb_search_add_code_lang(sb, 2, "postgresql", 10);
+	akb_search_add_code_lang(sb, 2, "ts", 2);
+	char group[] = "a b\nc";
+	char *const groups[] = { group, NULL };
+	akb_search_set_synonyms(sb, 1, groups);
+	struct akb_output out;
+	struct akb_diag d;
+	akb_diag_init(&d, NULL);
+	CHECK(akb_output_begin(&out, site.ptr, &d) == 0);
+	struct akb_search_stats st;
+	CHECK(akb_search_write(sb, &out, &st, &d) == 0);
+	CHECK(akb_output_commit(&out, &d) == 0);
+	akb_buf_printf(&path, "%s/search/t0.js", site.ptr);
+	char *t0 = S_slurp(path.ptr);
+	/*
+	 * "audit" is a term (doc 1's body), so the prefix of doc 0's "auditor" is kept, with the
+	 * name-prefix bonus only: s = 4.5, q = round(16 log2 4.5) + 192 = 227. "aud", "audi",
+	 * "auditi"... are no document's terms: dropped; "sec", "secur", ... likewise.
+	 */
+	CHECK(t0 && strstr(t0, "\"terms\":\"audit\\nauditor\\nlogs\\npostgres\\npostgresql\\nsecurity\\nsql\\nts\\ntypescript\"") != NULL);
+	INT_EQ(S_impact_of(t0, "audit", 0), 227);
+	CHECK(S_impact_of(t0, "audit", 1) > 0 && S_impact_of(t0, "audit", 1) < 227);
+	/* Languages: tf 1 each, lang field only (boost 0.5, length 5 against an average 5/3). */
+	CHECK(S_impact_of(t0, "sql", 2) > 0 && S_impact_of(t0, "sql", 2) == S_impact_of(t0, "typescript", 2));
+	akb_buf_clear(&path);
+	akb_buf_printf(&path, "%s/search/base.js", site.ptr);
+	char *base = S_slurp(path.ptr);
+	/* The built-in groups first, then the config's. */
+	CHECK(base && strstr(base, "\"syn\":[\n[\"爬虫\",\"scraping\"") != NULL);
+	CHECK(base && strstr(base, ",\n[\"a b\",\"c\"]],") != NULL);
+	free(t0);
+	free(base);
 	akb_output_release(&out);
 	akb_diag_release(&d);
 	akb_search_builder_free(sb);

@@ -155,15 +155,73 @@
   }
   function latinWord(t) { return t.length >= 5 && /^[a-z\u00df-\u00f6\u00f8-\u024f]+$/.test(t); }
 
-  var W_EXACT = 1, W_PREFIX = 0.7, W_TYPO = 0.4;
-  var MAX_PREFIX = 50, MAX_TYPO = 20, MAX_RANGE = 8, CACHE = 32;
-  /* Impact byte q -> s = 2^((q - 192) / 16), the BM25F term-frequency part (search.h). */
+  /* ---- Query words: stems, stop words, Chinese filler. ---- */
+  /* A light English stemmer. The index keeps words as written; a query word also matches every index
+   * term with its stem (writer, writing, write; auditor, audit; tests, tester, testing). A stem is
+   * always a prefix of its word, so a word's family lies in one prefix range of the dictionary. Each
+   * rule keeps at least three letters; -ing and -ed keep a vowel too ("string" stays). */
+  /* [suffix, letters cut, letters kept at least, the rest needs a vowel (then undoubled)] */
+  var STEM_RULES = [
+    [/ization$/, 5, 5], [/mentation$/, 5, 5], [/ation$/, 3, 5], [/ment$/, 4, 5], [/ing$/, 3, 3, 1], [/[^e]er$/, 2, 3],
+    [/or$/, 2, 3], [/ie[sd]$/, 3, 3], [/ed$/, 2, 3, 1], [/(?:[sxz]|[cs]h)es$/, 2, 3], [/[^siu]s$/, 1, 3], [/e$/, 1, 3],
+    [/[^aeiou]y$/, 1, 3],
+  ];
+  function strip(w) {
+    for (var i = 0; i < STEM_RULES.length; i++) {
+      var r = STEM_RULES[i];
+      if (!r[0].test(w)) continue;
+      var s = w.slice(0, w.length - r[1]);
+      if (s.length < r[2] || (r[3] && !/[aeiouy]/.test(s))) return w;
+      /* running -> runn -> run; planned -> plan; but install, process stay */
+      if (r[3] && s.length > 3 && s[s.length - 1] === s[s.length - 2] && !/[aeiouylsz]/.test(s[s.length - 1])) s = s.slice(0, -1);
+      return s;
+    }
+    return w;
+  }
+  function stem(w) {
+    if (w.length < 4 || !/^[a-z]+$/.test(w)) return w;
+    for (var pass = 0; pass < 3; pass++) {
+      var s = strip(w);
+      if (s === w) break;
+      w = s;
+    }
+    return w;
+  }
+  /* Words that say how, not what: they may rank a result but never exclude one. */
+  var STOP = {};
+  ("a an the and or of to in on for with without my me i we our us you your is are am be been do does did " +
+    "how what which who where when why can could would should will want need help please some any this that " +
+    "these those it its at by from into about using use via as than then so just get like make").split(" ")
+    .forEach(function (w) { STOP[w] = 1; });
+  /* Chinese has no spaces: a run of Han characters is cut at particles and filler ("帮我", "如何", "的"),
+   * which would otherwise make bigrams that no document has. */
+  var ZH_FILLER = /请帮我|请你|帮我|帮忙|我想要|我想|我要|我需要|如何|怎么样|怎么|怎样|给我|一个|一些|一下|有没有|能不能|[的和与及或吗呢吧]/g;
+  /* A role at the end of a run ("游戏开发工程师") is its own unit, optional, as "engineer" is in English
+   * queries: what the reader wants is the rest. */
+  var ZH_ROLE = /(工程师|专家|开发者|开发人员|架构师|设计师|分析师|经理|顾问|助手|专员|管理员|工具)$/;
+  /* A run starting with one of these verbs ("写单元测试", "做用户调研") has an optional first bigram. */
+  var ZH_VERB = /^[写做搞找帮]/;
+
+  /* Weights of the ways an index term can match a query word: as typed, by its stem, as the
+   * completion of the word being typed, within one typo; and of a synonym's match. */
+  var W_EXACT = 1, W_STEM = 0.9, W_PREFIX = 0.5, W_TYPO = 0.35, W_SYN = 0.7;
+  var MAX_PREFIX = 50, MAX_TYPO = 20, MAX_RANGE = 8, MAX_STEM_RANGE = 4, MAX_WORDS = 12, CACHE = 32;
+  /* Fewer results with every word than this, and the ranking is an OR by the words' rarity. */
+  var THIN = 5;
+  /* A word whose rarity (idf) is below this share of the query's rarest word's ranks and never excludes. */
+  var COMMON = 0.4;
+  /* Share of a Chinese run's bigrams (those some document has) a document needs to match it. */
+  var CJK_NEED = 0.6;
+  /* A Chinese run's score shrinks by up to this share as its bigrams are found apart, not in one run. */
+  var CJK_SCATTER = 0.3;
+  /* Impact byte q -> s = 2^((q - 192) / 16): BM25F's term-frequency part plus the name and summary
+   * bonuses (search.h). */
   var IMPACT = new Float64Array(256);
   for (var q = 0; q < 256; q++) IMPACT[q] = Math.pow(2, (q - 192) / 16);
-  /* Scores are summed as integers, score x 2^20: a first query runs cold (interpreted) code, where every
-   * fractional number is an allocation; small integers are not. A word scores below 2^25 (idf < 15 up to
-   * a million documents, s < 2.2), so twelve words stay within 31 bits. */
-  var SCALE = 1048576;
+  /* Scores are summed as integers, score x 2^16: a first query runs cold (interpreted) code, where every
+   * fractional number is an allocation; small integers are not. A word scores below 2^24 (idf < 15 up to
+   * a million documents, s < 16), so the words of a query stay within 31 bits. */
+  var SCALE = 65536;
 
   /* The engine: createEngine({load}) where load(kind, id) -> Promise of the data a file hands to
    * __akbSearchLoad ("base", 0 / "facets", 0 / "t", k / "d", c). Returns {ready, search, docs, parse};
@@ -233,54 +291,204 @@
       posts.set(term, hit);
       return hit;
     }
-    /* Integer score of each impact byte for a term matched with weight w (exact, prefix, typo). */
-    function table(p, w) {
-      var tab = new Int32Array(256), f = w * p.idf * SCALE;
-      for (var q = 0; q < 256; q++) tab[q] = Math.max(1, Math.round(f * IMPACT[q]));
-      return tab;
+    /* ---- Parsing. A query is a list of units: a Latin word, or a run of Chinese (CJK) characters.
+     * A unit matches when one of its alternatives does: its own words, or the other members of a
+     * synonym group it belongs to. An alternative is a list of atoms, each one lookup in the index (a
+     * word and its family, or a bigram), and needs `need` of them: all for words, most for a Chinese
+     * run's bigrams (computed once the index says which bigrams exist). A unit of stop words, or of a
+     * word most documents have, is optional: it ranks, and never excludes. ---- */
+    var synLatin = null, synCJK = null;
+    /* The synonym table of base.js, keyed by a member's tokens ("machine learning") or, for Chinese
+     * members, its characters (matched inside a run: 写单元测试 holds 测试). */
+    function synonyms() {
+      if (synLatin) return;
+      synLatin = new Map();
+      synCJK = [];
+      (base.syn || []).forEach(function (group, g) {
+        group.forEach(function (m) {
+          var t = tokenize(m);
+          if (!t.length) return;
+          if (isCJK(m.codePointAt(0))) synCJK.push({ key: m, g: g });
+          else synLatin.set(t.join(" "), g);
+        });
+      });
+      synCJK.sort(function (a, b) { return b.key.length - a.key.length; });
     }
     function parse(q) {
-      var seen = {}, out = [], toks = tokenize(q), last = toks.length - 1;
-      var open = last >= 0 && !/\s$/.test(q);
-      toks.forEach(function (t, i) {
-        var c = { t: t, prefix: open && i === last, typo: latinWord(t) };
-        var key = t + (c.prefix ? "*" : "");
-        if (seen[key] || out.length >= 12) return;
-        seen[key] = 1;
-        out.push(c);
+      q = q || "";
+      synonyms();
+      var open = q.length > 0 && !/\s$/.test(q), toks = spans(q), segs = [], units = [], atoms = new Map();
+      function atom(word, o) {
+        var key = word + (o && o.open ? "*" : "") + (o && o.typo ? "~" : "");
+        var a = atoms.get(key);
+        if (!a) atoms.set(key, a = { t: word, words: [word], open: !!(o && o.open), typo: !!(o && o.typo), id: atoms.size });
+        return a;
+      }
+      /* An atom of a synonym: any one of `words`, never counted as rarer than the unit's own words
+       * (`cap`, a list of atoms), so a rare synonym cannot outrank the word the reader typed. */
+      function synAtom(words, cap) {
+        var key = "{" + words.join("|") + "}" + cap.map(function (c) { return c.id; }).join(","), a = atoms.get(key);
+        if (!a) atoms.set(key, a = { t: words[0], words: words, open: false, typo: false, id: atoms.size, cap: cap });
+        return a;
+      }
+      function bigrams(run, lastOpen) {
+        var cp = Array.from(run), out = [];
+        if (cp.length === 1) return [atom(cp[0], { open: lastOpen })];
+        for (var i = 0; i + 1 < cp.length; i++) out.push(atom(cp[i] + cp[i + 1]));
+        out.forEach(function (a, j) {
+          a.nb = a.nb || [];
+          if (j > 0) a.nb.push(out[j - 1].id);
+          if (j + 1 < out.length) a.nb.push(out[j + 1].id);
+        });
+        return out;
+      }
+      /* The alternative a synonym member gives: its words, or its bigrams, capped by the unit's own atoms. */
+      function member(m, cap) {
+        var cjk = isCJK(m.codePointAt(0));
+        return { atoms: tokenize(m).map(function (t) { return synAtom([t], cap); }), cjk: cjk, w: W_SYN, opt: [] };
+      }
+      /* A group's English words for a member found inside a Chinese run: its one-word members (any of
+       * them: "test", "testing"), else the words of its first phrase ("unit", "test"), one atom each. */
+      function memberWords(g) {
+        var latin = base.syn[g].filter(function (m) { return !isCJK(m.codePointAt(0)); }).map(tokenize);
+        var one = latin.filter(function (t) { return t.length === 1; }).map(function (t) { return t[0]; });
+        if (one.length) return [one];
+        return latin.length ? latin[0].map(function (t) { return [t]; }) : [];
+      }
+      function withGroup(alts, g, self, w) {
+        base.syn[g].forEach(function (m) {
+          if (tokenize(m).join(" ") !== self && m !== self) {
+            var alt = member(m, alts[0].atoms);
+            alt.w *= w || 1;
+            alts.push(alt);
+          }
+        });
+        return alts;
+      }
+      toks.forEach(function (x) {
+        var last = segs[segs.length - 1];
+        if (isCJK(x.t.codePointAt(0))) {
+          if (last && last.cjk && x.s < last.e) last.e = x.e; else segs.push({ cjk: true, s: x.s, e: x.e });
+        } else segs.push({ t: x.t, e: x.e });
+      });
+      segs.forEach(function (seg, si) {
+        var lastSeg = si === segs.length - 1;
+        if (!seg.cjk) return;
+        seg.pieces = [];
+        q.slice(seg.s, seg.e).split(ZH_FILLER).filter(Boolean).forEach(function (run) {
+          var m = ZH_ROLE.exec(run);
+          if (m && m.index > 1) seg.pieces.push(run.slice(0, m.index), { role: m[1] });
+          else seg.pieces.push(run);
+        });
+        seg.lastOpen = lastSeg && open && seg.e === q.length;
+      });
+      for (var si = 0; si < segs.length && units.length < MAX_WORDS; si++) {
+        var seg = segs[si], lastSeg = si === segs.length - 1;
+        if (seg.cjk) {
+          seg.pieces.forEach(function (run, pi) {
+            if (units.length >= MAX_WORDS) return;
+            var role = typeof run === "object";
+            if (role) run = run.role;
+            var own = { atoms: bigrams(run, seg.lastOpen && pi === seg.pieces.length - 1), cjk: true, w: 1, opt: [] };
+            var verb = own.atoms.length > 1 && ZH_VERB.test(run), core = verb ? run.slice(1) : run;
+            if (verb) own.opt[0] = 1;
+            var alts = [own], exact = synCJK.filter(function (s) { return s.key === core; });
+            if (exact.length) exact.forEach(function (s) { withGroup(alts, s.g, core); });
+            else {
+              /* Members found inside the run, longest first, not overlapping ("安卓开发" holds 安卓): one
+               * more alternative, the run with those members replaced by their words (android 开发). */
+              var cps = Array.from(run), off = verb ? 1 : 0, used = [];
+              synCJK.forEach(function (s) {
+                var at = Array.from(core.slice(0, Math.max(0, core.indexOf(s.key)))).length + off, len = Array.from(s.key).length;
+                if (core.indexOf(s.key) < 0 || used.some(function (u) { return at < u.e && u.s < at + len; })) return;
+                var ws = memberWords(s.g);
+                if (ws.length) used.push({ s: at, e: at + len, atoms: ws.map(function (w) { return synAtom(w, own.atoms); }) });
+              });
+              if (used.length) {
+                var parts = used.map(function (u) { return { at: u.s, atoms: u.atoms }; });
+                for (var bi = 0; bi + 1 < cps.length; bi++) {
+                  if (used.every(function (u) { return bi + 2 <= u.s || bi >= u.e; })) parts.push({ at: bi, atoms: [own.atoms[bi]], opt: verb && bi === 0 });
+                }
+                parts.sort(function (x, y) { return x.at - y.at; });
+                var alt = { atoms: [], cjk: true, w: W_SYN, opt: [] };
+                parts.forEach(function (x) {
+                  x.atoms.forEach(function (a) { if (x.opt) alt.opt[alt.atoms.length] = 1; alt.atoms.push(a); });
+                });
+                alts.push(alt);
+              }
+            }
+            units.push({ alts: alts, stop: role });
+          });
+          continue;
+        }
+        /* A synonym of two or three words ("machine learning") makes one unit of them. */
+        var span = 1, g = -1;
+        for (var len = 3; len >= 2 && g < 0; len--) {
+          var ws = segs.slice(si, si + len);
+          if (ws.length === len && ws.every(function (x) { return !x.cjk; })) {
+            var k = ws.map(function (x) { return x.t; }).join(" ");
+            if (synLatin.has(k)) { g = synLatin.get(k); span = len; }
+          }
+        }
+        var t = seg.t, isLast = si + span - 1 === segs.length - 1, typing = isLast && open && segs[si + span - 1].e === q.length;
+        var alts2;
+        if (span > 1) {
+          var own2 = segs.slice(si, si + span).map(function (x, j) { return atom(x.t, { open: typing && j === span - 1 }); });
+          alts2 = withGroup([{ atoms: own2, cjk: false, w: 1, opt: [] }], g, segs.slice(si, si + span).map(function (x) { return x.t; }).join(" "));
+          si += span - 1;
+        } else {
+          var own1 = atom(t, { open: typing, typo: latinWord(t) && !STOP[t] });
+          alts2 = [{ atoms: [own1], cjk: false, w: 1, opt: [] }];
+          if (synLatin.has(t)) withGroup(alts2, synLatin.get(t), t);
+        }
+        units.push({ alts: alts2, stop: span === 1 && !!STOP[t] && !(typing && lastSeg) });
+      }
+      var list = Array.from(atoms.values());
+      return { units: units, atoms: list };
+    }
+    /* Shards a word needs: its own; its stem family's range (c.sk); the completions of the word being
+     * typed (c.pk); its typo range (c.tk); each at most MAX_RANGE shards (MAX_STEM_RANGE for stems).
+     * Solo shards whose one term cannot match are left out: most of a typo range, at 10,000 agents,
+     * is big terms sharing the first two letters. */
+    function need(c) {
+      var out = [];
+      c.ranges = c.words.map(function (w) {
+        var cp = Array.from(w), r = [], p2 = cp.slice(0, 2).join(""), s = stem(w);
+        function typo(t) { return t.lastIndexOf(p2, 0) === 0 && t !== w && near(w, t); }
+        function ok(k) { return may(k, typo); }
+        /* Short prefixes match much and are soon typed past: fewer shards (2, 4, then 8). */
+        var pk = c.open ? range(w).filter(function (k) {
+          return may(k, function (t) { return t.lastIndexOf(w, 0) === 0; });
+        }).slice(0, Math.min(MAX_RANGE, 1 << cp.length)) : [];
+        var sk = /^[a-z]{4,}$/.test(w) ? range(s).filter(function (k) {
+          return may(k, function (t) { return stem(t) === s; });
+        }).slice(0, MAX_STEM_RANGE) : [];
+        if (c.typo) {
+          r = range(p2).filter(ok);
+          if (r.length > MAX_RANGE) {
+            /* Too wide: edits from the third letter on, and deleting or swapping the third. */
+            r = new Set(range(cp.slice(0, 3).join("")).filter(ok).slice(0, MAX_RANGE));
+            [cp.slice(0, 2).concat(cp.slice(3)), cp.slice(0, 2).concat(cp[3], cp[2], cp.slice(4))].forEach(function (x) {
+              var k = shardOf(x.join(""));
+              if (ok(k)) r.add(k);
+            });
+            r = Array.from(r).sort(function (a, b) { return a - b; });
+          }
+        }
+        var own = shardOf(w);
+        if (may(own, function (t) { return t === w; })) out.push(own);
+        out.push.apply(out, pk.concat(sk, r));
+        return { pk: pk, sk: sk, tk: r };
       });
       return out;
     }
-    /* Shards a word needs: its own, its prefix range (c.pk), its typo range (c.tk); at most MAX_RANGE
-     * each. Solo shards whose one term cannot match are left out: most of a typo range, at 10,000
-     * agents, is big terms sharing the first two letters. */
-    function need(c) {
-      var cp = Array.from(c.t), r = [], p2 = cp.slice(0, 2).join("");
-      function typo(t) { return t.lastIndexOf(p2, 0) === 0 && t !== c.t && near(c.t, t); }
-      function ok(k) { return may(k, typo); }
-      /* Short prefixes match much and are soon typed past: fewer shards (2, 4, then 8). */
-      c.pk = c.prefix ? range(c.t).filter(function (k) {
-        return may(k, function (t) { return t.lastIndexOf(c.t, 0) === 0; });
-      }).slice(0, Math.min(MAX_RANGE, 1 << cp.length)) : [];
-      if (c.typo) {
-        r = range(p2).filter(ok);
-        if (r.length > MAX_RANGE) {
-          /* Too wide: edits from the third letter on, and deleting or swapping the third. */
-          r = new Set(range(cp.slice(0, 3).join("")).filter(ok).slice(0, MAX_RANGE));
-          [cp.slice(0, 2).concat(cp.slice(3)), cp.slice(0, 2).concat(cp[3], cp[2], cp.slice(4))].forEach(function (x) {
-            var k = shardOf(x.join(""));
-            if (ok(k)) r.add(k);
-          });
-          r = Array.from(r).sort(function (a, b) { return a - b; });
-        }
-      }
-      c.tk = r;
-      var own = shardOf(c.t);
-      return (may(own, function (t) { return t === c.t; }) ? [own] : []).concat(c.pk, c.tk);
-    }
-    /* Index terms a query word matches: [{sh, i, term, w}], best kind per term. */
+    /* Index terms a query atom matches: [{sh, i, term, w, idf}], the best way per term. A term that is
+     * not the word itself never counts as rarer than the word: a completion or a typo of "sql" must
+     * not outrank "sql" because "sqlalchemy" is rare. */
     function candidates(c) {
-      var found = new Map();
+      var found = new Map(), exactIdf = 0, cap = 0;
+      /* A synonym's terms: no rarer than the rarest term of the unit's own words. */
+      (c.cap || []).forEach(function (o) { if (o.idf > cap) cap = o.idf; });
       function add(sh, i, w) {
         var t = sh.terms[i], old = found.get(t);
         if (!old || old.w < w) found.set(t, { sh: sh, i: i, term: t, w: w, size: sh.off[i + 1] - sh.off[i] });
@@ -288,6 +496,7 @@
       function scan(p, ks, fn) {
         ks.forEach(function (k) {
           var sh = shards.get(k);
+          if (!sh) return;
           for (var i = lowerBound(sh.terms, p); i < sh.terms.length; i++) {
             var t = sh.terms[i];
             if (t.lastIndexOf(p, 0) !== 0) { if (t > p) break; continue; }
@@ -295,46 +504,64 @@
           }
         });
       }
-      var sh = shards.get(shardOf(c.t)), i = sh ? lowerBound(sh.terms, c.t) : 0;
-      if (sh && sh.terms[i] === c.t) add(sh, i, W_EXACT);
       function top(list, max) {
-        return list.sort(function (a, b) { return b.size - a.size; }).slice(0, max).forEach(function (x) {
-          add(x.sh, x.i, x.w);
-        });
+        list.sort(function (a, b) { return b.size - a.size; }).slice(0, max).forEach(function (x) { add(x.sh, x.i, x.w); });
       }
-      var more = [];
-      if (c.prefix) {
-        scan(c.t, c.pk, function (s, j, t) { if (t !== c.t) more.push({ sh: s, i: j, w: W_PREFIX, size: s.off[j + 1] - s.off[j] }); });
-        top(more, MAX_PREFIX);
-      }
-      if (c.typo) {
-        more = [];
-        scan(Array.from(c.t).slice(0, 2).join(""), c.tk, function (s, j, t) {
-          if (t !== c.t && !found.has(t) && near(c.t, t)) more.push({ sh: s, i: j, w: W_TYPO, size: s.off[j + 1] - s.off[j] });
-        });
-        top(more, MAX_TYPO);
-      }
-      return Array.from(found.values());
+      c.words.forEach(function (w, wi) {
+        var sh = shards.get(shardOf(w)), i = sh ? lowerBound(sh.terms, w) : 0, s = stem(w), more = [], rg = c.ranges[wi];
+        if (sh && sh.terms[i] === w) {
+          add(sh, i, W_EXACT);
+          exactIdf = Math.max(exactIdf, postings(sh, i).idf);
+        }
+        scan(s, rg.sk, function (x, j, t) { if (t !== w && stem(t) === s) add(x, j, W_STEM); });
+        if (c.open) {
+          scan(w, rg.pk, function (x, j, t) {
+            if (t !== w) more.push({ sh: x, i: j, w: W_PREFIX, size: x.off[j + 1] - x.off[j] });
+          });
+          top(more, MAX_PREFIX);
+        }
+        if (c.typo) {
+          more = [];
+          scan(Array.from(w).slice(0, 2).join(""), rg.tk, function (x, j, t) {
+            if (t !== w && !found.has(t) && near(w, t)) more.push({ sh: x, i: j, w: W_TYPO, size: x.off[j + 1] - x.off[j] });
+          });
+          top(more, MAX_TYPO);
+        }
+      });
+      var out = Array.from(found.values()).map(function (x) {
+        var p = postings(x.sh, x.i);
+        x.df = p.df;
+        x.idf = x.w < W_EXACT && exactIdf ? Math.min(p.idf, exactIdf) : p.idf;
+        if (cap) x.idf = Math.min(x.idf, cap);
+        return x;
+      });
+      c.idf = out.reduce(function (m, x) { return Math.max(m, x.idf); }, 0);
+      return out;
+    }
+    /* Integer score of each impact byte for a term matched with weight w and inverse document frequency idf. */
+    function table(w, idf) {
+      var tab = new Int32Array(256), f = w * idf * SCALE;
+      for (var q = 0; q < 256; q++) tab[q] = Math.max(1, Math.round(f * IMPACT[q]));
+      return tab;
     }
     /* A first query runs cold (interpreted) code, where a loop over 10,000 documents costs about a
      * millisecond: ranking keeps such loops few and leaves sorting to native typed-array code. */
 
-    /* One word of one index term (the usual first query): the postings are in its ranking's order. */
-    function single(p, w) {
-      var tab = table(p, w), score = new Int32Array(p.df);
+    /* One index term for the whole query (the usual first query): the postings are in its ranking's order. */
+    function single(x) {
+      var p = postings(x.sh, x.i), tab = table(x.w, x.idf), score = new Int32Array(p.df);
       for (var g = 0, j = 0; g < p.gq.length; j = p.gend[g++]) score.fill(tab[p.gq[g]], j, p.gend[g]);
       return { ids: p.docs, score: score };
     }
-    /* Sorts n ids by words matched, then score, then id, in integers only: one key a document, 4 bits
-     * of count and 26 of score (relative to the best, max), ordered by a stable radix sort (three passes
-     * of 10 bits) of the ids in ascending order. Returns the ids and their scores. */
-    function rank(ids, n, cnt, acc, max) {
+    /* Sorts n ids by score (best first), then id, in integers only: 30 bits of score relative to the
+     * best (max), ordered by a stable radix sort (three passes of 10 bits) of the ids in ascending
+     * order. Returns the ids and their scores. */
+    function rank(ids, n, acc, max) {
       var sh = 0, i, d, x, at, t, pass;
       ids = ids.slice(0, n).sort();
-      while ((max >> sh) >= 67108864) sh++;
+      while ((max >> sh) >= 1073741824) sh++;
       var a = ids, b = new Uint32Array(n), ka = new Int32Array(n), kb = new Int32Array(n), count = new Int32Array(1024);
-      /* Ascending key = best first: (2^30 - 1) - (count << 26 | score). */
-      for (i = 0; i < n; i++) { d = a[i]; ka[i] = 1073741823 - ((cnt[d] << 26) | (acc[d] >> sh)); }
+      for (i = 0; i < n; i++) { d = a[i]; ka[i] = 1073741823 - (acc[d] >> sh); }
       for (pass = 0; pass < 30; pass += 10) {
         count.fill(0);
         for (i = 0; i < n; i++) count[(ka[i] >> pass) & 1023]++;
@@ -347,79 +574,134 @@
       for (i = 0; i < n; i++) score[i] = acc[a[i]];
       return { ids: a, score: score };
     }
-    /* Ranked doc ids for the words: AND, or OR (by words matched) when AND finds nothing. */
-    function text(cl) {
-      var key = JSON.stringify(cl), hit = texts.get(key);
+    /* Ranked doc ids for a parsed query (cached): the documents that match every required unit, or,
+     * when fewer than THIN do, every document matching some, by score alone (so a rare word counts
+     * for more than two common ones). */
+    function text(pq) {
+      var key = JSON.stringify(pq.units), hit = texts.get(key);
       if (hit) return hit;
-      var terms = [], cands = cl.map(function (c) {
-        var x = candidates(c);
+      var atomsList = pq.atoms, terms = [], cands = atomsList.map(function (a) {
+        var x = candidates(a);
         x.forEach(function (y) { terms.push(y.term); });
         return x;
       });
-      var r, mode = "and";
-      if (cl.length === 1 && cands[0].length === 1) r = single(postings(cands[0][0].sh, cands[0][0].i), cands[0][0].w);
-      else r = merge(cl, cands);
-      if (r.or) mode = "or";
-      hit = { ids: Array.from(r.ids), mode: mode, terms: terms, score: r.score };
+      /* An inner bigram rarer than both its neighbours in the run most likely straddles two words (理客
+       * in 处理客户投诉 is "处理" then "客户"): it counts no more than the rarer neighbour. */
+      var raw = atomsList.map(function (a) { return a.idf || 0; });
+      atomsList.forEach(function (a, k) {
+        var nb = a.nb || [], m = nb.reduce(function (x, j) { return Math.max(x, raw[j]); }, 0);
+        if (nb.length > 1 && nb.every(function (j) { return raw[j] > 0; }) && raw[k] > m) {
+          a.idf = m;
+          cands[k].forEach(function (c) { c.idf = Math.min(c.idf, m); });
+        }
+      });
+      var r = score(pq.units, atomsList, cands);
+      hit = { ids: Array.from(r.ids), mode: r.or ? "or" : "and", terms: terms, score: r.score };
       texts.set(key, hit);
       if (texts.size > CACHE) texts.delete(texts.keys().next().value);
       return hit;
     }
-    /* Several words or index terms: per word a document counts its best term; the words' scores add up. */
-    function merge(cl, cands) {
-      var acc = new Int32Array(N), cnt = new Uint8Array(N), cs = new Int32Array(N);
-      var touched = new Uint32Array(N), mine = new Uint32Array(N), nt = 0, i, j, d, s, c, p, tab, docs, g, e;
-      for (var ci = 0; ci < cl.length; ci++) {
-        var cc = cands[ci], nm = 0;
-        if (cc.length === 1) {
-          /* One index term for the word: its scores go straight to the sums. */
-          p = postings(cc[0].sh, cc[0].i);
-          tab = table(p, cc[0].w);
+    function score(units, atomsList, cands) {
+      var na = atomsList.length, i, j, k, d, g, e, s, p, tab, docs, arr;
+      if (units.length === 1 && units[0].alts.length === 1 && na === 1 && cands[0].length === 1) return single(cands[0][0]);
+      /* Each atom's best score per document, and the documents any atom touched. */
+      var sc = new Array(na), touched = new Uint32Array(N), seen = new Uint8Array(N), nt = 0;
+      for (k = 0; k < na; k++) {
+        arr = sc[k] = new Int32Array(N);
+        for (i = 0; i < cands[k].length; i++) {
+          var c = cands[k][i];
+          p = postings(c.sh, c.i);
+          tab = table(c.w, c.idf);
           docs = p.docs;
           for (g = 0, j = 0; g < p.gq.length; g++) {
             for (s = tab[p.gq[g]], e = p.gend[g]; j < e; j++) {
               d = docs[j];
-              if (!cnt[d]) touched[nt++] = d;
-              cnt[d]++;
-              acc[d] += s;
-            }
-          }
-          continue;
-        }
-        for (i = 0; i < cc.length; i++) {
-          p = postings(cc[i].sh, cc[i].i);
-          tab = table(p, cc[i].w);
-          docs = p.docs;
-          for (g = 0, j = 0; g < p.gq.length; g++) {
-            for (s = tab[p.gq[g]], e = p.gend[g]; j < e; j++) {
-              d = docs[j];
-              c = cs[d];
-              if (!c) mine[nm++] = d;
-              if (s > c) cs[d] = s;
+              if (s > arr[d]) arr[d] = s;
+              if (!seen[d]) { seen[d] = 1; touched[nt++] = d; }
             }
           }
         }
-        for (j = 0; j < nm; j++) {
-          d = mine[j];
-          if (!cnt[d]) touched[nt++] = d;
-          cnt[d]++;
-          acc[d] += cs[d];
-          cs[d] = 0;
+      }
+      if (na === 1 && units.length === 1) return rank(touched, nt, sc[0], max(sc[0], touched, nt));
+      /* Needs, and which units are optional: stop words, and single words in most documents. */
+      var df = cands.map(function (cs) {
+        return cs.reduce(function (m, c) { return c.w === W_EXACT && c.df > m ? c.df : m; }, 0);
+      });
+      var has = cands.map(function (cs) { return cs.length > 0; }), req = 0;
+      /* What an alternative needs: every word; or, for a Chinese run, most of the rarity of its bigrams
+       * that some document has (a bigram straddling two words, which no document has, needs nothing). */
+      units.forEach(function (u) {
+        u.alts.forEach(function (alt) {
+          var m = 0;
+          alt.wt = alt.atoms.map(function (a, x) {
+            var w = alt.opt[x] || !has[a.id] ? 0 : alt.cjk ? Math.max(1, Math.round(a.idf * 1000)) : 1;
+            m += w;
+            return w;
+          });
+          alt.need = !m || (!alt.cjk && !alt.atoms.every(function (a) { return has[a.id]; })) ? Infinity :
+            alt.cjk ? Math.ceil(CJK_NEED * m) : m;
+        });
+        u.rarity = u.alts[0].atoms.reduce(function (m, a) { return Math.max(m, a.idf || 0); }, 0);
+      });
+      /* Optional too: a word much commoner than the query's rarest ("write", "app" beside "privacy"). */
+      var rarest = units.reduce(function (m, u) { return u.stop ? m : Math.max(m, u.rarity); }, 0);
+      units.forEach(function (u) {
+        var own = u.alts[0].atoms;
+        u.optional = u.stop || (own.length === 1 && !u.alts[0].cjk && u.rarity > 0 &&
+          (df[own[0].id] > N / 2 || u.rarity < COMMON * rarest));
+        if (!u.optional) req++;
+      });
+      if (!req) units.forEach(function (u) { u.optional = false; });
+      /* A unit weighs its rarest own word: a document matching only the rarest of three words does not
+       * beat one matching all three, but one matching the two rarest may. */
+      var mass = 0;
+      units.forEach(function (u) {
+        u.mass = u.optional ? 0 : u.rarity;
+        mass += u.mass;
+      });
+      var acc = new Int32Array(N), strict = new Uint32Array(nt), loose = new Uint32Array(nt), ns = 0, nl = 0, top = 0;
+      for (i = 0; i < nt; i++) {
+        d = touched[i];
+        var total = 0, ok = true, any = false, got = 0;
+        for (var ui = 0; ui < units.length; ui++) {
+          var u = units[ui], best = 0, others = 0, matched = false;
+          for (var ai = 0; ai < u.alts.length; ai++) {
+            var alt = u.alts[ai], at = alt.atoms, sum = 0, cnt = 0, run = 0, longest = 0;
+            for (k = 0; k < at.length; k++) {
+              s = sc[at[k].id][d];
+              if (s) { sum += s; cnt += alt.wt[k]; if (++run > longest) longest = run; } else run = 0;
+            }
+            if (alt.cjk && at.length > 1) {
+              /* A run of n characters is some n/2 words, not n - 1: its bigrams' sum counts as that. */
+              sum = Math.round(sum * (at.length + 1) / (2 * at.length));
+              /* Consecutive bigrams are (almost surely) the run itself; scattered ones count less. */
+              sum -= Math.round(sum * CJK_SCATTER * (at.length - longest) / (at.length - 1));
+            }
+            if (alt.w !== 1) sum = Math.round(sum * alt.w);
+            if (cnt >= alt.need) matched = true;
+            if (sum > best) { others += best; best = sum; } else others += sum;
+          }
+          /* The best way to match counts, and a little every other way: "machine learning" in the
+           * summary and "ml" in the name beat "ml" in the name alone. */
+          total += best + (others >> 2);
+          if (!u.optional) {
+            if (!matched) ok = false;
+            if (best) { any = true; got += matched ? u.mass : u.mass / 2; }
+          }
         }
+        acc[d] = ok || !mass ? total : Math.round(total * (0.5 + 0.5 * got / mass));
+        if (ok) strict[ns++] = d;
+        if (any) loose[nl++] = d;
       }
-      /* The documents with every word (and the best score among them), else all of them (OR). */
-      var all = cl.length, n = 0, max = 0, ids = mine;
-      for (j = 0; j < nt; j++) {
-        d = touched[j];
-        if (cnt[d] === all) { ids[n++] = d; if (acc[d] > max) max = acc[d]; }
-      }
-      if (!n && all > 1) {
-        for (j = 0; j < nt; j++) if (acc[touched[j]] > max) max = acc[touched[j]];
-        var r = rank(touched, nt, cnt, acc, max);
-        r.or = true;
-        return r;
-      }
-      return rank(ids, n, cnt, acc, max);
+      var or = ns < THIN && nl > ns, ids = or ? loose : strict, n = or ? nl : ns;
+      for (i = 0; i < n; i++) if (acc[ids[i]] > top) top = acc[ids[i]];
+      var res = rank(ids, n, acc, top);
+      res.or = or;
+      return res;
+    }
+    function max(arr, ids, n) {
+      for (var m = 0, i = 0; i < n; i++) if (arr[ids[i]] > m) m = arr[ids[i]];
+      return m;
     }
     /* Values of every document per facet, from facets.js. A one-value facet is read where it stands
      * (doc d's value + 1 is the number at d * w, one character for up to 63 values); for the others,
@@ -505,13 +787,13 @@
     function search(q, o) {
       o = o || {};
       return ready().then(function () {
-        var cl = parse(q || ""), ks = new Set(), f = o.filters || {};
+        var pq = parse(q || ""), cl = pq.atoms, ks = new Set(), f = o.filters || {};
         var counts = o.counts !== false || base.facets.some(function (x) { return f[x.key] && f[x.key].length; });
         cl.forEach(function (c) { need(c).forEach(function (k) { ks.add(k); }); });
         var wait = Array.from(ks).map(shard);
         if (counts) wait.push(get("facets", 0).then(facetData));
         return Promise.all(wait).then(function () {
-          var t = cl.length ? text(cl) : { ids: Array.from({ length: N }, function (_, x) { return x; }), mode: "all", terms: [] };
+          var t = pq.units.length ? text(pq) : { ids: Array.from({ length: N }, function (_, x) { return x; }), mode: "all", terms: [] };
           var r = counts ? filter(t.ids, o.filters) : { keep: null, facets: null }, ids = t.ids.slice(), sc = t.score, x, n;
           if (r.keep) {
             n = ids.length = r.keep.length;
@@ -523,7 +805,7 @@
           }
           var res = {
             query: q, words: cl, mode: t.mode, total: ids.length, ids: ids, facets: r.facets, terms: t.terms,
-            prefixes: cl.filter(function (c) { return c.prefix; }).map(function (c) { return c.t; }),
+            prefixes: cl.filter(function (c) { return c.open; }).map(function (c) { return c.t; }),
           };
           /* BM25F scores aligned with ids (null for "all"), computed when asked for: pages never do. */
           var scores;
@@ -596,7 +878,7 @@
 
   var API = {
     createEngine: createEngine, tokenize: tokenize, spans: spans, lower: lower, isCJK: isCJK, isWord: isWord,
-    b64: b64, varints: varints, digits: digits, width: width, near: near, highlight: highlight, version: 2,
+    b64: b64, varints: varints, digits: digits, width: width, near: near, stem: stem, highlight: highlight, version: 3,
   };
   G.AgentkbSearch = API;
   if (typeof document === "undefined" || !document.querySelector) return;
