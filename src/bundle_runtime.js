@@ -131,6 +131,8 @@
     classes.forEach(function (c) { list.remove(c); });
     classes = cls.split(/\s+/).filter(Boolean);
     classes.forEach(function (c) { list.add(c); });
+    /* For the theme's scripts: what depends on the page (current links, contents) is done again. */
+    document.dispatchEvent(new Event("akb:page"));
   }
   function render(p) {
     if (typeof p === "number") {

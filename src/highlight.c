@@ -1063,5 +1063,11 @@ void akb_highlighter_free(struct akb_highlighter *hl)
 
 int akb_highlight_theme_css(struct akb_highlighter *hl, const char *name, struct akb_buf *out, struct akb_diag *diag)
 {
-	return hl_theme_css(hl, name, out, diag);
+	return hl_theme_css(hl, name, NULL, out, diag);
+}
+
+int akb_highlight_theme_css_opts(struct akb_highlighter *hl, const char *name, const struct akb_hl_theme_options *opts,
+				 struct akb_buf *out, struct akb_diag *diag)
+{
+	return hl_theme_css(hl, name, opts, out, diag);
 }

@@ -16,6 +16,7 @@
 
 #include "agentkb/buf.h"
 #include "agentkb/diag.h"
+#include "agentkb/highlight.h"
 
 /*
  * highlight's parser states, numbered as in its enums.h: OnStateChange hooks
@@ -191,6 +192,7 @@ int hl_hook_keyword(const struct hl_hooks *h, const struct hl_def *def, const ch
 void hl_hooks_release(struct hl_hooks *h);
 
 /* highlight_theme.c */
-int hl_theme_css(struct akb_highlighter *hl, const char *name, struct akb_buf *out, struct akb_diag *diag);
+int hl_theme_css(struct akb_highlighter *hl, const char *name, const struct akb_hl_theme_options *opts,
+		 struct akb_buf *out, struct akb_diag *diag);
 
 #endif

@@ -119,9 +119,43 @@ int akb_highlight(struct akb_highlighter *hl, const char *def, const char *code,
  * tinted 1/8 towards the default colour). Colour, Bold, Italic and
  * Underline become color, font-weight, font-style and text-decoration;
  * an element the theme lacks takes the default colour. The caller wraps
- * the dark theme in a prefers-color-scheme query. Returns 0, or -1 if the
+ * the dark theme in a prefers-color-scheme query (and scopes it, see
+ * akb_highlight_theme_css_opts). Returns 0, or -1 if the
  * theme cannot be read (reported to `diag`).
  */
 int akb_highlight_theme_css(struct akb_highlighter *hl, const char *name, struct akb_buf *out, struct akb_diag *diag);
+
+/* How a site fits a highlight theme to its pages (akb_highlight_theme_css_opts). */
+struct akb_hl_theme_options {
+	/* Written before every selector (":where(:root[data-theme=dark])"), so that one
+	 * stylesheet can hold a theme per colour scheme; NULL or "": none. */
+	const char *scope;
+	/* "#rrggbb" or "#rgb": the code background of the site's pages, used instead of the
+	 * theme's Canvas (so code blocks match the page palette); NULL or "": the theme's. */
+	const char *canvas;
+	/* Every text colour (default, tokens, keywords, line numbers) whose WCAG contrast with
+	 * the canvas is below this is moved in lightness until it reaches it
+	 * (akb_hl_fit_contrast); 0: the theme's colours as they are. */
+	double min_contrast;
+};
+
+/*
+ * akb_highlight_theme_css with options (NULL: the same output). An invalid
+ * canvas is an error (reported to `diag`, -1).
+ */
+int akb_highlight_theme_css_opts(struct akb_highlighter *hl, const char *name, const struct akb_hl_theme_options *opts,
+				 struct akb_buf *out, struct akb_diag *diag);
+
+/* WCAG 2 contrast ratio of two sRGB colours (channels 0-255): from 1 to 21. */
+double akb_hl_contrast(const unsigned a[3], const unsigned b[3]);
+
+/*
+ * Makes `rgb` reach contrast `min` with `canvas`, changing only its HSL
+ * lightness and by as little as it can: away from the canvas's lightness if
+ * that can reach `min`, else the other way; if neither can, it becomes black
+ * or white, whichever contrasts more. Returns 1 if it changed `rgb`, 0 if the
+ * colour already had the contrast.
+ */
+int akb_hl_fit_contrast(unsigned rgb[3], const unsigned canvas[3], double min);
 
 #endif

@@ -1,6 +1,16 @@
 /*
  * theme: finds a theme folder (templates/ with *.mustache, static/ with
- * assets) and serves its templates to the template engine.
+ * assets, and an optional theme.yaml) and serves its templates to the
+ * template engine.
+ *
+ * theme.yaml tells agentkb what it must know of the theme's pages to
+ * generate CSS that fits them; every key is optional:
+ *
+ *   code_background: "#f6f8fa"       # code blocks in the light palette
+ *   code_background_dark: "#161b22"  # code blocks in the dark palette
+ *
+ * The highlight themes are drawn on these backgrounds (instead of their
+ * own), with every token colour kept at 4.5:1 contrast against them.
  */
 #ifndef AKB_THEME_H
 #define AKB_THEME_H
@@ -10,7 +20,9 @@
 #include "agentkb/diag.h"
 
 struct akb_theme {
-	char *dir; /* the theme folder (owned) */
+	char *dir;           /* the theme folder (owned) */
+	char *code_bg;       /* theme.yaml code_background, "#rrggbb" or "#rgb", or NULL (owned) */
+	char *code_bg_dark;  /* theme.yaml code_background_dark, or NULL (owned) */
 };
 
 /*

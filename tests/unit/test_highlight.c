@@ -798,3 +798,225 @@ TEST(highlight_theme_css)
 	akb_highlighter_free(hl);
 	S_rmtree(t.dir);
 }
+
+/* ---- contrast ------------------------------------------------------------ */
+
+static void S_rgb(const char *hex, unsigned rgb[3])
+{
+	unsigned v = (unsigned)strtoul(hex + 1, NULL, 16);
+	rgb[0] = (v >> 16) & 255;
+	rgb[1] = (v >> 8) & 255;
+	rgb[2] = v & 255;
+}
+
+static int S_near(double a, double b)
+{
+	return a - b < 0.01 && b - a < 0.01;
+}
+
+TEST(highlight_contrast_ratio)
+{
+	unsigned black[3] = { 0, 0, 0 }, white[3] = { 255, 255, 255 }, grey[3], a[3];
+	CHECK(S_near(akb_hl_contrast(black, white), 21.0));
+	CHECK(S_near(akb_hl_contrast(white, black), 21.0));
+	CHECK(S_near(akb_hl_contrast(white, white), 1.0));
+	/* The usual reference points: #767676 is the lightest grey that passes on white, #777777 fails. */
+	S_rgb("#767676", grey);
+	CHECK(akb_hl_contrast(grey, white) >= 4.5);
+	S_rgb("#777777", grey);
+	CHECK(akb_hl_contrast(grey, white) < 4.5);
+	S_rgb("#969896", a); /* github's comments on GitHub's own code background */
+	S_rgb("#f6f8fa", grey);
+	CHECK(S_near(akb_hl_contrast(a, grey), 2.729));
+}
+
+/* Channels in the same order of size: the colour kept its hue, more or less. */
+static int S_same_order(const unsigned a[3], const unsigned b[3])
+{
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			if (a[i] > a[j] + 2 && !(b[i] >= b[j]))
+				return 0;
+	return 1;
+}
+
+TEST(highlight_fit_contrast)
+{
+	unsigned canvas[3], c[3], orig[3], step[3];
+	/* A light canvas: a pale comment gets darker, just enough. */
+	S_rgb("#f6f8fa", canvas);
+	S_rgb("#969896", c);
+	memcpy(orig, c, sizeof(c));
+	INT_EQ(akb_hl_fit_contrast(c, canvas, 4.5), 1);
+	CHECK(akb_hl_contrast(c, canvas) >= 4.5);
+	CHECK(akb_hl_contrast(c, canvas) < 4.75);
+	CHECK(c[0] < orig[0] && c[1] < orig[1] && c[2] < orig[2]);
+	CHECK(S_same_order(orig, c));
+	/* ...and one step lighter would fail again: it moved no further than it had to. */
+	for (int i = 0; i < 3; i++)
+		step[i] = c[i] + 3;
+	CHECK(akb_hl_contrast(step, canvas) < 4.5);
+
+	/* A dark canvas (the page's dark code background): molokai's comment gets lighter. */
+	S_rgb("#161b22", canvas);
+	S_rgb("#75715e", c);
+	memcpy(orig, c, sizeof(c));
+	CHECK(akb_hl_contrast(c, canvas) < 4.5);
+	INT_EQ(akb_hl_fit_contrast(c, canvas, 4.5), 1);
+	CHECK(akb_hl_contrast(c, canvas) >= 4.5);
+	CHECK(c[0] > orig[0] && c[1] > orig[1] && c[2] > orig[2]);
+	CHECK(S_same_order(orig, c));
+	/* A saturated colour keeps its hue: a dark blue keyword turns light blue, still blue. */
+	S_rgb("#0000aa", c);
+	INT_EQ(akb_hl_fit_contrast(c, canvas, 4.5), 1);
+	CHECK(akb_hl_contrast(c, canvas) >= 4.5);
+	CHECK(c[2] > c[0] && c[2] > c[1]);
+
+	/* A colour that passes is left alone. */
+	S_rgb("#f92672", c);
+	memcpy(orig, c, sizeof(c));
+	INT_EQ(akb_hl_fit_contrast(c, canvas, 4.5), 0);
+	CHECK(!memcmp(c, orig, sizeof(c)));
+
+	/* Darker than a dark canvas, where darkening cannot reach 4.5: it crosses over to light. */
+	S_rgb("#0a0a0a", c);
+	INT_EQ(akb_hl_fit_contrast(c, canvas, 4.5), 1);
+	CHECK(akb_hl_contrast(c, canvas) >= 4.5);
+	CHECK(c[0] > canvas[0]);
+
+	/* A mid-grey canvas where no colour reaches 7: the extreme with more contrast (black). */
+	S_rgb("#777777", canvas);
+	S_rgb("#888888", c);
+	INT_EQ(akb_hl_fit_contrast(c, canvas, 7.0), 1);
+	CHECK(c[0] == 0 && c[1] == 0 && c[2] == 0);
+}
+
+/* Every "color: #rrggbb" of `css` has contrast `min` with `canvas`; counts them into *n. */
+static int S_all_contrast(const char *css, const unsigned canvas[3], double min, int *n)
+{
+	int ok = 1;
+	*n = 0;
+	for (const char *p = css; (p = strstr(p, " color: #")) != NULL; p += 9) {
+		unsigned c[3];
+		S_rgb(p + 8, c);
+		(*n)++;
+		if (akb_hl_contrast(c, canvas) < min) {
+			fprintf(stderr, "  contrast %.2f: %.60s\n", akb_hl_contrast(c, canvas), p);
+			ok = 0;
+		}
+	}
+	return ok;
+}
+
+TEST(highlight_theme_css_options)
+{
+	struct tmpdata t;
+	S_tmpdata(&t);
+	struct akb_highlighter *hl = S_new_at(t.dir, NULL);
+	struct akb_diag diag;
+	akb_diag_init(&diag, NULL);
+	struct akb_buf css = AKB_BUF_INIT;
+	/* mini has #808080 comments and a #00ff00 keyword on white: both fail 4.5:1. */
+	struct akb_hl_theme_options o = { ":where(:root[data-theme=dark])", "#161b22", 4.5 };
+	INT_EQ(akb_highlight_theme_css_opts(hl, "mini", &o, &css, &diag), 0);
+	unsigned canvas[3];
+	S_rgb("#161b22", canvas);
+	int n = 0;
+	CHECK(S_all_contrast(css.ptr, canvas, 4.5, &n));
+	INT_EQ(n, 13); /* default, ten elements, two keyword groups */
+	CHECK(strstr(css.ptr, ":where(:root[data-theme=dark]) .hl { color: #") == css.ptr);
+	CHECK(strstr(css.ptr, "background-color: #161b22; }\n") != NULL);
+	/* Every rule (one a line) is scoped. */
+	size_t rules = 0, scoped = 0;
+	for (const char *p = css.ptr; *p; p = strchr(p, '\n') + 1) {
+		rules++;
+		scoped += !strncmp(p, ":where(:root[data-theme=dark]) .hl ", 35);
+	}
+	INT_EQ(rules, 14); /* and .hl .hll */
+	INT_EQ(scoped, rules);
+	/* Bold, italic and underline stay. */
+	CHECK(strstr(css.ptr, ".hl .kwa { color: #") && strstr(css.ptr, "; font-weight: bold; }\n"));
+	CHECK(strstr(css.ptr, "; font-style: italic; }\n") != NULL);
+	/* On white, green #00ff00 (1.4:1) gets darker and stays green. */
+	akb_buf_clear(&css);
+	struct akb_hl_theme_options light = { NULL, NULL, 4.5 };
+	INT_EQ(akb_highlight_theme_css_opts(hl, "mini", &light, &css, &diag), 0);
+	S_rgb("#ffffff", canvas);
+	CHECK(S_all_contrast(css.ptr, canvas, 4.5, &n));
+	const char *kwb = strstr(css.ptr, ".hl .kwb { color: #");
+	CHECK(kwb != NULL);
+	if (kwb) {
+		unsigned g[3];
+		S_rgb(kwb + 18, g);
+		CHECK(g[1] > 0 && g[0] == 0 && g[2] == 0);
+	}
+	/* Colours that pass are untouched: mini's default and its blue keyword. */
+	CHECK(strstr(css.ptr, ".hl { color: #112233; background-color: #ffffff; }\n") != NULL);
+	CHECK(strstr(css.ptr, ".hl .kwa { color: #0000ff; font-weight: bold; }\n") != NULL);
+	/* No options: exactly the theme. */
+	akb_buf_clear(&css);
+	struct akb_buf plain = AKB_BUF_INIT;
+	INT_EQ(akb_highlight_theme_css_opts(hl, "mini", NULL, &css, &diag), 0);
+	INT_EQ(akb_highlight_theme_css(hl, "mini", &plain, &diag), 0);
+	STR_EQ(css.ptr, plain.ptr);
+	akb_buf_release(&plain);
+	INT_EQ(diag.errors, 0);
+	/* A canvas that is not a colour is an error, and nothing is written. */
+	akb_buf_clear(&css);
+	struct akb_hl_theme_options bad = { NULL, "navy", 4.5 };
+	INT_EQ(akb_highlight_theme_css_opts(hl, "mini", &bad, &css, &diag), -1);
+	INT_EQ(diag.errors, 1);
+	STR_EQ(css.ptr, "");
+	akb_buf_release(&css);
+	akb_diag_release(&diag);
+	akb_highlighter_free(hl);
+	S_rmtree(t.dir);
+}
+
+/* Every installed highlight theme, on both code backgrounds of the default site theme. */
+TEST(highlight_every_theme_reaches_contrast)
+{
+	struct akb_highlighter *hl = S_new();
+	if (!hl)
+		return;
+	DIR *d = opendir("/usr/share/highlight/themes");
+	CHECK(d != NULL);
+	if (!d) {
+		akb_highlighter_free(hl);
+		return;
+	}
+	static const char *const canvases[] = { "#f6f8fa", "#161b22" };
+	struct akb_diag diag;
+	akb_diag_init(&diag, NULL);
+	struct akb_buf css = AKB_BUF_INIT, name = AKB_BUF_INIT;
+	int themes = 0, all = 1;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (len < 7 || strcmp(de->d_name + len - 6, ".theme") || de->d_name[0] == '.')
+			continue;
+		akb_buf_clear(&name);
+		akb_buf_put(&name, de->d_name, len - 6);
+		for (int k = 0; k < 2; k++) {
+			struct akb_hl_theme_options o = { NULL, canvases[k], 4.5 };
+			unsigned canvas[3];
+			S_rgb(canvases[k], canvas);
+			akb_buf_clear(&css);
+			if (akb_highlight_theme_css_opts(hl, name.ptr, &o, &css, &diag) != 0)
+				continue;
+			int n;
+			if (!S_all_contrast(css.ptr, canvas, 4.5, &n) || n < 11) {
+				fprintf(stderr, "  theme %s on %s\n", name.ptr, canvases[k]);
+				all = 0;
+			}
+		}
+		themes++;
+	}
+	closedir(d);
+	CHECK(all);
+	CHECK(themes > 50);
+	akb_buf_release(&css);
+	akb_buf_release(&name);
+	akb_diag_release(&diag);
+	akb_highlighter_free(hl);
+}
