@@ -35,7 +35,7 @@ BUILD := build$(if $(SANITIZE),-san)
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 # The single-file bundle's runtime (src/bundle_runtime.js) is compiled in as a
 # C string, so `agentkb bundle` works whatever theme or install layout is used.
-GEN_OBJ := $(BUILD)/obj/gen/bundle_runtime.o
+GEN_OBJ := $(BUILD)/obj/gen/bundle_runtime.o $(BUILD)/obj/gen/default_theme.o
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(GEN_OBJ)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%.o)
@@ -52,6 +52,12 @@ $(BUILD)/obj/%.o: src/%.c
 $(BUILD)/gen/bundle_runtime.c: src/bundle_runtime.js scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh akb_bundle_runtime_js <src/bundle_runtime.js >$@
+
+# The default theme is compiled in too, for a binary copied on its own (src/theme.c).
+THEME_FILES := $(shell find themes/default -type f ! -name '.*')
+$(BUILD)/gen/default_theme.c: $(THEME_FILES) scripts/embed-theme.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-theme.sh akb_default_theme themes/default >$@
 
 # A whole file in one string literal is longer than ISO C promises to support; gcc and clang take it.
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c

@@ -236,3 +236,18 @@ void akb_buf_put_base64(struct akb_buf *b, const void *data, size_t n)
 	b->len = (size_t)(o - b->ptr);
 	b->ptr[b->len] = '\0';
 }
+
+const char *akb_memmem(const char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+	if (!nlen)
+		return hay;
+	for (const char *p = hay; nlen <= hlen - (size_t)(p - hay);) {
+		const char *c = memchr(p, needle[0], hlen - (size_t)(p - hay) - nlen + 1);
+		if (!c)
+			return NULL;
+		if (!memcmp(c, needle, nlen))
+			return c;
+		p = c + 1;
+	}
+	return NULL;
+}

@@ -36,12 +36,12 @@ struct static_copy {
 	struct akb_diag *diag;
 };
 
-static int S_copy_static(void *ctx, const char *rel, const char *path)
+static int S_copy_static(void *ctx, const char *rel, const char *path, const char *data, size_t len)
 {
 	struct static_copy *c = ctx;
 	struct akb_buf dest = AKB_BUF_INIT;
 	akb_buf_printf(&dest, "assets/%s", rel);
-	int rc = akb_output_copy(c->out, dest.ptr, path, c->diag);
+	int rc = path ? akb_output_copy(c->out, dest.ptr, path, c->diag) : akb_output_write(c->out, dest.ptr, data, len, c->diag);
 	akb_buf_release(&dest);
 	return rc;
 }
@@ -183,6 +183,9 @@ static int S_write_report(const char *path, const struct akb_config *cfg, const 
 		} else if (!a) {
 			status = "skipped";
 			reason = "unreadable";
+		} else if (a->duplicate_of != SIZE_MAX) {
+			status = "merged";
+			reason = a->dropped_by;
 		} else if (a->dropped) {
 			status = "dropped";
 			reason = a->dropped_by;
@@ -199,6 +202,9 @@ static int S_write_report(const char *path, const struct akb_config *cfg, const 
 			akb_buf_puts(&out, ", \"name\": ");
 			akb_json_cstr(&out, a->name);
 		}
+		/* A merged copy's page is the one it is shown on. */
+		if (a && a->duplicate_of != SIZE_MAX)
+			a = &site->agents[a->duplicate_of];
 		if (a && a->slug && !a->dropped) {
 			akb_buf_puts(&out, ", \"slug\": ");
 			akb_json_cstr(&out, a->slug);
@@ -300,6 +306,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	hooks = akb_hooks_open(cfg, diag, &hooks_failed);
 	if (hooks_failed || (hooks && akb_hooks_run_agents(hooks, &site) != 0))
 		goto done;
+	akb_site_derive(&site, cfg);
 	akb_site_order(&site);
 	akb_site_assign_slugs(&site, diag);
 	if (hooks) {
@@ -309,8 +316,12 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	}
 	akb_site_finish(&site, cfg, diag);
 	res->agents = site.norder;
-	for (size_t i = 0; i < site.nagents; i++)
-		res->dropped += site.agents[i].dropped;
+	for (size_t i = 0; i < site.nagents; i++) {
+		if (site.agents[i].duplicate_of != SIZE_MAX)
+			res->merged++;
+		else
+			res->dropped += site.agents[i].dropped;
+	}
 
 	/* render + index + write */
 	if (akb_theme_find(&theme, cfg, opts->argv0, diag) != 0)
@@ -356,13 +367,19 @@ done:
 		S_write_report(opts->report_path, cfg, &inputs, agent_of ? agent_of : (size_t[]){ SIZE_MAX }, &site,
 			       res, ok, diag);
 	if (!opts->quiet) {
-		if (ok && res->dropped)
-			fprintf(stderr, "built %zu agents (%zu dropped by hooks and filters), %zu pages, %zu warnings in %.0f ms\n",
-				res->agents, res->dropped, res->pages, diag->warnings, res->elapsed_ms);
-		else if (ok)
-			fprintf(stderr, "built %zu agents, %zu pages, %zu warnings in %.0f ms\n", res->agents,
-				res->pages, diag->warnings, res->elapsed_ms);
-		else
+		if (ok) {
+			struct akb_buf why = AKB_BUF_INIT;
+			if (res->dropped)
+				akb_buf_printf(&why, "%zu dropped by hooks and filters", res->dropped);
+			if (res->merged)
+				akb_buf_printf(&why, "%s%zu identical cop%s shown once", why.len ? ", " : "", res->merged,
+					       res->merged == 1 ? "y" : "ies");
+			fprintf(stderr, "built %zu agents%s%s%s, %zu pages, %zu warnings in %.0f ms\n", res->agents,
+				why.len ? " (" : "", why.ptr, why.len ? ")" : "", res->pages, diag->warnings,
+				res->elapsed_ms);
+			akb_buf_release(&why);
+		}
+		if (!ok)
 			fprintf(stderr, "build failed: %zu errors, %zu warnings; '%s' left as it was\n", diag->errors,
 				diag->warnings, cfg->output);
 	}

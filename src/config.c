@@ -4,15 +4,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
 #include "agentkb/buf.h"
 #include "agentkb/config.h"
+#include "agentkb/diag.h"
 #include "agentkb/url.h"
 #include "agentkb/walk.h"
 
-static const char *const S_default_taxonomies[] = { "department", "category", "tools", "model", NULL };
+/* collection and language are derived (akb_site_derive, akb_language_detect) when the front-matter has none. */
+static const char *const S_default_taxonomies[] = { "department", "category", "collection", "language", "tools",
+						     "model", NULL };
 
 static char **S_strv_dup(const char *const *v)
 {
@@ -32,6 +36,55 @@ static void S_strv_free(char **v)
 	for (char **p = v; *p; p++)
 		free(*p);
 	free(v);
+}
+
+/* Is `a` the same folder as `b` (both existing)? */
+static int S_same_dir(const char *a, const char *b)
+{
+	char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+	int same = ra && rb && !strcmp(ra, rb);
+	free(ra);
+	free(rb);
+	return same;
+}
+
+int akb_config_find(const char *content, struct akb_buf *path, int *inside)
+{
+	*inside = 0;
+	akb_buf_clear(path);
+	if (content) {
+		akb_buf_printf(path, "%s/agentkb.yaml", content);
+		if (access(path->ptr, F_OK) == 0) {
+			*inside = 1;
+			return 1;
+		}
+	}
+	akb_buf_clear(path);
+	if (access("agentkb.yaml", F_OK) != 0)
+		return 0;
+	akb_buf_puts(path, "agentkb.yaml");
+	if (!content)
+		return 1;
+	/* Read quietly: a file that is not this folder's config is none of this build's business. */
+	struct akb_config here;
+	struct akb_diag quiet;
+	akb_config_init(&here);
+	akb_diag_init(&quiet, NULL);
+	int mine = akb_config_load(&here, path->ptr, 1, &quiet) == 0;
+	if (mine) {
+		struct akb_buf dir = AKB_BUF_INIT;
+		if (here.content[0] == '/' || !strcmp(here.root, "."))
+			akb_buf_puts(&dir, here.content);
+		else
+			akb_buf_printf(&dir, "%s/%s", here.root, here.content);
+		mine = S_same_dir(dir.ptr, content);
+		akb_buf_release(&dir);
+	}
+	akb_diag_release(&quiet);
+	akb_config_release(&here);
+	if (!mine)
+		akb_buf_clear(path);
+	return mine;
 }
 
 void akb_config_set(char **field, const char *value)
@@ -83,6 +136,8 @@ void akb_config_init(struct akb_config *cfg)
 	cfg->content = akb_xstrdup("content");
 	cfg->output = akb_xstrdup("public");
 	cfg->taxonomies = S_strv_dup(S_default_taxonomies);
+	cfg->group_by = akb_xstrdup("auto");
+	cfg->collections = 1;
 	cfg->not_agents = S_strv_dup(akb_walk_default_not_agents);
 	cfg->search.builtin_synonyms = 1;
 	cfg->search.synonyms = akb_xcalloc(1, sizeof(char *));
@@ -108,6 +163,7 @@ void akb_config_release(struct akb_config *cfg)
 	free(cfg->content);
 	free(cfg->output);
 	S_strv_free(cfg->taxonomies);
+	free(cfg->group_by);
 	S_strv_free(cfg->not_agents);
 	S_strv_free(cfg->hooks);
 	for (size_t i = 0; i < cfg->nfilters; i++) {
@@ -453,12 +509,20 @@ static int S_read_key(struct reader *r, struct akb_config *cfg, const char *key,
 		return S_read_string(r, val, key, &cfg->theme);
 	if (!strcmp(key, "content"))
 		return S_read_string(r, val, key, &cfg->content);
-	if (!strcmp(key, "output"))
+	if (!strcmp(key, "output")) {
+		cfg->output_given = 1;
 		return S_read_string(r, val, key, &cfg->output);
+	}
 	if (!strcmp(key, "strict"))
 		return S_read_bool(r, val, key, &cfg->strict);
-	if (!strcmp(key, "taxonomies"))
+	if (!strcmp(key, "taxonomies")) {
+		cfg->taxonomies_given = 1;
 		return S_read_list(r, val, key, &cfg->taxonomies);
+	}
+	if (!strcmp(key, "group_by"))
+		return S_read_string(r, val, key, &cfg->group_by);
+	if (!strcmp(key, "collections"))
+		return S_read_bool(r, val, key, &cfg->collections);
 	if (!strcmp(key, "not_agents"))
 		return S_read_list(r, val, key, &cfg->not_agents);
 	S_unknown_key(r, key_ev, "", key);

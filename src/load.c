@@ -1,6 +1,7 @@
 #include "prefix.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "agentkb/agent.h"
 #include "agentkb/buf.h"
+#include "agentkb/language.h"
 #include "agentkb/utf8.h"
 
 /* Keys whose value is one line of display text. */
@@ -423,6 +425,9 @@ static char *S_file_stem(const char *rel)
 
 static void S_derive_text(struct akb_agent *a);
 
+/* Bytes of the body read to tell its language (a cut inside a character is harmless there). */
+#define LANGUAGE_SAMPLE 8192
+
 /* Normalizes the known keys and takes the name from them; returns 0 when they give none. */
 static int S_apply_fields(struct akb_agent *a, struct akb_diag *diag)
 {
@@ -446,6 +451,7 @@ void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel,
 			 struct akb_diag *diag)
 {
 	memset(a, 0, sizeof(*a));
+	a->duplicate_of = SIZE_MAX;
 	a->path = akb_xstrdup(path);
 	a->rel = akb_xstrdup(rel);
 	struct akb_buf text = AKB_BUF_INIT;
@@ -490,6 +496,25 @@ static void S_derive_text(struct akb_agent *a)
 		free(a->summary);
 		a->summary = S_first_paragraph(a->body, a->body_len);
 	}
+	/* The language: the description and enough of the body's prose (code says nothing of it). */
+	struct akb_buf sample = AKB_BUF_INIT;
+	akb_buf_puts(&sample, a->description);
+	akb_buf_putc(&sample, '\n');
+	int fenced = 0;
+	for (const char *p = a->body, *end = a->body + a->body_len; p < end && sample.len < LANGUAGE_SAMPLE;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		const char *t = p;
+		while (t < p + n && (*t == ' ' || *t == '\t'))
+			t++;
+		if ((size_t)(p + n - t) >= 3 && (!memcmp(t, "```", 3) || !memcmp(t, "~~~", 3)))
+			fenced = !fenced;
+		else if (!fenced)
+			akb_buf_put(&sample, p, n);
+		p += n;
+	}
+	a->language = akb_language_detect(sample.ptr, sample.len);
+	akb_buf_release(&sample);
 }
 
 void akb_agent_refresh(struct akb_agent *a, struct akb_diag *diag)
@@ -504,6 +529,7 @@ int akb_agent_load(struct akb_agent *a, const struct akb_input *in, struct akb_d
 	if (akb_buf_read_file(&data, in->path) != 0) {
 		int err = errno;
 		memset(a, 0, sizeof(*a));
+		a->duplicate_of = SIZE_MAX;
 		akb_buf_release(&data);
 		return akb_error(diag, in->path, 0, 0, "unable to read: %s", strerror(err));
 	}
@@ -527,6 +553,7 @@ void akb_agent_release(struct akb_agent *a)
 	akb_value_release(&a->examples);
 	akb_value_release(&a->tools);
 	free(a->dropped_by);
+	free(a->collection);
 	memset(a, 0, sizeof(*a));
 }
 

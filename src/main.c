@@ -142,10 +142,18 @@ static int S_cmd_build(int argc, char **argv, const char *argv0, int bundle)
 	akb_diag_init(&diag, stderr);
 	struct akb_config cfg;
 	akb_config_init(&cfg);
-	rc = akb_config_load(&cfg, config ? config : "agentkb.yaml", config != NULL, &diag);
+	struct akb_buf found = AKB_BUF_INIT;
+	int inside = 0;
+	if (config)
+		rc = akb_config_load(&cfg, config, 1, &diag);
+	else if (akb_config_find(content, &found, &inside))
+		rc = akb_config_load(&cfg, found.ptr, 1, &diag);
+	akb_buf_release(&found);
 	if (rc == 0) {
 		S_config_relative(&cfg.content, cfg.root);
-		S_config_relative(&cfg.output, cfg.root);
+		/* A config inside the content folder does not put the site in there unless it says so. */
+		if (!inside || cfg.output_given)
+			S_config_relative(&cfg.output, cfg.root);
 		for (char **h = cfg.hooks; *h; h++)
 			S_config_relative(h, cfg.root);
 		for (size_t i = 0; i < nhooks; i++)

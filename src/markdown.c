@@ -245,6 +245,145 @@ static void S_collect(struct akb_markdown_doc *doc, cmark_node *n, cmark_node_ty
 	}
 }
 
+/*
+ * <example> blocks of the body (a line "<example>" to a line "</example>",
+ * outside code fences): each is cut out of the text cmark sees and replaced
+ * by a paragraph holding a marker, which the block's HTML replaces after
+ * rendering. The marker keeps the line count, so later positions hold.
+ */
+struct example_cut {
+	size_t from, to; /* the block in the original text */
+	struct akb_buf html;
+};
+
+struct example_set {
+	struct example_cut *cuts;
+	size_t n, cap;
+	char marker[40]; /* "akbexample<nonce>-": never in the text (checked) */
+};
+
+/* Is line [p, e) `tag` alone, spaces around it allowed? */
+static int S_line_is(const char *p, const char *e, const char *tag)
+{
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	size_t n = strlen(tag);
+	return (size_t)(e - p) == n && !memcmp(p, tag, n);
+}
+
+/* The fence a line opens or closes ("```", "~~~" and longer), or 0. */
+static size_t S_fence_len(const char *p, const char *e, char *ch)
+{
+	size_t indent = 0;
+	while (p < e && *p == ' ' && indent < 4) {
+		p++;
+		indent++;
+	}
+	if (p >= e || (*p != '`' && *p != '~'))
+		return 0;
+	size_t n = 0;
+	while (p + n < e && p[n] == *p)
+		n++;
+	if (n < 3)
+		return 0;
+	*ch = *p;
+	return n;
+}
+
+static void S_find_examples(const char *text, size_t len, const struct akb_markdown_options *opts,
+			    struct example_set *set, struct akb_diag *diag)
+{
+	memset(set, 0, sizeof(*set));
+	unsigned nonce = 0;
+	do
+		snprintf(set->marker, sizeof set->marker, "akbexample%u-", nonce++);
+	while (akb_memmem(text, len, set->marker, strlen(set->marker)));
+	char fence_ch = 0;
+	size_t fence = 0;
+	const char *end = text + len, *open = NULL;
+	for (const char *p = text; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		char ch;
+		size_t f = S_fence_len(p, e, &ch);
+		if (fence) {
+			if (f >= fence && ch == fence_ch)
+				fence = 0;
+		} else if (f && !open) {
+			fence = f;
+			fence_ch = ch;
+		} else if (!open && S_line_is(p, e, "<example>")) {
+			open = p;
+		} else if (open && S_line_is(p, e, "</example>")) {
+			if (set->n == set->cap) {
+				set->cap = set->cap ? set->cap * 2 : 4;
+				set->cuts = akb_xrealloc(set->cuts, akb_xmul(set->cap, sizeof(*set->cuts)));
+			}
+			struct example_cut *c = &set->cuts[set->n];
+			c->from = (size_t)(open - text);
+			c->to = (size_t)(e - text);
+			akb_buf_init(&c->html);
+			opts->example(opts->example_ctx, open, c->to - c->from, &c->html, diag);
+			if (c->html.len)
+				set->n++;
+			else
+				akb_buf_release(&c->html);
+			open = NULL;
+		}
+		p = nl ? nl + 1 : end;
+	}
+}
+
+/* The text with each cut block replaced by a marker paragraph on as many lines. */
+static void S_cut_examples(const char *text, size_t len, const struct example_set *set, struct akb_buf *out)
+{
+	size_t at = 0;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct example_cut *c = &set->cuts[i];
+		akb_buf_put(out, text + at, c->from - at);
+		size_t lines = 0;
+		for (size_t k = c->from; k < c->to; k++)
+			lines += text[k] == '\n';
+		/* A blank line, the marker, then the rest of the block's lines as blanks. */
+		akb_buf_printf(out, "\n%s%zu\n", set->marker, i);
+		for (size_t k = 2; k < lines; k++)
+			akb_buf_putc(out, '\n');
+		at = c->to;
+	}
+	akb_buf_put(out, text + at, len - at);
+}
+
+/* Puts each block's HTML where cmark wrote its marker paragraph. */
+static void S_paste_examples(const struct example_set *set, struct akb_buf *html)
+{
+	struct akb_buf out = AKB_BUF_INIT, want = AKB_BUF_INIT;
+	size_t at = 0;
+	for (size_t i = 0; i < set->n; i++) {
+		akb_buf_clear(&want);
+		akb_buf_printf(&want, "<p>%s%zu</p>\n", set->marker, i);
+		const char *hit = akb_memmem(html->ptr + at, html->len - at, want.ptr, want.len);
+		if (!hit)
+			continue; /* inside something that swallowed it: the marker stays as text */
+		size_t pos = (size_t)(hit - html->ptr);
+		akb_buf_put(&out, html->ptr + at, pos - at);
+		akb_buf_put(&out, set->cuts[i].html.ptr, set->cuts[i].html.len);
+		at = pos + want.len;
+	}
+	akb_buf_put(&out, html->ptr + at, html->len - at);
+	akb_buf_release(&want);
+	akb_buf_release(html);
+	*html = out;
+}
+
+static void S_examples_release(struct example_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		akb_buf_release(&set->cuts[i].html);
+	free(set->cuts);
+}
+
 /* Gives every `<hN>` the heading's id, in document order (cmark emits exactly "<hN>"). */
 static void S_add_heading_ids(struct akb_markdown_doc *doc, const char *html, size_t len)
 {
@@ -281,6 +420,21 @@ void akb_markdown_render(const char *text, size_t len, const struct akb_markdown
 	akb_buf_init(&doc->code);
 	akb_buf_init(&doc->heading_text);
 	akb_buf_init(&doc->code_langs);
+	struct example_set examples = { 0 };
+	struct akb_buf cut = AKB_BUF_INIT;
+	if (opts->example) {
+		S_find_examples(text, len, opts, &examples, diag);
+		if (examples.n) {
+			S_cut_examples(text, len, &examples, &cut);
+			/* The conversations are text for the search index too. */
+			for (size_t i = 0; i < examples.n && opts->collect_text; i++) {
+				akb_buf_put(&doc->prose, text + examples.cuts[i].from, examples.cuts[i].to - examples.cuts[i].from);
+				akb_buf_putc(&doc->prose, '\n');
+			}
+			text = cut.ptr;
+			len = cut.len;
+		}
+	}
 	cmark_parser *parser;
 	cmark_node *root = S_parse(text, len, CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8, &parser);
 	struct akb_slugset *ids = akb_slugset_new();
@@ -349,6 +503,10 @@ void akb_markdown_render(const char *text, size_t len, const struct akb_markdown
 	free(html);
 	cmark_node_free(root);
 	cmark_parser_free(parser);
+	if (examples.n)
+		S_paste_examples(&examples, &doc->html);
+	S_examples_release(&examples);
+	akb_buf_release(&cut);
 }
 
 void akb_markdown_doc_release(struct akb_markdown_doc *doc)

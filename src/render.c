@@ -36,6 +36,7 @@ struct renderer {
 	struct akb_value *cards;     /* per agent (by site index); null for dropped agents */
 	struct akb_strmap by_source; /* source path relative to CONTENT -> agent index, kept agents only */
 	size_t *search_facet;        /* per taxonomy: its facet in the search index */
+	size_t *namesake;            /* per agent: the next kept agent with the same name (a ring), or itself */
 	int failed;
 };
 
@@ -118,12 +119,121 @@ static void S_term_links(const struct akb_site *site, const struct akb_agent *a,
 	akb_buf_release(&url);
 }
 
+/* Where an agent comes from, to tell it from its namesakes: its collection, else its folder. */
+static void S_origin(const struct akb_agent *a, struct akb_buf *out)
+{
+	if (a->collection) {
+		akb_buf_puts(out, a->collection);
+		return;
+	}
+	const char *slash = strrchr(a->rel, '/');
+	if (slash)
+		akb_buf_put(out, a->rel, (size_t)(slash - a->rel));
+}
+
+/* Links one ring per name (any case) through r->namesake, over the kept agents. */
+static void S_find_namesakes(struct renderer *r)
+{
+	const struct akb_site *site = r->site;
+	struct akb_strmap first;
+	struct akb_buf key = AKB_BUF_INIT;
+	akb_strmap_init(&first);
+	r->namesake = akb_xcalloc(site->nagents + 1, sizeof(size_t));
+	for (size_t k = 0; k < site->norder; k++) {
+		size_t idx = site->order[k], head;
+		akb_buf_clear(&key);
+		for (const char *c = site->agents[idx].name; *c; c++)
+			akb_buf_putc(&key, *c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		r->namesake[idx] = idx;
+		if (akb_strmap_get(&first, key.ptr, &head)) {
+			r->namesake[idx] = r->namesake[head];
+			r->namesake[head] = idx;
+		} else {
+			akb_strmap_set(&first, key.ptr, idx);
+		}
+	}
+	akb_buf_release(&key);
+	akb_strmap_release(&first);
+}
+
+/*
+ * What tells an agent apart and links it to its kin: `qualifier` (its
+ * origin) when another agent has its name; `translations`, the first
+ * namesake in each other language; `also_in`, the identical copies merged
+ * into it.
+ */
+static void S_card_kin(struct renderer *r, const struct akb_agent *a, struct akb_value *card)
+{
+	const struct akb_site *site = r->site;
+	size_t self = (size_t)(a - site->agents);
+	struct akb_buf tmp = AKB_BUF_INIT;
+	if (r->namesake[self] != self) {
+		S_origin(a, &tmp);
+		if (tmp.len)
+			akb_map_set_cstr(card, "qualifier", tmp.ptr);
+	}
+	struct akb_value *tr = akb_map_set_list(card, "translations");
+	for (size_t j = r->namesake[self]; j != self; j = r->namesake[j]) {
+		const struct akb_agent *b = &site->agents[j];
+		if (!b->language || !a->language || !strcmp(b->language, a->language))
+			continue;
+		int seen = 0;
+		for (size_t i = 0; i < tr->u.list.len && !seen; i++)
+			seen = !strcmp(akb_map_get_cstr(&tr->u.list.items[i], "language"), b->language);
+		if (seen)
+			continue;
+		struct akb_value *t = akb_list_push(tr);
+		akb_value_set_map(t);
+		akb_map_set_cstr(t, "language", b->language);
+		akb_buf_clear(&tmp);
+		akb_agent_url(b, &tmp);
+		akb_map_set_cstr(t, "url", tmp.ptr);
+	}
+	struct akb_value *also = akb_map_set_list(card, "also_in");
+	for (size_t j = 0; j < site->nagents; j++) {
+		if (site->agents[j].duplicate_of != self)
+			continue;
+		akb_buf_clear(&tmp);
+		S_origin(&site->agents[j], &tmp);
+		struct akb_value *x = akb_list_push(also);
+		akb_value_set_map(x);
+		akb_map_set_cstr(x, "name", tmp.len ? tmp.ptr : site->agents[j].rel);
+		akb_map_set_cstr(x, "source", site->agents[j].rel);
+	}
+	akb_buf_release(&tmp);
+}
+
 static void S_build_card(struct renderer *r, const struct akb_agent *a, struct akb_value *card)
 {
 	struct akb_buf tmp = AKB_BUF_INIT;
 	akb_value_set_map(card);
 	akb_map_set_cstr(card, "name", a->name);
 	akb_map_set_cstr(card, "slug", a->slug);
+	S_card_kin(r, a, card);
+	/* Claude Code reads project agents from .claude/agents/ (user-wide: ~/.claude/agents/). */
+	akb_buf_printf(&tmp, ".claude/agents/%s.md", a->slug);
+	akb_map_set_cstr(card, "install_path", tmp.ptr);
+	akb_buf_clear(&tmp);
+	akb_agent_raw_url(a, &tmp);
+	akb_map_set_cstr(card, "raw_url", tmp.ptr);
+	if (*r->cfg->base_url) {
+		struct akb_buf abs = AKB_BUF_INIT, cmd = AKB_BUF_INIT;
+		akb_url_page(&abs, r->cfg->base_url, tmp.ptr);
+		akb_map_set_cstr(card, "raw_abs_url", abs.ptr);
+		/* Quoted for the shell; a quote in the URL is the same URL percent-encoded. */
+		akb_buf_printf(&cmd, "mkdir -p .claude/agents && curl -fsSL -o .claude/agents/%s.md '", a->slug);
+		for (const char *c = abs.ptr; *c; c++) {
+			if (*c == '\'')
+				akb_buf_puts(&cmd, "%27");
+			else
+				akb_buf_putc(&cmd, *c);
+		}
+		akb_buf_putc(&cmd, '\'');
+		akb_map_set_cstr(card, "install_command", cmd.ptr);
+		akb_buf_release(&abs);
+		akb_buf_release(&cmd);
+	}
+	akb_buf_clear(&tmp);
 	akb_agent_url(a, &tmp);
 	akb_map_set_cstr(card, "url", tmp.ptr);
 	akb_buf_clear(&tmp);
@@ -155,6 +265,17 @@ static void S_map_printf(struct akb_value *map, const char *key, const char *fmt
 	va_end(ap);
 	akb_map_set_cstr(map, key, text.ptr);
 	akb_buf_release(&text);
+}
+
+/* Marks the navigation entry `url` of `page` as the current page ("page") or its section ("true"). */
+static void S_nav_current(struct akb_value *page, const char *url, const char *current)
+{
+	struct akb_value *nav = akb_map_get(page, "nav");
+	for (size_t i = 0; nav && i < nav->u.list.len; i++) {
+		const char *u = akb_map_get_cstr(&nav->u.list.items[i], "url");
+		if (u && !strcmp(u, url))
+			akb_map_set_cstr(&nav->u.list.items[i], "current", current);
+	}
 }
 
 static void S_page_base(struct renderer *r, struct akb_value *page, const char *root, const char *title,
@@ -388,10 +509,39 @@ static void S_index_agent(struct renderer *r, size_t doc, const struct akb_agent
 	struct akb_buf url = AKB_BUF_INIT;
 	akb_agent_url(a, &url);
 	akb_search_set_display(sb, doc, a->name, url.ptr, akb_agent_field(a, "department"),
-			       akb_agent_field(a, "category"), akb_agent_field(a, "model"), text.ptr);
+			       akb_agent_field(a, "category"), akb_agent_field(a, "model"), text.ptr,
+			       akb_map_get_cstr(&r->cards[(size_t)(a - r->site->agents)], "qualifier"));
 	akb_buf_release(&url);
 	akb_buf_release(&excerpt);
 	akb_buf_release(&text);
+}
+
+/*
+ * An <example> block of a body, shown as the conversation it is, with the
+ * theme's "example" partial, as the description's examples are. A theme
+ * without the partial, or a block that holds no conversation, leaves it as text.
+ */
+static void S_render_example(void *ctx, const char *text, size_t len, struct akb_buf *out, struct akb_diag *diag)
+{
+	struct renderer *r = ctx;
+	char *block = akb_xstrndup(text, len), *summary = NULL;
+	struct akb_value data = AKB_VALUE_NULL;
+	akb_value_set_map(&data);
+	struct akb_value *examples = akb_map_put(&data, "examples");
+	akb_description_split(block, &summary, examples);
+	if (examples->kind == AKB_LIST && examples->u.list.len) {
+		static const char src[] = "{{#examples}}{{>example}}{{/examples}}";
+		struct akb_buf html = AKB_BUF_INIT;
+		if (akb_tpl_render_string(r->tpl, src, sizeof src - 1, &data, &html, diag) == 0 && html.len) {
+			akb_buf_puts(out, "<div class=\"examples examples-inline\">\n");
+			akb_buf_put(out, html.ptr, html.len);
+			akb_buf_puts(out, "</div>\n");
+		}
+		akb_buf_release(&html);
+	}
+	akb_value_release(&data);
+	free(summary);
+	free(block);
 }
 
 static void S_render_agent(struct renderer *r, size_t doc_id, size_t idx)
@@ -462,6 +612,8 @@ static void S_render_agent(struct renderer *r, size_t doc_id, size_t idx)
 	mo.code_ctx = r->opts ? r->opts->code_ctx : NULL;
 	mo.path = a->path;
 	mo.first_line = a->body_line;
+	mo.example = S_render_example;
+	mo.example_ctx = r;
 	struct link_ctx lc = { r, a };
 	mo.link = S_resolve_link;
 	mo.link_ctx = &lc;
@@ -526,12 +678,35 @@ static size_t S_term_of(const struct akb_taxonomy *t, size_t agent)
 	return t ? t->agent_term[agent] : SIZE_MAX;
 }
 
-/* Home page: departments, then categories, each with counts and cards. */
+/*
+ * The taxonomy the home page groups by: `group_by`, or with "auto" the
+ * department when some agent has one; else the collection (the folder)
+ * when there are several; else the category; else the one collection.
+ */
+static const struct akb_taxonomy *S_group_taxonomy(const struct akb_site *site, const struct akb_config *cfg)
+{
+	if (strcmp(cfg->group_by, "auto"))
+		return akb_site_taxonomy(site, cfg->group_by);
+	const struct akb_taxonomy *dept = akb_site_taxonomy(site, "department");
+	const struct akb_taxonomy *coll = akb_site_taxonomy(site, "collection");
+	const struct akb_taxonomy *cat = akb_site_taxonomy(site, "category");
+	if (dept && dept->nterms)
+		return dept;
+	if (coll && coll->nterms >= 2)
+		return coll;
+	if (cat && cat->nterms)
+		return cat;
+	return coll && coll->nterms ? coll : NULL;
+}
+
+/* Home page: groups (departments, or collections), then categories, each with counts and cards. */
 static void S_render_index(struct renderer *r)
 {
 	const struct akb_site *site = r->site;
-	const struct akb_taxonomy *dept_tax = akb_site_taxonomy(site, "department");
+	const struct akb_taxonomy *dept_tax = S_group_taxonomy(site, r->cfg);
 	const struct akb_taxonomy *cat_tax = akb_site_taxonomy(site, "category");
+	if (cat_tax == dept_tax)
+		cat_tax = NULL;
 	struct akb_value page = AKB_VALUE_NULL;
 	S_page_base(r, &page, "", r->cfg->title, "home_page");
 	/* Every page has a description, for search results and link previews. */
@@ -541,8 +716,23 @@ static void S_render_index(struct renderer *r)
 		S_map_printf(&page, "description", "%zu agent%s in %s.", site->norder, site->norder == 1 ? "" : "s",
 			     r->cfg->title);
 	akb_map_set_number(&page, "agent_count", (double)site->norder);
-	akb_map_set_number(&page, "department_count", (double)(dept_tax ? dept_tax->nterms : 0));
-	akb_map_set_number(&page, "category_count", (double)(cat_tax ? cat_tax->nterms : 0));
+	/* "202 agents · 83 collections · 11 categories": what the site has, nothing it has none of. */
+	struct akb_value *stats = akb_map_set_list(&page, "stats");
+	const struct akb_taxonomy *counted[] = { dept_tax, cat_tax };
+	for (int i = 0; i < 2; i++) {
+		if (!counted[i] || !counted[i]->nterms)
+			continue;
+		struct akb_value *st = akb_list_push(stats);
+		akb_value_set_map(st);
+		akb_map_set_number(st, "count", (double)counted[i]->nterms);
+		struct akb_buf label = AKB_BUF_INIT;
+		for (const char *c = counted[i]->title; *c; c++)
+			akb_buf_putc(&label, *c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		akb_map_set_cstr(st, "label", counted[i]->nterms == 1 ? counted[i]->key : label.ptr);
+		akb_buf_release(&label);
+	}
+	if (dept_tax)
+		akb_map_set_cstr(&page, "group_title", dept_tax->title);
 
 	size_t n = site->norder;
 	struct group_key *keys = akb_xcalloc(n + 1, sizeof(*keys));
@@ -552,7 +742,7 @@ static void S_render_index(struct renderer *r)
 	}
 	qsort(keys, n, sizeof(*keys), S_by_group);
 
-	struct akb_value *groups = akb_map_set_list(&page, "departments");
+	struct akb_value *groups = akb_map_set_list(&page, "groups");
 	struct akb_value *group = NULL, *cards = NULL;
 	struct akb_buf url = AKB_BUF_INIT;
 	for (size_t k = 0; k < n; k++) {
@@ -561,7 +751,7 @@ static void S_render_index(struct renderer *r)
 			group = akb_list_push(groups);
 			akb_value_set_map(group);
 			const struct akb_term *d = g->dept != SIZE_MAX ? &dept_tax->terms[g->dept] : NULL;
-			akb_map_set_cstr(group, "name", d ? d->name : "Other");
+			akb_map_set_cstr(group, "name", d ? d->name : dept_tax ? "Other" : "Agents");
 			akb_map_set_cstr(group, "id", d ? d->slug : "other");
 			if (d) {
 				akb_buf_clear(&url);
@@ -608,6 +798,12 @@ static void S_render_index(struct renderer *r)
 			akb_map_set_number(more, "total", count->u.number);
 		}
 	}
+	/* A group with no categories at all needs no "General" heading inside it. */
+	for (size_t i = 0; i < groups->u.list.len; i++) {
+		struct akb_value *cats = akb_map_get(&groups->u.list.items[i], "categories");
+		if (cats->u.list.len == 1 && !akb_map_get_cstr(&cats->u.list.items[0], "url"))
+			akb_map_set_cstr(&cats->u.list.items[0], "name", "");
+	}
 	S_emit(r, "index", &page, "index.html", 1);
 	akb_buf_release(&url);
 	free(keys);
@@ -621,6 +817,9 @@ static void S_render_taxonomies(struct renderer *r)
 		const struct akb_taxonomy *tax = &r->site->taxonomies[t];
 		struct akb_value page = AKB_VALUE_NULL;
 		S_page_base(r, &page, "../", tax->title, "taxonomy_page");
+		akb_buf_clear(&rel);
+		akb_buf_printf(&rel, "%s/index.html", tax->path);
+		S_nav_current(&page, rel.ptr, "page");
 		akb_map_set_cstr(&page, "taxonomy", tax->title);
 		S_map_printf(&page, "description", "%s of %s, with the agents of each.", tax->title, r->cfg->title);
 		struct akb_value *terms = akb_map_set_list(&page, "terms");
@@ -636,6 +835,9 @@ static void S_render_taxonomies(struct renderer *r)
 
 			struct akb_value tpage = AKB_VALUE_NULL;
 			S_page_base(r, &tpage, "../../", term->name, "term_page");
+			akb_buf_clear(&rel);
+			akb_buf_printf(&rel, "%s/index.html", tax->path);
+			S_nav_current(&tpage, rel.ptr, "true");
 			akb_map_set_cstr(&tpage, "taxonomy", tax->title);
 			S_map_printf(&tpage, "description", "%s: %s. %zu agent%s in %s.", tax->label, term->name,
 				     term->count, term->count == 1 ? "" : "s", r->cfg->title);
@@ -689,6 +891,7 @@ static void S_render_pages(struct renderer *r)
 				akb_buf_puts(&root, "../");
 		struct akb_value page = AKB_VALUE_NULL;
 		S_page_base(r, &page, root.ptr, p->title, "custom_page");
+		S_nav_current(&page, p->path, "page");
 		S_map_printf(&page, "description", "%s: %s.", r->cfg->title, p->title);
 		akb_value_copy(akb_map_put(&page, "data"), &p->data);
 		if (p->markdown) {
@@ -778,6 +981,8 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	akb_map_set_number(&r.site_value, "agent_count", (double)site->norder);
 	akb_value_set_list(&r.nav);
 	for (size_t t = 0; t < site->ntaxonomies; t++) {
+		if (!site->taxonomies[t].nterms)
+			continue; /* no agent has it: nothing to browse */
 		struct akb_value *item = akb_list_push(&r.nav);
 		struct akb_buf url = AKB_BUF_INIT;
 		akb_value_set_map(item);
@@ -802,6 +1007,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	r.search_facet = akb_xcalloc(site->ntaxonomies + 1, sizeof(size_t));
 	for (size_t t = 0; opts && opts->search && t < site->ntaxonomies; t++)
 		r.search_facet[t] = akb_search_add_facet(opts->search, site->taxonomies[t].key, site->taxonomies[t].label);
+	S_find_namesakes(&r);
 	for (size_t k = 0; k < site->norder; k++)
 		S_build_card(&r, &site->agents[site->order[k]], &r.cards[site->order[k]]);
 
@@ -822,6 +1028,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 		akb_value_release(&r.cards[i]);
 	free(r.cards);
 	free(r.search_facet);
+	free(r.namesake);
 	akb_strmap_release(&r.by_source);
 	akb_value_release(&r.site_value);
 	akb_value_release(&r.nav);

@@ -123,7 +123,7 @@ struct facet {
 };
 
 struct display {
-	char *name, *url, *department, *category, *model, *text;
+	char *name, *url, *department, *category, *model, *text, *qualifier;
 };
 
 struct akb_search_builder {
@@ -177,6 +177,7 @@ void akb_search_builder_free(struct akb_search_builder *sb)
 		free(dp->category);
 		free(dp->model);
 		free(dp->text);
+		free(dp->qualifier);
 	}
 	free(sb->display);
 	for (size_t f = 0; f < sb->nfacets; f++) {
@@ -397,7 +398,8 @@ static char *S_dup_or_empty(const char *s)
 }
 
 void akb_search_set_display(struct akb_search_builder *sb, size_t doc, const char *name, const char *url,
-			    const char *department, const char *category, const char *model, const char *text)
+			    const char *department, const char *category, const char *model, const char *text,
+			    const char *qualifier)
 {
 	if (doc >= sb->ndocs)
 		return;
@@ -408,6 +410,8 @@ void akb_search_set_display(struct akb_search_builder *sb, size_t doc, const cha
 	free(d->category);
 	free(d->model);
 	free(d->text);
+	free(d->qualifier);
+	d->qualifier = S_dup_or_empty(qualifier);
 	d->name = S_dup_or_empty(name);
 	d->url = S_dup_or_empty(url);
 	d->department = S_dup_or_empty(department);
@@ -609,11 +613,11 @@ static int S_write_file(struct akb_output *out, const char *rel, const struct ak
 	return akb_output_write(out, rel, data->ptr, data->len, diag);
 }
 
-/* A document's display row, as in a chunk: [name, url, department, category, model, text]. */
+/* A document's display row, as in a chunk: [name, url, department, category, model, text, qualifier]. */
 static void S_display_row(struct akb_buf *js, const struct display *dp)
 {
-	const char *cols[] = { dp->name, dp->url, dp->department, dp->category, dp->model, dp->text };
-	for (int i = 0; i < 6; i++) {
+	const char *cols[] = { dp->name, dp->url, dp->department, dp->category, dp->model, dp->text, dp->qualifier };
+	for (int i = 0; i < 7; i++) {
 		if (i)
 			akb_buf_putc(js, ',');
 		akb_json_cstr(js, cols[i] ? cols[i] : "");

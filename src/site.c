@@ -22,6 +22,7 @@ struct akb_agent *akb_site_add_agent(struct akb_site *site)
 	}
 	struct akb_agent *a = &site->agents[site->nagents++];
 	memset(a, 0, sizeof(*a));
+	a->duplicate_of = SIZE_MAX;
 	return a;
 }
 
@@ -95,8 +96,13 @@ size_t akb_agent_terms(const struct akb_agent *a, const char *key, const char **
 {
 	const struct akb_value *v = strcmp(key, "tools") == 0 ? &a->tools : akb_map_get(&a->fm.fields, key);
 	size_t n = 0;
-	if (!v)
-		return 0;
+	if (!v) {
+		/* Derived values, unless the front-matter (or a hook) gives its own. */
+		const char *derived = !strcmp(key, "collection") ? a->collection : !strcmp(key, "language") ? a->language : NULL;
+		if (derived && *derived && max)
+			out[n++] = derived;
+		return n;
+	}
 	if (v->kind == AKB_STRING) {
 		if (v->u.str.len && max)
 			out[n++] = v->u.str.ptr;
@@ -214,6 +220,145 @@ static void S_collect_taxonomy(struct akb_site *site, struct akb_taxonomy *t)
 	}
 }
 
+/* FNV-1a over the body, to find identical agents without comparing every pair. */
+static uint64_t S_hash(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static void S_body(const struct akb_agent *a, const char **p, size_t *n)
+{
+	*p = a->body_text ? a->body_text : a->body;
+	*n = a->body_text ? strlen(a->body_text) : a->body_len;
+}
+
+static void S_merge_duplicates(struct akb_site *site)
+{
+	struct akb_strmap seen;
+	struct akb_buf key = AKB_BUF_INIT;
+	akb_strmap_init(&seen);
+	for (size_t i = 0; i < site->nagents; i++) {
+		struct akb_agent *a = &site->agents[i];
+		if (a->dropped)
+			continue;
+		const char *body;
+		size_t len, first;
+		S_body(a, &body, &len);
+		akb_buf_clear(&key);
+		for (const char *c = a->name; *c; c++)
+			akb_buf_putc(&key, *c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		akb_buf_printf(&key, "\n%016llx", (unsigned long long)S_hash(body, len));
+		if (!akb_strmap_get(&seen, key.ptr, &first)) {
+			akb_strmap_set(&seen, key.ptr, i);
+			continue;
+		}
+		const char *fb;
+		size_t fl;
+		S_body(&site->agents[first], &fb, &fl);
+		if (fl != len || memcmp(fb, body, len))
+			continue; /* a hash collision: different texts */
+		a->dropped = 1;
+		a->duplicate_of = first;
+		struct akb_buf why = AKB_BUF_INIT;
+		akb_buf_printf(&why, "identical to %s, shown once", site->agents[first].rel);
+		free(a->dropped_by);
+		a->dropped_by = akb_buf_detach(&why, NULL);
+	}
+	akb_buf_release(&key);
+	akb_strmap_release(&seen);
+}
+
+/* Folders of `rel` (its path without the file), as [start, end) offsets. */
+static size_t S_folders(const char *rel, size_t *start, size_t *end, size_t max)
+{
+	size_t n = 0, at = 0;
+	for (const char *p = rel; (p = strchr(p, '/')) && n < max; p++) {
+		start[n] = at;
+		end[n] = (size_t)(p - rel);
+		at = end[n] + 1;
+		n++;
+	}
+	return n;
+}
+
+#define MAX_FOLDERS 64
+
+static void S_derive_collections(struct akb_site *site)
+{
+	size_t s0[MAX_FOLDERS], e0[MAX_FOLDERS], s[MAX_FOLDERS], e[MAX_FOLDERS];
+	const struct akb_agent *ref = NULL;
+	size_t common = SIZE_MAX, nref = 0;
+	/* The folders every shown agent shares: a prefix of the first one's. */
+	for (size_t i = 0; i < site->nagents; i++) {
+		const struct akb_agent *a = &site->agents[i];
+		if (a->dropped)
+			continue;
+		size_t n = S_folders(a->rel, s, e, MAX_FOLDERS);
+		if (!ref) {
+			ref = a;
+			nref = S_folders(a->rel, s0, e0, MAX_FOLDERS);
+			common = nref;
+		}
+		size_t k = 0;
+		while (k < common && k < n && e[k] - s[k] == e0[k] - s0[k] &&
+		       !memcmp(a->rel + s[k], ref->rel + s0[k], e[k] - s[k]))
+			k++;
+		common = k;
+	}
+	for (size_t i = 0; i < site->nagents; i++) {
+		struct akb_agent *a = &site->agents[i];
+		free(a->collection);
+		a->collection = NULL;
+		if (a->dropped && a->duplicate_of == SIZE_MAX)
+			continue; /* a merged copy keeps its own, for "also in" */
+		size_t n = S_folders(a->rel, s, e, MAX_FOLDERS), pick = SIZE_MAX;
+		for (size_t k = n; k-- > 1 && pick == SIZE_MAX;)
+			if (k > common && e[k] - s[k] == 6 && !memcmp(a->rel + s[k], "agents", 6))
+				pick = k - 1;
+		if (pick == SIZE_MAX && n > common)
+			pick = common;
+		else if (pick == SIZE_MAX && common > 0)
+			pick = common - 1;
+		if (pick != SIZE_MAX)
+			a->collection = akb_xstrndup(a->rel + s[pick], e[pick] - s[pick]);
+	}
+}
+
+void akb_site_derive(struct akb_site *site, const struct akb_config *cfg)
+{
+	S_merge_duplicates(site);
+	if (cfg->collections)
+		S_derive_collections(site);
+}
+
+/* Is every kept agent's collection its department (by slug), so that the collection says nothing new? */
+static int S_collection_is_department(const struct akb_site *site)
+{
+	struct akb_buf x = AKB_BUF_INIT, y = AKB_BUF_INIT;
+	int same = 1;
+	for (size_t k = 0; k < site->norder && same; k++) {
+		const struct akb_agent *a = &site->agents[site->order[k]];
+		const char *c[1] = { NULL }, *d[1] = { NULL };
+		akb_agent_terms(a, "collection", c, 1);
+		akb_agent_terms(a, "department", d, 1);
+		akb_buf_clear(&x);
+		akb_buf_clear(&y);
+		if (c[0])
+			akb_slugify(&x, c[0], strlen(c[0]));
+		if (d[0])
+			akb_slugify(&y, d[0], strlen(d[0]));
+		same = !strcmp(x.ptr, y.ptr);
+	}
+	akb_buf_release(&x);
+	akb_buf_release(&y);
+	return same;
+}
+
 void akb_site_order(struct akb_site *site)
 {
 	free(site->order);
@@ -280,4 +425,17 @@ void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct
 		t->slugs = akb_slugset_new();
 		S_collect_taxonomy(site, t);
 	}
+	if (site->taxonomy_keys || cfg->taxonomies_given)
+		return;
+	size_t kept = 0;
+	for (size_t i = 0; i < ntax; i++) {
+		struct akb_taxonomy *t = &site->taxonomies[i];
+		int idle = (!strcmp(t->key, "collection") && (!t->nterms || S_collection_is_department(site))) ||
+			   (!strcmp(t->key, "language") && t->nterms < 2);
+		if (idle)
+			S_taxonomy_release(t);
+		else
+			site->taxonomies[kept++] = *t;
+	}
+	site->ntaxonomies = kept;
 }

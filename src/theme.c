@@ -130,10 +130,22 @@ static int S_theme_pair(struct yaml_reader *r, struct akb_theme *theme, int *err
 }
 
 /* theme.yaml (optional): every problem is reported at its position, all of them at once. */
+/* A built-in theme's file, or NULL. */
+static const struct akb_theme_file *S_builtin(const struct akb_theme *theme, const char *path)
+{
+	for (const struct akb_theme_file *f = theme->files; f && f->path; f++)
+		if (!strcmp(f->path, path))
+			return f;
+	return NULL;
+}
+
 static int S_read_theme_yaml(struct akb_theme *theme, const char *path, struct akb_diag *diag)
 {
 	struct akb_buf text = AKB_BUF_INIT;
-	if (akb_buf_read_file(&text, path) != 0) {
+	const struct akb_theme_file *f = theme->dir ? NULL : S_builtin(theme, "theme.yaml");
+	if (f) {
+		akb_buf_put(&text, f->data, f->len);
+	} else if (!theme->dir || akb_buf_read_file(&text, path) != 0) {
 		akb_buf_release(&text);
 		return 0;
 	}
@@ -215,7 +227,11 @@ int akb_theme_find(struct akb_theme *theme, const struct akb_config *cfg, const 
 	}
 	free(prog);
 	int rc = 0;
-	if (!theme->dir) {
+	if (!theme->dir && !strcmp(name, "default")) {
+		/* No folder anywhere: the copy compiled in (a binary copied on its own). */
+		theme->files = akb_default_theme;
+		rc = S_read_theme_yaml(theme, "(built-in default theme)/theme.yaml", diag);
+	} else if (!theme->dir) {
 		rc = akb_error(diag, cfg->path, 0, 0, "theme '%s' not found (looked in %s)", name, tried.ptr);
 	} else {
 		akb_buf_clear(&cand);
@@ -242,6 +258,17 @@ int akb_theme_load_template(void *ctx, const char *name, struct akb_buf *out, st
 	if (!*name || strstr(name, "..") || name[0] == '/')
 		return -1;
 	struct akb_buf path = AKB_BUF_INIT;
+	if (!theme->dir) {
+		akb_buf_printf(&path, "templates/%s.mustache", name);
+		const struct akb_theme_file *f = S_builtin(theme, path.ptr);
+		if (f) {
+			akb_buf_put(out, f->data, f->len);
+			if (display_path)
+				akb_buf_printf(display_path, "(built-in default theme)/%s", path.ptr);
+		}
+		akb_buf_release(&path);
+		return f ? 0 : -1;
+	}
 	akb_buf_printf(&path, "%s/templates/%s.mustache", theme->dir, name);
 	if (akb_buf_read_file(out, path.ptr) != 0) {
 		akb_buf_release(&path);
@@ -253,7 +280,7 @@ int akb_theme_load_template(void *ctx, const char *name, struct akb_buf *out, st
 	return 0;
 }
 
-static int S_each(struct akb_buf *path, struct akb_buf *rel, int (*fn)(void *, const char *, const char *), void *ctx)
+static int S_each(struct akb_buf *path, struct akb_buf *rel, akb_theme_static_fn fn, void *ctx)
 {
 	DIR *d = opendir(path->ptr);
 	if (!d)
@@ -274,7 +301,7 @@ static int S_each(struct akb_buf *path, struct akb_buf *rel, int (*fn)(void *, c
 		if (S_ISDIR(st.st_mode))
 			rc = S_each(path, rel, fn, ctx);
 		else if (S_ISREG(st.st_mode))
-			rc = fn(ctx, rel->ptr, path->ptr);
+			rc = fn(ctx, rel->ptr, path->ptr, NULL, 0);
 	}
 	closedir(d);
 	akb_buf_truncate(path, plen);
@@ -282,9 +309,15 @@ static int S_each(struct akb_buf *path, struct akb_buf *rel, int (*fn)(void *, c
 	return rc;
 }
 
-int akb_theme_each_static(const struct akb_theme *theme, int (*fn)(void *ctx, const char *rel, const char *path),
-			  void *ctx)
+int akb_theme_each_static(const struct akb_theme *theme, akb_theme_static_fn fn, void *ctx)
 {
+	if (!theme->dir) {
+		int rc = 0;
+		for (const struct akb_theme_file *f = theme->files; f && f->path && !rc; f++)
+			if (!strncmp(f->path, "static/", 7))
+				rc = fn(ctx, f->path + 7, NULL, f->data, f->len);
+		return rc;
+	}
 	struct akb_buf path = AKB_BUF_INIT, rel = AKB_BUF_INIT;
 	akb_buf_printf(&path, "%s/static", theme->dir);
 	int rc = S_each(&path, &rel, fn, ctx);

@@ -116,7 +116,7 @@ check(new Set(expanded).size === expanded.length, "no fragment is stored twice")
 const stored = D.pages.map((p) => p[3]).concat(D.frags).flat().filter((x) => typeof x === "string").join("\n");
 // Each card's summary (as the home page shows it) is stored once, however many term pages list the card.
 const home = pageHTML(D.home);
-const cards = [...home.matchAll(/<p class="card-summary">([^<]{1,60})/g)].map((m) => m[0]);
+const cards = [...home.matchAll(/<p class="card-summary">([^<]{1,400})</g)].map((m) => m[0]);
 // (Agents that share a summary have a card each: as many as the home page shows.)
 const counts = cards.map((c) => stored.split(c).length - 1), shownHome = cards.map((c) => home.split(c).length - 1);
 check(cards.length > 0 && counts.every((n, i) => n >= 1 && n <= shownHome[i]),

@@ -1,7 +1,9 @@
 // Checks a build report against the files on disk, independently of agentkb's
 // own parser: every *.md file under CONTENT (as the walk rules define) is in
 // the report; every file whose front-matter has a `name:` line is rendered
-// under that name; every rendered agent's page exists in OUT.
+// under that name, or merged into an identical agent that is (its url is that
+// agent's page, and the two files' bodies are the same); every rendered
+// agent's page exists in OUT.
 // usage: node tests/check-report.mjs REPORT CONTENT OUT
 import fs from "node:fs";
 import path from "node:path";
@@ -48,16 +50,25 @@ for (const file of files) {
   const entry = byPath.get(path.normalize(file));
   if (!entry) { fail(`${file}: missing from the report`); continue; }
   passed++;
-  check(["rendered", "skipped", "dropped"].includes(entry.status), `${file}: status ${entry.status}`);
-  if (entry.status === "skipped" || entry.status === "dropped")
+  check(["rendered", "skipped", "dropped", "merged"].includes(entry.status), `${file}: status ${entry.status}`);
+  if (entry.status === "skipped" || entry.status === "dropped" || entry.status === "merged")
     check(typeof entry.reason === "string" && entry.reason.length > 0, `${file}: ${entry.status} without a reason`);
   const base = path.basename(file, path.extname(file)).toUpperCase();
   const docs = ["README", "CONTRIBUTING", "CHANGELOG", "LICENSE"].includes(base);
   const name = frontMatterName(fs.readFileSync(file, "utf8"));
   if (name && !docs) {
     named++;
-    check(entry.status === "rendered", `${file}: has name '${name}' but is ${entry.status}`);
+    check(entry.status === "rendered" || entry.status === "merged", `${file}: has name '${name}' but is ${entry.status}`);
     check(entry.name === name, `${file}: rendered as '${entry.name}', file says '${name}'`);
+  }
+  if (entry.status === "merged") {
+    // Shown on the page of the identical agent it names.
+    const kept = report.files.find((f) => f.status === "rendered" && f.url === entry.url);
+    const body = (p) => fs.readFileSync(p, "utf8").replace(/^\uFEFF?---[^]*?\n-{3,}\s*\n/, "");
+    check(kept && body(kept.path) === body(file) && kept.name.toLowerCase() === entry.name.toLowerCase(),
+      `${file}: merged into ${entry.url}, which is not an identical agent`);
+    check(kept && fs.readFileSync(path.join(out, entry.url), "utf8").includes(path.relative(content, file)),
+      `${file}: not listed on ${entry.url}`);
   }
   if (entry.status === "rendered") {
     rendered++;

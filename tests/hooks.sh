@@ -10,12 +10,6 @@ build() { # build OUT ARGS... (stderr in $TMP/err, exit status in $rc)
 	out=$1; shift
 	"$AKB" build "$C" -o "$out" --report "$out.report.json" "$@" 2>"$TMP/err"; rc=$?
 }
-json() { # json FILE EXPRESSION: prints the value of a JS expression over the parsed file (as `r`)
-	node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(eval(process.argv[2]))' "$1" "$2"
-}
-expect() { # expect DESCRIPTION GOT WANT
-	if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', want '$3'"; fi
-}
 
 # ---------------------------------------------------------------- filter()
 build "$TMP/f" --hook tests/hooks/filter.lua

@@ -48,6 +48,8 @@ bad=0
 while read -r page; do
 	f="$ABS/$page"
 	want=$(printf '%s\n' "$page" | sed 's|index\.html$||')
+	# Paths with other than ASCII (languages/中文/) are percent-encoded in URLs.
+	case "$want" in *[!\ -~]*) want=$(node -e 'process.stdout.write(encodeURI(process.argv[1]))' "$want") ;; esac
 	grep -q "^<link rel=\"canonical\" href=\"$BASE$want\">\$" "$f" || { bad=$((bad + 1)); echo "canonical of $page" >&2; }
 	grep -q "^<meta property=\"og:url\" content=\"$BASE$want\">\$" "$f" || { bad=$((bad + 1)); echo "og:url of $page" >&2; }
 	[ "$(grep -c 'rel="canonical"' "$f")" -eq 1 ] || { bad=$((bad + 1)); echo "one canonical in $page" >&2; }
@@ -62,12 +64,20 @@ has "$ABS/index.html" '^<meta property="og:title" content="Agent Knowledge Base"
 has "$ABS/404.html" '^<meta name="robots" content="noindex">$' "404 kept out of search engines"
 hasnt "$ABS/404.html" 'rel="canonical"' "404 has no canonical"
 
-# The base URL adds exactly those two lines and nothing else to each listed page.
+# The base URL adds those two lines to each listed page, and the install commands (which need an
+# address to download from); nothing else.
 bad=0
+install='copy-install\|install-command'
 while read -r page; do
-	grep -v '^<link rel="canonical"\|^<meta property="og:url"' "$ABS/$page" | cmp -s - "$REL/$page" || { bad=$((bad + 1)); echo "base_url changed more than canonical/og:url in $page" >&2; }
+	grep -v '^<link rel="canonical"\|^<meta property="og:url"' "$ABS/$page" | grep -v "$install" >"$TMP/abs.page"
+	grep -v "$install" "$REL/$page" | cmp -s - "$TMP/abs.page" || { bad=$((bad + 1)); echo "base_url changed more than canonical/og:url in $page" >&2; }
 done <"$TMP/pages"
-check "only canonical and og:url differ with a base URL ($bad pages)" [ "$bad" -eq 0 ]
+check "only canonical, og:url and install commands differ with a base URL ($bad pages)" [ "$bad" -eq 0 ]
+# With one, the agent page's install command downloads from it; without, the page writes one from where it is.
+has "$ABS/agents/incident-commander/index.html" "<code class=\"install-command\">mkdir -p .claude/agents &amp;&amp; curl -fsSL -o .claude/agents/incident-commander.md &#39;${BASE}agents/incident-commander/incident-commander.md&#39;</code>" "curl install line with base_url"
+has "$ABS/index.html" "data-url=\"${BASE}agents/incident-commander/incident-commander.md\"" "cards copy the same command"
+has "$REL/agents/incident-commander/index.html" '<code class="install-command" data-fill>.claude/agents/incident-commander.md</code>' "without base_url the path, filled in by site.js"
+hasnt "$REL/index.html" 'data-url=' "no absolute download address without base_url"
 
 # Without a base URL: no sitemap, robots.txt, canonical or og:url, and no absolute URL in an attribute.
 check "no sitemap.xml without base_url" test ! -e "$REL/sitemap.xml"

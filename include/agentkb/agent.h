@@ -41,6 +41,9 @@ struct akb_agent {
 	struct akb_value examples; /* list of { context, turns: [{ role, text, user, assistant }], commentary } */
 	struct akb_value tools;    /* list of strings (copy of fm.fields["tools"] when it was given) */
 	char *body_text;       /* the body a hook replaced it with, or NULL (owned) */
+	const char *language;  /* detected from description and body ("English", "中文"), or NULL (static) */
+	char *collection;      /* the folder it came from, set by the site stage (akb_site_derive), or NULL (owned) */
+	size_t duplicate_of;   /* index of the identical agent kept in its place, or SIZE_MAX (site stage) */
 	int dropped;           /* excluded from the site (hooks, filters); the report says why */
 	char *dropped_by;      /* who excluded it (owned) */
 };

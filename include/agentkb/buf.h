@@ -71,4 +71,7 @@ char *akb_xstrndup(const char *s, size_t n);
 /* n * size, aborting on overflow. */
 size_t akb_xmul(size_t n, size_t size);
 
+/* The first occurrence of needle[0..nlen) in hay[0..hlen), or NULL (memmem is not ISO C). */
+const char *akb_memmem(const char *hay, size_t hlen, const char *needle, size_t nlen);
+
 #endif

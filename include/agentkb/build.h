@@ -25,6 +25,7 @@ struct akb_build_result {
 	size_t agents;    /* agents rendered */
 	size_t skipped;   /* files that are not agents, or could not be read */
 	size_t dropped;   /* agents hooks or filters left out */
+	size_t merged;    /* identical copies of another agent, shown once */
 	size_t pages;     /* HTML pages written */
 	size_t input_bytes;  /* bytes of agent files read */
 	size_t output_bytes; /* bytes written into the site */

@@ -27,7 +27,11 @@ struct akb_config {
 	char *theme;       /* theme name or folder (owned) */
 	char *content;     /* content folder (owned) */
 	char *output;      /* output folder (owned) */
+	int output_given;  /* `output` was in the config file */
 	char **taxonomies; /* front-matter keys that get term pages; NULL-terminated (owned) */
+	int taxonomies_given; /* `taxonomies` was in the config: keep every one, even an empty or redundant one */
+	char *group_by;    /* home-page groups: a taxonomy key, or "auto" (department, else collection) (owned) */
+	int collections;   /* derive each agent's collection from its folder */
 	char **not_agents; /* file names (without .md) that are documentation, not agents; NULL-terminated (owned) */
 	int strict;        /* warnings are errors */
 	size_t home_per_group; /* cards per category on the home page before "all N" links; 0 for all */
@@ -50,6 +54,18 @@ struct akb_config {
 		char *datadir;    /* highlight's data folder; "" for the installed one (owned) */
 	} highlight;
 };
+
+/*
+ * Which config file a build without -c uses, so that a checkout's or a
+ * folder's agentkb.yaml never leaks into a build of some other folder:
+ *   - with CONTENT given (`content`): CONTENT/agentkb.yaml; else
+ *     ./agentkb.yaml, but only when its `content` is that same folder;
+ *   - without: ./agentkb.yaml.
+ * Returns 1 with the file in `path` (and *inside set when it is CONTENT's
+ * own), or 0 when there is none to use.
+ */
+struct akb_buf;
+int akb_config_find(const char *content, struct akb_buf *path, int *inside);
 
 /* Fills in the defaults. */
 void akb_config_init(struct akb_config *cfg);

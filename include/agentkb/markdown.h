@@ -30,6 +30,14 @@ typedef void (*akb_code_renderer_fn)(void *ctx, const struct akb_code_block *blo
 				     struct akb_diag *diag);
 
 /*
+ * Renders a Claude Code style <example> block of the body (`text` is the
+ * whole block, tags included) as HTML into `out`; leaving `out` empty keeps
+ * the block as text.
+ */
+typedef void (*akb_example_renderer_fn)(void *ctx, const char *text, size_t len, struct akb_buf *out,
+					struct akb_diag *diag);
+
+/*
  * Decides where a relative link or image in the body points. Returns
  * AKB_LINK_KEEP to leave `url` as written, AKB_LINK_REWRITE after putting the
  * new URL in `out`, or AKB_LINK_BROKEN when it points at nothing in the site
@@ -43,6 +51,8 @@ struct akb_markdown_options {
 	void *link_ctx;
 	akb_code_renderer_fn code; /* NULL: akb_markdown_plain_code */
 	void *code_ctx;
+	akb_example_renderer_fn example; /* NULL: <example> blocks stay text */
+	void *example_ctx;
 	const char *path;          /* for diagnostics */
 	unsigned first_line;       /* file line of the text's first line */
 	int collect_text;          /* fill doc->prose, doc->code and doc->headings (for the search index) */

@@ -45,7 +45,7 @@
  *   terms: "term\nterm\n...",    sorted (UTF-16 order), unique
  *   post:  "<base64>",           postings of every term, concatenated in term order
  *   size:  "<base64 varints>"    byte length of each term's postings
- *   rows:  [[doc, name, url, department, category, model, text], ...]
+ *   rows:  [[doc, name, url, department, category, model, text, qualifier], ...]
  *                                solo shards only: the display rows (as in d<c>.js) of the term's
  *                                10 best documents (highest impact, then lowest id), so that a
  *                                one-word query on a common term needs no display chunk for its
@@ -63,9 +63,10 @@
  *   A page scores a document idf * s per word, idf = ln(1 + (N - df + 0.5) / (df + 0.5)).
  *
  * search/d<c>.js -> __akbSearchLoad("d", c, [
- *   [name, url, department, category, model, text], ...   up to `chunk` documents
+ *   [name, url, department, category, model, text, qualifier], ...   up to `chunk` documents
  * ])  url is relative to the site root; text is the excerpt source
- *     (summary, headings and the start of the body, at most ~320 characters).
+ *     (summary, headings and the start of the body, at most ~320 characters);
+ *     qualifier is where the agent comes from when another has its name, else "".
  *
  * Varints are LEB128 (7 bits per byte, low first, high bit = more).
  * Base64 is the standard alphabet with padding.
@@ -135,9 +136,10 @@ void akb_search_add_code_lang(struct akb_search_builder *sb, size_t doc, const c
  */
 void akb_search_set_synonyms(struct akb_search_builder *sb, int builtin, char *const *groups);
 
-/* Display data of a document (copied). */
+/* Display data of a document (copied); `qualifier` tells it from agents of the same name ("" when none). */
 void akb_search_set_display(struct akb_search_builder *sb, size_t doc, const char *name, const char *url,
-			    const char *department, const char *category, const char *model, const char *text);
+			    const char *department, const char *category, const char *model, const char *text,
+			    const char *qualifier);
 
 /* Declares a facet; returns its index. Values are added per document. */
 size_t akb_search_add_facet(struct akb_search_builder *sb, const char *key, const char *title);

@@ -73,6 +73,17 @@ void akb_site_release(struct akb_site *site);
 /* Appends an uninitialized agent slot and returns it (for the loader to fill). */
 struct akb_agent *akb_site_add_agent(struct akb_site *site);
 
+/*
+ * After the agent hooks, before the order: merges identical agents (the same
+ * name, any case, and the same body) into the first one, in input order (the
+ * others are dropped with duplicate_of set and a reason), and gives each kept
+ * agent its collection. The collection is the folder it came from: the
+ * parent of an `agents/` folder (plugins/<plugin>/agents/x.md), else the
+ * first folder below the folders every agent shares (categories/<here>/x.md
+ * when all are under categories/), else the deepest folder they all share.
+ */
+void akb_site_derive(struct akb_site *site, const struct akb_config *cfg);
+
 /* Puts the kept (not dropped) agents in site->order, by name, case-insensitively. */
 void akb_site_order(struct akb_site *site);
 
@@ -85,7 +96,10 @@ void akb_site_assign_slugs(struct akb_site *site, struct akb_diag *diag);
 
 /*
  * After hooks: collects the taxonomies (site->taxonomy_keys if hooks set
- * them, else those of `cfg`) over the agents of site->order.
+ * them, else those of `cfg`) over the agents of site->order. Of the default
+ * list, a derived taxonomy that tells nothing is left out: `collection` when
+ * no agent has one or each agent's is its department, `language` when the
+ * site has one language.
  */
 void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct akb_diag *diag);
 

@@ -11,6 +11,10 @@
  *
  * The highlight themes are drawn on these backgrounds (instead of their
  * own), with every token colour kept at 4.5:1 contrast against them.
+ *
+ * The default theme is also compiled into agentkb (scripts/embed-theme.sh):
+ * when no folder of that name is found, the built-in copy is used, so a
+ * binary copied anywhere still builds sites.
  */
 #ifndef AKB_THEME_H
 #define AKB_THEME_H
@@ -19,8 +23,19 @@
 #include "agentkb/config.h"
 #include "agentkb/diag.h"
 
+/* A file of a theme compiled into the program. */
+struct akb_theme_file {
+	const char *path; /* relative to the theme folder ("templates/base.mustache"); NULL ends a list */
+	const char *data;
+	size_t len;
+};
+
+/* The default theme, as built into agentkb. */
+extern const struct akb_theme_file akb_default_theme[];
+
 struct akb_theme {
-	char *dir;           /* the theme folder (owned) */
+	char *dir;           /* the theme folder (owned), or NULL for a built-in theme */
+	const struct akb_theme_file *files; /* the built-in theme's files when dir is NULL */
 	char *code_bg;       /* theme.yaml code_background, "#rrggbb" or "#rgb", or NULL (owned) */
 	char *code_bg_dark;  /* theme.yaml code_background_dark, or NULL (owned) */
 };
@@ -39,10 +54,11 @@ int akb_theme_load_template(void *ctx, const char *name, struct akb_buf *out, st
 
 /*
  * Calls `fn` for every file under the theme's static/ folder with its path
- * relative to static/ and its path on disk. Returns 0, or the first non-zero
- * value `fn` returned.
+ * relative to static/ and either its path on disk or, for a built-in theme,
+ * its contents (`path` NULL). Returns 0, or the first non-zero value `fn`
+ * returned.
  */
-int akb_theme_each_static(const struct akb_theme *theme, int (*fn)(void *ctx, const char *rel, const char *path),
-			  void *ctx);
+typedef int (*akb_theme_static_fn)(void *ctx, const char *rel, const char *path, const char *data, size_t len);
+int akb_theme_each_static(const struct akb_theme *theme, akb_theme_static_fn fn, void *ctx);
 
 #endif

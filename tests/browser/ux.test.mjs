@@ -181,6 +181,25 @@ test("phone: search results come before the filters, near the top", async () => 
   await ctx.close();
 });
 
+test("phone: the first tap on Filters shows the filters, on screen; a second folds them", async () => {
+  const { ctx, page } = await open(PHONE, httpURL("index.html"));
+  const btn = page.locator(".akb-search-filters");
+  await btn.tap();
+  await page.waitForFunction(() => document.querySelectorAll(".akb-facet").length > 0);
+  assert.equal(await btn.getAttribute("aria-expanded"), "true");
+  assert.ok(await page.locator(".akb-facets").isVisible(), "shown at the first tap");
+  const f = await box(page, ".akb-facets");
+  assert.ok(f.y >= 0 && f.y < 844 / 2, `near the top (${f.y})`);
+  // A filter picked there narrows the list and is counted on the button.
+  await page.locator('.akb-facet input[data-facet="department"]').first().check();
+  await page.waitForFunction(() => /1 on/.test(document.querySelector(".akb-search-filters").getAttribute("aria-label")));
+  await btn.tap();
+  assert.equal(await btn.getAttribute("aria-expanded"), "false");
+  assert.equal(await page.locator(".akb-facets").isVisible(), false);
+  assert.ok(await page.locator(".akb-result").first().isVisible());
+  await ctx.close();
+});
+
 test("wide screen: the contents stay open in a sticky column beside the article", async () => {
   const { ctx, page } = await open(DESKTOP, fileURL(AGENT));
   const toc = await box(page, ".toc");
@@ -342,7 +361,7 @@ test("single file: the chosen theme is applied from its <head>, and the page par
   await page.locator(".site-nav a", { hasText: "Departments" }).click();
   await page.waitForFunction(() => location.hash === "#/departments/");
   await page.waitForFunction(() => document.querySelector(".site-nav a[aria-current]")?.textContent === "Departments");
-  assert.deepEqual(await current(), ["All agents:null", "Departments:page", "Categories:null", "Tools:null", "Models:null"]);
+  assert.deepEqual(await current(), ["All agents:null", "Departments:page", "Categories:null", "Languages:null", "Tools:null", "Models:null"]);
   await page.goto(url + "#/agents/api-gateway-designer/");
   await page.waitForSelector("main .toc");
   assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector("pre.hl")).backgroundColor), DARK_CODE);
@@ -401,15 +420,17 @@ const navCurrent = (page) => page.locator(".site-nav a").evaluateAll((as) =>
 for (const [how, url] of [["http", httpURL], ["file://", fileURL]]) {
   test(`aria-current on the navigation link of the page and its section (${how})`, async () => {
     const { ctx, page } = await open(DESKTOP, url("departments/index.html"));
-    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: "page", Categories: null, Tools: null, Models: null });
+    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: "page", Categories: null, Languages: null, Tools: null, Models: null });
+    await page.goto(url("languages/index.html"));
+    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: null, Categories: null, Languages: "page", Tools: null, Models: null });
     await page.goto(url("tools/index.html"));
-    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: null, Categories: null, Tools: "page", Models: null });
+    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: null, Categories: null, Languages: null, Tools: "page", Models: null });
     await page.goto(url("departments/data/index.html"));
-    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: "true", Categories: null, Tools: null, Models: null });
+    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: "true", Categories: null, Languages: null, Tools: null, Models: null });
     await page.goto(url("index.html"));
-    assert.deepEqual(await navCurrent(page), { "All agents": "page", Departments: null, Categories: null, Tools: null, Models: null });
+    assert.deepEqual(await navCurrent(page), { "All agents": "page", Departments: null, Categories: null, Languages: null, Tools: null, Models: null });
     await page.goto(url(AGENT));
-    assert.deepEqual(await navCurrent(page), { "All agents": "true", Departments: null, Categories: null, Tools: null, Models: null });
+    assert.deepEqual(await navCurrent(page), { "All agents": "true", Departments: null, Categories: null, Languages: null, Tools: null, Models: null });
     // It shows.
     await page.goto(url("departments/index.html"));
     const [on, off] = await page.locator(".site-nav a").evaluateAll((as) => [as[1], as[2]].map((a) => getComputedStyle(a).color + getComputedStyle(a).textDecorationLine));

@@ -29,6 +29,12 @@ has() { # has FILE PATTERN DESCRIPTION
 hasnt() { # hasnt FILE PATTERN DESCRIPTION
 	if grep -q -- "$2" "$1"; then fail "$3 ('$2' in $1)"; else ok; fi
 }
+json() { # json FILE EXPRESSION: prints the value of a JS expression over the parsed file (as `r`)
+	node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(eval(process.argv[2]))' "$1" "$2"
+}
+expect() { # expect DESCRIPTION GOT WANT
+	if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', want '$3'"; fi
+}
 finish() { # finish SUITE
 	echo "$1: $PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]

@@ -311,12 +311,15 @@ test("facets: OR within a facet, AND across facets, combined with the query", as
   assert.deepEqual(r.facets[0].values.filter((v) => v.selected).map((v) => v.value), ["Data"]);
 });
 
-test("display data: name, url, department, category, model, text", async () => {
+test("display data: name, url, department, category, model, text, qualifier", async () => {
   const { engine } = setup();
   const r = await engine.search("helmsman");
   const [d] = await engine.docs(r.ids);
   assert.deepEqual({ ...d }, { id: 8, name: "helmsman", url: "agents/helmsman/index.html", department: "Operations",
-    category: "SRE", model: "haiku", text: "Packages charts." });
+    category: "SRE", model: "haiku", text: "Packages charts.", qualifier: "" });
+  const { engine: e2 } = setup([{ name: "sql-pro", qualifier: "wshobson" }, { name: "sql-pro", qualifier: "voltagent" }]);
+  const q = await e2.search("sql-pro");
+  assert.deepEqual((await e2.docs(q.ids)).map((x) => x.qualifier).sort(), ["voltagent", "wshobson"]);
 });
 
 test("loading: base once, then only the shards and chunks a query touches (and facets.js for counts)", async () => {

@@ -139,7 +139,7 @@ TEST(search_index_round_trip)
 	akb_search_add_facet_value(sb, tools, 0, "Read");
 	akb_search_add_facet_value(sb, tools, 0, "Bash");
 	akb_search_add_facet_value(sb, tools, 2, "Read");
-	akb_search_set_display(sb, 0, "Cache \"Expert\"", "agents/a/index.html", "zeta", NULL, "opus", "x</script>");
+	akb_search_set_display(sb, 0, "Cache \"Expert\"", "agents/a/index.html", "zeta", NULL, "opus", "x</script>", "tools");
 	struct akb_output out;
 	struct akb_diag d;
 	akb_diag_init(&d, NULL);
@@ -209,7 +209,7 @@ TEST(search_index_round_trip)
 	akb_buf_clear(&path);
 	akb_buf_printf(&path, "%s/search/d0.js", site.ptr);
 	char *d0 = S_slurp(path.ptr);
-	CHECK(d0 && strstr(d0, "[\"Cache \\\"Expert\\\"\",\"agents/a/index.html\",\"zeta\",\"\",\"opus\",\"x<\\/script>\"]"));
+	CHECK(d0 && strstr(d0, "[\"Cache \\\"Expert\\\"\",\"agents/a/index.html\",\"zeta\",\"\",\"opus\",\"x<\\/script>\",\"tools\"]"));
 
 	free(t0);
 	free(base);
@@ -357,7 +357,7 @@ TEST(search_big_terms_get_solo_shards)
 		char name[32], url[48];
 		snprintf(name, sizeof name, "d%zu", d);
 		snprintf(url, sizeof url, "agents/d%zu/", d);
-		akb_search_set_display(sb, d, name, url, "", "", "", "");
+		akb_search_set_display(sb, d, name, url, "", "", "", "", "");
 	}
 	struct akb_output out;
 	struct akb_diag d;

@@ -824,7 +824,7 @@
     function docs(ids) {
       return ready().then(function () {
         function row(d, r) {
-          return { id: d, name: r[0], url: r[1], department: r[2], category: r[3], model: r[4], text: r[5] };
+          return { id: d, name: r[0], url: r[1], department: r[2], category: r[3], model: r[4], text: r[5], qualifier: r[6] || "" };
         }
         return Promise.all(ids.map(function (d) {
           if (known.has(d)) return row(d, known.get(d));
@@ -1030,22 +1030,31 @@
       list.innerHTML = rows.map(function (r, i) {
         var meta = [r.department, r.category].filter(Boolean).map(esc).join(" › ");
         if (r.model) meta += (meta ? " · " : "") + '<span class="badge badge-model">' + esc(r.model) + "</span>";
+        /* agents/<slug>/index.html: the raw file beside it, and where Claude Code wants it (site.js copies). */
+        var slug = r.url.split("/")[1] || "";
         return '<li class="akb-result" role="option" aria-selected="false" id="akb-result-' + i + '"><a tabindex="-1" href="' +
-          esc(ROOT + r.url) + '"><span class="akb-result-name">' + highlight(r.name, res) + "</span>" +
+          esc(ROOT + r.url) + '"><span class="akb-result-name">' + highlight(r.name, res) +
+          (r.qualifier ? ' <span class="qualifier">' + esc(r.qualifier) + "</span>" : "") + "</span>" +
           (meta ? '<span class="akb-result-meta">' + meta + "</span>" : "") +
-          (r.text ? '<span class="akb-result-text">' + highlight(r.text, res, 180) + "</span>" : "") + "</a></li>";
+          (r.text ? '<span class="akb-result-text">' + highlight(r.text, res, 180) + "</span>" : "") + "</a>" +
+          '<button class="copy-install akb-result-copy" type="button" tabindex="-1" data-raw="' + esc("agents/" + slug + "/" + slug + ".md") +
+          '" data-path="' + esc(".claude/agents/" + slug + ".md") + '" aria-label="Copy the command that installs ' + esc(r.name) +
+          '">Copy install</button></li>';
       }).join("");
       more.hidden = n <= rows.length;
       more.textContent = "Show more (" + (n - rows.length) + ")";
       active = -1;
       input.removeAttribute("aria-activedescendant");
       if (res.facets) renderFacets(res.facets);
+      syncFilters();
       clearTimeout(speak);
       speak = setTimeout(function () { live.textContent = msg; }, 200);
     }
     function open(on) {
       if (on === !panel.hidden) return;
       panel.hidden = !on;
+      if (!on) filtersOpen = false;
+      syncFilters();
       if (document.body) document.body.classList.toggle("akb-searching", on);
       input.setAttribute("aria-expanded", String(on));
       if (on) window.scrollTo(0, 0);
@@ -1125,10 +1134,39 @@
       }
     });
     /* Filters: opens the panel listing every agent; when it is open, goes to the filters. */
-    if (btn) btn.addEventListener("click", function () {
-      if (panel.hidden) { state.browse = true; run(); return; }
+    /* On a narrow screen the filters are folded under the results; the Filters button unfolds them
+     * (search.css keys on its aria-expanded), so the first tap shows them, not a list to scroll past. */
+    var narrow = window.matchMedia ? window.matchMedia("(max-width: 900px)") : null, filtersOpen = false;
+    function syncFilters() {
+      if (!btn) return;
+      if (narrow && narrow.matches) btn.setAttribute("aria-expanded", String(filtersOpen && !panel.hidden));
+      else btn.removeAttribute("aria-expanded");
+      var on = fkeys().reduce(function (n, k) { return n + (state.filters[k] || []).length; }, 0);
+      btn.setAttribute("aria-label", on ? "Filters, " + on + " on" : "Filters");
+    }
+    if (narrow) {
+      if (narrow.addEventListener) narrow.addEventListener("change", syncFilters); else narrow.addListener(syncFilters);
+    }
+    syncFilters();
+    function focusFilter() {
       var cb = facetBox.querySelector("li:not([hidden]) input");
       if (cb) cb.focus();
+    }
+    if (btn) btn.addEventListener("click", function () {
+      if (narrow && narrow.matches) {
+        if (panel.hidden) {
+          filtersOpen = true;
+          state.browse = true;
+          run().then(function () { syncFilters(); focusFilter(); });
+          return;
+        }
+        filtersOpen = !filtersOpen;
+        syncFilters();
+        if (filtersOpen) focusFilter();
+        return;
+      }
+      if (panel.hidden) { state.browse = true; run(); return; }
+      focusFilter();
     });
     clear.addEventListener("click", function () { reset(); input.focus(); });
     list.addEventListener("click", writeURL);

@@ -241,6 +241,33 @@
     } else if (button.classList.contains("copy-source")) {
       var tpl = document.getElementById(button.getAttribute("data-source"));
       if (tpl) copyText(tpl.content ? tpl.content.textContent : tpl.textContent, button);
+    } else if (button.classList.contains("copy-install")) {
+      copyText(installCommand(button), button);
     }
   });
+
+  /* ---- install commands (cards, search results, the agent page): one line that puts the agent's
+   * file where Claude Code reads it. The site's base_url gives the address; without one it is where
+   * this page is: curl from a web server, cp from a folder on disk (file://). The single-file bundle
+   * has no file on disk to point at: there the path alone is copied. ---- */
+  function shellQuote(s) { return "'" + s.replace(/'/g, "'\\''") + "'"; }
+  function installCommand(b) {
+    var dest = b.getAttribute("data-path"), abs = b.getAttribute("data-url"), u;
+    if (window.__akbInline) return dest;
+    /* data-raw is relative to the site root, which the search form's data-root knows from this page. */
+    var holder = document.querySelector("[data-root]"), root = holder ? holder.getAttribute("data-root") : "";
+    try { u = new URL(abs || root + b.getAttribute("data-raw"), location.href); } catch (e) { return dest; }
+    var mk = "mkdir -p " + dest.slice(0, dest.lastIndexOf("/")) + " && ";
+    if (u.protocol === "file:") return mk + "cp " + shellQuote(decodeURIComponent(u.pathname)) + " " + dest;
+    return mk + "curl -fsSL -o " + dest + " " + shellQuote(u.href);
+  }
+  /* Without a base_url the agent page's command is written here, from where the page is. */
+  function fillInstall() {
+    Array.prototype.forEach.call(document.querySelectorAll("code.install-command[data-fill]"), function (c) {
+      var b = c.parentNode.parentNode.querySelector(".copy-install");
+      if (b) c.textContent = installCommand(b);
+    });
+  }
+  fillInstall();
+  document.addEventListener("akb:page", fillInstall);
 })();

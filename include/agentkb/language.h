@@ -1,0 +1,19 @@
+/*
+ * language: which human language an agent is written in, for the
+ * `language` taxonomy and the links between an agent and its translation.
+ * A guess from the letters (Han, kana, Hangul, Latin) and, for Latin text,
+ * the commonest short words; good enough to tell 中文 from English.
+ */
+#ifndef AKB_LANGUAGE_H
+#define AKB_LANGUAGE_H
+
+#include <stddef.h>
+
+/*
+ * The language of `text` as its own name ("English", "中文", "日本語",
+ * "한국어", "Deutsch", "Français", "Español", "Português"), or NULL when the
+ * text has too few letters to tell. The string is static.
+ */
+const char *akb_language_detect(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,115 @@
+#include "prefix.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "agentkb/language.h"
+#include "agentkb/utf8.h"
+
+/* Below this many letters a guess is noise. */
+#define MIN_LETTERS 20
+
+/* Words that are very common in one Latin-script language and rare in the others. */
+static const struct {
+	const char *name;
+	const char *words; /* space-separated, lower case */
+} S_latin[] = {
+	{ "English", "the and of to is for with that this you are be when use" },
+	{ "Deutsch", "der die das und ist nicht mit für ein eine sie zu den auf" },
+	{ "Français", "le la les des est une pour avec dans que vous sur du et" },
+	{ "Español", "el la los las del que para con una por es como se" },
+	{ "Português", "os as do da dos das que para com uma não em é" },
+};
+#define NLATIN (sizeof(S_latin) / sizeof(S_latin[0]))
+
+static int S_is_han(uint32_t c)
+{
+	return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF) ||
+	       (c >= 0x20000 && c <= 0x3134F);
+}
+
+static int S_is_kana(uint32_t c)
+{
+	return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) || (c >= 0xFF66 && c <= 0xFF9D);
+}
+
+static int S_is_hangul(uint32_t c)
+{
+	return (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F);
+}
+
+static int S_is_latin(uint32_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 0xE0 && c <= 0x24F && c != 0xF7);
+}
+
+/* Counts, per language, the words of `text` in its list (at most 32 bytes a word are compared). */
+static void S_count_words(const char *text, size_t len, size_t hits[NLATIN])
+{
+	char word[33];
+	size_t wl = 0, i = 0;
+	while (i <= len) {
+		size_t start = i;
+		uint32_t c = i < len ? akb_utf8_lower(akb_utf8_next(text, len, &i)) : 0;
+		if (i == start)
+			i++;
+		if (c && S_is_latin(c)) {
+			size_t n = i - start;
+			if (wl + n < sizeof word) {
+				for (size_t k = 0; k < n; k++)
+					word[wl++] = c < 0x80 ? (char)c : text[start + k];
+			} else {
+				wl = sizeof word; /* too long: no list word */
+			}
+			continue;
+		}
+		if (wl && wl < sizeof word) {
+			word[wl] = 0;
+			for (size_t l = 0; l < NLATIN; l++) {
+				const char *p = S_latin[l].words;
+				while (*p) {
+					size_t n = strcspn(p, " ");
+					if (n == wl && !memcmp(p, word, n)) {
+						hits[l]++;
+						break;
+					}
+					p += n + (p[n] == ' ');
+				}
+			}
+		}
+		wl = 0;
+	}
+}
+
+const char *akb_language_detect(const char *text, size_t len)
+{
+	size_t han = 0, kana = 0, hangul = 0, latin = 0, i = 0;
+	while (i < len) {
+		uint32_t c = akb_utf8_lower(akb_utf8_next(text, len, &i));
+		if (S_is_han(c))
+			han++;
+		else if (S_is_kana(c))
+			kana++;
+		else if (S_is_hangul(c))
+			hangul++;
+		else if (S_is_latin(c))
+			latin++;
+	}
+	/* A CJK character carries about what a Latin word does, some four letters. */
+	size_t cjk = han + kana + hangul;
+	if (cjk + latin < MIN_LETTERS)
+		return NULL;
+	if (cjk * 4 >= latin) {
+		if (hangul * 2 >= cjk)
+			return "한국어";
+		if (kana * 10 >= cjk)
+			return "日本語";
+		return "中文";
+	}
+	size_t hits[NLATIN] = { 0 }, best = 0;
+	S_count_words(text, len, hits);
+	for (size_t l = 1; l < NLATIN; l++)
+		if (hits[l] > hits[best])
+			best = l;
+	return S_latin[best].name;
+}
