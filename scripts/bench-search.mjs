@@ -31,6 +31,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { launch } from "../tests/browser/lib.mjs";
+import { tokenize } from "./lib/cjk-bigrams.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -75,19 +76,7 @@ const QUERIES = [
 ];
 
 // MiniSearch tokenizer producing CJK bigrams (as agentkb does), so both index the same terms.
-const MS_TOKENIZE_SRC = `(function () {
-  var CJK = "\\\\p{sc=Han}\\\\p{sc=Hira}\\\\p{sc=Kana}\\\\p{sc=Hang}";
-  var TOKEN = new RegExp("([" + CJK + "]+)|[[\\\\p{L}\\\\p{N}]--[" + CJK + "]]+", "gv");
-  return function tokenize(text) {
-    var out = [];
-    for (var m of String(text).matchAll(TOKEN)) {
-      if (m[1] === undefined) { out.push(m[0]); continue; }
-      var c = Array.from(m[0]);
-      if (c.length === 1) out.push(m[0]); else for (var i = 0; i + 1 < c.length; i++) out.push(c[i] + c[i + 1]);
-    }
-    return out;
-  };
-})()`;
+const MS_TOKENIZE_SRC = `(${tokenize})`;
 // Index and search options, the same in node (indexing) and in the page (loadJSON, search):
 // AND of the words, the last word also as a prefix (it is being typed), one typo for
 // Latin words of 5+ letters, field boosts like agentkb's (name 8, summary 4, body 1).

@@ -56,6 +56,15 @@ else
 	echo "skipped: needs node and npm ci (playwright-core)"
 fi
 
+# ---- search relevance: the held-out queries of tests/search/relevance.json through the three engines ----
+echo
+echo "search relevance (tests/search/relevance.json over all the corpora; scripts/bench-search-relevance.mjs):"
+if [ ! -d node_modules/minisearch ] || [ ! -d node_modules/pagefind ]; then
+	npm install --no-save --no-audit --no-fund minisearch@7.2.0 pagefind@1.6.0 >/dev/null 2>&1 ||
+		echo "could not install minisearch and pagefind"
+fi
+node scripts/bench-search-relevance.mjs --akb "$AKB" --corpora "$SHARED/corpora" || echo "relevance bench failed"
+
 # ---- search: agentkb's index against MiniSearch and Pagefind, in chromium ----
 # All five collections as one site, and the generated 10,000 above; needs node,
 # chromium and `npm install` (playwright-core, minisearch, pagefind).

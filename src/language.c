@@ -11,14 +11,14 @@
 
 /* Words that are very common in one Latin-script language and rare in the others. */
 static const struct {
-	const char *name;
+	const char *name, *tag;
 	const char *words; /* space-separated, lower case */
 } S_latin[] = {
-	{ "English", "the and of to is for with that this you are be when use" },
-	{ "Deutsch", "der die das und ist nicht mit für ein eine sie zu den auf" },
-	{ "Français", "le la les des est une pour avec dans que vous sur du et" },
-	{ "Español", "el la los las del que para con una por es como se" },
-	{ "Português", "os as do da dos das que para com uma não em é" },
+	{ "English", "en", "the and of to is for with that this you are be when use" },
+	{ "Deutsch", "de", "der die das und ist nicht mit für ein eine sie zu den auf" },
+	{ "Français", "fr", "le la les des est une pour avec dans que vous sur du et" },
+	{ "Español", "es", "el la los las del que para con una por es como se" },
+	{ "Português", "pt", "os as do da dos das que para com uma não em é" },
 };
 #define NLATIN (sizeof(S_latin) / sizeof(S_latin[0]))
 
@@ -112,4 +112,16 @@ const char *akb_language_detect(const char *text, size_t len)
 		if (hits[l] > hits[best])
 			best = l;
 	return S_latin[best].name;
+}
+
+const char *akb_language_tag(const char *name)
+{
+	static const char *const cjk[][2] = { { "中文", "zh" }, { "日本語", "ja" }, { "한국어", "ko" } };
+	for (size_t i = 0; name && i < sizeof cjk / sizeof cjk[0]; i++)
+		if (!strcmp(name, cjk[i][0]))
+			return cjk[i][1];
+	for (size_t i = 0; name && i < NLATIN; i++)
+		if (!strcmp(name, S_latin[i].name))
+			return S_latin[i].tag;
+	return NULL;
 }

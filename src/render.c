@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "agentkb/buf.h"
+#include "agentkb/language.h"
 #include "agentkb/render.h"
 #include "agentkb/search.h"
 #include "agentkb/sitemap.h"
@@ -210,6 +211,9 @@ static void S_build_card(struct renderer *r, const struct akb_agent *a, struct a
 	akb_map_set_cstr(card, "name", a->name);
 	akb_map_set_cstr(card, "slug", a->slug);
 	S_card_kin(r, a, card);
+	const char *tag = akb_language_tag(a->language);
+	if (tag)
+		akb_map_set_cstr(card, "lang", tag);
 	/* Claude Code reads project agents from .claude/agents/ (user-wide: ~/.claude/agents/). */
 	akb_buf_printf(&tmp, ".claude/agents/%s.md", a->slug);
 	akb_map_set_cstr(card, "install_path", tmp.ptr);
