@@ -65,9 +65,9 @@ has "$ABS/404.html" '^<meta name="robots" content="noindex">$' "404 kept out of 
 hasnt "$ABS/404.html" 'rel="canonical"' "404 has no canonical"
 
 # The base URL adds those two lines to each listed page, and the install commands (which need an
-# address to download from); nothing else.
+# address to download from: the search form passes it on to the results'); nothing else.
 bad=0
-install='copy-install\|install-command'
+install='copy-install\|install-command\|<form class="akb-search"'
 while read -r page; do
 	grep -v '^<link rel="canonical"\|^<meta property="og:url"' "$ABS/$page" | grep -v "$install" >"$TMP/abs.page"
 	grep -v "$install" "$REL/$page" | cmp -s - "$TMP/abs.page" || { bad=$((bad + 1)); echo "base_url changed more than canonical/og:url in $page" >&2; }
@@ -78,6 +78,8 @@ has "$ABS/agents/incident-commander/index.html" "<code class=\"install-command\"
 has "$ABS/index.html" "data-url=\"${BASE}agents/incident-commander/incident-commander.md\"" "cards copy the same command"
 has "$REL/agents/incident-commander/index.html" '<code class="install-command" data-fill>.claude/agents/incident-commander.md</code>' "without base_url the path, filled in by site.js"
 hasnt "$REL/index.html" 'data-url=' "no absolute download address without base_url"
+has "$ABS/agents/incident-commander/index.html" "<form class=\"akb-search\" role=\"search\" action=\"../../index.html\" data-root=\"../../\" data-base=\"${BASE}\" hidden>" "search form knows the base URL"
+hasnt "$REL/index.html" 'data-base=' "no base URL on the search form without one"
 
 # Without a base URL: no sitemap, robots.txt, canonical or og:url, and no absolute URL in an attribute.
 check "no sitemap.xml without base_url" test ! -e "$REL/sitemap.xml"

@@ -898,6 +898,8 @@
   function page(form) {
     me = me || document.querySelector("script[data-root][src*='search.js']");
     var ROOT = (me && me.getAttribute("data-root")) || form.getAttribute("data-root") || "";
+    /* The site's base_url, when it has one: install commands download from there, as cards' do. */
+    var BASE = form.getAttribute("data-base") || "";
     var pending = {};
     G.__akbSearchLoad = function (kind, id, data) {
       if (kind === "base") G.__akbSearchBase = data; /* also when <head>'s copy runs after ours */
@@ -1031,13 +1033,13 @@
         var meta = [r.department, r.category].filter(Boolean).map(esc).join(" › ");
         if (r.model) meta += (meta ? " · " : "") + '<span class="badge badge-model">' + esc(r.model) + "</span>";
         /* agents/<slug>/index.html: the raw file beside it, and where Claude Code wants it (site.js copies). */
-        var slug = r.url.split("/")[1] || "";
+        var slug = r.url.split("/")[1] || "", raw = "agents/" + slug + "/" + slug + ".md";
         return '<li class="akb-result" role="option" aria-selected="false" id="akb-result-' + i + '"><a tabindex="-1" href="' +
           esc(ROOT + r.url) + '"><span class="akb-result-name">' + highlight(r.name, res) +
           (r.qualifier ? ' <span class="qualifier">' + esc(r.qualifier) + "</span>" : "") + "</span>" +
           (meta ? '<span class="akb-result-meta">' + meta + "</span>" : "") +
           (r.text ? '<span class="akb-result-text">' + highlight(r.text, res, 180) + "</span>" : "") + "</a>" +
-          '<button class="copy-install akb-result-copy" type="button" tabindex="-1" data-raw="' + esc("agents/" + slug + "/" + slug + ".md") +
+          '<button class="copy-install akb-result-copy" type="button" tabindex="-1" data-raw="' + esc(raw) + (BASE ? '" data-url="' + esc(BASE + encodeURI(raw)) : "") +
           '" data-path="' + esc(".claude/agents/" + slug + ".md") + '" aria-label="Copy the command that installs ' + esc(r.name) +
           '">Copy install</button></li>';
       }).join("");
