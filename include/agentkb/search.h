@@ -30,7 +30,7 @@
  *   facets: [ { key: "department", title: "Department",
  *               values: ["data", "engineering", ...],   display names, sorted
  *               one: 1 },            1: no document has more than one value (see facets.js)
- *             ... department, category, model, tools ... ]
+ *             ... one per taxonomy: department, category, collection, language, tools, model ... ]
  * })
  *
  * search/facets.js -> __akbSearchLoad("facets", 0, ["<digits>", ...])
