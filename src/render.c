@@ -21,6 +21,8 @@ static const char *const S_header_keys[] = { "name", "description", "tools", "mo
 
 /* Cards show this much of a summary; the agent page shows all of it. */
 #define CARD_SUMMARY_BYTES 240
+/* Up to this many home-page groups have their jump links in view; more fold into a "All N" summary. */
+#define JUMP_UNFOLDED 16
 /* Search results excerpt from this much text (summary, headings, body start). */
 #define SEARCH_EXCERPT_BYTES 320
 
@@ -801,6 +803,16 @@ static void S_render_index(struct renderer *r)
 			}
 			akb_map_set_number(more, "total", count->u.number);
 		}
+	}
+	/* Many groups (82 plugins): their jump links fold away, so the first cards show. */
+	if (groups->u.list.len > JUMP_UNFOLDED && dept_tax) {
+		akb_map_set_bool(&page, "many_groups", 1);
+		akb_map_set_number(&page, "group_count", (double)groups->u.list.len);
+		struct akb_buf label = AKB_BUF_INIT;
+		for (const char *c = dept_tax->title; *c; c++)
+			akb_buf_putc(&label, *c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		akb_map_set_cstr(&page, "group_label", label.ptr);
+		akb_buf_release(&label);
 	}
 	/* A group with no categories at all needs no "General" heading inside it. */
 	for (size_t i = 0; i < groups->u.list.len; i++) {
