@@ -15,8 +15,8 @@
 #include "agentkb/walk.h"
 
 /* collection and language are derived (akb_site_derive, akb_language_detect) when the front-matter has none. */
-static const char *const S_default_taxonomies[] = { "department", "category", "collection", "language", "tools",
-						     "model", NULL };
+static const char *const S_default_taxonomies[] = { "department", "category", "collection", "language", "access",
+						     "tools", "model", NULL };
 
 static char **S_strv_dup(const char *const *v)
 {

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "agentkb/capability.h"
 #include "agentkb/index.h"
 #include "agentkb/json.h"
 #include "agentkb/render.h"
@@ -35,6 +36,27 @@ void akb_index_agents_json(const struct akb_site *site, struct akb_buf *out)
 		akb_json_value(out, &a->tools, -1);
 		akb_buf_puts(out, ", \"examples\": ");
 		akb_json_value(out, &a->examples, -1);
+		/* What it may do (capability.h): effective tools, MCP servers, sub-agents, access, size. */
+		struct akb_capabilities caps;
+		akb_capabilities_of(a, &caps);
+		akb_buf_printf(out, ", \"capabilities\": {\"inherits_all_tools\": %s, \"tools\": ", caps.inherits_all ? "true" : "false");
+		akb_json_value(out, &caps.tools, -1);
+		akb_buf_puts(out, ", \"disallowed\": ");
+		akb_json_value(out, &caps.denied, -1);
+		akb_buf_puts(out, ", \"mcp\": ");
+		akb_json_value(out, &caps.mcp, -1);
+		akb_buf_puts(out, ", \"agents\": ");
+		akb_json_value(out, &caps.agents, -1);
+		akb_buf_puts(out, ", \"access\": [");
+		unsigned bits = akb_access_of(&caps);
+		for (int i = 0, n = 0; i < AKB_ACCESS_COUNT; i++)
+			if (bits & (1u << i)) {
+				if (n++)
+					akb_buf_putc(out, ',');
+				akb_json_cstr(out, akb_access_name(i));
+			}
+		akb_buf_printf(out, "], \"tokens\": %zu}", caps.tokens);
+		akb_capabilities_release(&caps);
 		/* Every front-matter key, known or not, with recovered values as read. */
 		akb_buf_puts(out, ", \"fields\": ");
 		akb_json_value(out, &a->fm.fields, -1);

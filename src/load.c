@@ -9,6 +9,7 @@
 
 #include "agentkb/agent.h"
 #include "agentkb/buf.h"
+#include "agentkb/capability.h"
 #include "agentkb/language.h"
 #include "agentkb/utf8.h"
 
@@ -84,31 +85,8 @@ static void S_normalize_tools(struct akb_agent *a, struct akb_diag *diag, size_t
 	akb_value_set_list(&a->tools);
 	if (v->kind == AKB_NULL)
 		return;
-	if (v->kind == AKB_STRING) {
-		const char *s = v->u.str.ptr;
-		while (*s) {
-			const char *end = strchr(s, ',');
-			if (!end)
-				end = s + strlen(s);
-			const char *b = s, *e = end;
-			while (b < e && (*b == ' ' || *b == '\t' || *b == '\n'))
-				b++;
-			while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n'))
-				e--;
-			if (e > b)
-				akb_value_set_string(akb_list_push(&a->tools), b, (size_t)(e - b));
-			s = *end ? end + 1 : end;
-		}
-	} else if (v->kind == AKB_LIST) {
-		struct akb_buf text = AKB_BUF_INIT;
-		for (size_t i = 0; i < v->u.list.len; i++) {
-			akb_buf_clear(&text);
-			akb_value_to_text(&v->u.list.items[i], &text);
-			if (text.len)
-				akb_value_set_string(akb_list_push(&a->tools), text.ptr, text.len);
-		}
-		akb_buf_release(&text);
-	} else {
+	/* Commas inside a tool's patterns (Bash(git add:*, git commit:*)) do not split it. */
+	if (akb_tool_list(v, &a->tools) != 0) {
 		akb_warn(diag, a->path, a->fm.key_line[key_index], a->fm.key_col[key_index],
 			 "'tools' should be a list or a comma-separated string; ignored");
 		return;

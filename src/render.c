@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "agentkb/buf.h"
+#include "agentkb/capability.h"
 #include "agentkb/language.h"
 #include "agentkb/render.h"
 #include "agentkb/search.h"
@@ -206,6 +207,65 @@ static void S_card_kin(struct renderer *r, const struct akb_agent *a, struct akb
 	akb_buf_release(&tmp);
 }
 
+static void S_badge(struct akb_value *list, const char *label, const char *level, const char *title)
+{
+	struct akb_value *b = akb_list_push(list);
+	akb_value_set_map(b);
+	akb_map_set_cstr(b, "label", label);
+	akb_map_set_cstr(b, "level", level);
+	akb_map_set_cstr(b, "title", title);
+}
+
+/* "12k" for 12,345: a size at a glance. */
+static void S_tokens_text(size_t n, struct akb_buf *out)
+{
+	if (n >= 1000000)
+		akb_buf_printf(out, "%.1fM", (double)n / 1e6);
+	else if (n >= 10000)
+		akb_buf_printf(out, "%zuk", (n + 500) / 1000);
+	else if (n >= 1000)
+		akb_buf_printf(out, "%.1fk", (double)n / 1e3);
+	else
+		akb_buf_printf(out, "%zu", n);
+}
+
+/*
+ * What the agent may do (capability.h): `access` badges for cards, and for
+ * its page the effective tools, MCP servers, sub-agents, what is denied, and
+ * its size in a context.
+ */
+static void S_card_capabilities(const struct akb_agent *a, struct akb_value *card)
+{
+	struct akb_capabilities caps;
+	akb_capabilities_of(a, &caps);
+	struct akb_value *badges = akb_map_set_list(card, "access");
+	if (caps.bypass)
+		S_badge(badges, "bypasses permissions", "danger", "permissionMode: bypassPermissions: no permission prompts");
+	if (caps.inherits_all)
+		S_badge(badges, "all tools", "warn", "No tools field: it inherits every tool of the session, MCP tools included");
+	else if (caps.shell)
+		S_badge(badges, caps.shell_scoped ? "shell (scoped)" : "shell", caps.shell_scoped ? "info" : "warn",
+			caps.shell_scoped ? "Runs the shell commands its Bash(...) patterns allow" : "Runs any shell command (Bash)");
+	if (!caps.inherits_all && caps.writes)
+		S_badge(badges, "writes files", "info", "Can create and change files");
+	if (caps.read_only)
+		S_badge(badges, "read-only", "ok", "Reads, never writes files, runs commands or starts agents");
+	struct akb_buf tmp = AKB_BUF_INIT;
+	S_tokens_text(caps.tokens, &tmp);
+	akb_map_set_cstr(card, "tokens", tmp.ptr);
+	akb_map_set_number(card, "token_count", (double)caps.tokens);
+	struct akb_value *can = akb_map_set_map(card, "can");
+	akb_map_set_bool(can, "inherits_all", caps.inherits_all);
+	akb_value_copy(akb_map_put(can, "tools"), &caps.tools);
+	akb_value_copy(akb_map_put(can, "mcp"), &caps.mcp);
+	akb_value_copy(akb_map_put(can, "agents"), &caps.agents);
+	akb_value_copy(akb_map_put(can, "denied"), &caps.denied);
+	akb_map_set_bool(can, "any_agent", caps.may_delegate && !caps.agents.u.list.len);
+	akb_map_set_bool(can, "some_agents", caps.agents.u.list.len > 0);
+	akb_buf_release(&tmp);
+	akb_capabilities_release(&caps);
+}
+
 static void S_build_card(struct renderer *r, const struct akb_agent *a, struct akb_value *card)
 {
 	struct akb_buf tmp = AKB_BUF_INIT;
@@ -213,6 +273,7 @@ static void S_build_card(struct renderer *r, const struct akb_agent *a, struct a
 	akb_map_set_cstr(card, "name", a->name);
 	akb_map_set_cstr(card, "slug", a->slug);
 	S_card_kin(r, a, card);
+	S_card_capabilities(a, card);
 	const char *tag = akb_language_tag(a->language);
 	if (tag)
 		akb_map_set_cstr(card, "lang", tag);
@@ -739,6 +800,16 @@ static void S_render_index(struct renderer *r)
 	}
 	if (dept_tax)
 		akb_map_set_cstr(&page, "group_title", dept_tax->title);
+	/* What the whole collection would add to a context, were every agent loaded. */
+	double total = 0;
+	for (size_t k = 0; k < site->norder; k++) {
+		const struct akb_value *tc = akb_map_get(&r->cards[site->order[k]], "token_count");
+		total += tc ? tc->u.number : 0;
+	}
+	struct akb_buf tt = AKB_BUF_INIT;
+	S_tokens_text((size_t)total, &tt);
+	akb_map_set_cstr(&page, "total_tokens", tt.ptr);
+	akb_buf_release(&tt);
 
 	size_t n = site->norder;
 	struct group_key *keys = akb_xcalloc(n + 1, sizeof(*keys));

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "agentkb/buf.h"
+#include "agentkb/capability.h"
 #include "agentkb/site.h"
 #include "agentkb/slug.h"
 
@@ -101,6 +102,9 @@ size_t akb_agent_terms(const struct akb_agent *a, const char *key, const char **
 		const char *derived = !strcmp(key, "collection") ? a->collection : !strcmp(key, "language") ? a->language : NULL;
 		if (derived && *derived && max)
 			out[n++] = derived;
+		for (int i = 0; !strcmp(key, "access") && i < AKB_ACCESS_COUNT && n < max; i++)
+			if (a->access & (1u << i))
+				out[n++] = akb_access_name(i);
 		return n;
 	}
 	if (v->kind == AKB_STRING) {
@@ -407,6 +411,14 @@ void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct
 	size_t ntax = 0;
 	while (keys[ntax])
 		ntax++;
+	/* What each agent may do, now that no hook changes it any more. */
+	for (size_t k = 0; k < site->norder; k++) {
+		struct akb_agent *a = &site->agents[site->order[k]];
+		struct akb_capabilities caps;
+		akb_capabilities_of(a, &caps);
+		a->access = akb_access_of(&caps);
+		akb_capabilities_release(&caps);
+	}
 	site->taxonomies = akb_xcalloc(ntax + 1, sizeof(*site->taxonomies));
 	site->ntaxonomies = ntax;
 	for (size_t i = 0; i < ntax; i++) {

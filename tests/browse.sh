@@ -16,7 +16,7 @@ for c in wshobson agency-agents voltagent davepoon subagents-cn; do
 	node tests/browse-check.mjs "$TMP/$c" "$c" || FAILED=$((FAILED + 1))
 done
 # wshobson: one collection per plugin (plugins/<plugin>/agents/), no department in the nav.
-has "$TMP/wshobson/index.html" '<strong>202</strong> agents · <strong>82</strong> collections</p>' "wshobson stats line"
+has "$TMP/wshobson/index.html" '<strong>202</strong> agents · <strong>82</strong> collections · <span title="[^"]*">≈ [0-9.]*k tokens in all</span></p>' "wshobson stats line"
 check "wshobson: a collection page per plugin" test -f "$TMP/wshobson/collections/database-design/index.html"
 hasnt "$TMP/wshobson/index.html" '>Departments<' "no Departments in the nav when no agent has one"
 has "$TMP/wshobson/index.html" '<section class="group" id="group-database-design">' "a home group per plugin"
@@ -33,7 +33,7 @@ check "one language, no languages pages" test ! -e "$TMP/subagents-cn/languages"
 # ---- the fixture: duplicates, namesakes, translations, examples ----
 (cd "$TMP" && "$AKB" build "$TOP/$F" -o "$TMP/f" --report "$TMP/f.json" 2>"$TMP/f.err")
 check "fixture builds" test -f "$TMP/f/index.html"
-has "$TMP/f.err" "built 5 agents (1 identical copy shown once)" "summary counts the merged copy"
+has "$TMP/f.err" "built 7 agents (1 identical copy shown once)" "summary counts the merged copy"
 expect "merged copy in the report" "$(json "$TMP/f.json" 'r.files.filter(f => f.status === "merged").map(f => f.path.replace(/.*content\//, "") + " " + f.url + " " + f.reason).join()')" \
 	"plugins/beta/agents/release-manager.md agents/release-manager/index.html identical to plugins/alpha/agents/release-manager.md, shown once"
 node tests/check-report.mjs "$TMP/f.json" "$TOP/$F" "$TMP/f" >/dev/null || fail "check-report on the fixture"
@@ -61,6 +61,18 @@ has "$TMP/f/agents/delegator/index.html" '<p>Done.</p>' "the text after it"
 # Install: the path on every card and page, and the data site.js builds the command from.
 has "$TMP/f/index.html" '<code>.claude/agents/delegator.md</code> <button class="copy-install" type="button" data-raw="agents/delegator/delegator.md" data-path=".claude/agents/delegator.md"' "card install line"
 has "$TMP/f/agents/delegator/index.html" '<h2 id="install-title">Install for Claude Code</h2>' "agent page install block"
+# What each agent may do: badges, the page's block, the access taxonomy, agents.json.
+has "$TMP/f/index.html" 'title="Reads, never writes files, runs commands or starts agents">read-only</span>' "read-only badge"
+has "$TMP/f/index.html" 'badge-access danger" title="permissionMode: bypassPermissions: no permission prompts">bypasses permissions' "bypass badge"
+has "$TMP/f/index.html" '>shell (scoped)</span>' "scoped shell badge"
+has "$TMP/f/agents/delegator/index.html" 'Inherits all tools of the session' "no tools field: inherits all"
+has "$TMP/f/agents/operator/index.html" '<dt>MCP servers</dt><dd><span class="mcp"><strong>github</strong>: <code>create_release</code> <code>list_tags</code>' "MCP tools grouped by server"
+has "$TMP/f/agents/operator/index.html" '<dt>May start</dt><dd><code>reader</code>' "Agent(...) names the sub-agents"
+has "$TMP/f/agents/operator/index.html" '<dt>Denied</dt><dd><code>Write</code>' "disallowedTools shown"
+expect "read-only agents" "$(json "$TMP/f/agents.json" 'r.filter(a => a.capabilities.access.includes("read-only")).map(a => a.name).join()')" "reader"
+expect "operator's effective tools" "$(json "$TMP/f/agents.json" 'r.find(a => a.name === "operator").capabilities.tools.join("|")')" "Read|Bash(git status:*, git tag:*)|Agent(reader)"
+check "access pages" test -f "$TMP/f/access/read-only/index.html"
+has "$TMP/f/index.html" '≈ [0-9.k]* tokens in all' "collection total of tokens"
 links_ok "$TMP/f"
 
 # ---- config keys: group_by, collections, taxonomies, search.synonyms ----

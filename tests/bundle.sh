@@ -31,7 +31,7 @@ only "usage errors write nothing" "$W/out"
 
 # The three kinds, from content/ (the same options as build: --title here).
 expect_rc 0 "html bundle" "$AKB" bundle content -o "$W/out/agents.html" --title "Offline KB"
-has "$TMP/err" "bundled 20 agents, 54 pages into '$W/out/agents.html'" "summary line"
+has "$TMP/err" "bundled 20 agents, 58 pages into '$W/out/agents.html'" "summary line"
 has "$W/out/agents.html" "<title>Offline KB</title>" "build options apply"
 expect_rc 0 "zip bundle" "$AKB" bundle content -o "$W/out/agents.zip" -q
 expect_rc 0 "tar.gz bundle" "$AKB" bundle content -o "$W/out/agents.tar.gz" -q

@@ -10,6 +10,7 @@
 //    put on the clipboard a command that really installs the agent file (curl over http,
 //    cp from a folder opened with file://; base_url's address when the site has one);
 //  - <example> blocks in a body are a conversation, and stay code inside a fence;
+//  - what each agent may do: badges on cards, the "What it can do" block, the access filter;
 //  - on a phone the first group is on the first screen and cards are one column.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -38,6 +39,8 @@ const SOURCES = {
   "api-tester-2": "standalone/api-tester.md",
   "api-tester-3": "中文/api-tester.md",
   delegator: "standalone/delegator.md",
+  reader: "standalone/reader.md",
+  operator: "standalone/operator.md",
 };
 const source = (slug) => fs.readFileSync(path.join(FIXTURE, SOURCES[slug]));
 
@@ -472,6 +475,42 @@ test("install with --base-url, served elsewhere: a search result's Copy install 
 });
 
 // ---- 4. <example> in a body ----
+
+test("fixture: capability badges on cards and the 'What it can do' block (file://)", async () => {
+  const { ctx, page, errors } = await open(DESKTOP, HOW["file://"].url("index.html"));
+  const badges = (name) => page.locator(".card", { has: page.locator(".card-title a", { hasText: new RegExp(`^${name}$`) }) })
+    .locator(".badge-access").evaluateAll((bs) => bs.map((b) => `${b.textContent}:${b.className.split(" ").pop()}`));
+  assert.deepEqual(await badges("reader"), ["read-only:ok"]);
+  assert.deepEqual(await badges("operator"), ["bypasses permissions:danger", "shell (scoped):info"]);
+  assert.deepEqual(await badges("delegator"), ["all tools:warn"]);
+  // The badges are readable: their text and background differ.
+  const colours = await page.locator(".badge-access.danger").first().evaluate((b) => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]);
+  assert.notEqual(colours[0], colours[1]);
+  await page.goto(HOW["file://"].url("agents/operator/index.html"));
+  const can = await page.locator(".can-block").innerText();
+  assert.match(can, /What it can do/);
+  assert.match(can, /Bash\(git status:\*, git tag:\*\)/, "the scoped Bash, commas and all");
+  assert.match(can, /MCP servers\s+github: create_release list_tags/);
+  assert.match(can, /May start\s+reader/);
+  assert.match(can, /Denied\s+Write/);
+  assert.match(can, /≈ \d+ tokens of context/);
+  assert.ok(await page.locator(".can-block").isVisible());
+  await page.goto(HOW["file://"].url("agents/delegator/index.html"));
+  assert.match(await page.locator(".can-block").innerText(), /Inherits all tools of the session/);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("fixture: the Access filter of search keeps the read-only agents (http)", async () => {
+  const { ctx, page } = await open(DESKTOP, HOW.http.url("index.html"));
+  await page.locator(".akb-search-filters").click();
+  const box = page.locator('.akb-facet input[data-facet="access"][value="read-only"]');
+  await box.waitFor();
+  await box.check();
+  await page.waitForFunction(() => /^1 agent/.test(document.querySelector(".akb-search-count")?.textContent || ""));
+  assert.deepEqual(await page.locator(".akb-result .akb-result-name").allInnerTexts(), ["reader"]);
+  await ctx.close();
+});
 
 test("fixture: an <example> in the body is a conversation; inside a code fence it stays code", async () => {
   const text = source("delegator").toString();

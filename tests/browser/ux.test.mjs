@@ -361,7 +361,7 @@ test("single file: the chosen theme is applied from its <head>, and the page par
   await page.locator(".site-nav a", { hasText: "Departments" }).click();
   await page.waitForFunction(() => location.hash === "#/departments/");
   await page.waitForFunction(() => document.querySelector(".site-nav a[aria-current]")?.textContent === "Departments");
-  assert.deepEqual(await current(), ["All agents:null", "Departments:page", "Categories:null", "Languages:null", "Tools:null", "Models:null"]);
+  assert.deepEqual(await current(), ["All agents:null", "Departments:page", "Categories:null", "Languages:null", "Access:null", "Tools:null", "Models:null"]);
   await page.goto(url + "#/agents/api-gateway-designer/");
   await page.waitForSelector("main .toc");
   assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector("pre.hl")).backgroundColor), DARK_CODE);
@@ -420,17 +420,17 @@ const navCurrent = (page) => page.locator(".site-nav a").evaluateAll((as) =>
 for (const [how, url] of [["http", httpURL], ["file://", fileURL]]) {
   test(`aria-current on the navigation link of the page and its section (${how})`, async () => {
     const { ctx, page } = await open(DESKTOP, url("departments/index.html"));
-    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: "page", Categories: null, Languages: null, Tools: null, Models: null });
+    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: "page", Categories: null, Languages: null, Access: null, Tools: null, Models: null });
     await page.goto(url("languages/index.html"));
-    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: null, Categories: null, Languages: "page", Tools: null, Models: null });
+    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: null, Categories: null, Languages: "page", Access: null, Tools: null, Models: null });
     await page.goto(url("tools/index.html"));
-    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: null, Categories: null, Languages: null, Tools: "page", Models: null });
+    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: null, Categories: null, Languages: null, Access: null, Tools: "page", Models: null });
     await page.goto(url("departments/data/index.html"));
-    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: "true", Categories: null, Languages: null, Tools: null, Models: null });
+    assert.deepEqual(await navCurrent(page), { "All agents": null, Departments: "true", Categories: null, Languages: null, Access: null, Tools: null, Models: null });
     await page.goto(url("index.html"));
-    assert.deepEqual(await navCurrent(page), { "All agents": "page", Departments: null, Categories: null, Languages: null, Tools: null, Models: null });
+    assert.deepEqual(await navCurrent(page), { "All agents": "page", Departments: null, Categories: null, Languages: null, Access: null, Tools: null, Models: null });
     await page.goto(url(AGENT));
-    assert.deepEqual(await navCurrent(page), { "All agents": "true", Departments: null, Categories: null, Languages: null, Tools: null, Models: null });
+    assert.deepEqual(await navCurrent(page), { "All agents": "true", Departments: null, Categories: null, Languages: null, Access: null, Tools: null, Models: null });
     // It shows.
     await page.goto(url("departments/index.html"));
     const [on, off] = await page.locator(".site-nav a").evaluateAll((as) => [as[1], as[2]].map((a) => getComputedStyle(a).color + getComputedStyle(a).textDecorationLine));
