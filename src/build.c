@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "agentkb/build.h"
+#include "agentkb/lint.h"
 #include "agentkb/codeblock.h"
 #include "agentkb/highlight.h"
 #include "agentkb/hooks.h"
@@ -149,7 +150,8 @@ static void S_report_diag(struct akb_buf *out, const struct akb_diagnostic *dg)
  * The report: every input file with its status and diagnostics, then the
  * diagnostics that belong to no input (config, theme, output).
  */
-static int S_write_report(const char *path, const struct akb_config *cfg, const struct akb_input_list *inputs,
+static int S_write_report(const char *path, const struct akb_config *cfg, const struct akb_lint *lint,
+			  const struct akb_input_list *inputs,
 			  const size_t *agent_of, const struct akb_site *site, const struct akb_build_result *res,
 			  int ok, struct akb_diag *diag)
 {
@@ -228,6 +230,19 @@ static int S_write_report(const char *path, const struct akb_config *cfg, const 
 			S_report_diag(&out, sorted[j]);
 			used[j] = 1;
 		}
+		akb_buf_puts(&out, "], \"findings\": [");
+		/* What `agentkb check` says of this file (lint.h). */
+		size_t self = agent_of[i];
+		for (size_t j = self != SIZE_MAX ? akb_lint_first(lint, self) : lint->len;
+		     j < lint->len && lint->items[j].agent == self; j++) {
+			const struct akb_finding *f = &lint->items[j];
+			akb_buf_puts(&out, j > akb_lint_first(lint, self) ? ", {\"rule\": " : "{\"rule\": ");
+			akb_json_cstr(&out, f->rule->id);
+			akb_buf_printf(&out, ", \"level\": \"%s\", \"line\": %u, \"col\": %u, \"message\": ",
+				       f->rule->level == AKB_ERROR ? "error" : "warning", f->line, f->col);
+			akb_json_cstr(&out, f->message);
+			akb_buf_putc(&out, '}');
+		}
 		akb_buf_puts(&out, "]}");
 	}
 	akb_buf_puts(&out, "\n  ],\n  \"other_diagnostics\": [");
@@ -259,6 +274,33 @@ static int S_write_report(const char *path, const struct akb_config *cfg, const 
 	return rc;
 }
 
+int akb_build_load(const struct akb_config *cfg, struct akb_input_list *inputs, struct akb_site *site,
+		   size_t **agent_of, struct akb_build_result *res, struct akb_diag *diag)
+{
+	struct akb_walk_options wopts = { (const char *const *)cfg->not_agents };
+	*agent_of = NULL;
+	if (akb_walk(cfg->content, &wopts, inputs, diag) != 0)
+		return -1;
+	res->inputs = inputs->len;
+	*agent_of = akb_xmalloc(akb_xmul(inputs->len + 1, sizeof(size_t)));
+	for (size_t i = 0; i < inputs->len; i++) {
+		(*agent_of)[i] = SIZE_MAX;
+		if (inputs->items[i].skip) {
+			res->skipped++;
+			continue;
+		}
+		struct akb_agent *a = akb_site_add_agent(site);
+		if (akb_agent_load(a, &inputs->items[i], diag) != 0) {
+			site->nagents--;
+			res->skipped++;
+			continue;
+		}
+		(*agent_of)[i] = site->nagents - 1;
+		res->input_bytes += a->raw_len;
+	}
+	return 0;
+}
+
 int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts, struct akb_build_result *res,
 	      struct akb_diag *diag)
 {
@@ -274,32 +316,15 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	struct akb_hooks *hooks = NULL;
 	struct akb_sitemap *sitemap = NULL;
 	size_t *agent_of = NULL;
+	struct akb_lint lint = { 0 };
 	int ok = 0;
 	akb_site_init(&site);
 
-	/* walk */
-	struct akb_walk_options wopts = { (const char *const *)cfg->not_agents };
-	if (akb_walk(cfg->content, &wopts, &inputs, diag) != 0)
+	/* walk + load */
+	if (akb_build_load(cfg, &inputs, &site, &agent_of, res, diag) != 0)
 		goto done;
-	res->inputs = inputs.len;
-
-	/* load */
-	agent_of = akb_xmalloc(akb_xmul(inputs.len + 1, sizeof(size_t)));
-	for (size_t i = 0; i < inputs.len; i++) {
-		agent_of[i] = SIZE_MAX;
-		if (inputs.items[i].skip) {
-			res->skipped++;
-			continue;
-		}
-		struct akb_agent *a = akb_site_add_agent(&site);
-		if (akb_agent_load(a, &inputs.items[i], diag) != 0) {
-			site.nagents--;
-			res->skipped++;
-			continue;
-		}
-		agent_of[i] = site.nagents - 1;
-		res->input_bytes += a->raw_len;
-	}
+	/* The files as written, before hooks: what Claude Code would see. */
+	akb_lint_site(&site, NULL, NULL, &lint);
 
 	/* hooks: filter() and agent() per agent, then slugs and order, then site() */
 	int hooks_failed;
@@ -336,7 +361,8 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	akb_search_set_synonyms(search, cfg->search.builtin_synonyms, cfg->search.synonyms);
 	/* Absolute URLs (sitemap, robots.txt) only when the site knows where it is published. */
 	sitemap = *cfg->base_url ? akb_sitemap_new(cfg->base_url) : NULL;
-	struct akb_render_options ropts = { akb_codeblock_render, &copts, search, sitemap, NULL, NULL };
+	struct akb_render_options ropts = { akb_codeblock_render, &copts, search, sitemap, NULL, NULL, NULL };
+	ropts.lint = &lint;
 	if (akb_hooks_have_page(hooks)) {
 		ropts.page_filter = S_page_filter;
 		ropts.page_ctx = hooks;
@@ -364,7 +390,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 done:
 	res->elapsed_ms = S_now_ms() - start;
 	if (opts->report_path)
-		S_write_report(opts->report_path, cfg, &inputs, agent_of ? agent_of : (size_t[]){ SIZE_MAX }, &site,
+		S_write_report(opts->report_path, cfg, &lint, &inputs, agent_of ? agent_of : (size_t[]){ SIZE_MAX }, &site,
 			       res, ok, diag);
 	if (!opts->quiet) {
 		if (ok) {
@@ -403,6 +429,7 @@ done:
 	if (tpl)
 		akb_tpl_set_free(tpl);
 	akb_theme_release(&theme);
+	akb_lint_release(&lint);
 	akb_site_release(&site);
 	akb_input_list_release(&inputs);
 	free(agent_of);

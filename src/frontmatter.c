@@ -892,6 +892,8 @@ static void S_read_block(struct akb_frontmatter *fm, const char *path, struct ak
 		S_src_where(&src, err.offset, &line, &col);
 		S_warn(&r, line, col, "front-matter is not valid YAML (%s); read it line by line", err.problem);
 		fm->recovered = 1;
+		fm->error_line = line;
+		fm->error_col = col;
 		S_recover(&r, fm, err.offset);
 		S_reader_release(&r);
 	}

@@ -14,6 +14,9 @@
 #include "agentkb/bundle.h"
 #include "agentkb/config.h"
 #include "agentkb/diag.h"
+#include "agentkb/lint.h"
+#include "agentkb/site.h"
+#include "agentkb/walk.h"
 #include "agentkb/output.h"
 #include "agentkb/search.h"
 
@@ -21,6 +24,8 @@
 
 static const char S_usage[] =
 	"usage: agentkb build [CONTENT] [-o OUT] [options]\n"
+	"       agentkb check [CONTENT] [--format text|json|sarif] [--rule ID]... [--ignore ID]... [--strict]\n"
+	"                                    (lints the agent files: rule ids in agentkb check --list-rules)\n"
 	"       agentkb check --links OUT   (reports broken links, anchors and assets in a built site)\n"
 	"       agentkb bundle [CONTENT] -o FILE.html|FILE.zip|FILE.tar.gz [options]   (the site as one file; build options)\n"
 	"       agentkb tokenize < TEXT   (prints the search tokens of TEXT, one per line)\n"
@@ -196,34 +201,161 @@ out:
 	return rc;
 }
 
-/* agentkb check --links OUT: exit 0 when clean, 1 when something is broken, 2 on bad usage. */
+/*
+ * agentkb check [CONTENT]: lints the agent files (lint.h) and prints the
+ * findings; exit 0 when there is no error (with --strict: no finding), 1
+ * otherwise, 2 on bad usage.
+ */
+static int S_cmd_lint(const char *content, const char *config, const char *format, char **only, char **skip,
+		      int strict)
+{
+	for (char **ids = only; ids && *ids; ids++)
+		if (!akb_lint_rule(*ids))
+			return S_usage_error("unknown rule '%s' (agentkb check --list-rules lists them)", *ids);
+	for (char **ids = skip; ids && *ids; ids++)
+		if (!akb_lint_rule(*ids))
+			return S_usage_error("unknown rule '%s' (agentkb check --list-rules lists them)", *ids);
+	struct akb_diag diag;
+	/* Loading problems are findings of their own (AKB-AG013 ...); the loader's warnings stay quiet. */
+	akb_diag_init(&diag, NULL);
+	struct akb_config cfg;
+	akb_config_init(&cfg);
+	struct akb_buf found = AKB_BUF_INIT;
+	int inside = 0, rc = 0;
+	if (config)
+		rc = akb_config_load(&cfg, config, 1, &diag);
+	else if (akb_config_find(content, &found, &inside))
+		rc = akb_config_load(&cfg, found.ptr, 1, &diag);
+	akb_buf_release(&found);
+	if (rc == 0 && content)
+		akb_config_set(&cfg.content, content);
+	else if (rc == 0)
+		S_config_relative(&cfg.content, cfg.root);
+	struct akb_input_list inputs = { 0 };
+	struct akb_site site;
+	akb_site_init(&site);
+	size_t *agent_of = NULL;
+	struct akb_build_result res = { 0 };
+	struct akb_lint lint = { 0 };
+	if (rc == 0 && akb_build_load(&cfg, &inputs, &site, &agent_of, &res, &diag) == 0) {
+		akb_site_derive(&site, &cfg);
+		akb_lint_site(&site, only, skip, &lint);
+		struct akb_buf out = AKB_BUF_INIT;
+		if (!strcmp(format, "json"))
+			akb_lint_json(&site, &lint, &out);
+		else if (!strcmp(format, "sarif"))
+			akb_lint_sarif(&site, &lint, &out);
+		else
+			akb_lint_text(&site, &lint, &out);
+		fwrite(out.ptr, 1, out.len, stdout);
+		akb_buf_release(&out);
+		size_t errors = 0;
+		for (size_t i = 0; i < lint.len; i++)
+			errors += lint.items[i].rule->level == AKB_ERROR;
+		fprintf(stderr, "checked %zu agents: %zu findings (%zu errors)", site.nagents, lint.len, errors);
+		const char *sep = "; ";
+		for (size_t r = 0; akb_lint_rules[r].id; r++) {
+			if (!lint.per_rule[r])
+				continue;
+			fprintf(stderr, "%s%s %zu", sep, akb_lint_rules[r].id, lint.per_rule[r]);
+			sep = ", ";
+		}
+		fputc('\n', stderr);
+		rc = errors || (strict && lint.len) ? 1 : 0;
+	} else {
+		for (size_t i = 0; i < diag.len; i++) {
+			struct akb_buf line = AKB_BUF_INIT;
+			akb_diag_format(&diag.items[i], &line);
+			fprintf(stderr, "%s\n", line.ptr);
+			akb_buf_release(&line);
+		}
+		fprintf(stderr, "check failed: cannot read the agents\n");
+		rc = EXIT_USAGE;
+	}
+	akb_lint_release(&lint);
+	free(agent_of);
+	akb_input_list_release(&inputs);
+	akb_site_release(&site);
+	akb_config_release(&cfg);
+	akb_diag_release(&diag);
+	return rc;
+}
+
+/*
+ * agentkb check --links OUT: exit 0 when clean, 1 when something is broken, 2 on bad usage.
+ * agentkb check [CONTENT] [--format text|json|sarif] [--rule ID]... [--ignore ID]...: the linter.
+ */
 static int S_cmd_check(int argc, char **argv)
 {
-	const char *dir = NULL;
-	int links = 0;
+	const char *dir = NULL, *config = NULL, *format = "text";
+	int links = 0, strict = 0, rc;
+	char **only = calloc((size_t)argc + 1, sizeof(char *)), **skip = calloc((size_t)argc + 1, sizeof(char *));
+	size_t nonly = 0, nskip = 0;
+	if (!only || !skip)
+		abort();
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--links"))
+		const char *a = argv[i];
+		int value = !strcmp(a, "--format") || !strcmp(a, "--rule") || !strcmp(a, "--ignore") || !strcmp(a, "-c") ||
+			    !strcmp(a, "--config");
+		if (value && i + 1 >= argc) {
+			rc = S_usage_error("option '%s' needs a value", a);
+			goto out;
+		}
+		if (!strcmp(a, "--links"))
 			links = 1;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return S_usage_error("unknown check option '%s'", argv[i]);
-		else if (!dir)
-			dir = argv[i];
-		else
-			return S_usage_error("unexpected argument '%s'", argv[i]);
+		else if (!strcmp(a, "--strict"))
+			strict = 1;
+		else if (!strcmp(a, "--list-rules")) {
+			for (const struct akb_lint_rule *r = akb_lint_rules; r->id; r++)
+				printf("%s  %-8s %-24s %s\n", r->id, r->level == AKB_ERROR ? "error" : "warning", r->name,
+				       r->summary);
+			rc = 0;
+			goto out;
+		} else if (!strcmp(a, "--format")) {
+			format = argv[++i];
+			if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "sarif")) {
+				rc = S_usage_error("unknown format '%s'; use text, json or sarif", format);
+				goto out;
+			}
+		} else if (!strcmp(a, "--rule"))
+			only[nonly++] = argv[++i];
+		else if (!strcmp(a, "--ignore"))
+			skip[nskip++] = argv[++i];
+		else if (!strcmp(a, "-c") || !strcmp(a, "--config"))
+			config = argv[++i];
+		else if (a[0] == '-' && a[1]) {
+			rc = S_usage_error("unknown check option '%s'", a);
+			goto out;
+		} else if (!dir)
+			dir = a;
+		else {
+			rc = S_usage_error("unexpected argument '%s'", a);
+			goto out;
+		}
 	}
-	if (!links)
-		return S_usage_error("%s", "check needs --links (the only check so far)");
-	if (!dir)
-		return S_usage_error("%s", "check --links needs the site folder (OUT)");
+	if (!links) {
+		rc = S_cmd_lint(dir, config, format, only, skip, strict);
+		goto out;
+	}
+	if (!dir) {
+		rc = S_usage_error("%s", "check --links needs the site folder (OUT)");
+		goto out;
+	}
 	struct akb_diag diag;
 	akb_diag_init(&diag, stderr);
 	struct akb_check_result res;
-	int rc = akb_check_links(dir, &res, &diag);
+	rc = akb_check_links(dir, &res, &diag);
 	akb_diag_release(&diag);
-	if (rc < 0)
-		return EXIT_USAGE;
+	if (rc < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	fprintf(stderr, "checked %zu pages, %zu links: %zu broken\n", res.pages, res.links, res.broken);
-	return res.broken ? 1 : 0;
+	rc = res.broken ? 1 : 0;
+out:
+	free(only);
+	free(skip);
+	return rc;
 }
 
 static void S_print_token(void *ctx, const char *token, size_t len)

@@ -9,6 +9,7 @@
 #include "agentkb/buf.h"
 #include "agentkb/capability.h"
 #include "agentkb/language.h"
+#include "agentkb/lint.h"
 #include "agentkb/render.h"
 #include "agentkb/search.h"
 #include "agentkb/sitemap.h"
@@ -673,6 +674,23 @@ static void S_render_agent(struct renderer *r, size_t doc_id, size_t idx)
 	}
 
 	akb_value_copy(akb_map_put(agent, "examples"), &a->examples);
+
+	/* What `agentkb check` finds in the file: the page shows what is broken. */
+	struct akb_value *problems = akb_map_set_list(agent, "problems");
+	const struct akb_lint *lint = r->opts ? r->opts->lint : NULL;
+	for (size_t j = lint ? akb_lint_first(lint, idx) : 0; lint && j < lint->len && lint->items[j].agent == idx; j++) {
+		const struct akb_finding *f = &lint->items[j];
+		struct akb_value *p = akb_list_push(problems);
+		akb_value_set_map(p);
+		akb_map_set_cstr(p, "rule", f->rule->id);
+		akb_map_set_cstr(p, "level", f->rule->level == AKB_ERROR ? "error" : "warning");
+		akb_map_set_cstr(p, "message", f->message);
+		if (f->line) {
+			akb_buf_clear(&tmp);
+			akb_buf_printf(&tmp, "%u:%u", f->line, f->col);
+			akb_map_set_cstr(p, "where", tmp.ptr);
+		}
+	}
 
 	struct akb_markdown_options mo = { 0 };
 	mo.code = r->opts ? r->opts->code : NULL;

@@ -28,8 +28,9 @@ printf 'checked 2 pages, 4 links: 0 broken\n' >"$TMP/clean.expected"
 same "$TMP/clean.expected" "$TMP/err" "clean summary"
 
 # Usage errors exit 2.
-expect_rc 2 "check without --links" "$AKB" check tests/check/clean
-has "$TMP/err" "check needs --links" "missing --links explained"
+# Without --links, check lints agent files (tests/lint.sh): a site folder holds none.
+expect_rc 0 "check without --links lints" "$AKB" check tests/check/clean
+has "$TMP/err" "checked 0 agents: 0 findings" "no agent files in a site folder"
 expect_rc 2 "check without OUT" "$AKB" check --links
 has "$TMP/err" "needs the site folder" "missing OUT explained"
 expect_rc 2 "two folders" "$AKB" check --links tests/check/clean tests/check/site

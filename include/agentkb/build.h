@@ -34,6 +34,17 @@ struct akb_build_result {
 	double elapsed_ms;
 };
 
+/*
+ * Walks cfg->content and loads every agent file into `site` (no hooks):
+ * `inputs` lists the files, *agent_of (allocated) maps each to its agent
+ * index or SIZE_MAX. Counts inputs, skipped files and bytes into `res`.
+ * Returns 0, or -1 when the content folder cannot be walked (reported).
+ */
+struct akb_input_list;
+struct akb_site;
+int akb_build_load(const struct akb_config *cfg, struct akb_input_list *inputs, struct akb_site *site,
+		   size_t **agent_of, struct akb_build_result *res, struct akb_diag *diag);
+
 /* Returns 0 when the site was written, -1 when the build failed (OUT untouched). */
 int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts, struct akb_build_result *result,
 	      struct akb_diag *diag);

@@ -22,6 +22,8 @@ struct akb_frontmatter {
 	unsigned *key_col;       /*   fields.u.map.items[i].key; owned */
 	int present;             /* a front-matter block was found */
 	int recovered;           /* strict YAML failed; fields come from the line-by-line reader */
+	unsigned error_line;     /* with `recovered`: where strict YAML failed (1-based file position) */
+	unsigned error_col;
 	size_t body_offset;      /* byte offset of the markdown body in the text */
 	unsigned body_line;      /* 1-based file line on which the body starts */
 };

@@ -22,6 +22,7 @@
 #include "agentkb/site.h"
 #include "agentkb/template.h"
 
+struct akb_lint;
 struct akb_search_builder;
 struct akb_sitemap;
 
@@ -36,6 +37,7 @@ struct akb_render_options {
 	 */
 	int (*page_filter)(void *ctx, const char *rel, const char *kind, const char *title, struct akb_buf *html);
 	void *page_ctx;
+	const struct akb_lint *lint; /* findings shown in each agent page's "problems" box; NULL for none */
 };
 
 struct akb_render_stats {

@@ -1,0 +1,574 @@
+#include "prefix.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "agentkb/build.h"
+#include "agentkb/capability.h"
+#include "agentkb/json.h"
+#include "agentkb/lint.h"
+#include "agentkb/url.h"
+#include "agentkb/utf8.h"
+
+const struct akb_lint_rule akb_lint_rules[] = {
+	{ "AKB-AG001", "name-required", AKB_ERROR, "the front-matter has no name: Claude Code does not load the agent" },
+	{ "AKB-AG002", "description-required", AKB_ERROR,
+	  "no description: Claude Code does not load the agent, and nothing says when to use it" },
+	{ "AKB-AG003", "name-format", AKB_WARNING, "a name is lowercase letters, digits and hyphens (code-reviewer)" },
+	{ "AKB-AG004", "name-matches-file", AKB_WARNING, "the name differs from the file name" },
+	{ "AKB-AG005", "known-key", AKB_WARNING, "a key Claude Code does not know (often a misspelling)" },
+	{ "AKB-AG006", "valid-value", AKB_ERROR, "a value outside what the field accepts (model, permissionMode, memory, ...)" },
+	{ "AKB-AG007", "known-tool", AKB_WARNING, "a tool name Claude Code does not have, or no longer has" },
+	{ "AKB-AG008", "tool-allowed-and-denied", AKB_WARNING, "a tool both in tools and in disallowedTools" },
+	{ "AKB-AG010", "description-length", AKB_WARNING, "a description too short to choose by, or too long to skim" },
+	{ "AKB-AG011", "description-trigger", AKB_WARNING,
+	  "the description does not say when to use the agent (\"Use when ...\", \"Use PROACTIVELY ...\")" },
+	{ "AKB-AG012", "example-parses", AKB_WARNING, "an <example> block of the description that is not a conversation" },
+	{ "AKB-AG013", "strict-yaml", AKB_ERROR, "front-matter that is not valid YAML: Claude Code may misread it or skip the agent" },
+	{ "AKB-AG014", "unique-name", AKB_WARNING, "another agent has the same name" },
+	{ "AKB-AG015", "hidden-unicode", AKB_ERROR, "invisible or direction-changing characters (bidi controls, zero-width)" },
+	{ "AKB-AG016", "known-color", AKB_WARNING, "a color Claude Code does not have: the agent shows with none" },
+	{ NULL, NULL, AKB_NOTE, NULL },
+};
+
+const struct akb_lint_rule *akb_lint_rule(const char *id)
+{
+	for (const struct akb_lint_rule *r = akb_lint_rules; r->id; r++)
+		if (!strcasecmp(r->id, id))
+			return r;
+	return NULL;
+}
+
+/* Claude Code's sub-agent fields, and what collections commonly add (shown, not linted). */
+static const char *const S_agent_keys[] = { "name", "description", "tools", "disallowedTools", "model",
+					    "permissionMode", "maxTurns", "skills", "mcpServers", "hooks", "memory",
+					    "background", "effort", "isolation", "color", "initialPrompt", NULL };
+static const char *const S_collection_keys[] = { "category", "department", "priority", "emoji", "vibe", "tags",
+						 "domain", "version", "author", "triggers", "services", "collection",
+						 "language", "license", NULL };
+static const char *const S_tools[] = { "Agent", "Task", "Bash", "BashOutput", "KillShell", "KillBash", "Edit",
+				       "Write", "Read", "Glob", "Grep", "LS", "NotebookEdit", "NotebookRead",
+				       "WebFetch", "WebSearch", "TodoWrite", "ExitPlanMode", "SlashCommand", "Skill",
+				       "AskUserQuestion", "ListMcpResourcesTool", "ReadMcpResourceTool", "TaskCreate",
+				       "TaskGet", "TaskList", "TaskUpdate", "TaskOutput", "TaskStop", "SendMessage",
+				       "TeamCreate", "TeamDelete", "EnterPlanMode", "EnterWorktree", "LSP", NULL };
+/* Tools of other harnesses (Cursor, Copilot, Codex, Gemini), which Claude Code does not have. */
+static const char *const S_foreign_tools[] = { "read_file", "write_file", "edit_file", "run_terminal_cmd",
+					       "run_shell_command", "list_dir", "codebase_search", "grep_search",
+					       "file_search", "codebase", "editFiles", "runCommands", "runTasks",
+					       "githubRepo", "fetch", "search", "terminalLastCommand", "shell",
+					       "web_fetch", "google_web_search", NULL };
+
+static int S_in(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, s))
+			return 1;
+	return 0;
+}
+
+/* Edit distance between a and b (case and '-', '_' ignored), capped at 3. */
+static int S_distance(const char *a, const char *b)
+{
+	char x[40], y[40];
+	size_t n = 0, m = 0;
+	for (; *a && n < sizeof x - 1; a++)
+		if (*a != '-' && *a != '_')
+			x[n++] = (char)(*a >= 'A' && *a <= 'Z' ? *a + 32 : *a);
+	for (; *b && m < sizeof y - 1; b++)
+		if (*b != '-' && *b != '_')
+			y[m++] = (char)(*b >= 'A' && *b <= 'Z' ? *b + 32 : *b);
+	int row[40];
+	for (size_t j = 0; j <= m; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= n; i++) {
+		int prev = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= m; j++) {
+			int cur = row[j];
+			int best = prev + (x[i - 1] != y[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	return row[m] > 3 ? 3 : row[m];
+}
+
+/* The closest of `lists` to `s`, at most two edits away, or NULL. */
+static const char *S_suggest(const char *s, const char *const *a, const char *const *b)
+{
+	const char *best = NULL;
+	int d = 3;
+	for (int k = 0; k < 2; k++)
+		for (const char *const *p = k ? b : a; p && *p; p++) {
+			int e = S_distance(s, *p);
+			if (e < d) {
+				d = e;
+				best = *p;
+			}
+		}
+	return d <= 2 ? best : NULL;
+}
+
+struct linter {
+	const struct akb_site *site;
+	char *const *only, *const *skip;
+	struct akb_lint *out;
+	size_t agent;
+};
+
+static int S_wanted(const struct linter *l, const struct akb_lint_rule *r)
+{
+	for (char *const *p = l->skip; p && *p; p++)
+		if (!strcasecmp(*p, r->id))
+			return 0;
+	if (!l->only || !*l->only)
+		return 1;
+	for (char *const *p = l->only; *p; p++)
+		if (!strcasecmp(*p, r->id))
+			return 1;
+	return 0;
+}
+
+static void S_find(struct linter *l, const char *id, unsigned line, unsigned col, const char *fmt, ...)
+	AKB_PRINTF(5, 6);
+
+static void S_find(struct linter *l, const char *id, unsigned line, unsigned col, const char *fmt, ...)
+{
+	const struct akb_lint_rule *r = akb_lint_rule(id);
+	if (!r || !S_wanted(l, r))
+		return;
+	struct akb_lint *o = l->out;
+	if (o->len == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 64;
+		o->items = akb_xrealloc(o->items, akb_xmul(o->cap, sizeof(*o->items)));
+	}
+	struct akb_buf msg = AKB_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	akb_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	struct akb_finding *f = &o->items[o->len++];
+	f->rule = r;
+	f->agent = l->agent;
+	f->line = line;
+	f->col = col;
+	f->message = akb_buf_detach(&msg, NULL);
+	o->per_rule[r - akb_lint_rules]++;
+}
+
+/* The file position of a key, and whether it is there. */
+static int S_key(const struct akb_agent *a, const char *key, unsigned *line, unsigned *col)
+{
+	akb_agent_key_pos(a, key, line, col);
+	return akb_map_get(&a->fm.fields, key) != NULL;
+}
+
+static void S_names(struct linter *l, const struct akb_agent *a)
+{
+	unsigned line, col;
+	if (!akb_agent_field(a, "name") || !*akb_agent_field(a, "name")) {
+		S_find(l, "AKB-AG001", a->fm.present ? 1 : 0, a->fm.present ? 1 : 0,
+		       a->fm.present ? "the front-matter has no 'name'; Claude Code will not load this agent"
+				     : "no front-matter: Claude Code will not load this file as an agent");
+		return;
+	}
+	const char *name = akb_agent_field(a, "name");
+	S_key(a, "name", &line, &col);
+	int ok = *name != '-';
+	for (const char *c = name; *c && ok; c++)
+		ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || (*c == '-' && c[1] != '-' && c[1]);
+	if (!ok)
+		S_find(l, "AKB-AG003", line, col,
+		       "name '%s' is not lowercase letters, digits and hyphens (Claude Code names look like code-reviewer)",
+		       name);
+	const char *base = strrchr(a->rel, '/');
+	base = base ? base + 1 : a->rel;
+	size_t n = strlen(base);
+	if (n > 3 && !strcasecmp(base + n - 3, ".md"))
+		n -= 3;
+	if (strlen(name) != n || strncmp(name, base, n))
+		S_find(l, "AKB-AG004", line, col, "name '%s' differs from the file name '%.*s'", name, (int)n, base);
+}
+
+static void S_keys(struct linter *l, const struct akb_agent *a)
+{
+	const struct akb_value *m = &a->fm.fields;
+	for (size_t i = 0; m->kind == AKB_MAP && i < m->u.map.len; i++) {
+		const char *k = m->u.map.items[i].key;
+		if (S_in(S_agent_keys, k) || S_in(S_collection_keys, k))
+			continue;
+		const char *s = S_suggest(k, S_agent_keys, NULL);
+		if (s)
+			S_find(l, "AKB-AG005", a->fm.key_line[i], a->fm.key_col[i],
+			       "unknown key '%s'; did you mean '%s'? (Claude Code ignores '%s')", k, s, k);
+		else if (!S_suggest(k, S_collection_keys, NULL))
+			S_find(l, "AKB-AG005", a->fm.key_line[i], a->fm.key_col[i],
+			       "key '%s' is not a Claude Code field; it is shown, and ignored by Claude Code", k);
+	}
+}
+
+/* One enumerated field: its value must be one of `allowed` (a space-separated list); else a finding of `rule`. */
+static void S_enum(struct linter *l, const struct akb_agent *a, const char *key, const char *allowed, const char *rule)
+{
+	unsigned line, col;
+	if (!S_key(a, key, &line, &col))
+		return;
+	const char *v = akb_agent_field(a, key);
+	if (!v) {
+		S_find(l, rule, line, col, "'%s' should be one of: %s", key, allowed);
+		return;
+	}
+	size_t n = strlen(v);
+	for (const char *p = allowed; *p;) {
+		size_t w = strcspn(p, " ");
+		if (w == n && !strncmp(p, v, n))
+			return;
+		p += w + (p[w] == ' ');
+	}
+	S_find(l, rule, line, col, "%s '%s' is not one of: %s", key, v, allowed);
+}
+
+static void S_values(struct linter *l, const struct akb_agent *a)
+{
+	unsigned line, col;
+	const char *model = akb_agent_field(a, "model");
+	if (model && S_key(a, "model", &line, &col) && strcmp(model, "sonnet") && strcmp(model, "opus") &&
+	    strcmp(model, "haiku") && strcmp(model, "inherit") && strncmp(model, "claude-", 7))
+		S_find(l, "AKB-AG006", line, col,
+		       "model '%s' is not sonnet, opus, haiku, inherit or a full model id (claude-...)", model);
+	S_enum(l, a, "permissionMode", "default acceptEdits plan bypassPermissions dontAsk", "AKB-AG006");
+	S_enum(l, a, "memory", "user project local", "AKB-AG006");
+	S_enum(l, a, "effort", "low medium high", "AKB-AG006");
+	S_enum(l, a, "isolation", "worktree", "AKB-AG006");
+	S_enum(l, a, "color", "red blue green yellow purple orange pink cyan", "AKB-AG016");
+	const struct akb_value *v = akb_map_get(&a->fm.fields, "maxTurns");
+	if (v && S_key(a, "maxTurns", &line, &col) && (v->kind != AKB_NUMBER || v->u.number < 1 ||
+						      v->u.number != (double)(long long)v->u.number))
+		S_find(l, "AKB-AG006", line, col, "maxTurns should be a whole number of turns, 1 or more");
+	v = akb_map_get(&a->fm.fields, "background");
+	if (v && S_key(a, "background", &line, &col) && v->kind != AKB_BOOL)
+		S_find(l, "AKB-AG006", line, col, "background should be true or false");
+}
+
+static void S_tools_rules(struct linter *l, const struct akb_agent *a)
+{
+	unsigned line, col;
+	struct akb_value allowed = AKB_VALUE_NULL, denied = AKB_VALUE_NULL;
+	akb_value_set_list(&allowed);
+	akb_value_set_list(&denied);
+	const struct akb_value *tv = akb_map_get(&a->fm.fields, "tools");
+	const struct akb_value *dv = akb_map_get(&a->fm.fields, "disallowedTools");
+	if (tv)
+		akb_tool_list(tv, &allowed);
+	if (dv)
+		akb_tool_list(dv, &denied);
+	for (int pass = 0; pass < 2; pass++) {
+		const struct akb_value *list = pass ? &denied : &allowed;
+		S_key(a, pass ? "disallowedTools" : "tools", &line, &col);
+		for (size_t i = 0; i < list->u.list.len; i++) {
+			const char *t = list->u.list.items[i].u.str.ptr;
+			char name[64];
+			size_t n = strcspn(t, "(");
+			snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), t);
+			if (!strncmp(name, "mcp__", 5) || S_in(S_tools, name))
+				continue;
+			if (!strcmp(name, "MultiEdit"))
+				S_find(l, "AKB-AG007", line, col, "MultiEdit is no longer a Claude Code tool; Edit makes several edits");
+			else if (S_in(S_foreign_tools, name))
+				S_find(l, "AKB-AG007", line, col, "'%s' is a tool of another harness, not of Claude Code", name);
+			else {
+				const char *s = S_suggest(name, S_tools, NULL);
+				if (s)
+					S_find(l, "AKB-AG007", line, col, "unknown tool '%s'; did you mean '%s'?", name, s);
+				else
+					S_find(l, "AKB-AG007", line, col, "unknown tool '%s'", name);
+			}
+		}
+	}
+	for (size_t i = 0; i < allowed.u.list.len; i++)
+		for (size_t j = 0; j < denied.u.list.len; j++)
+			if (!strcmp(allowed.u.list.items[i].u.str.ptr, denied.u.list.items[j].u.str.ptr)) {
+				S_key(a, "disallowedTools", &line, &col);
+				S_find(l, "AKB-AG008", line, col, "'%s' is both in tools and in disallowedTools (denied wins)",
+				       denied.u.list.items[j].u.str.ptr);
+			}
+	akb_value_release(&allowed);
+	akb_value_release(&denied);
+}
+
+/* Does the description say when to use the agent? */
+static int S_has_trigger(const char *d)
+{
+	static const char *const cues[] = { "use ", "use:", "used ", "when ", "proactively", "invoke", "for ",
+					    "使用", "当", "用于", "适用", NULL };
+	size_t n = strlen(d);
+	for (const char *const *c = cues; *c; c++) {
+		size_t m = strlen(*c);
+		for (size_t i = 0; i + m <= n; i++)
+			if (!strncasecmp(d + i, *c, m))
+				return 1;
+	}
+	return 0;
+}
+
+static void S_description(struct linter *l, const struct akb_agent *a)
+{
+	unsigned line, col;
+	if (!S_key(a, "description", &line, &col) || !*a->description) {
+		if (akb_agent_field(a, "name"))
+			S_find(l, "AKB-AG002", line, col, "no 'description': Claude Code will not load this agent");
+		return;
+	}
+	size_t chars = 0;
+	for (size_t i = 0, n = strlen(a->summary); i < n;) {
+		akb_utf8_next(a->summary, n, &i);
+		chars++;
+	}
+	if (chars < 30)
+		S_find(l, "AKB-AG010", line, col, "the description says too little to choose by (%zu characters; 30 or more)", chars);
+	if (strlen(a->description) > 1024)
+		S_find(l, "AKB-AG010", line, col, "the description is %zu bytes; past 1024 it costs every conversation context",
+		       strlen(a->description));
+	if (!S_has_trigger(a->description))
+		S_find(l, "AKB-AG011", line, col, "the description does not say when to use it (\"Use when ...\")");
+	size_t blocks = 0, talks = 0;
+	for (const char *p = a->description; (p = strstr(p, "<example>")); p += 9)
+		blocks++;
+	for (size_t i = 0; i < a->examples.u.list.len; i++) {
+		const struct akb_value *turns = akb_map_get(&a->examples.u.list.items[i], "turns");
+		talks += turns && turns->kind == AKB_LIST && turns->u.list.len > 0;
+	}
+	if (blocks > talks)
+		S_find(l, "AKB-AG012", line, col, "%zu of %zu <example> blocks are not a conversation (user:, assistant:)",
+		       blocks - talks, blocks);
+}
+
+/* Bidi controls and zero-width characters: they change what a reader sees, not what the model reads. */
+static const char *S_hidden_name(uint32_t c)
+{
+	if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C)
+		return "a bidirectional control";
+	if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF || c == 0x180E)
+		return "a zero-width character";
+	return NULL;
+}
+
+static void S_hidden(struct linter *l, const struct akb_agent *a)
+{
+	unsigned line = 1, col = 1, reported = 0;
+	for (size_t i = 0; i < a->text_len && reported < 5;) {
+		size_t at = i;
+		uint32_t c = akb_utf8_next(a->text, a->text_len, &i);
+		if (i == at)
+			i++;
+		const char *what = S_hidden_name(c);
+		/* Zero-width joiners join emoji: only count them between letters of no emoji. */
+		if (what && c == 0x200D && at > 0 && (unsigned char)a->text[at - 1] >= 0xF0)
+			what = NULL;
+		if (what) {
+			S_find(l, "AKB-AG015", line, col, "%s (U+%04X) is hidden in the text", what, (unsigned)c);
+			reported++;
+		}
+		if (c == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col += (unsigned)(i - at);
+		}
+	}
+}
+
+static void S_duplicates(struct linter *l, const struct akb_agent *a)
+{
+	const struct akb_site *site = l->site;
+	unsigned line, col;
+	S_key(a, "name", &line, &col);
+	if (a->duplicate_of != SIZE_MAX) {
+		S_find(l, "AKB-AG014", line, col, "same name and text as %s: shown once", site->agents[a->duplicate_of].rel);
+		return;
+	}
+	for (size_t j = 0; j < site->nagents; j++) {
+		const struct akb_agent *b = &site->agents[j];
+		if (j == l->agent || b->duplicate_of != SIZE_MAX || strcasecmp(a->name, b->name))
+			continue;
+		if (j < l->agent)
+			S_find(l, "AKB-AG014", line, col,
+			       "'%s' is also the name of %s, with other text; installed side by side, a project's "
+			       ".claude/agents/ copy wins over a user's (~/.claude/agents/), which wins over a plugin's",
+			       a->name, b->rel);
+		break;
+	}
+}
+
+static int S_by_agent(const void *x, const void *y)
+{
+	const struct akb_finding *a = x, *b = y;
+	if (a->agent != b->agent)
+		return a->agent < b->agent ? -1 : 1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return a->rule < b->rule ? -1 : a->rule > b->rule;
+}
+
+void akb_lint_site(const struct akb_site *site, char *const *only, char *const *skip, struct akb_lint *out)
+{
+	memset(out, 0, sizeof(*out));
+	size_t nrules = 0;
+	while (akb_lint_rules[nrules].id)
+		nrules++;
+	out->per_rule = akb_xcalloc(nrules + 1, sizeof(size_t));
+	struct linter l = { site, only, skip, out, 0 };
+	for (size_t i = 0; i < site->nagents; i++) {
+		const struct akb_agent *a = &site->agents[i];
+		l.agent = i;
+		S_names(&l, a);
+		S_keys(&l, a);
+		S_values(&l, a);
+		S_tools_rules(&l, a);
+		S_description(&l, a);
+		if (a->fm.recovered)
+			S_find(&l, "AKB-AG013", a->fm.error_line, a->fm.error_col,
+			       "the front-matter is not valid YAML (an unquoted ': ' in a value?); Claude Code may skip "
+			       "or misread this agent: quote the value");
+		if (akb_agent_field(a, "name"))
+			S_duplicates(&l, a);
+		S_hidden(&l, a);
+	}
+	if (out->len)
+		qsort(out->items, out->len, sizeof(*out->items), S_by_agent);
+}
+
+size_t akb_lint_first(const struct akb_lint *lint, size_t agent)
+{
+	size_t lo = 0, hi = lint->len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (lint->items[mid].agent < agent)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void akb_lint_release(struct akb_lint *lint)
+{
+	for (size_t i = 0; i < lint->len; i++)
+		free(lint->items[i].message);
+	free(lint->items);
+	free(lint->per_rule);
+	memset(lint, 0, sizeof(*lint));
+}
+
+static const char *S_level(enum akb_severity s)
+{
+	return s == AKB_ERROR ? "error" : s == AKB_WARNING ? "warning" : "note";
+}
+
+void akb_lint_text(const struct akb_site *site, const struct akb_lint *lint, struct akb_buf *out)
+{
+	for (size_t i = 0; i < lint->len; i++) {
+		const struct akb_finding *f = &lint->items[i];
+		akb_buf_puts(out, site->agents[f->agent].path);
+		if (f->line)
+			akb_buf_printf(out, ":%u:%u", f->line, f->col);
+		akb_buf_printf(out, ": %s: %s [%s]\n", S_level(f->rule->level), f->message, f->rule->id);
+	}
+}
+
+void akb_lint_json(const struct akb_site *site, const struct akb_lint *lint, struct akb_buf *out)
+{
+	akb_buf_puts(out, "{\"agentkb\": \"" AKB_VERSION "\", \"agents\": ");
+	akb_buf_printf(out, "%zu, \"findings\": [", site->nagents);
+	for (size_t i = 0; i < lint->len; i++) {
+		const struct akb_finding *f = &lint->items[i];
+		akb_buf_puts(out, i ? ",\n  {\"rule\": " : "\n  {\"rule\": ");
+		akb_json_cstr(out, f->rule->id);
+		akb_buf_puts(out, ", \"name\": ");
+		akb_json_cstr(out, f->rule->name);
+		akb_buf_printf(out, ", \"level\": \"%s\", \"path\": ", S_level(f->rule->level));
+		akb_json_cstr(out, site->agents[f->agent].path);
+		akb_buf_printf(out, ", \"line\": %u, \"col\": %u, \"message\": ", f->line, f->col);
+		akb_json_cstr(out, f->message);
+		akb_buf_putc(out, '}');
+	}
+	akb_buf_puts(out, lint->len ? "\n], \"counts\": {" : "], \"counts\": {");
+	int first = 1;
+	for (size_t r = 0; akb_lint_rules[r].id; r++) {
+		if (!lint->per_rule[r])
+			continue;
+		akb_buf_printf(out, "%s\"%s\": %zu", first ? "" : ", ", akb_lint_rules[r].id, lint->per_rule[r]);
+		first = 0;
+	}
+	akb_buf_puts(out, "}}\n");
+}
+
+/* A byte column of `line` as a column of code points (SARIF's unicodeCodePoints). */
+static unsigned S_cp_col(const struct akb_agent *a, unsigned line, unsigned col)
+{
+	size_t i = 0;
+	for (unsigned l = 1; l < line && i < a->text_len; i++)
+		if (a->text[i] == '\n')
+			l++;
+	size_t end = i + (col ? col - 1 : 0);
+	unsigned cp = 1;
+	while (i < end && i < a->text_len) {
+		size_t at = i;
+		akb_utf8_next(a->text, a->text_len, &i);
+		if (i == at)
+			i++;
+		cp++;
+	}
+	return cp;
+}
+
+void akb_lint_sarif(const struct akb_site *site, const struct akb_lint *lint, struct akb_buf *out)
+{
+	akb_buf_puts(out, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n"
+			  "  \"runs\": [{\n    \"tool\": {\"driver\": {\"name\": \"agentkb\", \"version\": \"" AKB_VERSION
+			  "\", \"rules\": [");
+	for (size_t r = 0; akb_lint_rules[r].id; r++) {
+		const struct akb_lint_rule *rule = &akb_lint_rules[r];
+		akb_buf_puts(out, r ? ",\n      {\"id\": " : "\n      {\"id\": ");
+		akb_json_cstr(out, rule->id);
+		akb_buf_puts(out, ", \"name\": ");
+		akb_json_cstr(out, rule->name);
+		akb_buf_puts(out, ", \"shortDescription\": {\"text\": ");
+		akb_json_cstr(out, rule->summary);
+		akb_buf_printf(out, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}", S_level(rule->level));
+	}
+	akb_buf_puts(out, "\n    ]}},\n    \"results\": [");
+	for (size_t i = 0; i < lint->len; i++) {
+		const struct akb_finding *f = &lint->items[i];
+		const struct akb_agent *a = &site->agents[f->agent];
+		akb_buf_puts(out, i ? ",\n      {\"ruleId\": " : "\n      {\"ruleId\": ");
+		akb_json_cstr(out, f->rule->id);
+		akb_buf_printf(out, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ",
+			       (size_t)(f->rule - akb_lint_rules), S_level(f->rule->level));
+		akb_json_cstr(out, f->message);
+		/* URIs relative to the content folder, percent-encoded as RFC 3986 wants. */
+		akb_buf_puts(out, "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
+		struct akb_buf uri = AKB_BUF_INIT;
+		akb_url_put_path(&uri, a->rel, strlen(a->rel));
+		akb_buf_put(out, uri.ptr, uri.len);
+		akb_buf_release(&uri);
+		akb_buf_puts(out, "\", \"uriBaseId\": \"CONTENT\"}");
+		if (f->line)
+			akb_buf_printf(out, ", \"region\": {\"startLine\": %u, \"startColumn\": %u}", f->line,
+				       S_cp_col(a, f->line, f->col));
+		akb_buf_puts(out, "}}]}");
+	}
+	akb_buf_puts(out, lint->len ? "\n    ],\n" : "],\n");
+	akb_buf_puts(out, "    \"columnKind\": \"unicodeCodePoints\"\n  }]\n}\n");
+}
