@@ -202,9 +202,6 @@ void akb_capabilities_of(const struct akb_agent *a, struct akb_capabilities *cap
 	caps->bypass = mode && !strcmp(mode, "bypassPermissions");
 	caps->read_only = !caps->writes && !caps->shell && !caps->may_delegate && !caps->inherits_all &&
 			  !caps->mcp.u.list.len && !caps->bypass;
-	const char *body = a->body_text ? a->body_text : a->body;
-	size_t body_len = a->body_text ? strlen(a->body_text) : a->body_len;
-	caps->tokens = akb_estimate_tokens(a->description, strlen(a->description)) + akb_estimate_tokens(body, body_len);
 }
 
 static const char *const S_access_names[AKB_ACCESS_COUNT] = {

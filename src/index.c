@@ -55,7 +55,7 @@ void akb_index_agents_json(const struct akb_site *site, struct akb_buf *out)
 					akb_buf_putc(out, ',');
 				akb_json_cstr(out, akb_access_name(i));
 			}
-		akb_buf_printf(out, "], \"tokens\": %zu}", caps.tokens);
+		akb_buf_printf(out, "], \"tokens\": %zu}", a->tokens);
 		akb_capabilities_release(&caps);
 		/* Every front-matter key, known or not, with recovered values as read. */
 		akb_buf_puts(out, ", \"fields\": ");

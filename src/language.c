@@ -43,12 +43,29 @@ static int S_is_latin(uint32_t c)
 	return (c >= 'a' && c <= 'z') || (c >= 0xE0 && c <= 0x24F && c != 0xF7);
 }
 
-/* Counts, per language, the words of `text` in its list (at most 32 bytes a word are compared). */
+/* Latin words counted at most: plenty to tell the languages apart. */
+#define MAX_WORDS 400
+
+/* Is word[0..n) in the space-separated `list`? */
+static int S_listed(const char *list, const char *word, size_t n)
+{
+	for (const char *p = list; *p;) {
+		const char *e = p;
+		while (*e && *e != ' ')
+			e++;
+		if ((size_t)(e - p) == n && !memcmp(p, word, n))
+			return 1;
+		p = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+/* Counts, per language, the words of `text` in its list (words up to 32 bytes; the first MAX_WORDS). */
 static void S_count_words(const char *text, size_t len, size_t hits[NLATIN])
 {
 	char word[33];
-	size_t wl = 0, i = 0;
-	while (i <= len) {
+	size_t wl = 0, i = 0, words = 0;
+	while (i <= len && words < MAX_WORDS) {
 		size_t start = i;
 		uint32_t c = i < len ? akb_utf8_lower(akb_utf8_next(text, len, &i)) : 0;
 		if (i == start)
@@ -63,19 +80,13 @@ static void S_count_words(const char *text, size_t len, size_t hits[NLATIN])
 			}
 			continue;
 		}
-		if (wl && wl < sizeof word) {
-			word[wl] = 0;
-			for (size_t l = 0; l < NLATIN; l++) {
-				const char *p = S_latin[l].words;
-				while (*p) {
-					size_t n = strcspn(p, " ");
-					if (n == wl && !memcmp(p, word, n)) {
-						hits[l]++;
-						break;
-					}
-					p += n + (p[n] == ' ');
-				}
-			}
+		/* The list words are 2 to 6 bytes long. */
+		if (wl >= 2 && wl <= 6) {
+			words++;
+			for (size_t l = 0; l < NLATIN; l++)
+				hits[l] += (size_t)S_listed(S_latin[l].words, word, wl);
+		} else if (wl) {
+			words++;
 		}
 		wl = 0;
 	}

@@ -9,8 +9,10 @@
 
 #include "agentkb/build.h"
 #include "agentkb/capability.h"
+#include "agentkb/graph.h"
 #include "agentkb/json.h"
 #include "agentkb/lint.h"
+#include "agentkb/strmap.h"
 #include "agentkb/url.h"
 #include "agentkb/utf8.h"
 
@@ -32,6 +34,8 @@ const struct akb_lint_rule akb_lint_rules[] = {
 	{ "AKB-AG014", "unique-name", AKB_WARNING, "another agent has the same name" },
 	{ "AKB-AG015", "hidden-unicode", AKB_ERROR, "invisible or direction-changing characters (bidi controls, zero-width)" },
 	{ "AKB-AG016", "known-color", AKB_WARNING, "a color Claude Code does not have: the agent shows with none" },
+	{ "AKB-AG017", "names-existing-agent", AKB_WARNING,
+	  "it names an agent (\"the X agent\", @agent-X, Agent(X)) that is not in the collection" },
 	{ NULL, NULL, AKB_NOTE, NULL },
 };
 
@@ -123,6 +127,9 @@ struct linter {
 	char *const *only, *const *skip;
 	struct akb_lint *out;
 	size_t agent;
+	struct akb_strmap names; /* lowercased name -> first agent with it */
+	const char *text;        /* the text being scanned for names, and where it starts in the file */
+	unsigned text_line;
 };
 
 static int S_wanted(const struct linter *l, const struct akb_lint_rule *r)
@@ -387,26 +394,95 @@ static void S_hidden(struct linter *l, const struct akb_agent *a)
 	}
 }
 
+static void S_lower_key(const char *s, struct akb_buf *out)
+{
+	akb_buf_clear(out);
+	for (; *s; s++)
+		akb_buf_putc(out, *s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+}
+
+static void S_body_of(const struct akb_agent *a, const char **p, size_t *n)
+{
+	*p = a->body_text ? a->body_text : a->body;
+	*n = a->body_text ? strlen(a->body_text) : a->body_len;
+}
+
+/* The same name as an earlier file: the same text (shown once), or other text (which wins where). */
 static void S_duplicates(struct linter *l, const struct akb_agent *a)
 {
 	const struct akb_site *site = l->site;
 	unsigned line, col;
+	size_t first;
+	struct akb_buf key = AKB_BUF_INIT;
 	S_key(a, "name", &line, &col);
-	if (a->duplicate_of != SIZE_MAX) {
-		S_find(l, "AKB-AG014", line, col, "same name and text as %s: shown once", site->agents[a->duplicate_of].rel);
-		return;
-	}
-	for (size_t j = 0; j < site->nagents; j++) {
-		const struct akb_agent *b = &site->agents[j];
-		if (j == l->agent || b->duplicate_of != SIZE_MAX || strcasecmp(a->name, b->name))
-			continue;
-		if (j < l->agent)
+	S_lower_key(a->name, &key);
+	if (akb_strmap_get(&l->names, key.ptr, &first) && first != l->agent) {
+		const struct akb_agent *b = &site->agents[first];
+		const char *x, *y;
+		size_t nx, ny;
+		S_body_of(a, &x, &nx);
+		S_body_of(b, &y, &ny);
+		if (nx == ny && !memcmp(x, y, nx))
+			S_find(l, "AKB-AG014", line, col, "same name and text as %s: shown once", b->rel);
+		else
 			S_find(l, "AKB-AG014", line, col,
 			       "'%s' is also the name of %s, with other text; installed side by side, a project's "
 			       ".claude/agents/ copy wins over a user's (~/.claude/agents/), which wins over a plugin's",
 			       a->name, b->rel);
-		break;
 	}
+	akb_buf_release(&key);
+}
+
+/* The file position of byte `off` of l->text (which starts on line l->text_line, column 1). */
+static void S_where(const struct linter *l, size_t off, unsigned *line, unsigned *col)
+{
+	*line = l->text_line;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (l->text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+static void S_named(void *ctx, const char *name, size_t offset, int explicit_mention)
+{
+	struct linter *l = ctx;
+	size_t idx;
+	if (!explicit_mention || akb_strmap_get(&l->names, name, &idx))
+		return;
+	unsigned line, col;
+	S_where(l, offset, &line, &col);
+	S_find(l, "AKB-AG017", line, col, "it names the agent '%s', which is not in the collection", name);
+}
+
+/* Explicit names of other agents (graph.h) that resolve to nothing: in the body, and in Agent(...). */
+static void S_names_resolve(struct linter *l, const struct akb_agent *a)
+{
+	const char *body;
+	size_t len;
+	S_body_of(a, &body, &len);
+	l->text = body;
+	l->text_line = a->body_line;
+	akb_graph_mentions(body, len, S_named, l);
+	struct akb_capabilities caps;
+	akb_capabilities_of(a, &caps);
+	struct akb_buf key = AKB_BUF_INIT;
+	for (size_t i = 0; i < caps.agents.u.list.len; i++) {
+		size_t idx;
+		unsigned line, col;
+		S_lower_key(caps.agents.u.list.items[i].u.str.ptr, &key);
+		if (!akb_strmap_get(&l->names, key.ptr, &idx)) {
+			S_key(a, "tools", &line, &col);
+			S_find(l, "AKB-AG017", line, col, "Agent(%s) names an agent that is not in the collection",
+			       caps.agents.u.list.items[i].u.str.ptr);
+		}
+	}
+	akb_buf_release(&key);
+	akb_capabilities_release(&caps);
 }
 
 static int S_by_agent(const void *x, const void *y)
@@ -428,7 +504,18 @@ void akb_lint_site(const struct akb_site *site, char *const *only, char *const *
 	while (akb_lint_rules[nrules].id)
 		nrules++;
 	out->per_rule = akb_xcalloc(nrules + 1, sizeof(size_t));
-	struct linter l = { site, only, skip, out, 0 };
+	struct linter l = { site, only, skip, out, 0, { 0 }, NULL, 0 };
+	akb_strmap_init(&l.names);
+	struct akb_buf key = AKB_BUF_INIT;
+	for (size_t i = 0; i < site->nagents; i++) {
+		size_t seen;
+		if (!akb_agent_field(&site->agents[i], "name"))
+			continue;
+		S_lower_key(site->agents[i].name, &key);
+		if (!akb_strmap_get(&l.names, key.ptr, &seen))
+			akb_strmap_set(&l.names, key.ptr, i);
+	}
+	akb_buf_release(&key);
 	for (size_t i = 0; i < site->nagents; i++) {
 		const struct akb_agent *a = &site->agents[i];
 		l.agent = i;
@@ -443,8 +530,10 @@ void akb_lint_site(const struct akb_site *site, char *const *only, char *const *
 			       "or misread this agent: quote the value");
 		if (akb_agent_field(a, "name"))
 			S_duplicates(&l, a);
+		S_names_resolve(&l, a);
 		S_hidden(&l, a);
 	}
+	akb_strmap_release(&l.names);
 	if (out->len)
 		qsort(out->items, out->len, sizeof(*out->items), S_by_agent);
 }

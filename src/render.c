@@ -8,6 +8,8 @@
 
 #include "agentkb/buf.h"
 #include "agentkb/capability.h"
+#include "agentkb/graph.h"
+#include "agentkb/related.h"
 #include "agentkb/language.h"
 #include "agentkb/lint.h"
 #include "agentkb/render.h"
@@ -42,6 +44,8 @@ struct renderer {
 	struct akb_strmap by_source; /* source path relative to CONTENT -> agent index, kept agents only */
 	size_t *search_facet;        /* per taxonomy: its facet in the search index */
 	size_t *namesake;            /* per agent: the next kept agent with the same name (a ring), or itself */
+	struct akb_graph graph;      /* which agents name which (graph.h) */
+	struct akb_related related;  /* each agent's related agents (related.h) */
 	int failed;
 };
 
@@ -252,9 +256,9 @@ static void S_card_capabilities(const struct akb_agent *a, struct akb_value *car
 	if (caps.read_only)
 		S_badge(badges, "read-only", "ok", "Reads, never writes files, runs commands or starts agents");
 	struct akb_buf tmp = AKB_BUF_INIT;
-	S_tokens_text(caps.tokens, &tmp);
+	S_tokens_text(a->tokens, &tmp);
 	akb_map_set_cstr(card, "tokens", tmp.ptr);
-	akb_map_set_number(card, "token_count", (double)caps.tokens);
+	akb_map_set_number(card, "token_count", (double)a->tokens);
 	struct akb_value *can = akb_map_set_map(card, "can");
 	akb_map_set_bool(can, "inherits_all", caps.inherits_all);
 	akb_value_copy(akb_map_put(can, "tools"), &caps.tools);
@@ -675,6 +679,35 @@ static void S_render_agent(struct renderer *r, size_t doc_id, size_t idx)
 
 	akb_value_copy(akb_map_put(agent, "examples"), &a->examples);
 
+	/* The agents it names ("works with") and those naming it ("used by"). */
+	struct akb_value *works = akb_map_set_list(agent, "works_with"), *used = akb_map_set_list(agent, "used_by");
+	for (size_t e = 0; e < r->graph.nedges; e++) {
+		const struct akb_edge *ed = &r->graph.edges[e];
+		size_t other = ed->from == idx ? ed->to : ed->to == idx ? ed->from : SIZE_MAX;
+		if (other == SIZE_MAX)
+			continue;
+		struct akb_value *item = akb_list_push(ed->from == idx ? works : used);
+		akb_value_set_map(item);
+		akb_map_set_cstr(item, "name", r->site->agents[other].name);
+		akb_buf_clear(&tmp);
+		akb_agent_url(&r->site->agents[other], &tmp);
+		akb_map_set_cstr(item, "url", tmp.ptr);
+		akb_map_set_bool(item, "starts", ed->started);
+	}
+
+	/* Related agents: similar words, shared groups (related.h). */
+	struct akb_value *rel = akb_map_set_list(agent, "related");
+	for (unsigned j = 0; j < r->related.count[idx]; j++) {
+		const struct akb_value *card = &r->cards[r->related.of[idx][j]];
+		struct akb_value *item = akb_list_push(rel);
+		akb_value_set_map(item);
+		akb_map_set_cstr(item, "name", akb_map_get_cstr(card, "name"));
+		akb_map_set_cstr(item, "url", akb_map_get_cstr(card, "url"));
+		akb_map_set_cstr(item, "summary", akb_map_get_cstr(card, "summary"));
+		if (akb_map_get_cstr(card, "qualifier"))
+			akb_map_set_cstr(item, "qualifier", akb_map_get_cstr(card, "qualifier"));
+	}
+
 	/* What `agentkb check` finds in the file: the page shows what is broken. */
 	struct akb_value *problems = akb_map_set_list(agent, "problems");
 	const struct akb_lint *lint = r->opts ? r->opts->lint : NULL;
@@ -1047,6 +1080,43 @@ static void S_render_pages(struct renderer *r)
 	akb_buf_release(&src);
 }
 
+/* graph/index.html: the agents that name other agents, as a picture laid out at build time. */
+static void S_render_graph(struct renderer *r)
+{
+	if (!r->graph.nedges)
+		return;
+	struct akb_value page = AKB_VALUE_NULL;
+	S_page_base(r, &page, "../", "Agent graph", "graph_page");
+	S_nav_current(&page, "graph/index.html", "page");
+	size_t placed = 0;
+	for (size_t i = 0; i < r->site->nagents; i++)
+		placed += r->graph.placed[i];
+	S_map_printf(&page, "description", "%zu agents of %s that name one another, and how.", placed, r->cfg->title);
+	akb_map_set_number(&page, "nodes", (double)placed);
+	akb_map_set_number(&page, "edges", (double)r->graph.nedges);
+	struct akb_buf svg = AKB_BUF_INIT;
+	akb_graph_svg(r->site, &r->graph, "../", &svg);
+	size_t len;
+	char *html = akb_buf_detach(&svg, &len);
+	akb_value_take_string(akb_map_put(&page, "svg"), html, len);
+	/* The collections drawn, for the filter. */
+	const struct akb_taxonomy *coll = akb_site_taxonomy(r->site, "collection");
+	struct akb_value *cols = akb_map_set_list(&page, "collections");
+	for (size_t t = 0; coll && t < coll->nterms; t++) {
+		size_t n = 0;
+		for (size_t j = 0; j < coll->terms[t].count; j++)
+			n += r->graph.placed[coll->terms[t].agents[j]];
+		if (!n)
+			continue;
+		struct akb_value *c = akb_list_push(cols);
+		akb_value_set_map(c);
+		akb_map_set_cstr(c, "name", coll->terms[t].name);
+		akb_map_set_number(c, "count", (double)n);
+	}
+	S_emit(r, "graph", &page, "graph/index.html", 1);
+	akb_value_release(&page);
+}
+
 static void S_render_404(struct renderer *r)
 {
 	struct akb_value page = AKB_VALUE_NULL;
@@ -1096,6 +1166,15 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 		akb_map_set_cstr(item, "url", url.ptr);
 		akb_buf_release(&url);
 	}
+	akb_graph_build(site, &r.graph);
+	akb_related_build(site, &r.related);
+	if (r.graph.nedges) {
+		akb_graph_layout(site, &r.graph);
+		struct akb_value *item = akb_list_push(&r.nav);
+		akb_value_set_map(item);
+		akb_map_set_cstr(item, "title", "Graph");
+		akb_map_set_cstr(item, "url", "graph/index.html");
+	}
 	for (size_t i = 0; i < site->npages; i++) {
 		if (!site->pages[i].nav)
 			continue;
@@ -1116,7 +1195,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	for (size_t k = 0; k < site->norder; k++)
 		S_build_card(&r, &site->agents[site->order[k]], &r.cards[site->order[k]]);
 
-	const char *templates[] = { "index", "agent", "taxonomy", "term", "404", NULL };
+	const char *templates[] = { "index", "agent", "taxonomy", "term", "404", "graph", NULL };
 	for (int i = 0; templates[i]; i++)
 		if (akb_tpl_set_compile(tpl, templates[i], diag) != 0)
 			r.failed = 1;
@@ -1126,6 +1205,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 			S_render_agent(&r, k, site->order[k]);
 		S_render_taxonomies(&r);
 		S_render_pages(&r);
+		S_render_graph(&r);
 		S_render_404(&r);
 	}
 
@@ -1134,6 +1214,8 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	free(r.cards);
 	free(r.search_facet);
 	free(r.namesake);
+	akb_graph_release(&r.graph);
+	akb_related_release(&r.related);
 	akb_strmap_release(&r.by_source);
 	akb_value_release(&r.site_value);
 	akb_value_release(&r.nav);

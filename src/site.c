@@ -418,6 +418,9 @@ void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct
 		akb_capabilities_of(a, &caps);
 		a->access = akb_access_of(&caps);
 		akb_capabilities_release(&caps);
+		const char *body = a->body_text ? a->body_text : a->body;
+		a->tokens = akb_estimate_tokens(a->description, strlen(a->description)) +
+			    akb_estimate_tokens(body, a->body_text ? strlen(a->body_text) : a->body_len);
 	}
 	site->taxonomies = akb_xcalloc(ntax + 1, sizeof(*site->taxonomies));
 	site->ntaxonomies = ntax;

@@ -2,7 +2,7 @@
 // it: grouped (by collection unless departments exist), every group of more
 // than CAP cards shows CAP and links to a page listing all of its agents,
 // every agent is on the home page or behind such a link, and the navigation
-// shows only taxonomies that have a page with agents.
+// shows only taxonomies that have a page with agents (and the graph, when drawn).
 // usage: node tests/browse-check.mjs SITE LABEL [CAP]
 import fs from "node:fs";
 import path from "node:path";
@@ -42,7 +42,8 @@ const nav = [...home.matchAll(/<nav class="site-nav"[^]*?<\/nav>/g)][0][0];
 for (const [, href, title] of nav.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)) {
   if (href === "index.html") continue;
   const page = fs.readFileSync(path.join(site, href), "utf8");
-  check(/<ul class="terms">/.test(page), `nav '${title}' leads to a taxonomy with terms`);
+  if (href === "graph/index.html") check(/<svg class="graph"[^]*<circle/.test(page), "nav 'Graph' leads to a drawn graph");
+  else check(/<ul class="terms">/.test(page), `nav '${title}' leads to a taxonomy with terms`);
 }
 console.log(`browse ${label}: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -73,6 +73,11 @@ expect "read-only agents" "$(json "$TMP/f/agents.json" 'r.filter(a => a.capabili
 expect "operator's effective tools" "$(json "$TMP/f/agents.json" 'r.find(a => a.name === "operator").capabilities.tools.join("|")')" "Read|Bash(git status:*, git tag:*)|Agent(reader)"
 check "access pages" test -f "$TMP/f/access/read-only/index.html"
 has "$TMP/f/index.html" '≈ [0-9.k]* tokens in all' "collection total of tokens"
+# Related agents: words and groups in common, namesakes left out.
+sed -n '/class="related"/,/<\/section>/p' "$TMP/wshobson/agents/sql-pro/index.html" | grep -o '">[^<]*</a>' >"$TMP/related"
+expect "six related agents" "$(wc -l <"$TMP/related" | tr -d ' ')" 6
+check "sql-pro's related agents are database agents" sh -c "[ \"\$(grep -c database '$TMP/related')\" -ge 4 ]"
+hasnt "$TMP/f/agents/api-tester/index.html" 'class="related"[^€]*api-tester' "no namesake among related agents"
 links_ok "$TMP/f"
 
 # ---- config keys: group_by, collections, taxonomies, search.synonyms ----

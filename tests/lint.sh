@@ -73,5 +73,13 @@ expect "a file's findings" "$(json "$TMP/report.json" 'r.files.find(f => f.path.
 has "$TMP/site/agents/values/index.html" '<h2 id="problems-title">Problems in this file</h2>' "problems box"
 has "$TMP/site/agents/values/index.html" "<li class=\"error\"><span class=\"rule\">AKB-AG006</span> <span class=\"where\">line 5:1</span> permissionMode &#39;yolo&#39;" "a problem with its line"
 hasnt "$TMP/site/agents/clean-agent/index.html" 'class="problems"' "no box on a clean page"
+# The delegation graph: Agent(clean-agent) and @agent-clean-agent make one edge, shown both ways.
+has "$TMP/site/agents/delegating/index.html" '<strong>Works with</strong> <a href="../../agents/clean-agent/index.html" title="It may start this one (Agent in its tools)">clean-agent</a>' "works with"
+has "$TMP/site/agents/clean-agent/index.html" '<strong>Used by</strong> <a href="../../agents/delegating/index.html">delegating</a>' "used by"
+hasnt "$TMP/site/agents/delegating/index.html" 'schema-keeper</a>' "a name that resolves to nothing is no link"
+check "a graph page" test -f "$TMP/site/graph/index.html"
+has "$TMP/site/graph/index.html" '<a href="../agents/delegating/index.html" data-collection="team"><circle' "graph nodes link their agents"
+has "$TMP/site/graph/index.html" '<line [^>]* class="starts" data-collection="team other"/>' "an edge it may start, across collections"
+has "$TMP/site/index.html" '<a href="graph/index.html">Graph</a>' "the graph in the navigation"
 links_ok "$TMP/site"
 finish lint

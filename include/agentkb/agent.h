@@ -45,6 +45,7 @@ struct akb_agent {
 	char *collection;      /* the folder it came from, set by the site stage (akb_site_derive), or NULL (owned) */
 	size_t duplicate_of;   /* index of the identical agent kept in its place, or SIZE_MAX (site stage) */
 	unsigned access;       /* enum akb_access bits, set by the site stage after the hooks (akb_site_finish) */
+	size_t tokens;         /* what description and body add to a context, estimated (akb_site_finish) */
 	int dropped;           /* excluded from the site (hooks, filters); the report says why */
 	char *dropped_by;      /* who excluded it (owned) */
 };

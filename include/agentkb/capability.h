@@ -36,7 +36,6 @@ struct akb_capabilities {
 	int web;                 /* reaches the network (WebFetch, WebSearch) */
 	int bypass;              /* permissionMode: bypassPermissions */
 	int read_only;           /* neither writes nor runs shell nor starts sub-agents */
-	size_t tokens;           /* what its description and body add to a context, estimated */
 };
 
 /*

@@ -512,6 +512,45 @@ test("fixture: the Access filter of search keeps the read-only agents (http)", a
   await ctx.close();
 });
 
+test("wshobson: the agent graph from file://, clickable and filtered by collection", async () => {
+  const { ctx, page, errors } = await open(DESKTOP, fileURL("wshobson", "graph/index.html"));
+  const nodes = page.locator("svg.graph .nodes a");
+  assert.ok(await nodes.count() >= 10, `${await nodes.count()} nodes`);
+  assert.ok(await page.locator("svg.graph line").count() >= 5);
+  // The filter shows (site.js), and a collection unticked takes its nodes and their edges out.
+  const box = page.locator(".graph-filter");
+  assert.ok(await box.isVisible());
+  const first = box.locator("input").first();
+  const name = await first.inputValue();
+  const mine = page.locator(`svg.graph .nodes a[data-collection="${name}"]`);
+  assert.ok(await mine.count() >= 1);
+  await first.uncheck();
+  assert.equal(await mine.first().evaluate((a) => getComputedStyle(a).display), "none");
+  const hiddenEdges = await page.locator("svg.graph line").evaluateAll((ls, n) =>
+    ls.filter((l) => l.getAttribute("data-collection").split(" ").includes(n)).every((l) => getComputedStyle(l).display === "none"), name);
+  assert.ok(hiddenEdges, "its edges go too");
+  await first.check();
+  assert.notEqual(await mine.first().evaluate((a) => getComputedStyle(a).display), "none");
+  // A node opens its agent.
+  const target = await nodes.first().getAttribute("href");
+  await nodes.first().locator("circle").click();
+  await page.waitForURL((u) => u.href.endsWith(target.replace(/^\.\.\//, "")));
+  assert.ok(await page.locator(".agent-header h1").isVisible());
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("wshobson: related agents on an agent page lead to them (file://)", async () => {
+  const { ctx, page } = await open(DESKTOP, fileURL("wshobson", "agents/sql-pro/index.html"));
+  const links = page.locator(".related li a");
+  assert.equal(await links.count(), 6);
+  const names = await links.allInnerTexts();
+  assert.ok(names.filter((n) => /database/.test(n)).length >= 4, names.join(" | "));
+  await links.first().click();
+  await page.waitForFunction((n) => document.querySelector(".agent-header h1")?.textContent.includes(n), names[0]);
+  await ctx.close();
+});
+
 test("fixture: an <example> in the body is a conversation; inside a code fence it stays code", async () => {
   const text = source("delegator").toString();
   const body = text.slice(text.indexOf("\n---", 3) + 4);

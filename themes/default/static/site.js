@@ -270,4 +270,23 @@
   }
   fillInstall();
   document.addEventListener("akb:page", fillInstall);
+
+  /* ---- the agent graph's filter: the collections ticked are drawn (nodes, and edges whose ends are). ---- */
+  function graphFilter() {
+    var box = document.querySelector(".graph-filter"), svg = document.querySelector("svg.graph");
+    if (!box || !svg) return;
+    box.hidden = false;
+    function apply() {
+      var on = {};
+      Array.prototype.forEach.call(box.querySelectorAll("input"), function (i) { on[i.value] = i.checked; });
+      Array.prototype.forEach.call(svg.querySelectorAll("[data-collection]"), function (el) {
+        var all = el.getAttribute("data-collection").split(" ").every(function (c) { return on[c] !== false; });
+        el.classList.toggle("off", !all);
+      });
+    }
+    box.addEventListener("change", apply);
+    apply();
+  }
+  graphFilter();
+  document.addEventListener("akb:page", graphFilter);
 })();
