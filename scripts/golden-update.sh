@@ -1,6 +1,6 @@
 #!/bin/sh
 # Rebuilds each golden case's expected output, showing the diff and asking
-# before overwriting (like lowdown's regen_regress).
+# before overwriting (like lowdown's regen_regress); AKB_GOLDEN_YES=1 answers yes.
 BUILD=${1:-build}
 AKB=$PWD/$BUILD/agentkb
 for case in tests/golden/*/; do
@@ -8,7 +8,7 @@ for case in tests/golden/*/; do
 	tmp=$(mktemp -d)
 	cfg=""
 	[ -f "$case/agentkb.yaml" ] && cfg="--config $case/agentkb.yaml"
-	"$AKB" build "$case/content" -o "$tmp/out" $cfg -q 2>"$tmp/stderr"
+	SOURCE_DATE_EPOCH=1767225600 "$AKB" build "$case/content" -o "$tmp/out" $cfg -q 2>"$tmp/stderr"
 	rm -rf "$tmp/out/assets"
 	sed "s|$case/content|content|g" "$tmp/stderr" >"$tmp/stderr.norm"
 	if diff -ru "$case/expected" "$tmp/out" >/dev/null 2>&1 && cmp -s "$case/expected.stderr" "$tmp/stderr.norm"; then
@@ -17,7 +17,7 @@ for case in tests/golden/*/; do
 		diff -ru "$case/expected" "$tmp/out" | head -200
 		diff -u "$case/expected.stderr" "$tmp/stderr.norm"
 		printf "%s: replace expected output? [y/N] " "$name"
-		read -r answer </dev/tty || answer=n
+		if [ "${AKB_GOLDEN_YES:-}" = 1 ]; then answer=y; else read -r answer </dev/tty || answer=n; fi
 		if [ "$answer" = y ]; then
 			rm -rf "$case/expected"
 			cp -R "$tmp/out" "$case/expected"

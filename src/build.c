@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "agentkb/attach.h"
 #include "agentkb/build.h"
 #include "agentkb/lint.h"
 #include "agentkb/codeblock.h"
@@ -17,6 +18,7 @@
 #include "agentkb/json.h"
 #include "agentkb/llms.h"
 #include "agentkb/output.h"
+#include "agentkb/plugin.h"
 #include "agentkb/render.h"
 #include "agentkb/search.h"
 #include "agentkb/site.h"
@@ -168,9 +170,10 @@ static int S_write_report(const char *path, const struct akb_config *cfg, const 
 	akb_json_cstr(&out, cfg->content);
 	akb_buf_puts(&out, ",\n  \"output\": ");
 	akb_json_cstr(&out, cfg->output);
-	akb_buf_printf(&out, ",\n  \"inputs\": %zu, \"agents\": %zu, \"skipped\": %zu, \"pages\": %zu,"
+	akb_buf_printf(&out, ",\n  \"inputs\": %zu, \"agents\": %zu, \"skipped\": %zu, \"attached\": %zu, \"pages\": %zu,"
 			     " \"dropped\": %zu, \"warnings\": %zu, \"errors\": %zu, \"elapsed_ms\": %.1f,\n  \"files\": [",
-		       res->inputs, res->agents, res->skipped, res->pages, res->dropped, diag->warnings, diag->errors,
+		       res->inputs, res->agents, res->skipped, res->attached, res->pages, res->dropped, diag->warnings,
+		       diag->errors,
 		       res->elapsed_ms);
 	for (size_t i = 0; i < inputs->len; i++) {
 		const struct akb_input *in = &inputs->items[i];
@@ -179,7 +182,12 @@ static int S_write_report(const char *path, const struct akb_config *cfg, const 
 		akb_buf_puts(&out, "\"path\": ");
 		akb_json_cstr(&out, in->path);
 		const char *status, *reason = NULL;
-		if (in->skip) {
+		if (in->attached_to != SIZE_MAX && !site->agents[in->attached_to].dropped) {
+			/* A skill's file: published with it, on its page. */
+			status = "attached";
+			reason = in->skip;
+			a = &site->agents[in->attached_to];
+		} else if (in->skip) {
 			status = "skipped";
 			reason = in->skip;
 		} else if (!a) {
@@ -285,6 +293,10 @@ int akb_build_load(const struct akb_config *cfg, struct akb_input_list *inputs, 
 	*agent_of = akb_xmalloc(akb_xmul(inputs->len + 1, sizeof(size_t)));
 	for (size_t i = 0; i < inputs->len; i++) {
 		(*agent_of)[i] = SIZE_MAX;
+		if (inputs->items[i].attached) {
+			res->attached++;
+			continue;
+		}
 		if (inputs->items[i].skip) {
 			res->skipped++;
 			continue;
@@ -298,6 +310,8 @@ int akb_build_load(const struct akb_config *cfg, struct akb_input_list *inputs, 
 		(*agent_of)[i] = site->nagents - 1;
 		res->input_bytes += a->raw_len;
 	}
+	akb_attach_collect(inputs, site);
+	akb_plugin_link(site);
 	return 0;
 }
 
@@ -377,6 +391,8 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	failed |= akb_sitemap_write(sitemap, &out, diag) != 0;
 	struct akb_search_stats sstats;
 	failed |= akb_search_write(search, &out, &sstats, diag) != 0;
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	failed |= akb_attach_write(&site, &out, sde && *sde ? strtoll(sde, NULL, 10) : (long long)time(NULL), diag) != 0;
 	failed |= S_write_hook_files(&site, &out, diag) != 0;
 	res->search_bytes = sstats.bytes;
 	res->search_terms = sstats.terms;

@@ -319,6 +319,15 @@ static size_t S_attachment(struct packer *pk, const char *path)
 	return pk->natt++;
 }
 
+/* "agents/<slug>/files/...": a file that came with a skill (attach.h), not a page of the site. */
+static int S_is_attached_file(const char *path)
+{
+	if (strncmp(path, "agents/", 7))
+		return 0;
+	const char *slash = strchr(path + 7, '/');
+	return slash && !strncmp(slash, "/files/", 7);
+}
+
 /*
  * The href a site link gets in the bundle: "#/" + the route of the page it
  * names (a folder or an index.html), or of the file; a file that is not a
@@ -340,8 +349,8 @@ static void S_site_href(struct packer *pk, const struct akb_buf *path, const str
 		akb_buf_printf(&tmp, "%s/index.html", path->ptr);
 		if (path->len && akb_strmap_get(&pk->by_path, tmp.ptr, &idx))
 			route = pk->pages[idx].route;
-		else if (akb_strmap_get(&pk->files, path->ptr, &idx) && !S_ends_with(path->ptr, ".html"))
-			S_attachment(pk, path->ptr);
+		else if (akb_strmap_get(&pk->files, path->ptr, &idx))
+			S_attachment(pk, path->ptr); /* not a page: a raw file, or a skill's HTML asset */
 	}
 	akb_buf_puts(href, "#/");
 	S_put_route(href, route ? route : path->ptr);
@@ -959,11 +968,11 @@ int akb_bundle_html(const char *dir, const char *const *paths, size_t npaths, st
 	size_t tail_at, nchunks = 0;
 	int rc = -1;
 
-	/* Pages: every .html file with a <main>. */
+	/* Pages: every .html file with a <main>, but a skill's own files (agents/x/files/...), carried as they are. */
 	pk.pages = akb_xcalloc(npaths + 1, sizeof(*pk.pages));
 	for (size_t i = 0; i < npaths; i++) {
 		akb_strmap_set(&pk.files, paths[i], i);
-		if (!S_ends_with(paths[i], ".html"))
+		if (!S_ends_with(paths[i], ".html") || S_is_attached_file(paths[i]))
 			continue;
 		struct page *pg = &pk.pages[pk.npages];
 		pg->path = paths[i];

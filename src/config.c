@@ -14,9 +14,12 @@
 #include "agentkb/url.h"
 #include "agentkb/walk.h"
 
-/* collection and language are derived (akb_site_derive, akb_language_detect) when the front-matter has none. */
-static const char *const S_default_taxonomies[] = { "department", "category", "collection", "language", "access",
-						     "tools", "model", NULL };
+/*
+ * collection, kind and language are derived (akb_site_derive, format.h,
+ * akb_language_detect) when the front-matter has none; access from the tools.
+ */
+static const char *const S_default_taxonomies[] = { "department", "category", "collection", "kind", "language",
+						     "access", "tools", "model", NULL };
 
 static char **S_strv_dup(const char *const *v)
 {

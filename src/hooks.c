@@ -12,6 +12,7 @@
 #include <lualib.h>
 
 #include "agentkb/build.h"
+#include "agentkb/format.h"
 #include "agentkb/hooks.h"
 #include "agentkb/markdown.h"
 #include "agentkb/slug.h"
@@ -21,7 +22,7 @@ enum hook_kind { HOOK_FILTER, HOOK_AGENT, HOOK_SITE, HOOK_PAGE, HOOK_KINDS };
 static const char *const S_kind_names[] = { "filter", "agent", "site", "page" };
 
 /* Agent-table keys that are not front-matter fields. */
-static const char *const S_special_keys[] = { "path", "file", "body", "slug", "url", NULL };
+static const char *const S_special_keys[] = { "path", "file", "body", "slug", "url", "kind", NULL };
 
 /* Values nested deeper than this are a cycle or a mistake, not front-matter. */
 #define MAX_DEPTH 32
@@ -470,7 +471,7 @@ static int S_lazy_body(lua_State *L)
 
 /*
  * Pushes the agent as a plain table: its front-matter fields, name, path,
- * file, slug, body, and with `site_mt` (a metatable index) url and a body
+ * file, kind (format.h), slug, body, and with `site_mt` (a metatable index) url and a body
  * fetched on first use.
  */
 static void S_push_agent(lua_State *L, const struct akb_agent *a, int site_mt)
@@ -489,6 +490,8 @@ static void S_push_agent(lua_State *L, const struct akb_agent *a, int site_mt)
 	lua_setfield(L, -2, "path");
 	lua_pushstring(L, a->path);
 	lua_setfield(L, -2, "file");
+	lua_pushstring(L, akb_format_key(a->format));
+	lua_setfield(L, -2, "kind");
 	if (site_mt) {
 		lua_pushvalue(L, site_mt);
 		lua_setmetatable(L, -2);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "agentkb/capability.h"
+#include "agentkb/format.h"
 #include "agentkb/index.h"
 #include "agentkb/json.h"
 #include "agentkb/render.h"
@@ -23,11 +24,31 @@ void akb_index_agents_json(const struct akb_site *site, struct akb_buf *out)
 		akb_buf_puts(out, ", \"url\": ");
 		akb_json_cstr(out, url.ptr);
 		akb_buf_clear(&url);
-		akb_buf_printf(&url, "agents/%s/%s.md", a->slug, a->slug);
+		akb_agent_raw_url(a, &url);
 		akb_buf_puts(out, ", \"raw_url\": ");
 		akb_json_cstr(out, url.ptr);
 		akb_buf_puts(out, ", \"source\": ");
 		akb_json_cstr(out, a->rel);
+		/* Its format (format.h) and where its harness reads it. */
+		akb_buf_puts(out, ", \"kind\": ");
+		akb_json_cstr(out, akb_format_key(a->format));
+		akb_buf_clear(&url);
+		if (akb_format_install_path(a->format, a->slug, &url) == 0) {
+			akb_buf_puts(out, ", \"install_path\": ");
+			akb_json_cstr(out, url.ptr);
+		}
+		if (a->nfiles) {
+			akb_buf_clear(&url);
+			akb_agent_archive_url(a, &url);
+			akb_buf_puts(out, ", \"archive_url\": ");
+			akb_json_cstr(out, url.ptr);
+			akb_buf_puts(out, ", \"files\": [");
+			for (size_t i = 0; i < a->nfiles; i++) {
+				akb_buf_puts(out, i ? ", " : "");
+				akb_json_cstr(out, a->files[i].path);
+			}
+			akb_buf_puts(out, "]");
+		}
 		akb_buf_puts(out, ", \"summary\": ");
 		akb_json_cstr(out, a->summary);
 		akb_buf_puts(out, ", \"description\": ");

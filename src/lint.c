@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "agentkb/build.h"
 #include "agentkb/capability.h"
+#include "agentkb/format.h"
 #include "agentkb/graph.h"
 #include "agentkb/json.h"
 #include "agentkb/lint.h"
@@ -26,6 +28,7 @@ const struct akb_lint_rule akb_lint_rules[] = {
 	{ "AKB-AG006", "valid-value", AKB_ERROR, "a value outside what the field accepts (model, permissionMode, memory, ...)" },
 	{ "AKB-AG007", "known-tool", AKB_WARNING, "a tool name Claude Code does not have, or no longer has" },
 	{ "AKB-AG008", "tool-allowed-and-denied", AKB_WARNING, "a tool both in tools and in disallowedTools" },
+	{ "AKB-AG009", "skills-exist", AKB_WARNING, "`skills:` names a skill that is not in the collection" },
 	{ "AKB-AG010", "description-length", AKB_WARNING, "a description too short to choose by, or too long to skim" },
 	{ "AKB-AG011", "description-trigger", AKB_WARNING,
 	  "the description does not say when to use the agent (\"Use when ...\", \"Use PROACTIVELY ...\")" },
@@ -36,6 +39,11 @@ const struct akb_lint_rule akb_lint_rules[] = {
 	{ "AKB-AG016", "known-color", AKB_WARNING, "a color Claude Code does not have: the agent shows with none" },
 	{ "AKB-AG017", "names-existing-agent", AKB_WARNING,
 	  "it names an agent (\"the X agent\", @agent-X, Agent(X)) that is not in the collection" },
+	{ "AKB-CR001", "rule-applies", AKB_WARNING,
+	  "a Cursor rule with no alwaysApply, globs or description: Cursor applies it only when @-mentioned" },
+	{ "AKB-PL001", "plugin-paths-exist", AKB_ERROR,
+	  "a plugin manifest names a component path (agents, commands, skills, hooks, ...) that does not exist" },
+	{ "AKB-PL002", "marketplace-sources-exist", AKB_ERROR, "a marketplace lists a plugin whose source folder does not exist" },
 	{ NULL, NULL, AKB_NOTE, NULL },
 };
 
@@ -54,6 +62,40 @@ static const char *const S_agent_keys[] = { "name", "description", "tools", "dis
 static const char *const S_collection_keys[] = { "category", "department", "priority", "emoji", "vibe", "tags",
 						 "domain", "version", "author", "triggers", "services", "collection",
 						 "language", "license", NULL };
+/* The other formats' own fields (format.h); a close misspelling of one is a finding. */
+static const char *const S_skill_keys[] = { "name", "description", "license", "compatibility", "metadata",
+					    "allowed-tools", "when_to_use", "argument-hint", "disable-model-invocation",
+					    "user-invocable", "context", "agent", "paths", "model", "hooks", "version", NULL };
+static const char *const S_command_keys[] = { "description", "argument-hint", "allowed-tools", "model",
+					      "disable-model-invocation", "name", NULL };
+static const char *const S_plugin_keys[] = { "name", "version", "description", "author", "homepage", "repository",
+					     "license", "keywords", "commands", "agents", "skills", "hooks", "mcpServers",
+					     "outputStyles", "lspServers", "$schema", "category", "tags", "strict",
+					     "source", NULL };
+static const char *const S_marketplace_keys[] = { "name", "owner", "metadata", "plugins", "$schema", "description",
+						  "version", NULL };
+static const char *const S_copilot_keys[] = { "name", "description", "tools", "model", "target", "mcp-servers",
+					      "handoffs", "infer", "argument-hint", "metadata",
+					      "disable-model-invocation", "user-invocable", NULL };
+static const char *const S_cursor_rule_keys[] = { "description", "globs", "alwaysApply", NULL };
+static const char *const S_cursor_agent_keys[] = { "name", "description", "model", "readonly", "is_background", NULL };
+static const char *const S_codex_keys[] = { "name", "description", "developer_instructions", "nickname_candidates",
+					    "model", "model_reasoning_effort", "sandbox_mode", "web_search",
+					    "mcp_servers", "skills", "approval_policy", "instructions", "prompt", NULL };
+static const char *const S_gemini_keys[] = { "name", "description", "kind", "tools", "model", "temperature",
+					     "max_turns", "timeout_mins", "display_name", "agent_card_url",
+					     "agent_card_json", "auth", NULL };
+static const char *const S_opencode_keys[] = { "description", "mode", "model", "temperature", "top_p", "tools",
+					       "permission", "permissions", "prompt", "disable", "disabled", "color",
+					       "steps", "maxSteps", "hidden", "name", "options", NULL };
+static const char *const *const S_format_keys[AKB_FORMAT_COUNT] = {
+	[AKB_FORMAT_SUBAGENT] = S_agent_keys,		 [AKB_FORMAT_SKILL] = S_skill_keys,
+	[AKB_FORMAT_COMMAND] = S_command_keys,		 [AKB_FORMAT_PLUGIN] = S_plugin_keys,
+	[AKB_FORMAT_MARKETPLACE] = S_marketplace_keys,	 [AKB_FORMAT_COPILOT_AGENT] = S_copilot_keys,
+	[AKB_FORMAT_CURSOR_RULE] = S_cursor_rule_keys,	 [AKB_FORMAT_CURSOR_AGENT] = S_cursor_agent_keys,
+	[AKB_FORMAT_CODEX_AGENT] = S_codex_keys,	 [AKB_FORMAT_GEMINI_AGENT] = S_gemini_keys,
+	[AKB_FORMAT_OPENCODE_AGENT] = S_opencode_keys,
+};
 static const char *const S_tools[] = { "Agent", "Task", "Bash", "BashOutput", "KillShell", "KillBash", "Edit",
 				       "Write", "Read", "Glob", "Grep", "LS", "NotebookEdit", "NotebookRead",
 				       "WebFetch", "WebSearch", "TodoWrite", "ExitPlanMode", "SlashCommand", "Skill",
@@ -128,6 +170,8 @@ struct linter {
 	struct akb_lint *out;
 	size_t agent;
 	struct akb_strmap names; /* lowercased name -> first agent with it */
+	struct akb_strmap kinds; /* format key, '\n', lowercased name -> first agent of that format with it */
+	struct akb_strmap skills; /* lowercased skill name -> its agent */
 	const char *text;        /* the text being scanned for names, and where it starts in the file */
 	unsigned text_line;
 };
@@ -179,45 +223,94 @@ static int S_key(const struct akb_agent *a, const char *key, unsigned *line, uns
 	return akb_map_get(&a->fm.fields, key) != NULL;
 }
 
+/* Formats whose files need a `name` to load (a command's is its file name; a skill's falls back to its folder). */
+static int S_name_required(enum akb_format f)
+{
+	return f == AKB_FORMAT_SUBAGENT || f == AKB_FORMAT_PLUGIN || f == AKB_FORMAT_MARKETPLACE ||
+	       f == AKB_FORMAT_CODEX_AGENT || f == AKB_FORMAT_GEMINI_AGENT;
+}
+
 static void S_names(struct linter *l, const struct akb_agent *a)
 {
 	unsigned line, col;
+	enum akb_format f = a->format;
+	const char *harness = akb_format_harness(f);
 	if (!akb_agent_field(a, "name") || !*akb_agent_field(a, "name")) {
-		S_find(l, "AKB-AG001", a->fm.present ? 1 : 0, a->fm.present ? 1 : 0,
-		       a->fm.present ? "the front-matter has no 'name'; Claude Code will not load this agent"
-				     : "no front-matter: Claude Code will not load this file as an agent");
+		if (!S_name_required(f))
+			return;
+		if (f == AKB_FORMAT_SUBAGENT)
+			S_find(l, "AKB-AG001", a->fm.present ? 1 : 0, a->fm.present ? 1 : 0,
+			       a->fm.present ? "the front-matter has no 'name'; Claude Code will not load this agent"
+					     : "no front-matter: Claude Code will not load this file as an agent");
+		else
+			S_find(l, "AKB-AG001", 1, 1, "no 'name': %s will not load this %s", harness, akb_format_name(f));
 		return;
 	}
 	const char *name = akb_agent_field(a, "name");
 	S_key(a, "name", &line, &col);
-	int ok = *name != '-';
-	for (const char *c = name; *c && ok; c++)
-		ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || (*c == '-' && c[1] != '-' && c[1]);
-	if (!ok)
-		S_find(l, "AKB-AG003", line, col,
-		       "name '%s' is not lowercase letters, digits and hyphens (Claude Code names look like code-reviewer)",
-		       name);
+	/* Names look like code-reviewer; Gemini CLI takes underscores too; a skill's are at most 64 characters. */
+	int claude = f == AKB_FORMAT_SUBAGENT || f == AKB_FORMAT_SKILL || f == AKB_FORMAT_PLUGIN;
+	if (claude || f == AKB_FORMAT_GEMINI_AGENT) {
+		int ok = *name != '-';
+		for (const char *c = name; *c && ok; c++)
+			ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || (*c == '-' && c[1] != '-' && c[1]) ||
+			     (*c == '_' && f == AKB_FORMAT_GEMINI_AGENT);
+		if (!ok)
+		{
+			if (f == AKB_FORMAT_SUBAGENT)
+				S_find(l, "AKB-AG003", line, col,
+				       "name '%s' is not lowercase letters, digits and hyphens (Claude Code names look like "
+				       "code-reviewer)",
+				       name);
+			else
+				S_find(l, "AKB-AG003", line, col, "name '%s' is not lowercase letters, digits and hyphens%s, as %s wants",
+				       name, f == AKB_FORMAT_GEMINI_AGENT ? " or underscores" : "", harness);
+		}
+		else if (f == AKB_FORMAT_SKILL && strlen(name) > 64)
+			S_find(l, "AKB-AG003", line, col, "a skill's name is at most 64 characters; '%s' has %zu", name,
+			       strlen(name));
+	}
 	const char *base = strrchr(a->rel, '/');
 	base = base ? base + 1 : a->rel;
 	size_t n = strlen(base);
-	if (n > 3 && !strcasecmp(base + n - 3, ".md"))
-		n -= 3;
-	if (strlen(name) != n || strncmp(name, base, n))
-		S_find(l, "AKB-AG004", line, col, "name '%s' differs from the file name '%.*s'", name, (int)n, base);
+	if (f == AKB_FORMAT_SUBAGENT) {
+		if (n > 3 && !strcasecmp(base + n - 3, ".md"))
+			n -= 3;
+		if (strlen(name) != n || strncmp(name, base, n))
+			S_find(l, "AKB-AG004", line, col, "name '%s' differs from the file name '%.*s'", name, (int)n, base);
+	} else if (f == AKB_FORMAT_SKILL && base != a->rel) {
+		/* The skill is its folder: .../<name>/SKILL.md. */
+		const char *end = base - 1, *start = end;
+		while (start > a->rel && start[-1] != '/')
+			start--;
+		n = (size_t)(end - start);
+		if (strlen(name) != n || strncmp(name, start, n))
+			S_find(l, "AKB-AG004", line, col, "skill name '%s' differs from its folder '%.*s'", name, (int)n, start);
+	}
 }
 
 static void S_keys(struct linter *l, const struct akb_agent *a)
 {
 	const struct akb_value *m = &a->fm.fields;
+	const char *const *known = a->format < AKB_FORMAT_COUNT ? S_format_keys[a->format] : NULL;
+	if (!known)
+		return; /* AGENTS.md: no fields of its own */
 	for (size_t i = 0; m->kind == AKB_MAP && i < m->u.map.len; i++) {
 		const char *k = m->u.map.items[i].key;
-		if (S_in(S_agent_keys, k) || S_in(S_collection_keys, k))
-			continue;
-		const char *s = S_suggest(k, S_agent_keys, NULL);
-		if (s)
+		if (a->plugin != SIZE_MAX && a->format == AKB_FORMAT_SUBAGENT &&
+		    (!strcmp(k, "hooks") || !strcmp(k, "mcpServers") || !strcmp(k, "permissionMode"))) {
 			S_find(l, "AKB-AG005", a->fm.key_line[i], a->fm.key_col[i],
-			       "unknown key '%s'; did you mean '%s'? (Claude Code ignores '%s')", k, s, k);
-		else if (!S_suggest(k, S_collection_keys, NULL))
+			       "'%s' is ignored for a plugin's agents (Claude Code drops it when it loads a plugin)", k);
+			continue;
+		}
+		if (S_in(known, k) || S_in(S_collection_keys, k))
+			continue;
+		const char *s = S_suggest(k, known, NULL);
+		if (s)
+			S_find(l, "AKB-AG005", a->fm.key_line[i], a->fm.key_col[i], "unknown key '%s'; did you mean '%s'? (%s ignores '%s')",
+			       k, s, akb_format_harness(a->format), k);
+		else if (a->format == AKB_FORMAT_SUBAGENT && !S_suggest(k, S_collection_keys, NULL))
+			/* Only for sub-agents, whose field list is closed: other formats' files carry their own keys. */
 			S_find(l, "AKB-AG005", a->fm.key_line[i], a->fm.key_col[i],
 			       "key '%s' is not a Claude Code field; it is shown, and ignored by Claude Code", k);
 	}
@@ -244,9 +337,47 @@ static void S_enum(struct linter *l, const struct akb_agent *a, const char *key,
 	S_find(l, rule, line, col, "%s '%s' is not one of: %s", key, v, allowed);
 }
 
+/* Enumerated and typed fields of the other formats. */
+static void S_other_values(struct linter *l, const struct akb_agent *a)
+{
+	unsigned line, col;
+	const struct akb_value *v;
+	switch (a->format) {
+	case AKB_FORMAT_SKILL:
+		S_enum(l, a, "context", "fork", "AKB-AG006");
+		break;
+	case AKB_FORMAT_CURSOR_RULE:
+		v = akb_map_get(&a->fm.fields, "alwaysApply");
+		if (v && S_key(a, "alwaysApply", &line, &col) && v->kind != AKB_BOOL)
+			S_find(l, "AKB-AG006", line, col, "alwaysApply should be true or false");
+		break;
+	case AKB_FORMAT_CURSOR_AGENT:
+		v = akb_map_get(&a->fm.fields, "readonly");
+		if (v && S_key(a, "readonly", &line, &col) && v->kind != AKB_BOOL)
+			S_find(l, "AKB-AG006", line, col, "readonly should be true or false");
+		break;
+	case AKB_FORMAT_CODEX_AGENT:
+		S_enum(l, a, "sandbox_mode", "read-only workspace-write danger-full-access", "AKB-AG006");
+		S_enum(l, a, "model_reasoning_effort", "none minimal low medium high xhigh", "AKB-AG006");
+		break;
+	case AKB_FORMAT_GEMINI_AGENT:
+		S_enum(l, a, "kind", "local remote", "AKB-AG006");
+		break;
+	case AKB_FORMAT_OPENCODE_AGENT:
+		S_enum(l, a, "mode", "primary subagent all", "AKB-AG006");
+		break;
+	default:
+		break;
+	}
+}
+
 static void S_values(struct linter *l, const struct akb_agent *a)
 {
 	unsigned line, col;
+	if (a->format != AKB_FORMAT_SUBAGENT) {
+		S_other_values(l, a);
+		return;
+	}
 	const char *model = akb_agent_field(a, "model");
 	if (model && S_key(a, "model", &line, &col) && strcmp(model, "sonnet") && strcmp(model, "opus") &&
 	    strcmp(model, "haiku") && strcmp(model, "inherit") && strncmp(model, "claude-", 7))
@@ -272,15 +403,17 @@ static void S_tools_rules(struct linter *l, const struct akb_agent *a)
 	struct akb_value allowed = AKB_VALUE_NULL, denied = AKB_VALUE_NULL;
 	akb_value_set_list(&allowed);
 	akb_value_set_list(&denied);
-	const struct akb_value *tv = akb_map_get(&a->fm.fields, "tools");
-	const struct akb_value *dv = akb_map_get(&a->fm.fields, "disallowedTools");
+	/* A skill's or command's allowed-tools name Claude Code's tools too. */
+	const char *tools_key = a->format == AKB_FORMAT_SUBAGENT ? "tools" : "allowed-tools";
+	const struct akb_value *tv = akb_map_get(&a->fm.fields, tools_key);
+	const struct akb_value *dv = a->format == AKB_FORMAT_SUBAGENT ? akb_map_get(&a->fm.fields, "disallowedTools") : NULL;
 	if (tv)
 		akb_tool_list(tv, &allowed);
 	if (dv)
 		akb_tool_list(dv, &denied);
 	for (int pass = 0; pass < 2; pass++) {
 		const struct akb_value *list = pass ? &denied : &allowed;
-		S_key(a, pass ? "disallowedTools" : "tools", &line, &col);
+		S_key(a, pass ? "disallowedTools" : tools_key, &line, &col);
 		for (size_t i = 0; i < list->u.list.len; i++) {
 			const char *t = list->u.list.items[i].u.str.ptr;
 			char name[64];
@@ -330,9 +463,15 @@ static int S_has_trigger(const char *d)
 static void S_description(struct linter *l, const struct akb_agent *a)
 {
 	unsigned line, col;
+	enum akb_format f = a->format;
 	if (!S_key(a, "description", &line, &col) || !*a->description) {
-		if (akb_agent_field(a, "name"))
+		if (f == AKB_FORMAT_SUBAGENT && akb_agent_field(a, "name"))
 			S_find(l, "AKB-AG002", line, col, "no 'description': Claude Code will not load this agent");
+		else if (f == AKB_FORMAT_SKILL)
+			S_find(l, "AKB-AG002", line, col, "no 'description': Claude picks a skill by its description");
+		else if (f != AKB_FORMAT_SUBAGENT && akb_format_is_agent(f) && f != AKB_FORMAT_COMMAND)
+			S_find(l, "AKB-AG002", line, col, "no 'description': %s needs one to know when to use this agent",
+			       akb_format_harness(f));
 		return;
 	}
 	size_t chars = 0;
@@ -345,8 +484,11 @@ static void S_description(struct linter *l, const struct akb_agent *a)
 	if (strlen(a->description) > 1024)
 		S_find(l, "AKB-AG010", line, col, "the description is %zu bytes; past 1024 it costs every conversation context",
 		       strlen(a->description));
-	if (!S_has_trigger(a->description))
+	/* Chosen by the model from their descriptions: sub-agents and skills. */
+	if ((f == AKB_FORMAT_SUBAGENT || f == AKB_FORMAT_SKILL) && !S_has_trigger(a->description))
 		S_find(l, "AKB-AG011", line, col, "the description does not say when to use it (\"Use when ...\")");
+	if (f != AKB_FORMAT_SUBAGENT)
+		return;
 	size_t blocks = 0, talks = 0;
 	for (const char *p = a->description; (p = strstr(p, "<example>")); p += 9)
 		blocks++;
@@ -407,6 +549,16 @@ static void S_body_of(const struct akb_agent *a, const char **p, size_t *n)
 	*n = a->body_text ? strlen(a->body_text) : a->body_len;
 }
 
+/* The key of the duplicates map: formats have their own names (a skill and an agent may share one). */
+static void S_kind_key(const struct akb_agent *a, struct akb_buf *key)
+{
+	struct akb_buf lower = AKB_BUF_INIT;
+	S_lower_key(a->name, &lower);
+	akb_buf_clear(key);
+	akb_buf_printf(key, "%s\n%s", akb_format_key(a->format), lower.ptr);
+	akb_buf_release(&lower);
+}
+
 /* The same name as an earlier file: the same text (shown once), or other text (which wins where). */
 static void S_duplicates(struct linter *l, const struct akb_agent *a)
 {
@@ -415,8 +567,8 @@ static void S_duplicates(struct linter *l, const struct akb_agent *a)
 	size_t first;
 	struct akb_buf key = AKB_BUF_INIT;
 	S_key(a, "name", &line, &col);
-	S_lower_key(a->name, &key);
-	if (akb_strmap_get(&l->names, key.ptr, &first) && first != l->agent) {
+	S_kind_key(a, &key);
+	if (akb_strmap_get(&l->kinds, key.ptr, &first) && first != l->agent) {
 		const struct akb_agent *b = &site->agents[first];
 		const char *x, *y;
 		size_t nx, ny;
@@ -424,6 +576,8 @@ static void S_duplicates(struct linter *l, const struct akb_agent *a)
 		S_body_of(b, &y, &ny);
 		if (nx == ny && !memcmp(x, y, nx))
 			S_find(l, "AKB-AG014", line, col, "same name and text as %s: shown once", b->rel);
+		else if (a->format != AKB_FORMAT_SUBAGENT)
+			S_find(l, "AKB-AG014", line, col, "'%s' is also the name of %s, with other text", a->name, b->rel);
 		else
 			S_find(l, "AKB-AG014", line, col,
 			       "'%s' is also the name of %s, with other text; installed side by side, a project's "
@@ -485,6 +639,149 @@ static void S_names_resolve(struct linter *l, const struct akb_agent *a)
 	akb_capabilities_release(&caps);
 }
 
+/* Names in a field given as a list or as one comma-separated string. */
+static void S_name_list(const struct akb_value *v, struct akb_value *out)
+{
+	if (v && (v->kind == AKB_LIST || v->kind == AKB_STRING))
+		akb_tool_list(v, out);
+}
+
+/* A sub-agent's `skills:` preload skills by name; a skill's `agent:` runs it in a sub-agent. */
+static void S_refs(struct linter *l, const struct akb_agent *a)
+{
+	unsigned line, col;
+	struct akb_buf key = AKB_BUF_INIT;
+	size_t idx;
+	if (a->format == AKB_FORMAT_SUBAGENT && S_key(a, "skills", &line, &col)) {
+		struct akb_value names = AKB_VALUE_NULL;
+		akb_value_set_list(&names);
+		S_name_list(akb_map_get(&a->fm.fields, "skills"), &names);
+		for (size_t i = 0; i < names.u.list.len; i++) {
+			S_lower_key(names.u.list.items[i].u.str.ptr, &key);
+			if (!akb_strmap_get(&l->skills, key.ptr, &idx))
+				S_find(l, "AKB-AG009", line, col, "skills: '%s' is not a skill of the collection (%zu skills)",
+				       names.u.list.items[i].u.str.ptr, l->skills.len);
+		}
+		akb_value_release(&names);
+	}
+	const char *agent = a->format == AKB_FORMAT_SKILL ? akb_agent_field(a, "agent") : NULL;
+	if (agent && *agent && S_key(a, "agent", &line, &col)) {
+		S_lower_key(agent, &key);
+		/* Claude Code's built-in agents need no file. */
+		static const char *const builtin[] = { "general-purpose", "explore", "plan", NULL };
+		if (!akb_strmap_get(&l->names, key.ptr, &idx) && !S_in(builtin, key.ptr))
+			S_find(l, "AKB-AG017", line, col, "agent: '%s' names an agent that is not in the collection", agent);
+	}
+	akb_buf_release(&key);
+}
+
+/* Where `"key"` first appears in a JSON manifest (jansson keeps no positions). */
+static void S_json_pos(const struct akb_agent *a, const char *key, const char *value, unsigned *line, unsigned *col)
+{
+	struct akb_buf q = AKB_BUF_INIT;
+	akb_buf_printf(&q, "\"%s\"", value ? value : key);
+	const char *at = strstr(a->text, q.ptr);
+	*line = 1;
+	*col = 1;
+	for (const char *p = a->text; at && p < at; p++) {
+		if (*p == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)*p & 0xC0) != 0x80) {
+			(*col)++;
+		}
+	}
+	akb_buf_release(&q);
+}
+
+/* The folder above `.claude-plugin/` on disk. */
+static void S_plugin_root(const struct akb_agent *a, struct akb_buf *out)
+{
+	const char *end = strrchr(a->path, '/');
+	const char *up = end;
+	while (up && up > a->path && up[-1] != '/')
+		up--;
+	if (!end || up <= a->path)
+		akb_buf_puts(out, ".");
+	else
+		akb_buf_put(out, a->path, (size_t)(up - a->path - 1));
+}
+
+static int S_exists(const char *root, const char *rel)
+{
+	struct akb_buf p = AKB_BUF_INIT;
+	akb_buf_printf(&p, "%s/%s", root, rel);
+	struct stat st;
+	int ok = stat(p.ptr, &st) == 0;
+	akb_buf_release(&p);
+	return ok;
+}
+
+/* A path of a manifest that stays inside its plugin: relative, no "..". */
+static int S_relative(const char *p)
+{
+	return *p && *p != '/' && !strstr(p, "..") && !strstr(p, "://");
+}
+
+/* PL001: a plugin's component paths; PL002: a marketplace's plugin sources. */
+static void S_manifest_paths(struct linter *l, const struct akb_agent *a)
+{
+	unsigned line, col;
+	struct akb_buf root = AKB_BUF_INIT;
+	S_plugin_root(a, &root);
+	const struct akb_value *f = &a->fm.fields;
+	if (a->format == AKB_FORMAT_PLUGIN) {
+		static const char *const keys[] = { "commands", "agents", "skills", "hooks", "mcpServers", "outputStyles",
+						    "lspServers", NULL };
+		for (const char *const *k = keys; *k; k++) {
+			const struct akb_value *v = akb_map_get(f, *k);
+			size_t n = !v ? 0 : v->kind == AKB_LIST ? v->u.list.len : v->kind == AKB_STRING;
+			for (size_t i = 0; i < n; i++) {
+				const struct akb_value *e = v->kind == AKB_LIST ? &v->u.list.items[i] : v;
+				if (e->kind != AKB_STRING || !S_relative(e->u.str.ptr) || S_exists(root.ptr, e->u.str.ptr))
+					continue;
+				S_json_pos(a, *k, e->u.str.ptr, &line, &col);
+				S_find(l, "AKB-PL001", line, col, "%s: '%s' does not exist in the plugin's folder", *k, e->u.str.ptr);
+			}
+		}
+	} else if (a->format == AKB_FORMAT_MARKETPLACE) {
+		const struct akb_value *plugins = akb_map_get(f, "plugins");
+		const char *prefix = akb_map_get_cstr(akb_map_get(f, "metadata"), "pluginRoot");
+		struct akb_buf src = AKB_BUF_INIT;
+		for (size_t i = 0; plugins && plugins->kind == AKB_LIST && i < plugins->u.list.len; i++) {
+			const char *source = akb_map_get_cstr(&plugins->u.list.items[i], "source");
+			if (!source || !S_relative(source))
+				continue; /* {source: github, repo: ...}: fetched, not here */
+			akb_buf_clear(&src);
+			/* A bare name is under metadata.pluginRoot; "./x" from the marketplace's root. */
+			if (prefix && strncmp(source, "./", 2))
+				akb_buf_printf(&src, "%s/", prefix);
+			akb_buf_puts(&src, source);
+			if (S_exists(root.ptr, src.ptr))
+				continue;
+			S_json_pos(a, "source", source, &line, &col);
+			S_find(l, "AKB-PL002", line, col, "plugin '%s': its source '%s' does not exist",
+			       akb_map_get_cstr(&plugins->u.list.items[i], "name") ? akb_map_get_cstr(&plugins->u.list.items[i], "name") : "?",
+			       src.ptr);
+		}
+		akb_buf_release(&src);
+	}
+	akb_buf_release(&root);
+}
+
+/* CR001: a Cursor rule Cursor never applies by itself. */
+static void S_cursor_rule(struct linter *l, const struct akb_agent *a)
+{
+	const struct akb_value *always = akb_map_get(&a->fm.fields, "alwaysApply");
+	const char *globs = akb_agent_field(a, "globs"), *desc = akb_agent_field(a, "description");
+	const struct akb_value *glob_list = akb_map_get(&a->fm.fields, "globs");
+	int applies = (always && always->kind == AKB_BOOL && always->u.boolean) || (globs && *globs) ||
+		      (glob_list && glob_list->kind == AKB_LIST && glob_list->u.list.len) || (desc && *desc);
+	if (!applies)
+		S_find(l, "AKB-CR001", a->fm.present ? 1 : 0, a->fm.present ? 1 : 0,
+		       "no alwaysApply, globs or description: Cursor applies this rule only when it is @-mentioned");
+}
+
 static int S_by_agent(const void *x, const void *y)
 {
 	const struct akb_finding *a = x, *b = y;
@@ -504,36 +801,64 @@ void akb_lint_site(const struct akb_site *site, char *const *only, char *const *
 	while (akb_lint_rules[nrules].id)
 		nrules++;
 	out->per_rule = akb_xcalloc(nrules + 1, sizeof(size_t));
-	struct linter l = { site, only, skip, out, 0, { 0 }, NULL, 0 };
+	struct linter l = { site, only, skip, out, 0, { 0 }, { 0 }, { 0 }, NULL, 0 };
 	akb_strmap_init(&l.names);
+	akb_strmap_init(&l.kinds);
+	akb_strmap_init(&l.skills);
 	struct akb_buf key = AKB_BUF_INIT;
 	for (size_t i = 0; i < site->nagents; i++) {
+		const struct akb_agent *a = &site->agents[i];
 		size_t seen;
-		if (!akb_agent_field(&site->agents[i], "name"))
+		if (a->format == AKB_FORMAT_SKILL) {
+			S_lower_key(a->name, &key);
+			if (!akb_strmap_get(&l.skills, key.ptr, &seen))
+				akb_strmap_set(&l.skills, key.ptr, i);
+		}
+		if (!akb_agent_field(a, "name") || !akb_format_is_agent(a->format))
 			continue;
-		S_lower_key(site->agents[i].name, &key);
+		S_lower_key(a->name, &key);
 		if (!akb_strmap_get(&l.names, key.ptr, &seen))
 			akb_strmap_set(&l.names, key.ptr, i);
+	}
+	for (size_t i = 0; i < site->nagents; i++) {
+		const struct akb_agent *a = &site->agents[i];
+		size_t seen;
+		S_kind_key(a, &key);
+		if (!akb_strmap_get(&l.kinds, key.ptr, &seen))
+			akb_strmap_set(&l.kinds, key.ptr, i);
 	}
 	akb_buf_release(&key);
 	for (size_t i = 0; i < site->nagents; i++) {
 		const struct akb_agent *a = &site->agents[i];
+		enum akb_format f = a->format;
+		int manifest = f == AKB_FORMAT_PLUGIN || f == AKB_FORMAT_MARKETPLACE;
 		l.agent = i;
 		S_names(&l, a);
 		S_keys(&l, a);
 		S_values(&l, a);
-		S_tools_rules(&l, a);
+		if (f == AKB_FORMAT_SUBAGENT || f == AKB_FORMAT_SKILL || f == AKB_FORMAT_COMMAND)
+			S_tools_rules(&l, a);
 		S_description(&l, a);
 		if (a->fm.recovered)
 			S_find(&l, "AKB-AG013", a->fm.error_line, a->fm.error_col,
-			       "the front-matter is not valid YAML (an unquoted ': ' in a value?); Claude Code may skip "
-			       "or misread this agent: quote the value");
-		if (akb_agent_field(a, "name"))
+			       "the front-matter is not valid YAML (an unquoted ': ' in a value?); %s may skip "
+			       "or misread this %s: quote the value",
+			       akb_format_harness(f), f == AKB_FORMAT_SUBAGENT ? "agent" : "file");
+		/* Duplicates among names a file gives, or a command's or skill's from its path. */
+		if (akb_agent_field(a, "name") || f == AKB_FORMAT_COMMAND || f == AKB_FORMAT_SKILL)
 			S_duplicates(&l, a);
-		S_names_resolve(&l, a);
+		if (!manifest)
+			S_names_resolve(&l, a);
+		S_refs(&l, a);
+		if (manifest)
+			S_manifest_paths(&l, a);
+		if (f == AKB_FORMAT_CURSOR_RULE)
+			S_cursor_rule(&l, a);
 		S_hidden(&l, a);
 	}
 	akb_strmap_release(&l.names);
+	akb_strmap_release(&l.kinds);
+	akb_strmap_release(&l.skills);
 	if (out->len)
 		qsort(out->items, out->len, sizeof(*out->items), S_by_agent);
 }

@@ -10,7 +10,9 @@
 #include "agentkb/agent.h"
 #include "agentkb/buf.h"
 #include "agentkb/capability.h"
+#include "agentkb/format.h"
 #include "agentkb/language.h"
+#include "agentkb/manifest.h"
 #include "agentkb/utf8.h"
 
 /* Keys whose value is one line of display text. */
@@ -396,12 +398,120 @@ static char *S_file_stem(const char *rel)
 	const char *base = strrchr(rel, '/');
 	base = base ? base + 1 : rel;
 	size_t n = strlen(base);
-	if (n > 3 && strcasecmp(base + n - 3, ".md") == 0)
-		n -= 3;
+	/* "x.agent.md" (Copilot) is x; ".mdc" and ".toml" go too. */
+	static const char *const exts[] = { ".agent.md", ".md", ".mdc", ".toml", ".json", NULL };
+	for (const char *const *e = exts; *e; e++) {
+		size_t m = strlen(*e);
+		if (n > m && strcasecmp(base + n - m, *e) == 0) {
+			n -= m;
+			break;
+		}
+	}
 	return akb_xstrndup(base, n);
 }
 
 static void S_derive_text(struct akb_agent *a);
+
+/* The folder holding `rel`'s file ("plugins/p/skills/pdf" for ".../pdf/SKILL.md"), or "". */
+static char *S_folder(const char *rel, int up)
+{
+	size_t n = strlen(rel);
+	for (int i = 0; i <= up && n; i++) {
+		while (n && rel[n - 1] != '/')
+			n--;
+		if (n && i < up)
+			n--;
+	}
+	return akb_xstrndup(rel, n ? n - 1 : 0);
+}
+
+static char *S_last_segment(const char *dir)
+{
+	const char *s = strrchr(dir, '/');
+	return akb_xstrdup(s ? s + 1 : dir);
+}
+
+/*
+ * The name a format gives a file without a `name`: a skill its folder, a
+ * slash command "/" and its file name (Claude Code's command name,
+ * front-matter or not), Cursor rules and agents, Copilot and opencode agents
+ * their file name, an AGENTS.md its path, a plugin or marketplace its
+ * folder. NULL: no such rule (the name is required; a warning says which was used).
+ */
+static char *S_format_name(const struct akb_agent *a)
+{
+	char *dir, *name;
+	struct akb_buf b = AKB_BUF_INIT;
+	switch (a->format) {
+	case AKB_FORMAT_SKILL:
+		dir = S_folder(a->rel, 0);
+		name = *dir ? S_last_segment(dir) : akb_xstrdup("skill");
+		free(dir);
+		return name;
+	case AKB_FORMAT_COMMAND:
+		name = S_file_stem(a->rel);
+		akb_buf_printf(&b, "/%s", name);
+		free(name);
+		return akb_buf_detach(&b, NULL);
+	case AKB_FORMAT_CURSOR_RULE:
+	case AKB_FORMAT_COPILOT_AGENT:
+	case AKB_FORMAT_CURSOR_AGENT:
+	case AKB_FORMAT_OPENCODE_AGENT:
+		return S_file_stem(a->rel);
+	case AKB_FORMAT_AGENTS_MD:
+		/* Its path tells one project's instructions from another's. */
+		return akb_xstrdup(a->rel);
+	case AKB_FORMAT_PLUGIN:
+	case AKB_FORMAT_MARKETPLACE:
+		dir = S_folder(a->rel, 1); /* above .claude-plugin/ */
+		name = *dir ? S_last_segment(dir) : akb_xstrdup(a->format == AKB_FORMAT_PLUGIN ? "plugin" : "marketplace");
+		free(dir);
+		return name;
+	default:
+		return NULL;
+	}
+}
+
+/* A manifest's text into fields (manifest.h); a Codex agent's instructions become its body. */
+static void S_load_manifest(struct akb_agent *a, struct akb_diag *diag)
+{
+	unsigned *lines = NULL;
+	struct akb_value *f = &a->fm.fields;
+	if (a->format == AKB_FORMAT_CODEX_AGENT)
+		akb_manifest_toml(a->path, a->text, a->text_len, f, &lines, diag);
+	else
+		akb_manifest_json(a->path, a->text, a->text_len, f, diag);
+	if (f->kind != AKB_MAP)
+		akb_value_set_map(f);
+	a->fm.present = 1;
+	size_t n = f->u.map.len;
+	a->fm.key_line = akb_xcalloc(n + 1, sizeof(unsigned));
+	a->fm.key_col = akb_xcalloc(n + 1, sizeof(unsigned));
+	for (size_t i = 0; i < n; i++) {
+		a->fm.key_line[i] = lines ? lines[i] : 1;
+		a->fm.key_col[i] = 1;
+	}
+	free(lines);
+	/* Codex calls them developer_instructions; older files say instructions or prompt. */
+	static const char *const body_keys[] = { "developer_instructions", "instructions", "prompt", NULL };
+	for (const char *const *k = body_keys; *k && a->format == AKB_FORMAT_CODEX_AGENT; k++) {
+		const char *v = akb_map_get_cstr(f, *k);
+		if (v) {
+			a->body_text = akb_xstrdup(v);
+			a->body = a->body_text;
+			a->body_len = strlen(v);
+			unsigned line, col;
+			akb_agent_key_pos(a, *k, &line, &col);
+			a->body_line = line + 1;
+			break;
+		}
+	}
+	if (!a->body) {
+		a->body = a->text + a->text_len;
+		a->body_len = 0;
+		a->body_line = 1;
+	}
+}
 
 /* Bytes of the body read to tell its language (a cut inside a character is harmless there). */
 #define LANGUAGE_SAMPLE 8192
@@ -430,6 +540,7 @@ void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel,
 {
 	memset(a, 0, sizeof(*a));
 	a->duplicate_of = SIZE_MAX;
+	a->plugin = SIZE_MAX;
 	a->path = akb_xstrdup(path);
 	a->rel = akb_xstrdup(rel);
 	struct akb_buf text = AKB_BUF_INIT;
@@ -439,23 +550,35 @@ void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel,
 	if (a->text_len != len || memcmp(a->text, data, len) != 0)
 		a->raw = akb_xstrndup(data, len);
 
-	akb_frontmatter_parse(&a->fm, path, a->text, a->text_len, diag);
-	a->body = a->text + a->fm.body_offset;
-	a->body_len = a->text_len - a->fm.body_offset;
-	a->body_line = a->fm.body_line;
-	if (!S_apply_fields(a, diag)) {
-		a->name = S_first_heading(a->body, a->body_len);
-		a->name_source = AKB_NAME_HEADING;
-		if (!a->name) {
-			a->name = S_file_stem(rel);
+	a->format = akb_format_of(rel);
+	if (a->format == AKB_FORMAT_PLUGIN || a->format == AKB_FORMAT_MARKETPLACE || a->format == AKB_FORMAT_CODEX_AGENT)
+		S_load_manifest(a, diag);
+	else
+		akb_frontmatter_parse(&a->fm, path, a->text, a->text_len, diag);
+	if (!a->body) {
+		a->body = a->text + a->fm.body_offset;
+		a->body_len = a->text_len - a->fm.body_offset;
+		a->body_line = a->fm.body_line;
+	}
+	if (!S_apply_fields(a, diag) || a->format == AKB_FORMAT_COMMAND) {
+		free(a->name);
+		a->name = S_format_name(a);
+		if (a->name) {
 			a->name_source = AKB_NAME_FILENAME;
+		} else {
+			a->name = S_first_heading(a->body, a->body_len);
+			a->name_source = AKB_NAME_HEADING;
+			if (!a->name) {
+				a->name = S_file_stem(rel);
+				a->name_source = AKB_NAME_FILENAME;
+			}
+			if (!a->fm.present)
+				akb_warn(diag, path, 1, 1, "no front-matter; name '%s' taken from the %s", a->name,
+					 a->name_source == AKB_NAME_HEADING ? "first heading" : "file name");
+			else
+				akb_warn(diag, path, 1, 1, "front-matter has no 'name'; using '%s' from the %s", a->name,
+					 a->name_source == AKB_NAME_HEADING ? "first heading" : "file name");
 		}
-		if (!a->fm.present)
-			akb_warn(diag, path, 1, 1, "no front-matter; name '%s' taken from the %s", a->name,
-				 a->name_source == AKB_NAME_HEADING ? "first heading" : "file name");
-		else
-			akb_warn(diag, path, 1, 1, "front-matter has no 'name'; using '%s' from the %s", a->name,
-				 a->name_source == AKB_NAME_HEADING ? "first heading" : "file name");
 	}
 
 	S_derive_text(a);
@@ -532,6 +655,9 @@ void akb_agent_release(struct akb_agent *a)
 	akb_value_release(&a->tools);
 	free(a->dropped_by);
 	free(a->collection);
+	for (size_t i = 0; i < a->nfiles; i++)
+		free(a->files[i].path);
+	free(a->files);
 	memset(a, 0, sizeof(*a));
 }
 

@@ -6,12 +6,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "agentkb/attach.h"
 #include "agentkb/buf.h"
 #include "agentkb/capability.h"
+#include "agentkb/format.h"
 #include "agentkb/graph.h"
 #include "agentkb/related.h"
 #include "agentkb/language.h"
 #include "agentkb/lint.h"
+#include "agentkb/plugin.h"
 #include "agentkb/render.h"
 #include "agentkb/search.h"
 #include "agentkb/sitemap.h"
@@ -56,7 +59,13 @@ void akb_agent_url(const struct akb_agent *a, struct akb_buf *out)
 
 void akb_agent_raw_url(const struct akb_agent *a, struct akb_buf *out)
 {
-	akb_buf_printf(out, "agents/%s/%s.md", a->slug, a->slug);
+	akb_buf_printf(out, "agents/%s/", a->slug);
+	akb_format_raw_name(a->format, a->slug, out);
+}
+
+void akb_agent_archive_url(const struct akb_agent *a, struct akb_buf *out)
+{
+	akb_buf_printf(out, "agents/%s/%s.tar.gz", a->slug, a->slug);
 }
 
 int akb_css_color_ok(const char *c)
@@ -222,6 +231,17 @@ static void S_badge(struct akb_value *list, const char *label, const char *level
 }
 
 /* "12k" for 12,345: a size at a glance. */
+/* "812 B", "4.2 KB", "1.3 MB". */
+static void S_size_text(long long n, struct akb_buf *out)
+{
+	if (n < 1000)
+		akb_buf_printf(out, "%lld B", n);
+	else if (n < 1000000)
+		akb_buf_printf(out, "%.1f KB", (double)n / 1e3);
+	else
+		akb_buf_printf(out, "%.1f MB", (double)n / 1e6);
+}
+
 static void S_tokens_text(size_t n, struct akb_buf *out)
 {
 	if (n >= 1000000)
@@ -245,12 +265,27 @@ static void S_card_capabilities(const struct akb_agent *a, struct akb_value *car
 	akb_capabilities_of(a, &caps);
 	struct akb_value *badges = akb_map_set_list(card, "access");
 	if (caps.bypass)
-		S_badge(badges, "bypasses permissions", "danger", "permissionMode: bypassPermissions: no permission prompts");
-	if (caps.inherits_all)
+		S_badge(badges, a->format == AKB_FORMAT_CODEX_AGENT ? "no sandbox" : "bypasses permissions", "danger",
+			a->format == AKB_FORMAT_CODEX_AGENT ? "sandbox_mode: danger-full-access: commands run unsandboxed"
+							    : "permissionMode: bypassPermissions: no permission prompts");
+	if (caps.in_session) {
+		S_badge(badges, "session tools", "info",
+			"Runs in the main conversation, with its tools and permissions; allowed-tools are pre-approved");
+		for (size_t i = 0; i < caps.preapproved.u.list.len; i++)
+			if (!strcmp(caps.preapproved.u.list.items[i].u.str.ptr, "Bash")) {
+				S_badge(badges, "pre-approves shell", "warn", "allowed-tools: Bash: any command runs without asking");
+				break;
+			}
+	} else if (caps.inherits_all) {
 		S_badge(badges, "all tools", "warn", "No tools field: it inherits every tool of the session, MCP tools included");
-	else if (caps.shell)
-		S_badge(badges, caps.shell_scoped ? "shell (scoped)" : "shell", caps.shell_scoped ? "info" : "warn",
-			caps.shell_scoped ? "Runs the shell commands its Bash(...) patterns allow" : "Runs any shell command (Bash)");
+	} else if (caps.shell) {
+		S_badge(badges, caps.sandboxed ? "shell (sandboxed)" : caps.shell_scoped ? "shell (scoped)" : "shell",
+			caps.shell_scoped || caps.sandboxed ? "info" : "warn",
+			caps.sandboxed ? "Runs commands inside its sandbox (sandbox_mode: workspace-write)"
+			: caps.shell_scoped		? "Runs the shell commands its Bash(...) patterns allow"
+			: a->format == AKB_FORMAT_SUBAGENT ? "Runs any shell command (Bash)"
+							    : "Runs any shell command");
+	}
 	if (!caps.inherits_all && caps.writes)
 		S_badge(badges, "writes files", "info", "Can create and change files");
 	if (caps.read_only)
@@ -259,16 +294,96 @@ static void S_card_capabilities(const struct akb_agent *a, struct akb_value *car
 	S_tokens_text(a->tokens, &tmp);
 	akb_map_set_cstr(card, "tokens", tmp.ptr);
 	akb_map_set_number(card, "token_count", (double)a->tokens);
+	if (caps.no_tools) {
+		/* Instructions or a manifest: read as context, nothing of its own to run. */
+		akb_map_set_bool(card, "no_tools", 1);
+		akb_buf_release(&tmp);
+		akb_capabilities_release(&caps);
+		return;
+	}
 	struct akb_value *can = akb_map_set_map(card, "can");
-	akb_map_set_bool(can, "inherits_all", caps.inherits_all);
+	akb_map_set_bool(can, "inherits_all", caps.inherits_all && !caps.in_session);
+	akb_map_set_bool(can, "in_session", caps.in_session);
+	akb_value_copy(akb_map_put(can, "preapproved"), &caps.preapproved);
 	akb_value_copy(akb_map_put(can, "tools"), &caps.tools);
 	akb_value_copy(akb_map_put(can, "mcp"), &caps.mcp);
 	akb_value_copy(akb_map_put(can, "agents"), &caps.agents);
 	akb_value_copy(akb_map_put(can, "denied"), &caps.denied);
-	akb_map_set_bool(can, "any_agent", caps.may_delegate && !caps.agents.u.list.len);
+	akb_map_set_bool(can, "any_agent", caps.may_delegate && !caps.agents.u.list.len && !caps.in_session);
 	akb_map_set_bool(can, "some_agents", caps.agents.u.list.len > 0);
 	akb_buf_release(&tmp);
 	akb_capabilities_release(&caps);
+}
+
+/* Appends `url` quoted for the shell; a quote in it is the same URL percent-encoded. */
+static void S_shell_url(struct akb_buf *cmd, const char *url)
+{
+	akb_buf_putc(cmd, '\'');
+	for (const char *c = url; *c; c++) {
+		if (*c == '\'')
+			akb_buf_puts(cmd, "%27");
+		else
+			akb_buf_putc(cmd, *c);
+	}
+	akb_buf_putc(cmd, '\'');
+}
+
+/*
+ * Where the file goes for its harness (format.h) and the one line that puts
+ * it there: `install_path`, `raw_url`, and with a base_url `install_command`.
+ * A skill with files besides SKILL.md installs from its .tar.gz
+ * (`archive_url`), unpacked into the skills folder. Without a base_url the
+ * browser writes the command from the page's own address (site.js).
+ */
+static void S_card_install(struct renderer *r, const struct akb_agent *a, struct akb_value *card)
+{
+	struct akb_buf path = AKB_BUF_INIT, raw = AKB_BUF_INIT;
+	akb_map_set_cstr(card, "harness", akb_format_harness(a->format));
+	akb_map_set_cstr(card, "kind", akb_format_name(a->format));
+	akb_map_set_cstr(card, "kind_key", akb_format_key(a->format));
+	/* On cards only when the collection mixes formats (then "kind" is a facet). */
+	if (akb_site_taxonomy(r->site, "kind"))
+		akb_map_set_cstr(card, "kind_badge", akb_format_name(a->format));
+	if (akb_format_user_dir(a->format))
+		akb_map_set_cstr(card, "install_user_dir", akb_format_user_dir(a->format));
+	akb_agent_raw_url(a, &raw);
+	akb_map_set_cstr(card, "raw_url", raw.ptr);
+	int archive = a->nfiles > 0;
+	if (archive) {
+		akb_buf_clear(&raw);
+		akb_agent_archive_url(a, &raw);
+		akb_map_set_cstr(card, "archive_url", raw.ptr);
+	}
+	if (akb_format_install_path(a->format, a->slug, &path) == 0) {
+		akb_map_set_cstr(card, "install_path", path.ptr);
+		const char *slash = strrchr(path.ptr, '/');
+		/* The folder to create: the file's, or for an archive the one it unpacks into. */
+		size_t dir_len = slash ? (size_t)(slash - path.ptr) : 0;
+		if (archive)
+			while (dir_len && path.ptr[--dir_len] != '/')
+				;
+		akb_map_set_string(card, "install_dir", path.ptr, dir_len);
+		if (*r->cfg->base_url) {
+			struct akb_buf abs = AKB_BUF_INIT, cmd = AKB_BUF_INIT;
+			akb_url_page(&abs, r->cfg->base_url, raw.ptr);
+			akb_map_set_cstr(card, archive ? "archive_abs_url" : "raw_abs_url", abs.ptr);
+			if (dir_len)
+				akb_buf_printf(&cmd, "mkdir -p %.*s && ", (int)dir_len, path.ptr);
+			if (archive) {
+				akb_buf_puts(&cmd, "curl -fsSL ");
+				S_shell_url(&cmd, abs.ptr);
+				akb_buf_printf(&cmd, " | tar -xzf - -C %.*s", (int)(dir_len ? dir_len : 1), dir_len ? path.ptr : ".");
+			} else {
+				akb_buf_printf(&cmd, "curl -fsSL -o %s ", path.ptr);
+				S_shell_url(&cmd, abs.ptr);
+			}
+			akb_map_set_cstr(card, "install_command", cmd.ptr);
+			akb_buf_release(&abs);
+			akb_buf_release(&cmd);
+		}
+	}
+	akb_buf_release(&path);
+	akb_buf_release(&raw);
 }
 
 static void S_build_card(struct renderer *r, const struct akb_agent *a, struct akb_value *card)
@@ -282,29 +397,7 @@ static void S_build_card(struct renderer *r, const struct akb_agent *a, struct a
 	const char *tag = akb_language_tag(a->language);
 	if (tag)
 		akb_map_set_cstr(card, "lang", tag);
-	/* Claude Code reads project agents from .claude/agents/ (user-wide: ~/.claude/agents/). */
-	akb_buf_printf(&tmp, ".claude/agents/%s.md", a->slug);
-	akb_map_set_cstr(card, "install_path", tmp.ptr);
-	akb_buf_clear(&tmp);
-	akb_agent_raw_url(a, &tmp);
-	akb_map_set_cstr(card, "raw_url", tmp.ptr);
-	if (*r->cfg->base_url) {
-		struct akb_buf abs = AKB_BUF_INIT, cmd = AKB_BUF_INIT;
-		akb_url_page(&abs, r->cfg->base_url, tmp.ptr);
-		akb_map_set_cstr(card, "raw_abs_url", abs.ptr);
-		/* Quoted for the shell; a quote in the URL is the same URL percent-encoded. */
-		akb_buf_printf(&cmd, "mkdir -p .claude/agents && curl -fsSL -o .claude/agents/%s.md '", a->slug);
-		for (const char *c = abs.ptr; *c; c++) {
-			if (*c == '\'')
-				akb_buf_puts(&cmd, "%27");
-			else
-				akb_buf_putc(&cmd, *c);
-		}
-		akb_buf_putc(&cmd, '\'');
-		akb_map_set_cstr(card, "install_command", cmd.ptr);
-		akb_buf_release(&abs);
-		akb_buf_release(&cmd);
-	}
+	S_card_install(r, a, card);
 	akb_buf_clear(&tmp);
 	akb_agent_url(a, &tmp);
 	akb_map_set_cstr(card, "url", tmp.ptr);
@@ -487,6 +580,19 @@ static enum akb_link_action S_resolve_link(void *ctx, const char *url, struct ak
 		if (frag)
 			akb_buf_puts(out, frag);
 		act = AKB_LINK_REWRITE;
+	} else if (lc->from->nfiles && target.len) {
+		/* A skill's own files (references/x.md, scripts/run.py) are published beside its page. */
+		const char *slash = strrchr(lc->from->rel, '/');
+		size_t dir = slash ? (size_t)(slash - lc->from->rel) + 1 : 0;
+		const char *inside = !strncmp(target.ptr, lc->from->rel, dir) ? target.ptr + dir : NULL;
+		for (size_t i = 0; inside && i < lc->from->nfiles; i++)
+			if (!strcmp(lc->from->files[i].path, inside)) {
+				akb_attach_url(inside, out);
+				if (frag)
+					akb_buf_puts(out, frag);
+				act = AKB_LINK_REWRITE;
+				break;
+			}
 	}
 	akb_buf_release(&target);
 	return act;
@@ -583,6 +689,13 @@ static void S_index_agent(struct renderer *r, size_t doc, const struct akb_agent
 	akb_search_set_display(sb, doc, a->name, url.ptr, akb_agent_field(a, "department"),
 			       akb_agent_field(a, "category"), akb_agent_field(a, "model"), text.ptr,
 			       akb_map_get_cstr(&r->cards[(size_t)(a - r->site->agents)], "qualifier"));
+	if (a->format != AKB_FORMAT_SUBAGENT) {
+		const struct akb_value *card = &r->cards[(size_t)(a - r->site->agents)];
+		akb_buf_clear(&url);
+		akb_format_raw_name(a->format, a->slug, &url);
+		akb_search_set_install(sb, doc, akb_map_get_cstr(card, "install_path"), url.ptr,
+				       a->nfiles ? akb_map_get_cstr(card, "install_dir") : NULL);
+	}
 	akb_buf_release(&url);
 	akb_buf_release(&excerpt);
 	akb_buf_release(&text);
@@ -616,6 +729,93 @@ static void S_render_example(void *ctx, const char *text, size_t len, struct akb
 	free(block);
 }
 
+/* A link to agent `i`'s page: {name, url, summary}. */
+static void S_link_item(const struct renderer *r, size_t i, struct akb_value *item)
+{
+	struct akb_buf url = AKB_BUF_INIT;
+	const struct akb_agent *a = &r->site->agents[i];
+	akb_value_set_map(item);
+	akb_map_set_cstr(item, "name", a->name);
+	akb_agent_url(a, &url);
+	akb_map_set_cstr(item, "url", url.ptr);
+	akb_map_set_cstr(item, "summary", a->summary);
+	akb_buf_release(&url);
+}
+
+/*
+ * Plugins (plugin.h): a plugin's page lists its agents, commands and skills;
+ * theirs link back to it; a marketplace's lists its plugins, linked when
+ * they are in the collection, and a plugin listed in one says how to install it.
+ */
+static void S_plugin_links(const struct renderer *r, size_t idx, struct akb_value *agent)
+{
+	const struct akb_site *site = r->site;
+	const struct akb_agent *a = &site->agents[idx];
+	if (a->plugin != SIZE_MAX && !site->agents[a->plugin].dropped)
+		S_link_item(r, a->plugin, akb_map_put(agent, "plugin"));
+	if (a->format == AKB_FORMAT_PLUGIN) {
+		static const int kinds[] = { AKB_FORMAT_SUBAGENT, AKB_FORMAT_COMMAND, AKB_FORMAT_SKILL };
+		static const char *const titles[] = { "Sub-agents", "Slash commands", "Skills" };
+		akb_map_set_list(agent, "components");
+		for (int k = 0; k < 3; k++) {
+			struct akb_value group = AKB_VALUE_NULL;
+			akb_value_set_map(&group);
+			akb_map_set_cstr(&group, "title", titles[k]);
+			struct akb_value *items = akb_map_set_list(&group, "items");
+			for (size_t j = 0; j < site->norder; j++) {
+				size_t i = site->order[j];
+				if (site->agents[i].plugin == idx && site->agents[i].format == kinds[k])
+					S_link_item(r, i, akb_list_push(items));
+			}
+			akb_map_set_number(&group, "count", (double)items->u.list.len);
+			if (items->u.list.len)
+				*akb_list_push(akb_map_get(agent, "components")) = group;
+			else
+				akb_value_release(&group);
+		}
+		/* Installed from a marketplace of the collection: /plugin install name@marketplace. */
+		for (size_t m = 0; m < site->nagents; m++) {
+			const struct akb_agent *mk = &site->agents[m];
+			const struct akb_value *list = akb_map_get(&mk->fm.fields, "plugins");
+			if (mk->format != AKB_FORMAT_MARKETPLACE || !list || list->kind != AKB_LIST)
+				continue;
+			for (size_t e = 0; e < list->u.list.len; e++) {
+				const char *entry = akb_map_get_cstr(&list->u.list.items[e], "name");
+				if (!entry || akb_marketplace_plugin(site, mk, &list->u.list.items[e]) != idx)
+					continue;
+				struct akb_buf cmd = AKB_BUF_INIT;
+				akb_buf_printf(&cmd, "/plugin install %s@%s", entry, mk->name);
+				akb_map_set_cstr(agent, "plugin_install", cmd.ptr);
+				akb_map_set_cstr(agent, "marketplace_name", mk->name);
+				akb_buf_release(&cmd);
+				m = site->nagents - 1;
+				break;
+			}
+		}
+	} else if (a->format == AKB_FORMAT_MARKETPLACE) {
+		const struct akb_value *list = akb_map_get(&a->fm.fields, "plugins");
+		akb_map_set_list(agent, "plugin_list");
+		for (size_t e = 0; list && list->kind == AKB_LIST && e < list->u.list.len; e++) {
+			const struct akb_value *entry = &list->u.list.items[e];
+			struct akb_value *item = akb_list_push(akb_map_get(agent, "plugin_list"));
+			size_t p = akb_marketplace_plugin(site, a, entry);
+			akb_value_set_map(item);
+			const char *name = akb_map_get_cstr(entry, "name"), *desc = akb_map_get_cstr(entry, "description");
+			akb_map_set_cstr(item, "name", name ? name : "?");
+			if (desc)
+				akb_map_set_cstr(item, "summary", desc);
+			/* Set either way: a missing key would be looked up in the page around it. */
+			struct akb_buf url = AKB_BUF_INIT;
+			int linked = p != SIZE_MAX && !site->agents[p].dropped;
+			if (linked)
+				akb_agent_url(&site->agents[p], &url);
+			akb_map_set_cstr(item, "url", url.ptr);
+			akb_map_set_bool(item, "linked", linked);
+			akb_buf_release(&url);
+		}
+	}
+}
+
 static void S_render_agent(struct renderer *r, size_t doc_id, size_t idx)
 {
 	const struct akb_agent *a = &r->site->agents[idx];
@@ -643,8 +843,20 @@ static void S_render_agent(struct renderer *r, size_t doc_id, size_t idx)
 		akb_buf_release(&key);
 	}
 	akb_buf_clear(&tmp);
-	akb_buf_printf(&tmp, "%s.md", a->slug);
+	akb_format_raw_name(a->format, a->slug, &tmp);
 	akb_map_set_cstr(agent, "raw_name", tmp.ptr);
+	struct akb_value *files = akb_map_set_list(agent, "files");
+	for (size_t i = 0; i < a->nfiles; i++) {
+		struct akb_value *f = akb_list_push(files);
+		akb_value_set_map(f);
+		akb_map_set_cstr(f, "path", a->files[i].path);
+		akb_buf_clear(&tmp);
+		akb_attach_url(a->files[i].path, &tmp);
+		akb_map_set_cstr(f, "url", tmp.ptr);
+		akb_buf_clear(&tmp);
+		S_size_text(a->files[i].size, &tmp);
+		akb_map_set_cstr(f, "size", tmp.ptr);
+	}
 
 	/* One row per taxonomy, so configured taxonomies show up without template changes. */
 	struct akb_value *terms = akb_map_set_list(agent, "taxonomies");
@@ -667,7 +879,11 @@ static void S_render_agent(struct renderer *r, size_t doc_id, size_t idx)
 	const struct akb_value *fields = &a->fm.fields;
 	for (size_t i = 0; i < fields->u.map.len; i++) {
 		const struct akb_pair *p = &fields->u.map.items[i];
-		if (S_is_header_key(p->key) || p->value.kind == AKB_NULL)
+		/* A Codex agent's instructions are its body; a marketplace's plugins have their own list. */
+		if (S_is_header_key(p->key) || p->value.kind == AKB_NULL ||
+		    (a->format == AKB_FORMAT_CODEX_AGENT && (!strcmp(p->key, "developer_instructions") ||
+							      !strcmp(p->key, "instructions") || !strcmp(p->key, "prompt"))) ||
+		    (a->format == AKB_FORMAT_MARKETPLACE && !strcmp(p->key, "plugins")))
 			continue;
 		struct akb_value *row = akb_list_push(meta);
 		akb_value_set_map(row);
@@ -678,9 +894,13 @@ static void S_render_agent(struct renderer *r, size_t doc_id, size_t idx)
 	}
 
 	akb_value_copy(akb_map_put(agent, "examples"), &a->examples);
+	S_plugin_links(r, idx, agent);
 
 	/* The agents it names ("works with") and those naming it ("used by"). */
-	struct akb_value *works = akb_map_set_list(agent, "works_with"), *used = akb_map_set_list(agent, "used_by");
+	akb_map_set_list(agent, "works_with");
+	akb_map_set_list(agent, "used_by");
+	/* Fetched after both are in: adding a key may move the map's items. */
+	struct akb_value *works = akb_map_get(agent, "works_with"), *used = akb_map_get(agent, "used_by");
 	for (size_t e = 0; e < r->graph.nedges; e++) {
 		const struct akb_edge *ed = &r->graph.edges[e];
 		size_t other = ed->from == idx ? ed->to : ed->to == idx ? ed->from : SIZE_MAX;

@@ -124,6 +124,7 @@ struct facet {
 
 struct display {
 	char *name, *url, *department, *category, *model, *text, *qualifier;
+	char *install[3]; /* install path, raw file name, archive folder: NULL for a sub-agent's defaults */
 };
 
 struct akb_search_builder {
@@ -178,6 +179,8 @@ void akb_search_builder_free(struct akb_search_builder *sb)
 		free(dp->model);
 		free(dp->text);
 		free(dp->qualifier);
+		for (int i = 0; i < 3; i++)
+			free(dp->install[i]);
 	}
 	free(sb->display);
 	for (size_t f = 0; f < sb->nfacets; f++) {
@@ -613,11 +616,29 @@ static int S_write_file(struct akb_output *out, const char *rel, const struct ak
 	return akb_output_write(out, rel, data->ptr, data->len, diag);
 }
 
-/* A document's display row, as in a chunk: [name, url, department, category, model, text, qualifier]. */
+void akb_search_set_install(struct akb_search_builder *sb, size_t doc, const char *path, const char *raw_name,
+			    const char *archive_dir)
+{
+	if (doc >= sb->ndocs)
+		return;
+	struct display *d = &sb->display[doc];
+	const char *v[3] = { path, raw_name, archive_dir };
+	for (int i = 0; i < 3; i++) {
+		free(d->install[i]);
+		d->install[i] = S_dup_or_empty(v[i]);
+	}
+}
+
+/*
+ * A document's display row, as in a chunk: [name, url, department,
+ * category, model, text, qualifier], then for any format but a sub-agent
+ * [install path ("" when none), raw file name, archive folder].
+ */
 static void S_display_row(struct akb_buf *js, const struct display *dp)
 {
-	const char *cols[] = { dp->name, dp->url, dp->department, dp->category, dp->model, dp->text, dp->qualifier };
-	for (int i = 0; i < 7; i++) {
+	const char *cols[] = { dp->name, dp->url, dp->department, dp->category, dp->model, dp->text, dp->qualifier,
+			       dp->install[0], dp->install[1], dp->install[2] };
+	for (int i = 0; i < (dp->install[0] ? 10 : 7); i++) {
 		if (i)
 			akb_buf_putc(js, ',');
 		akb_json_cstr(js, cols[i] ? cols[i] : "");

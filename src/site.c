@@ -7,8 +7,10 @@
 
 #include "agentkb/buf.h"
 #include "agentkb/capability.h"
+#include "agentkb/format.h"
 #include "agentkb/site.h"
 #include "agentkb/slug.h"
+#include "agentkb/strmap.h"
 
 void akb_site_init(struct akb_site *site)
 {
@@ -95,11 +97,17 @@ void akb_site_release(struct akb_site *site)
 
 size_t akb_agent_terms(const struct akb_agent *a, const char *key, const char **out, size_t max)
 {
-	const struct akb_value *v = strcmp(key, "tools") == 0 ? &a->tools : akb_map_get(&a->fm.fields, key);
+	/* A file's format is its kind, whatever a `kind:` field says (Gemini's means local or remote). */
+	const struct akb_value *v = !strcmp(key, "tools") ? &a->tools
+				    : !strcmp(key, "kind") ? NULL
+							   : akb_map_get(&a->fm.fields, key);
 	size_t n = 0;
 	if (!v) {
-		/* Derived values, unless the front-matter (or a hook) gives its own. */
-		const char *derived = !strcmp(key, "collection") ? a->collection : !strcmp(key, "language") ? a->language : NULL;
+		/* Derived values, unless the front-matter (or a hook) gives its own (not for kind). */
+		const char *derived = !strcmp(key, "collection") ? a->collection
+				      : !strcmp(key, "language") ? a->language
+				      : !strcmp(key, "kind")     ? akb_format_name(a->format)
+								 : NULL;
 		if (derived && *derived && max)
 			out[n++] = derived;
 		for (int i = 0; !strcmp(key, "access") && i < AKB_ACCESS_COUNT && n < max; i++)
@@ -379,6 +387,8 @@ void akb_site_assign_slugs(struct akb_site *site, struct akb_diag *diag)
 {
 	struct akb_slugset *slugs = akb_slugset_new();
 	struct akb_buf base = AKB_BUF_INIT;
+	struct akb_strmap first; /* base slug -> the agent that has it */
+	akb_strmap_init(&first);
 	for (size_t i = 0; i < site->nagents; i++) {
 		struct akb_agent *a = &site->agents[i];
 		if (a->dropped)
@@ -393,14 +403,20 @@ void akb_site_assign_slugs(struct akb_site *site, struct akb_diag *diag)
 		int renamed;
 		const char *slug = akb_slugset_claim(slugs, base.len ? base.ptr : "agent", &renamed);
 		unsigned line, col;
+		size_t other;
 		akb_agent_key_pos(a, "name", &line, &col);
-		if (renamed)
+		if (!renamed)
+			akb_strmap_set(&first, base.len ? base.ptr : "agent", i);
+		/* Only a true namesake is news: a plugin and its command (/x) share a slug, not a name. */
+		else if (!akb_strmap_get(&first, base.len ? base.ptr : "agent", &other) ||
+			 !strcasecmp(site->agents[other].name, a->name))
 			akb_warn(diag, a->path, line, col, "another agent is also named '%s'; this one is at 'agents/%s/'",
 				 a->name, slug);
 		free(a->slug);
 		a->slug = akb_xstrdup(slug);
 	}
 	akb_buf_release(&base);
+	akb_strmap_release(&first);
 	akb_slugset_free(slugs);
 }
 
@@ -446,7 +462,7 @@ void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct
 	for (size_t i = 0; i < ntax; i++) {
 		struct akb_taxonomy *t = &site->taxonomies[i];
 		int idle = (!strcmp(t->key, "collection") && (!t->nterms || S_collection_is_department(site))) ||
-			   (!strcmp(t->key, "language") && t->nterms < 2);
+			   ((!strcmp(t->key, "language") || !strcmp(t->key, "kind")) && t->nterms < 2);
 		if (idle)
 			S_taxonomy_release(t);
 		else

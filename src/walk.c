@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "agentkb/buf.h"
+#include "agentkb/format.h"
 #include "agentkb/walk.h"
 
 const char *const akb_walk_default_not_agents[] = { "README", "CONTRIBUTING", "CHANGELOG", "LICENSE",
@@ -28,9 +29,12 @@ struct walker {
 	struct akb_diag *diag;
 	struct visit *stack;
 	size_t depth, cap;
+	size_t skill_depth;   /* depth of the skill folder being walked (its files are the skill's), or 0 */
+	size_t skill_rel_len; /* its path's length in rel */
 };
 
-static void S_push_input(struct akb_input_list *list, const char *path, const char *rel, const char *skip)
+static struct akb_input *S_push_input(struct akb_input_list *list, const char *path, const char *rel,
+				      const char *skip)
 {
 	if (list->len == list->cap) {
 		list->cap = list->cap ? list->cap * 2 : 64;
@@ -40,6 +44,9 @@ static void S_push_input(struct akb_input_list *list, const char *path, const ch
 	in->path = akb_xstrdup(path);
 	in->rel = akb_xstrdup(rel);
 	in->skip = skip ? akb_xstrdup(skip) : NULL;
+	in->attached = 0;
+	in->attached_to = SIZE_MAX;
+	return in;
 }
 
 static int S_has_md_suffix(const char *name)
@@ -96,7 +103,8 @@ static void S_walk_dir(struct walker *w, struct akb_buf *path, struct akb_buf *r
 	size_t count = 0, cap = 0;
 	struct dirent *de;
 	while ((de = readdir(dir)) != NULL) {
-		if (de->d_name[0] == '.' || strcmp(de->d_name, "node_modules") == 0)
+		/* Hidden entries are skipped, but for the harnesses' own folders (.claude, .github, ...). */
+		if ((de->d_name[0] == '.' && !akb_format_hidden_dir_ok(de->d_name)) || strcmp(de->d_name, "node_modules") == 0)
 			continue;
 		if (count == cap) {
 			cap = cap ? cap * 2 : 32;
@@ -108,6 +116,13 @@ static void S_walk_dir(struct walker *w, struct akb_buf *path, struct akb_buf *r
 	/* Byte-wise order: deterministic across file systems and locales. */
 	if (count)
 		qsort(names, count, sizeof(*names), S_cmp_names);
+
+	/* A folder with a SKILL.md is a skill: every file in it, scripts and all, is the skill's. */
+	for (size_t i = 0; i < count && !w->skill_depth; i++)
+		if (!strcmp(names[i], "SKILL.md")) {
+			w->skill_depth = w->depth;
+			w->skill_rel_len = rel->len;
+		}
 
 	size_t path_len = path->len, rel_len = rel->len;
 	for (size_t i = 0; i < count; i++) {
@@ -151,8 +166,16 @@ static void S_walk_dir(struct walker *w, struct akb_buf *path, struct akb_buf *r
 				continue;
 			}
 			S_walk_dir(w, path, rel, &st);
-		} else if (S_ISREG(st.st_mode) && S_has_md_suffix(name)) {
-			const char *not_agent = S_not_agent(w, name);
+		} else if (S_ISREG(st.st_mode) && w->skill_depth && strcmp(name, "SKILL.md")) {
+			if (name[0] == '.')
+				continue;
+			struct akb_buf why = AKB_BUF_INIT;
+			akb_buf_printf(&why, "a file of the skill in '%.*s'", (int)(w->skill_rel_len ? w->skill_rel_len : 1),
+				       w->skill_rel_len ? rel->ptr : ".");
+			S_push_input(w->out, path->ptr, rel->ptr, why.ptr)->attached = 1;
+			akb_buf_release(&why);
+		} else if (S_ISREG(st.st_mode) && akb_format_is_input(rel->ptr)) {
+			const char *not_agent = S_has_md_suffix(name) ? S_not_agent(w, name) : NULL;
 			struct akb_buf why = AKB_BUF_INIT;
 			if (not_agent)
 				akb_buf_printf(&why, "not an agent (%s files are documentation)", not_agent);
@@ -165,6 +188,8 @@ static void S_walk_dir(struct walker *w, struct akb_buf *path, struct akb_buf *r
 	for (size_t i = 0; i < count; i++)
 		free(names[i]);
 	free(names);
+	if (w->skill_depth == w->depth)
+		w->skill_depth = 0;
 	w->depth--;
 }
 

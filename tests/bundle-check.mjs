@@ -52,7 +52,8 @@ const sitePages = [];
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const r = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) walk(path.join(dir, e.name), r);
-    else if (e.name.endsWith(".html")) sitePages.push(r);
+    // A skill's own files (agents/x/files/...) are carried as files, not pages, even HTML ones.
+    else if (e.name.endsWith(".html") && !/^agents\/[^/]+\/files\//.test(r)) sitePages.push(r);
   }
 })(site, "");
 const routeOf = (p) => (p === "index.html" ? "" : p.endsWith("/index.html") ? p.slice(0, -10) : p);

@@ -22,6 +22,12 @@ enum akb_name_source {
 	AKB_NAME_FILENAME,
 };
 
+/* A file that comes with an agent: a skill's script or reference. */
+struct akb_agent_file {
+	char *path;     /* relative to the agent's folder, '/'-separated ("scripts/run.py") (owned) */
+	long long size; /* bytes */
+};
+
 struct akb_agent {
 	char *path;            /* input path, as shown in diagnostics (owned) */
 	char *rel;             /* path relative to CONTENT (owned) */
@@ -44,6 +50,10 @@ struct akb_agent {
 	const char *language;  /* detected from description and body ("English", "中文"), or NULL (static) */
 	char *collection;      /* the folder it came from, set by the site stage (akb_site_derive), or NULL (owned) */
 	size_t duplicate_of;   /* index of the identical agent kept in its place, or SIZE_MAX (site stage) */
+	int format;            /* enum akb_format: which harness's format (format.h), told by the path */
+	struct akb_agent_file *files; /* a skill's other files (attach.h), sorted by path (owned) */
+	size_t nfiles;
+	size_t plugin;         /* index of the plugin whose folder holds it (plugin.h), or SIZE_MAX */
 	unsigned access;       /* enum akb_access bits, set by the site stage after the hooks (akb_site_finish) */
 	size_t tokens;         /* what description and body add to a context, estimated (akb_site_finish) */
 	int dropped;           /* excluded from the site (hooks, filters); the report says why */

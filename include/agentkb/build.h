@@ -24,6 +24,7 @@ struct akb_build_result {
 	size_t inputs;    /* markdown files found */
 	size_t agents;    /* agents rendered */
 	size_t skipped;   /* files that are not agents, or could not be read */
+	size_t attached;  /* files of skill folders, published with their skill (attach.h) */
 	size_t dropped;   /* agents hooks or filters left out */
 	size_t merged;    /* identical copies of another agent, shown once */
 	size_t pages;     /* HTML pages written */

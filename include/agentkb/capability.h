@@ -13,6 +13,13 @@
  *   - MCP tools are named `mcp__<server>__<tool>` (`mcp__<server>` for all of
  *     a server's);
  *   - `permissionMode: bypassPermissions` skips every permission prompt.
+ * Agents of a plugin ignore `hooks`, `mcpServers` and `permissionMode`.
+ * Skills and slash commands run in the main conversation, with its tools:
+ * their `allowed-tools` are pre-approved, not a limit. The other harnesses'
+ * agents (format.h) by their own rules: Copilot's and Gemini's `tools`
+ * names, Cursor's `readonly`, Codex's `sandbox_mode`, opencode's
+ * `permissions`/`tools`. Rules, AGENTS.md and manifests are instructions or
+ * packaging, with no tools of their own.
  * From these come the badges of cards and pages and the `access` taxonomy.
  */
 #ifndef AKB_CAPABILITY_H
@@ -36,6 +43,10 @@ struct akb_capabilities {
 	int web;                 /* reaches the network (WebFetch, WebSearch) */
 	int bypass;              /* permissionMode: bypassPermissions */
 	int read_only;           /* neither writes nor runs shell nor starts sub-agents */
+	int in_session;          /* a skill or command: runs in the main conversation, with its tools */
+	struct akb_value preapproved; /* ... and the tools its `allowed-tools` pre-approve (strings) */
+	int no_tools;            /* instructions or a manifest: no tools of its own */
+	int sandboxed;           /* Codex: commands run in its sandbox (sandbox_mode) */
 };
 
 /*

@@ -141,6 +141,14 @@ void akb_search_set_display(struct akb_search_builder *sb, size_t doc, const cha
 			    const char *department, const char *category, const char *model, const char *text,
 			    const char *qualifier);
 
+/*
+ * How a result installs when it is not a sub-agent (format.h): where it goes
+ * (NULL: not by copying a file), its raw file's name beside its page, and
+ * for a packed skill the folder its .tar.gz unpacks into. Copied.
+ */
+void akb_search_set_install(struct akb_search_builder *sb, size_t doc, const char *path, const char *raw_name,
+			    const char *archive_dir);
+
 /* Declares a facet; returns its index. Values are added per document. */
 size_t akb_search_add_facet(struct akb_search_builder *sb, const char *key, const char *title);
 void akb_search_add_facet_value(struct akb_search_builder *sb, size_t facet, size_t doc, const char *value);

@@ -1,8 +1,12 @@
 /*
  * walk: finds the input files of a site.
  *
- * Walks CONTENT recursively for `*.md`, skipping hidden entries and
- * `node_modules`. Symbolic links are followed only while they stay inside
+ * Walks CONTENT recursively for the files of every format kind.h knows
+ * (markdown anywhere, `.mdc` rules, TOML under `.codex/agents/`, the JSON manifests of `.claude-plugin/`),
+ * skipping hidden entries but the harnesses' own folders (.claude, .github,
+ * .cursor, ...) and `node_modules`. Every other file of a skill folder (a
+ * folder with a SKILL.md: scripts, references, assets) is listed as the
+ * skill's (`attached`), not as an agent. Symbolic links are followed only while they stay inside
  * CONTENT and do not lead back into a folder being walked (no loops). The
  * result is sorted by relative path, byte-wise, so builds are deterministic.
  */
@@ -10,6 +14,7 @@
 #define AKB_WALK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "agentkb/diag.h"
 
@@ -17,6 +22,8 @@ struct akb_input {
 	char *path;     /* as the user sees it: CONTENT joined with rel (owned) */
 	char *rel;      /* relative to CONTENT, '/'-separated (owned) */
 	char *skip;     /* non-NULL if the file is not an agent: the reason (owned) */
+	int attached;   /* a file of a skill folder (scripts, references): published with the skill */
+	size_t attached_to; /* that skill's agent index, set by akb_attach_collect (attach.h), or SIZE_MAX */
 };
 
 struct akb_input_list {

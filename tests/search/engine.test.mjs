@@ -311,12 +311,20 @@ test("facets: OR within a facet, AND across facets, combined with the query", as
   assert.deepEqual(r.facets[0].values.filter((v) => v.selected).map((v) => v.value), ["Data"]);
 });
 
-test("display data: name, url, department, category, model, text, qualifier", async () => {
+test("display data: name, url, department, category, model, text, qualifier, install", async () => {
   const { engine } = setup();
   const r = await engine.search("helmsman");
   const [d] = await engine.docs(r.ids);
   assert.deepEqual({ ...d }, { id: 8, name: "helmsman", url: "agents/helmsman/index.html", department: "Operations",
-    category: "SRE", model: "haiku", text: "Packages charts.", qualifier: "" });
+    category: "SRE", model: "haiku", text: "Packages charts.", qualifier: "", install: null });
+  // Any format but a sub-agent carries where it installs (format.h); a plugin installs otherwise ("").
+  const { engine: e3 } = setup([
+    { name: "pdf-forms", install: { path: ".claude/skills/pdf-forms/SKILL.md", raw: "SKILL.md", dir: ".claude/skills" } },
+    { name: "shop-plugin", install: { path: "", raw: "plugin.json", dir: "" } }]);
+  const [skill] = await e3.docs((await e3.search("pdf-forms")).ids);
+  assert.deepEqual(skill.install, { path: ".claude/skills/pdf-forms/SKILL.md", raw: "SKILL.md", dir: ".claude/skills" });
+  const [plugin] = await e3.docs((await e3.search("shop-plugin")).ids);
+  assert.deepEqual(plugin.install, { path: "", raw: "plugin.json", dir: "" });
   const { engine: e2 } = setup([{ name: "sql-pro", qualifier: "wshobson" }, { name: "sql-pro", qualifier: "voltagent" }]);
   const q = await e2.search("sql-pro");
   assert.deepEqual((await e2.docs(q.ids)).map((x) => x.qualifier).sort(), ["voltagent", "wshobson"]);

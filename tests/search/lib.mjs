@@ -131,7 +131,7 @@ export function encode(docs, { shardTerms = 8, shardBytes = 0, soloBytes = shard
   });
   const files = new Map(), shards = [];
   const row = (d) => [d.name, d.url ?? `agents/${d.name}/index.html`, d.department || "", d.category || "", d.model || "",
-    d.text ?? d.summary ?? "", d.qualifier ?? ""];
+    d.text ?? d.summary ?? "", d.qualifier ?? "", ...(d.install ? [d.install.path, d.install.raw, d.install.dir] : [])];
   groups.forEach((g, k) => {
     shards.push(k === 0 ? "" : terms[g[0]]);
     const post = Buffer.concat(g.map((i) => Buffer.from(postings[i])));

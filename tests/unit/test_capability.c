@@ -9,19 +9,24 @@
 #include "agentkb/capability.h"
 #include "harness.h"
 
-/* The capabilities of an agent whose front-matter lines are `fm`. */
-static void S_caps(const char *fm, struct akb_capabilities *caps)
+/* The capabilities of the file `rel` (its format: format.h) whose front-matter lines are `fm`. */
+static void S_caps_at(const char *rel, const char *fm, struct akb_capabilities *caps)
 {
 	struct akb_buf text = AKB_BUF_INIT;
 	akb_buf_printf(&text, "---\nname: x\ndescription: Does things.\n%s---\nBody text here.\n", fm);
 	struct akb_agent a;
 	struct akb_diag d;
 	akb_diag_init(&d, NULL);
-	akb_agent_load_text(&a, "x.md", "x.md", text.ptr, text.len, &d);
+	akb_agent_load_text(&a, rel, rel, text.ptr, text.len, &d);
 	akb_capabilities_of(&a, caps);
 	akb_agent_release(&a);
 	akb_diag_release(&d);
 	akb_buf_release(&text);
+}
+
+static void S_caps(const char *fm, struct akb_capabilities *caps)
+{
+	S_caps_at("x.md", fm, caps);
 }
 
 /* A list of strings as "a|b|c". */
@@ -119,4 +124,114 @@ TEST(capability_tokens_estimate)
 	INT_EQ(akb_estimate_tokens("abcdefghi", 9), 3);
 	/* A CJK character is about a token: 缓存架构 is 4, and 12 bytes of UTF-8. */
 	INT_EQ(akb_estimate_tokens("缓存架构", strlen("缓存架构")), 4);
+}
+
+TEST(capability_skills_and_commands_run_in_the_session)
+{
+	struct akb_capabilities c;
+	/* allowed-tools pre-approve; they do not limit: the session's tools stay. */
+	S_caps_at("skills/pdf/SKILL.md", "allowed-tools: Read, Bash(python:*)\n", &c);
+	CHECK(c.in_session && c.inherits_all && c.shell && c.writes && !c.read_only && !c.no_tools);
+	JOINED(&c.preapproved, "Read|Bash(python:*)");
+	INT_EQ(c.tools.u.list.len, 0);
+	akb_capabilities_release(&c);
+	S_caps_at(".claude/commands/review.md", "", &c);
+	CHECK(c.in_session && c.preapproved.u.list.len == 0);
+	akb_capabilities_release(&c);
+}
+
+TEST(capability_other_harnesses)
+{
+	struct akb_capabilities c;
+	/* Copilot: tool sets and their members; any other "server/..." is an MCP server. */
+	S_caps_at("agents/a.agent.md", "tools: ['codebase', 'search', 'web/fetch', 'github-mcp/*']\n", &c);
+	CHECK(!c.inherits_all && !c.shell && !c.writes && c.web && !c.read_only);
+	INT_EQ(c.mcp.u.list.len, 1);
+	STR_EQ(akb_map_get_cstr(&c.mcp.u.list.items[0], "server"), "github-mcp");
+	akb_capabilities_release(&c);
+	S_caps_at(".github/agents/b.md", "tools: ['codebase', 'usages', 'problems']\n", &c);
+	CHECK(c.read_only);
+	akb_capabilities_release(&c);
+	S_caps_at("agents/c.agent.md", "tools: ['edit/editFiles', 'runCommands']\n", &c);
+	CHECK(c.writes && c.shell && !c.web);
+	akb_capabilities_release(&c);
+	S_caps_at("agents/d.agent.md", "", &c);
+	CHECK(c.inherits_all && c.shell);
+	akb_capabilities_release(&c);
+	/* Gemini CLI's tool names. */
+	S_caps_at(".gemini/agents/g.md", "tools: [read_file, grep_search, run_shell_command]\n", &c);
+	CHECK(c.shell && !c.writes && !c.web);
+	akb_capabilities_release(&c);
+	/* Cursor: readonly. */
+	S_caps_at(".cursor/agents/r.md", "readonly: true\n", &c);
+	CHECK(c.read_only && !c.inherits_all);
+	akb_capabilities_release(&c);
+	S_caps_at(".cursor/agents/w.md", "", &c);
+	CHECK(c.inherits_all && !c.read_only);
+	akb_capabilities_release(&c);
+	/* opencode: the v2 permissions list and the older maps. */
+	S_caps_at(".opencode/agents/o.md",
+		  "permissions:\n  - action: edit\n    resource: \"*\"\n    effect: deny\n  - action: shell\n"
+		  "    resource: \"*\"\n    effect: deny\n",
+		  &c);
+	CHECK(!c.writes && !c.shell && c.web && !c.inherits_all);
+	akb_capabilities_release(&c);
+	S_caps_at(".opencode/agents/p.md", "tools:\n  write: false\n  edit: false\n  bash: false\npermission:\n  webfetch: deny\n  task: deny\n",
+		  &c);
+	CHECK(c.read_only);
+	akb_capabilities_release(&c);
+	/* Instructions have no tools of their own. */
+	S_caps_at(".cursor/rules/style.mdc", "", &c);
+	CHECK(c.no_tools && !c.read_only && !c.inherits_all && akb_access_of(&c) == 0);
+	akb_capabilities_release(&c);
+	S_caps_at("AGENTS.md", "", &c);
+	CHECK(c.no_tools);
+	akb_capabilities_release(&c);
+}
+
+TEST(capability_codex_sandbox)
+{
+	struct akb_capabilities c;
+	struct akb_agent a;
+	struct akb_diag d;
+	akb_diag_init(&d, NULL);
+	static const char *const modes[] = { "read-only", "workspace-write", "danger-full-access" };
+	for (int m = 0; m < 3; m++) {
+		struct akb_buf text = AKB_BUF_INIT;
+		akb_buf_printf(&text, "name = \"x\"\ndescription = \"Does things.\"\nsandbox_mode = \"%s\"\n"
+				      "developer_instructions = \"\"\"\nReview.\n\"\"\"\n", modes[m]);
+		akb_agent_load_text(&a, ".codex/agents/x.toml", ".codex/agents/x.toml", text.ptr, text.len, &d);
+		akb_capabilities_of(&a, &c);
+		if (m == 0)
+			CHECK(c.read_only && !c.shell && c.sandboxed);
+		else if (m == 1)
+			CHECK(c.writes && c.shell && !c.bypass && c.sandboxed);
+		else
+			CHECK(c.writes && c.shell && c.bypass && !c.sandboxed);
+		akb_capabilities_release(&c);
+		akb_agent_release(&a);
+		akb_buf_release(&text);
+	}
+	INT_EQ(d.errors, 0);
+	akb_diag_release(&d);
+}
+
+TEST(capability_plugin_agents_ignore_mcp_servers_and_permission_mode)
+{
+	struct akb_capabilities c;
+	struct akb_agent a;
+	struct akb_diag d;
+	akb_diag_init(&d, NULL);
+	static const char text[] = "---\nname: x\ndescription: Does things.\ntools: Read\npermissionMode: bypassPermissions\n"
+				   "mcpServers:\n  - github\n---\nBody.\n";
+	akb_agent_load_text(&a, "p/agents/x.md", "p/agents/x.md", text, sizeof text - 1, &d);
+	akb_capabilities_of(&a, &c);
+	CHECK(c.bypass && c.mcp.u.list.len == 1);
+	akb_capabilities_release(&c);
+	a.plugin = 0; /* as akb_plugin_link sets it for an agent of a plugin's folder */
+	akb_capabilities_of(&a, &c);
+	CHECK(!c.bypass && c.mcp.u.list.len == 0 && c.read_only);
+	akb_capabilities_release(&c);
+	akb_agent_release(&a);
+	akb_diag_release(&d);
 }

@@ -824,7 +824,8 @@
     function docs(ids) {
       return ready().then(function () {
         function row(d, r) {
-          return { id: d, name: r[0], url: r[1], department: r[2], category: r[3], model: r[4], text: r[5], qualifier: r[6] || "" };
+          return { id: d, name: r[0], url: r[1], department: r[2], category: r[3], model: r[4], text: r[5], qualifier: r[6] || "",
+            install: r.length > 7 ? { path: r[7], raw: r[8], dir: r[9] } : null };
         }
         return Promise.all(ids.map(function (d) {
           if (known.has(d)) return row(d, known.get(d));
@@ -1032,16 +1033,20 @@
       list.innerHTML = rows.map(function (r, i) {
         var meta = [r.department, r.category].filter(Boolean).map(esc).join(" › ");
         if (r.model) meta += (meta ? " · " : "") + '<span class="badge badge-model">' + esc(r.model) + "</span>";
-        /* agents/<slug>/index.html: the raw file beside it, and where Claude Code wants it (site.js copies). */
-        var slug = r.url.split("/")[1] || "", raw = "agents/" + slug + "/" + slug + ".md";
+        /* agents/<slug>/index.html: the raw file beside it, and where its harness wants it (site.js copies).
+         * A sub-agent's are implied by its slug; other formats carry theirs (none: nothing to copy). */
+        var slug = r.url.split("/")[1] || "", ins = r.install || { path: ".claude/agents/" + slug + ".md", raw: slug + ".md", dir: "" };
+        var raw = "agents/" + slug + "/" + ins.raw, archive = ins.dir ? "agents/" + slug + "/" + slug + ".tar.gz" : "";
         return '<li class="akb-result" role="option" aria-selected="false" id="akb-result-' + i + '"><a tabindex="-1" href="' +
           esc(ROOT + r.url) + '"><span class="akb-result-name">' + highlight(r.name, res) +
           (r.qualifier ? ' <span class="qualifier">' + esc(r.qualifier) + "</span>" : "") + "</span>" +
           (meta ? '<span class="akb-result-meta">' + meta + "</span>" : "") +
           (r.text ? '<span class="akb-result-text">' + highlight(r.text, res, 180) + "</span>" : "") + "</a>" +
-          '<button class="copy-install akb-result-copy" type="button" tabindex="-1" data-raw="' + esc(raw) + (BASE ? '" data-url="' + esc(BASE + encodeURI(raw)) : "") +
-          '" data-path="' + esc(".claude/agents/" + slug + ".md") + '" aria-label="Copy the command that installs ' + esc(r.name) +
-          '">Copy install</button></li>';
+          (!ins.path ? "" : '<button class="copy-install akb-result-copy" type="button" tabindex="-1" data-raw="' + esc(raw) +
+          (BASE ? '" data-url="' + esc(BASE + encodeURI(raw)) : "") +
+          (archive ? '" data-archive="' + esc(archive) + '" data-dir="' + esc(ins.dir) + (BASE ? '" data-archive-url="' + esc(BASE + encodeURI(archive)) : "") : "") +
+          '" data-path="' + esc(ins.path) + '" aria-label="Copy the command that installs ' + esc(r.name) +
+          '">Copy install</button>') + "</li>";
       }).join("");
       more.hidden = n <= rows.length;
       more.textContent = "Show more (" + (n - rows.length) + ")";

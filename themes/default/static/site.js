@@ -243,6 +243,8 @@
       if (tpl) copyText(tpl.content ? tpl.content.textContent : tpl.textContent, button);
     } else if (button.classList.contains("copy-install")) {
       copyText(installCommand(button), button);
+    } else if (button.classList.contains("copy-text")) {
+      copyText(button.getAttribute("data-text"), button);
     }
   });
 
@@ -253,11 +255,19 @@
   function shellQuote(s) { return "'" + s.replace(/'/g, "'\\''") + "'"; }
   function installCommand(b) {
     var dest = b.getAttribute("data-path"), abs = b.getAttribute("data-url"), u;
+    /* A skill with files installs from its .tar.gz, unpacked into the skills folder. */
+    var archive = b.getAttribute("data-archive"), dir = b.getAttribute("data-dir");
     if (window.__akbInline) return dest;
+    if (archive) abs = b.getAttribute("data-archive-url");
     /* data-raw is relative to the site root, which the search form's data-root knows from this page. */
     var holder = document.querySelector("[data-root]"), root = holder ? holder.getAttribute("data-root") : "";
-    try { u = new URL(abs || root + b.getAttribute("data-raw"), location.href); } catch (e) { return dest; }
-    var mk = "mkdir -p " + dest.slice(0, dest.lastIndexOf("/")) + " && ";
+    try { u = new URL(abs || root + (archive || b.getAttribute("data-raw")), location.href); } catch (e) { return dest; }
+    var folder = archive ? dir : dest.slice(0, Math.max(dest.lastIndexOf("/"), 0));
+    var mk = folder ? "mkdir -p " + folder + " && " : "";
+    if (archive) {
+      if (u.protocol === "file:") return mk + "tar -xzf " + shellQuote(decodeURIComponent(u.pathname)) + " -C " + (folder || ".");
+      return mk + "curl -fsSL " + shellQuote(u.href) + " | tar -xzf - -C " + (folder || ".");
+    }
     if (u.protocol === "file:") return mk + "cp " + shellQuote(decodeURIComponent(u.pathname)) + " " + dest;
     return mk + "curl -fsSL -o " + dest + " " + shellQuote(u.href);
   }
