@@ -7,6 +7,7 @@
 
 #include "agentkb/buf.h"
 #include "agentkb/capability.h"
+#include "agentkb/format.h"
 #include "agentkb/graph.h"
 #include "agentkb/render.h"
 #include "agentkb/strmap.h"
@@ -160,6 +161,20 @@ void akb_graph_build(const struct akb_site *site, struct akb_graph *g)
 				S_edge(g, idx, to, 1);
 		}
 		akb_capabilities_release(&caps);
+		/* A sub-agent's `skills:` preload those skills; a skill's `agent:` runs it in that sub-agent. */
+		struct akb_value refs = AKB_VALUE_NULL;
+		akb_value_set_list(&refs);
+		const struct akb_value *field = akb_map_get(&a->fm.fields, a->format == AKB_FORMAT_SKILL ? "agent" : "skills");
+		if (field && (a->format == AKB_FORMAT_SKILL || a->format == AKB_FORMAT_SUBAGENT))
+			akb_tool_list(field, &refs);
+		for (size_t i = 0; i < refs.u.list.len; i++) {
+			const char *n = refs.u.list.items[i].u.str.ptr;
+			size_t to;
+			S_lower(n, n + strlen(n), &lower);
+			if (akb_strmap_get(&names, lower.ptr, &to) && to != idx)
+				S_edge(g, idx, to, 0);
+		}
+		akb_value_release(&refs);
 	}
 	if (g->nedges)
 		qsort(g->edges, g->nedges, sizeof(*g->edges), S_by_ends);

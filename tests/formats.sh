@@ -75,6 +75,8 @@ expect "a rule may do nothing" "$(access .cursor/rules/python.mdc)" ""
 has "$S/agents/changelog/index.html" 'title="Runs in the main conversation, with its tools and permissions; allowed-tools are pre-approved">session tools</span>' "a skill runs in the session"
 has "$S/agents/changelog/index.html" '<div><dt>Pre-approved</dt><dd><code>Read</code> <code>Bash(git log:\*)</code> </dd></div>' "its allowed-tools, pre-approved"
 has "$S/agents/release-manager/index.html" '<strong>github</strong>' "MCP tools grouped by server"
+has "$S/agents/release-manager/index.html" '<strong>Works with</strong> <a href="../../agents/changelog/index.html">changelog</a>' "skills: is an edge of the graph"
+has "$S/agents/changelog/index.html" '<strong>Used by</strong> <a href="../../agents/release-manager/index.html">release-manager</a>' "... shown both ways"
 
 # ---- skills: their files, linked and packed ----
 K="$S/agents/mcp-builder"

@@ -3,7 +3,8 @@
  * another when it holds its name as a word ("hand the schema to
  * database-optimizer"; names with a hyphen only, as single words are too
  * common to tell), or explicitly: "the X agent", "@agent-X", or
- * `Agent(X)` / `Task(X)` in its tools. Edges give each agent page its
+ * `Agent(X)` / `Task(X)` in its tools, a sub-agent's `skills:`, a skill's
+ * `agent:`. Edges give each agent page its
  * "works with" and "used by" lists and the site its graph page, laid out
  * here, at build time, as SVG (no library in the page, works from file://).
  * Explicit names that resolve to no agent are `agentkb check` findings.
