@@ -11,7 +11,9 @@
 //    cp from a folder opened with file://; base_url's address when the site has one);
 //  - <example> blocks in a body are a conversation, and stay code inside a fence;
 //  - what each agent may do: badges on cards, the "What it can do" block, the access filter;
-//  - on a phone the first group is on the first screen and cards are one column.
+//  - on a phone the first group is on the first screen and cards are one column;
+//  - other harnesses (tests/formats/corpus): a skill's command unpacks its whole folder, a
+//    Codex agent's installs its .toml, and the kind filter of search keeps one kind.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
@@ -26,6 +28,7 @@ const TOP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const AKB = path.resolve(process.env.AKB_BIN || path.join(TOP, "build/agentkb"));
 const CORPORA = path.join(process.env.AKB_SHARED || path.resolve(TOP, "../shared"), "corpora");
 const FIXTURE = path.join(TOP, "tests/browse/content");
+const FORMATS = path.join(TOP, "tests/formats/corpus");
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
 const CLIP = { permissions: ["clipboard-read", "clipboard-write"] };
@@ -44,7 +47,7 @@ const SOURCES = {
 };
 const source = (slug) => fs.readFileSync(path.join(FIXTURE, SOURCES[slug]));
 
-let tmp, sites, browser, fxServer, basedServer;
+let tmp, sites, browser, fxServer, basedServer, fmServer;
 
 before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "akb-browse-"));
@@ -56,6 +59,7 @@ before(async () => {
     // A folder whose path needs shell quoting, to check the cp command of file:// pages.
     fixture: path.join(tmp, "it's a kb", "站点"),
     based: path.join(tmp, "based"),
+    formats: path.join(tmp, "it's a kb", "formats"),
   };
   const build = (src, out, ...more) =>
     execFileSync(AKB, ["build", src, "-o", out, "-q", ...more], { cwd, stdio: ["ignore", "ignore", "pipe"] });
@@ -63,14 +67,17 @@ before(async () => {
   build(path.join(CORPORA, "agency-agents"), sites["agency-agents"]);
   build(FIXTURE, sites.fixture);
   build(FIXTURE, sites.based, "--base-url", BASE);
+  build(FORMATS, sites.formats);
   browser = await launch();
   fxServer = await serve(sites.fixture, "/kb/sub/");
   basedServer = await serve(sites.based, "/mirror/");
+  fmServer = await serve(sites.formats, "/formats/");
 });
 
 after(async () => {
   fxServer?.close();
   basedServer?.close();
+  fmServer?.close();
   await browser?.close();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
@@ -171,7 +178,7 @@ const HOW = {
   },
 };
 
-for (const name of ["wshobson", "agency-agents", "fixture", "based"]) {
+for (const name of ["wshobson", "agency-agents", "fixture", "based", "formats"]) {
   test(`${name}: the site has no broken links`, () => checkLinks(AKB, sites[name]));
 }
 
@@ -587,6 +594,96 @@ test("fixture: an <example> in the body is a conversation; inside a code fence i
     assert.ok(!r.outsideCode.includes(tag), `no '${tag}' left as text outside code`);
   }
   assert.ok(!turns.some((t) => t.text.includes("inside a code block")), "the fenced example is no conversation");
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+// ---- 6. other harnesses ----
+
+// Every file below `dir`, as relative path -> bytes.
+function tree(dir, rel = "") {
+  const out = {};
+  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const r = path.join(rel, e.name);
+    if (e.isDirectory()) Object.assign(out, tree(dir, r));
+    else out[r] = fs.readFileSync(path.join(dir, r));
+  }
+  return out;
+}
+
+const FORMAT_HOW = {
+  http: {
+    url: (rel) => fmServer.url + rel,
+    skill: (slug) => `mkdir -p .claude/skills && curl -fsSL ${shq(`${fmServer.url}agents/${slug}/${slug}.tar.gz`)} | tar -xzf - -C .claude/skills`,
+    codex: (slug) => `mkdir -p .codex/agents && curl -fsSL -o .codex/agents/${slug}.toml ${shq(`${fmServer.url}agents/${slug}/${slug}.toml`)}`,
+  },
+  "file://": {
+    url: (rel) => fileURL("formats", rel),
+    skill: (slug) => `mkdir -p .claude/skills && tar -xzf ${shq(path.join(sites.formats, "agents", slug, slug + ".tar.gz"))} -C .claude/skills`,
+    codex: (slug) => `mkdir -p .codex/agents && cp ${shq(path.join(sites.formats, "agents", slug, slug + ".toml"))} .codex/agents/${slug}.toml`,
+  },
+};
+
+for (const how of ["http", "file://"]) {
+  test(`formats: a skill's install command unpacks its whole folder (${how})`, async () => {
+    const { ctx, page, errors } = await open({ ...DESKTOP, ...CLIP }, FORMAT_HOW[how].url("agents/mcp-builder/index.html"));
+    const block = page.locator(".install-block");
+    assert.match(await block.locator("h2").textContent(), /Install for Claude Code/);
+    const want = FORMAT_HOW[how].skill("mcp-builder");
+    assert.equal(await block.locator("code.install-command").textContent(), want, "the command shown");
+    const copied = await copy(page, block.locator(".copy-install"));
+    assert.equal(copied, want, "the command copied");
+    // The files block links every file of the skill folder, and each link opens it.
+    const listed = await page.locator(".files-block li a").evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute("href")]));
+    const src = tree(path.join(FORMATS, "anthropics-skills/skills/mcp-builder"));
+    assert.deepEqual(listed.map((l) => l[0]).sort(), Object.keys(src).sort(), "every file of the folder is listed");
+    const project = fs.mkdtempSync(path.join(tmp, "project-"));
+    await promisify(execFile)("sh", ["-c", copied], { cwd: project });
+    const got = tree(path.join(project, ".claude/skills/mcp-builder"));
+    assert.deepEqual(Object.keys(got).sort(), Object.keys(src).sort(), "the unpacked folder has the skill's files");
+    for (const [rel, bytes] of Object.entries(src)) assert.ok(got[rel].equals(bytes), `${rel} unpacked as written`);
+    const [, href] = listed.find((l) => l[0] === "reference/evaluation.md");
+    await page.locator(`.files-block a[href="${href}"]`).click();
+    await page.waitForURL(/files\/reference\/evaluation\.md$/);
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+
+  test(`formats: a Codex agent's install command saves its .toml (${how})`, async () => {
+    const { ctx, page, errors } = await open({ ...DESKTOP, ...CLIP }, FORMAT_HOW[how].url("agents/security-auditor/index.html"));
+    const block = page.locator(".install-block");
+    assert.match(await block.locator("h2").textContent(), /Install for Codex/);
+    const want = FORMAT_HOW[how].codex("security-auditor");
+    assert.equal(await block.locator("code.install-command").textContent(), want);
+    const copied = await copy(page, block.locator(".copy-install"));
+    assert.equal(copied, want);
+    const project = fs.mkdtempSync(path.join(tmp, "project-"));
+    await promisify(execFile)("sh", ["-c", copied], { cwd: project });
+    const got = fs.readFileSync(path.join(project, ".codex/agents/security-auditor.toml"));
+    assert.ok(got.equals(fs.readFileSync(path.join(FORMATS, "harnesses/.codex/agents/security-auditor.toml"))), "the agent's own file");
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+}
+
+test("formats: the kind filter of search keeps only skills (http)", async () => {
+  const { ctx, page, errors } = await open(DESKTOP, FORMAT_HOW.http.url("index.html"));
+  await page.locator("#akb-search-input").pressSequentially("python");
+  await page.locator(".akb-result").first().waitFor();
+  const before = await page.locator(".akb-search-count").textContent();
+  await page.locator(".akb-search-filters").click();
+  const box = page.locator('.akb-facet input[data-facet="kind"][value="Skill"]');
+  await box.waitFor();
+  await box.check();
+  await page.waitForFunction((b) => document.querySelector(".akb-search-count")?.textContent !== b, before);
+  const rows = await page.locator(".akb-result a[href*='agents/']").evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute("href")))]);
+  assert.ok(rows.length >= 5, `${rows.length} skills about python`);
+  const skills = new Set(JSON.parse(fs.readFileSync(path.join(sites.formats, "agents.json"), "utf8"))
+    .filter((a) => a.kind === "skill").map((a) => a.slug));
+  for (const h of rows) {
+    const slug = h.match(/agents\/([^/]+)\//)[1];
+    assert.ok(skills.has(slug), `${slug} is a skill`);
+  }
   assert.deepEqual(errors, []);
   await ctx.close();
 });
