@@ -32,8 +32,9 @@ AKB_LDFLAGS := $(SAN_FLAGS) -pthread
 AKB_LIBS := $(PKG_LIBS) -lm
 
 BUILD := build$(if $(SANITIZE),-san)
-LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
-# The single-file bundle's runtime (src/bundle_runtime.js) is compiled in as a
+# The pipeline's stages sit at the top of src/; each subsystem has its folder.
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
+# The single-file bundle's runtime (src/bundle/bundle_runtime.js) is compiled in as a
 # C string, so `agentkb bundle` works whatever theme or install layout is used.
 GEN_OBJ := $(BUILD)/obj/gen/bundle_runtime.o $(BUILD)/obj/gen/default_theme.o
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(GEN_OBJ)
@@ -49,11 +50,11 @@ $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(AKB_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/gen/bundle_runtime.c: src/bundle_runtime.js scripts/embed.sh
+$(BUILD)/gen/bundle_runtime.c: src/bundle/bundle_runtime.js scripts/embed.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed.sh akb_bundle_runtime_js <src/bundle_runtime.js >$@
+	sh scripts/embed.sh akb_bundle_runtime_js <src/bundle/bundle_runtime.js >$@
 
-# The default theme is compiled in too, for a binary copied on its own (src/theme.c).
+# The default theme is compiled in too, for a binary copied on its own (src/template/theme.c).
 THEME_FILES := $(shell find themes/default -type f ! -name '.*')
 $(BUILD)/gen/default_theme.c: $(THEME_FILES) scripts/embed-theme.sh
 	@mkdir -p $(dir $@)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Turns a text file on stdin into a C source defining `const char NAME[]`
-# with its contents (used for src/bundle_runtime.js). Backslashes, quotes
+# with its contents (used for src/bundle/bundle_runtime.js). Backslashes, quotes
 # and '?' (no trigraphs) are escaped; each line becomes one string literal.
 # usage: scripts/embed.sh NAME <FILE >FILE.c
 set -e

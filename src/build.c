@@ -1,4 +1,7 @@
-#include "prefix.h"
+/*
+ * build: runs the stages in order for one site (see build.h).
+ */
+#include "core/prefix.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -13,10 +16,12 @@
 #include "agentkb/lint.h"
 #include "agentkb/codeblock.h"
 #include "agentkb/highlight.h"
+#include "agentkb/highlight_theme.h"
 #include "agentkb/hooks.h"
 #include "agentkb/index.h"
 #include "agentkb/json.h"
 #include "agentkb/llms.h"
+#include "agentkb/load.h"
 #include "agentkb/output.h"
 #include "agentkb/plugin.h"
 #include "agentkb/render.h"
@@ -25,6 +30,7 @@
 #include "agentkb/sitemap.h"
 #include "agentkb/template.h"
 #include "agentkb/theme.h"
+#include "agentkb/version.h"
 #include "agentkb/walk.h"
 
 static double S_now_ms(void)

@@ -1,4 +1,8 @@
-#include "prefix.h"
+/*
+ * config: agentkb.yaml and the command line into struct akb_config (see
+ * config.h); unknown keys are errors with their position.
+ */
+#include "core/prefix.h"
 
 #include <errno.h>
 #include <stdio.h>

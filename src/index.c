@@ -1,4 +1,7 @@
-#include "prefix.h"
+/*
+ * index: stage index, agents.json (see index.h).
+ */
+#include "core/prefix.h"
 
 #include <string.h>
 

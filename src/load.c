@@ -1,4 +1,9 @@
-#include "prefix.h"
+/*
+ * load: stage 2, one input file into a struct akb_agent (see agent.h):
+ * front-matter or manifest, body, format, and the fields every later stage
+ * reads. Loading never rejects a file; problems become diagnostics.
+ */
+#include "core/prefix.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -8,6 +13,7 @@
 #include <strings.h>
 
 #include "agentkb/agent.h"
+#include "agentkb/load.h"
 #include "agentkb/buf.h"
 #include "agentkb/capability.h"
 #include "agentkb/format.h"
@@ -637,51 +643,4 @@ int akb_agent_load(struct akb_agent *a, const struct akb_input *in, struct akb_d
 	akb_agent_load_text(a, in->path, in->rel, data.ptr, data.len, diag);
 	akb_buf_release(&data);
 	return 0;
-}
-
-void akb_agent_release(struct akb_agent *a)
-{
-	free(a->path);
-	free(a->rel);
-	free(a->raw);
-	free(a->text);
-	free(a->body_text);
-	akb_frontmatter_release(&a->fm);
-	free(a->name);
-	free(a->slug);
-	free(a->description);
-	free(a->summary);
-	akb_value_release(&a->examples);
-	akb_value_release(&a->tools);
-	free(a->dropped_by);
-	free(a->collection);
-	for (size_t i = 0; i < a->nfiles; i++)
-		free(a->files[i].path);
-	free(a->files);
-	memset(a, 0, sizeof(*a));
-}
-
-const char *akb_agent_field(const struct akb_agent *a, const char *key)
-{
-	return akb_map_get_cstr(&a->fm.fields, key);
-}
-
-void akb_agent_key_pos(const struct akb_agent *a, const char *key, unsigned *line, unsigned *col)
-{
-	*line = 1;
-	*col = 1;
-	const struct akb_value *m = &a->fm.fields;
-	for (size_t i = 0; m->kind == AKB_MAP && i < m->u.map.len; i++) {
-		if (strcmp(m->u.map.items[i].key, key) == 0) {
-			*line = a->fm.key_line[i];
-			*col = a->fm.key_col[i];
-			return;
-		}
-	}
-}
-
-const char *akb_agent_raw(const struct akb_agent *a, size_t *len)
-{
-	*len = a->raw_len;
-	return a->raw ? a->raw : a->text;
 }

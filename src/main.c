@@ -2,7 +2,7 @@
  * agentkb: the command line. Parses arguments, reads the config and hands
  * off to the pipeline (build.c); nothing else lives here.
  */
-#include "prefix.h"
+#include "core/prefix.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@
 #include "agentkb/diag.h"
 #include "agentkb/lint.h"
 #include "agentkb/site.h"
+#include "agentkb/version.h"
 #include "agentkb/walk.h"
 #include "agentkb/output.h"
 #include "agentkb/search.h"

@@ -1,4 +1,8 @@
-#include "prefix.h"
+/*
+ * markdown: stage render, an agent's body to HTML with cmark-gfm (see
+ * markdown.h); fenced code goes through codeblock, headings get unique ids.
+ */
+#include "core/prefix.h"
 
 #include <pthread.h>
 #include <stdlib.h>

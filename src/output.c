@@ -1,4 +1,8 @@
-#include "prefix.h"
+/*
+ * output: the staging folder and the swap into OUT (see output.h), so a
+ * failed build never leaves a half-written site.
+ */
+#include "core/prefix.h"
 
 #include <dirent.h>
 #include <errno.h>

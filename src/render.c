@@ -1,4 +1,8 @@
-#include "prefix.h"
+/*
+ * render: stage render, the site's HTML pages through the theme's templates
+ * (see render.h).
+ */
+#include "core/prefix.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -8,9 +12,11 @@
 
 #include "agentkb/attach.h"
 #include "agentkb/buf.h"
+#include "agentkb/css.h"
 #include "agentkb/capability.h"
 #include "agentkb/format.h"
 #include "agentkb/graph.h"
+#include "agentkb/load.h"
 #include "agentkb/related.h"
 #include "agentkb/language.h"
 #include "agentkb/lint.h"
@@ -51,41 +57,6 @@ struct renderer {
 	struct akb_related related;  /* each agent's related agents (related.h) */
 	int failed;
 };
-
-void akb_agent_url(const struct akb_agent *a, struct akb_buf *out)
-{
-	akb_buf_printf(out, "agents/%s/index.html", a->slug);
-}
-
-void akb_agent_raw_url(const struct akb_agent *a, struct akb_buf *out)
-{
-	akb_buf_printf(out, "agents/%s/", a->slug);
-	akb_format_raw_name(a->format, a->slug, out);
-}
-
-void akb_agent_archive_url(const struct akb_agent *a, struct akb_buf *out)
-{
-	akb_buf_printf(out, "agents/%s/%s.tar.gz", a->slug, a->slug);
-}
-
-int akb_css_color_ok(const char *c)
-{
-	size_t n = strlen(c);
-	if (c[0] == '#') {
-		if (n != 4 && n != 5 && n != 7 && n != 9)
-			return 0;
-		for (size_t i = 1; i < n; i++)
-			if (!strchr("0123456789abcdefABCDEF", c[i]))
-				return 0;
-		return 1;
-	}
-	if (n == 0 || n > 24)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((c[i] >= 'a' && c[i] <= 'z') || (c[i] >= 'A' && c[i] <= 'Z')))
-			return 0;
-	return 1;
-}
 
 static void S_term_url(const struct akb_taxonomy *t, const struct akb_term *term, struct akb_buf *out)
 {

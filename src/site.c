@@ -1,4 +1,8 @@
-#include "prefix.h"
+/*
+ * site: the collection after hooks (see site.h): unique slugs, taxonomies
+ * with their terms, the display order, and the lookups render needs.
+ */
+#include "core/prefix.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,4 +1,8 @@
-#include "prefix.h"
+/*
+ * walk: stage 1, the input files of a site (see walk.h). Reads folders in
+ * sorted order so every build sees the same files in the same order.
+ */
+#include "core/prefix.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,16 +1,14 @@
 /*
- * agent: one input file, loaded (front-matter + markdown body) and
- * normalized into the fields every later stage reads.
- *
- * Loading never rejects a file for its content: broken YAML is recovered,
- * a missing name comes from the first heading or the file name, and every
- * surprise is a diagnostic with its file position.
+ * agent: one input file as every stage after loading sees it: the
+ * normalized fields, their file positions, the raw bytes and the agent's
+ * addresses in the site. The load stage (load.h) fills it.
  */
 #ifndef AKB_AGENT_H
 #define AKB_AGENT_H
 
 #include <stddef.h>
 
+#include "agentkb/buf.h"
 #include "agentkb/diag.h"
 #include "agentkb/frontmatter.h"
 #include "agentkb/value.h"
@@ -60,25 +58,7 @@ struct akb_agent {
 	char *dropped_by;      /* who excluded it (owned) */
 };
 
-/*
- * Reads and loads `in`. Returns 0, or -1 if the file cannot be read (reported
- * to `diag`; the agent is then unusable and should be reported as skipped).
- */
-int akb_agent_load(struct akb_agent *agent, const struct akb_input *in, struct akb_diag *diag);
-/*
- * Loads an agent from text already in memory (tests, hooks). `path` and
- * `rel` are copied.
- */
-void akb_agent_load_text(struct akb_agent *agent, const char *path, const char *rel, const char *data,
-			 size_t len, struct akb_diag *diag);
 void akb_agent_release(struct akb_agent *agent);
-
-/*
- * After a hook changed fm.fields (whose key_line/key_col must match it):
- * normalizes known keys again and derives name, description, summary and
- * examples from the fields. A name the fields no longer give is kept.
- */
-void akb_agent_refresh(struct akb_agent *agent, struct akb_diag *diag);
 
 /* The file position of front-matter key `key` (1:1 when the key is absent). */
 void akb_agent_key_pos(const struct akb_agent *agent, const char *key, unsigned *line, unsigned *col);
@@ -89,10 +69,12 @@ const char *akb_agent_raw(const struct akb_agent *agent, size_t *len);
 /* Front-matter string field, or NULL if absent or not a string. */
 const char *akb_agent_field(const struct akb_agent *agent, const char *key);
 
-/*
- * Splits a description into its summary and its Claude Code style
- * <example> blocks. Exposed for tests.
- */
-void akb_description_split(const char *description, char **summary, struct akb_value *examples);
+/* "agents/<slug>/index.html": an agent's page, relative to the site root. */
+void akb_agent_url(const struct akb_agent *agent, struct akb_buf *out);
+
+/* "agents/<slug>/<slug>.md" (or SKILL.md, <slug>.toml, ...: format.h): its file as written, from the site root. */
+void akb_agent_raw_url(const struct akb_agent *agent, struct akb_buf *out);
+/* "agents/<slug>/<slug>.tar.gz": a skill folder with its files, packed to unpack where the harness reads it. */
+void akb_agent_archive_url(const struct akb_agent *agent, struct akb_buf *out);
 
 #endif

@@ -11,8 +11,6 @@
 #include "agentkb/config.h"
 #include "agentkb/diag.h"
 
-#define AKB_VERSION "0.1.0"
-
 struct akb_build_options {
 	const char *argv0;       /* to find themes shipped beside the program */
 	const char *report_path; /* write the JSON build report here; NULL for none */

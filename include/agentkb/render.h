@@ -53,15 +53,5 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 		    const struct akb_render_options *opts, struct akb_output *out, struct akb_render_stats *stats,
 		    struct akb_diag *diag);
 
-/* "agents/<slug>/index.html": an agent's page, relative to the site root. */
-void akb_agent_url(const struct akb_agent *agent, struct akb_buf *out);
-
-/* "agents/<slug>/<slug>.md" (or SKILL.md, <slug>.toml, ...: format.h): its file as written, from the site root. */
-void akb_agent_raw_url(const struct akb_agent *agent, struct akb_buf *out);
-/* "agents/<slug>/<slug>.tar.gz": a skill folder with its files, packed to unpack where the harness reads it. */
-void akb_agent_archive_url(const struct akb_agent *agent, struct akb_buf *out);
-
-/* Is `color` safe and meaningful as a CSS colour ("#8b5cf6", "blue")? */
-int akb_css_color_ok(const char *color);
 
 #endif

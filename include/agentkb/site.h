@@ -107,16 +107,17 @@ void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct
 struct akb_site_page *akb_site_add_page(struct akb_site *site);
 struct akb_site_file *akb_site_add_file(struct akb_site *site);
 
+
+/* The term of `tax` named `name` (matched by slug), or NULL. */
+const struct akb_term *akb_taxonomy_find(const struct akb_taxonomy *tax, const char *name);
+/* The taxonomy for `key`, or NULL. */
+const struct akb_taxonomy *akb_site_taxonomy(const struct akb_site *site, const char *key);
+
 /*
  * The values an agent has for a taxonomy key: appends pointers to each
  * string (a one-item list for a plain string, the tools list for "tools").
  * Returns the count written (at most `max`).
  */
 size_t akb_agent_terms(const struct akb_agent *agent, const char *key, const char **out, size_t max);
-
-/* The term of `tax` named `name` (matched by slug), or NULL. */
-const struct akb_term *akb_taxonomy_find(const struct akb_taxonomy *tax, const char *name);
-/* The taxonomy for `key`, or NULL. */
-const struct akb_taxonomy *akb_site_taxonomy(const struct akb_site *site, const char *key);
 
 #endif

@@ -16,7 +16,7 @@
  * first byte. Blocks run on N threads (default: the number of CPUs), which
  * also exercises the highlighter's thread safety.
  */
-#include "prefix.h"
+#include "core/prefix.h"
 
 #include <dirent.h>
 #include <pthread.h>

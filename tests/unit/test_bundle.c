@@ -1,5 +1,5 @@
 /* Unit tests for the pieces of agentkb bundle: minifiers, HTML scanner, base64, bundle kinds. */
-#include "prefix.h"
+#include "core/prefix.h"
 
 #include <stdlib.h>
 #include <string.h>

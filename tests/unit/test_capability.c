@@ -1,10 +1,11 @@
 /* Unit tests for what an agent may do (include/agentkb/capability.h). */
-#include "prefix.h"
+#include "core/prefix.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "agentkb/agent.h"
+#include "agentkb/load.h"
 #include "agentkb/buf.h"
 #include "agentkb/capability.h"
 #include "harness.h"

@@ -1,5 +1,5 @@
 /* Unit tests for fence info strings and code-block HTML (without a highlighter). */
-#include "prefix.h"
+#include "core/prefix.h"
 
 #include <stdlib.h>
 #include <string.h>

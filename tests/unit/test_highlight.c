@@ -3,7 +3,7 @@
  * were taken from the `highlight` program (3.41) on the same input, written
  * as [class:text] for spans and bare text for unhighlighted bytes.
  */
-#include "prefix.h"
+#include "core/prefix.h"
 
 #include <dirent.h>
 #include <pthread.h>
@@ -18,6 +18,7 @@
 #include "agentkb/buf.h"
 #include "agentkb/diag.h"
 #include "agentkb/highlight.h"
+#include "agentkb/highlight_theme.h"
 #include "agentkb/utf8.h"
 #include "harness.h"
 

@@ -1,5 +1,5 @@
 /* Unit tests for the static hosting pieces: base URLs, page URLs and the sitemap's split past 50,000 URLs. */
-#include "prefix.h"
+#include "core/prefix.h"
 
 #include <stdio.h>
 #include <stdlib.h>

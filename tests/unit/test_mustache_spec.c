@@ -5,7 +5,7 @@
  * host languages (Lua is not among them) and not representable in template
  * data, so its tests are counted and reported as skipped, never as passes.
  */
-#include "prefix.h"
+#include "core/prefix.h"
 
 #include <stdio.h>
 #include <stdlib.h>

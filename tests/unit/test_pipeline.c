@@ -1,10 +1,11 @@
 /* Unit tests for the load, slug, markdown and JSON stages. */
-#include "prefix.h"
+#include "core/prefix.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "agentkb/agent.h"
+#include "agentkb/load.h"
 #include "agentkb/buf.h"
 #include "agentkb/json.h"
 #include "agentkb/markdown.h"

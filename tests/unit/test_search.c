@@ -1,5 +1,5 @@
 /* Unit tests for the search tokenizer and index writer (format: include/agentkb/search.h). */
-#include "prefix.h"
+#include "core/prefix.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-#include "prefix.h"
+#include "core/prefix.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * Unit tests for theme lookup's theme.yaml: the code backgrounds the
  * highlight CSS is fitted to, and its errors at their positions.
  */
-#include "prefix.h"
+#include "core/prefix.h"
 
 #include <stdio.h>
 #include <stdlib.h>

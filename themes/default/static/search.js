@@ -919,7 +919,7 @@
           pending[kind + id] = ok;
           s.onerror = function () { delete pending[kind + id]; fail(new Error("cannot load " + s.src)); };
           s.onload = function () { if (pending[kind + id]) fail(new Error("no data in " + s.src)); };
-          /* agentkb bundle seam (src/bundle_runtime.js): a single-file bundle has no search/ folder and
+          /* agentkb bundle seam (src/bundle/bundle_runtime.js): a single-file bundle has no search/ folder and
            * hands over the file's text instead; it runs as an inline script, with no request. */
           if (G.__akbInline) return G.__akbInline(file).then(function (text) {
             s.removeAttribute("src");

@@ -1,0 +1,76 @@
+/*
+ * agent: what every stage asks of a loaded agent (see agent.h): its fields
+ * and their positions, its raw bytes, its addresses in the site and its
+ * taxonomy terms. Loading itself is the load stage (load.c).
+ */
+#include "core/prefix.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentkb/agent.h"
+#include "agentkb/buf.h"
+#include "agentkb/format.h"
+
+void akb_agent_release(struct akb_agent *a)
+{
+	free(a->path);
+	free(a->rel);
+	free(a->raw);
+	free(a->text);
+	free(a->body_text);
+	akb_frontmatter_release(&a->fm);
+	free(a->name);
+	free(a->slug);
+	free(a->description);
+	free(a->summary);
+	akb_value_release(&a->examples);
+	akb_value_release(&a->tools);
+	free(a->dropped_by);
+	free(a->collection);
+	for (size_t i = 0; i < a->nfiles; i++)
+		free(a->files[i].path);
+	free(a->files);
+	memset(a, 0, sizeof(*a));
+}
+
+const char *akb_agent_field(const struct akb_agent *a, const char *key)
+{
+	return akb_map_get_cstr(&a->fm.fields, key);
+}
+
+void akb_agent_key_pos(const struct akb_agent *a, const char *key, unsigned *line, unsigned *col)
+{
+	*line = 1;
+	*col = 1;
+	const struct akb_value *m = &a->fm.fields;
+	for (size_t i = 0; m->kind == AKB_MAP && i < m->u.map.len; i++) {
+		if (strcmp(m->u.map.items[i].key, key) == 0) {
+			*line = a->fm.key_line[i];
+			*col = a->fm.key_col[i];
+			return;
+		}
+	}
+}
+
+const char *akb_agent_raw(const struct akb_agent *a, size_t *len)
+{
+	*len = a->raw_len;
+	return a->raw ? a->raw : a->text;
+}
+
+void akb_agent_url(const struct akb_agent *a, struct akb_buf *out)
+{
+	akb_buf_printf(out, "agents/%s/index.html", a->slug);
+}
+
+void akb_agent_raw_url(const struct akb_agent *a, struct akb_buf *out)
+{
+	akb_buf_printf(out, "agents/%s/", a->slug);
+	akb_format_raw_name(a->format, a->slug, out);
+}
+
+void akb_agent_archive_url(const struct akb_agent *a, struct akb_buf *out)
+{
+	akb_buf_printf(out, "agents/%s/%s.tar.gz", a->slug, a->slug);
+}

@@ -1,0 +1,142 @@
+/*
+ * language: guesses an agent's human language from its letters and its
+ * common words (see language.h); code spans and fences are not counted.
+ */
+#include "core/prefix.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "agentkb/language.h"
+#include "agentkb/utf8.h"
+
+/* Below this many letters a guess is noise. */
+#define MIN_LETTERS 20
+
+/* Words that are very common in one Latin-script language and rare in the others. */
+static const struct {
+	const char *name, *tag;
+	const char *words; /* space-separated, lower case */
+} S_latin[] = {
+	{ "English", "en", "the and of to is for with that this you are be when use" },
+	{ "Deutsch", "de", "der die das und ist nicht mit für ein eine sie zu den auf" },
+	{ "Français", "fr", "le la les des est une pour avec dans que vous sur du et" },
+	{ "Español", "es", "el la los las del que para con una por es como se" },
+	{ "Português", "pt", "os as do da dos das que para com uma não em é" },
+};
+#define NLATIN (sizeof(S_latin) / sizeof(S_latin[0]))
+
+static int S_is_han(uint32_t c)
+{
+	return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF) ||
+	       (c >= 0x20000 && c <= 0x3134F);
+}
+
+static int S_is_kana(uint32_t c)
+{
+	return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) || (c >= 0xFF66 && c <= 0xFF9D);
+}
+
+static int S_is_hangul(uint32_t c)
+{
+	return (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F);
+}
+
+static int S_is_latin(uint32_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 0xE0 && c <= 0x24F && c != 0xF7);
+}
+
+/* Latin words counted at most: plenty to tell the languages apart. */
+#define MAX_WORDS 400
+
+/* Is word[0..n) in the space-separated `list`? */
+static int S_listed(const char *list, const char *word, size_t n)
+{
+	for (const char *p = list; *p;) {
+		const char *e = p;
+		while (*e && *e != ' ')
+			e++;
+		if ((size_t)(e - p) == n && !memcmp(p, word, n))
+			return 1;
+		p = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+/* Counts, per language, the words of `text` in its list (words up to 32 bytes; the first MAX_WORDS). */
+static void S_count_words(const char *text, size_t len, size_t hits[NLATIN])
+{
+	char word[33];
+	size_t wl = 0, i = 0, words = 0;
+	while (i <= len && words < MAX_WORDS) {
+		size_t start = i;
+		uint32_t c = i < len ? akb_utf8_lower(akb_utf8_next(text, len, &i)) : 0;
+		if (i == start)
+			i++;
+		if (c && S_is_latin(c)) {
+			size_t n = i - start;
+			if (wl + n < sizeof word) {
+				for (size_t k = 0; k < n; k++)
+					word[wl++] = c < 0x80 ? (char)c : text[start + k];
+			} else {
+				wl = sizeof word; /* too long: no list word */
+			}
+			continue;
+		}
+		/* The list words are 2 to 6 bytes long. */
+		if (wl >= 2 && wl <= 6) {
+			words++;
+			for (size_t l = 0; l < NLATIN; l++)
+				hits[l] += (size_t)S_listed(S_latin[l].words, word, wl);
+		} else if (wl) {
+			words++;
+		}
+		wl = 0;
+	}
+}
+
+const char *akb_language_detect(const char *text, size_t len)
+{
+	size_t han = 0, kana = 0, hangul = 0, latin = 0, i = 0;
+	while (i < len) {
+		uint32_t c = akb_utf8_lower(akb_utf8_next(text, len, &i));
+		if (S_is_han(c))
+			han++;
+		else if (S_is_kana(c))
+			kana++;
+		else if (S_is_hangul(c))
+			hangul++;
+		else if (S_is_latin(c))
+			latin++;
+	}
+	/* A CJK character carries about what a Latin word does, some four letters. */
+	size_t cjk = han + kana + hangul;
+	if (cjk + latin < MIN_LETTERS)
+		return NULL;
+	if (cjk * 4 >= latin) {
+		if (hangul * 2 >= cjk)
+			return "한국어";
+		if (kana * 10 >= cjk)
+			return "日本語";
+		return "中文";
+	}
+	size_t hits[NLATIN] = { 0 }, best = 0;
+	S_count_words(text, len, hits);
+	for (size_t l = 1; l < NLATIN; l++)
+		if (hits[l] > hits[best])
+			best = l;
+	return S_latin[best].name;
+}
+
+const char *akb_language_tag(const char *name)
+{
+	static const char *const cjk[][2] = { { "中文", "zh" }, { "日本語", "ja" }, { "한국어", "ko" } };
+	for (size_t i = 0; name && i < sizeof cjk / sizeof cjk[0]; i++)
+		if (!strcmp(name, cjk[i][0]))
+			return cjk[i][1];
+	for (size_t i = 0; name && i < NLATIN; i++)
+		if (!strcmp(name, S_latin[i].name))
+			return S_latin[i].tag;
+	return NULL;
+}

@@ -1,0 +1,262 @@
+/*
+ * value: the dynamic value tree every stage exchanges (see value.h).
+ */
+#include "core/prefix.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentkb/buf.h"
+#include "agentkb/value.h"
+
+void akb_value_release(struct akb_value *v)
+{
+	size_t i;
+	switch (v->kind) {
+	case AKB_STRING:
+		free(v->u.str.ptr);
+		break;
+	case AKB_LIST:
+		for (i = 0; i < v->u.list.len; i++)
+			akb_value_release(&v->u.list.items[i]);
+		free(v->u.list.items);
+		break;
+	case AKB_MAP:
+		for (i = 0; i < v->u.map.len; i++) {
+			free(v->u.map.items[i].key);
+			akb_value_release(&v->u.map.items[i].value);
+		}
+		free(v->u.map.items);
+		break;
+	default:
+		break;
+	}
+	memset(v, 0, sizeof(*v));
+	v->kind = AKB_NULL;
+}
+
+void akb_value_set_null(struct akb_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->kind = AKB_NULL;
+}
+
+void akb_value_set_bool(struct akb_value *v, int b)
+{
+	akb_value_set_null(v);
+	v->kind = AKB_BOOL;
+	v->u.boolean = b != 0;
+}
+
+void akb_value_set_number(struct akb_value *v, double n)
+{
+	akb_value_set_null(v);
+	v->kind = AKB_NUMBER;
+	v->u.number = n;
+}
+
+void akb_value_take_string(struct akb_value *v, char *s, size_t len)
+{
+	akb_value_set_null(v);
+	v->kind = AKB_STRING;
+	v->u.str.ptr = s;
+	v->u.str.len = len;
+}
+
+void akb_value_set_string(struct akb_value *v, const char *s, size_t len)
+{
+	akb_value_take_string(v, akb_xstrndup(s, len), len);
+}
+
+void akb_value_set_cstr(struct akb_value *v, const char *s)
+{
+	akb_value_set_string(v, s, strlen(s));
+}
+
+void akb_value_set_list(struct akb_value *v)
+{
+	akb_value_set_null(v);
+	v->kind = AKB_LIST;
+}
+
+void akb_value_set_map(struct akb_value *v)
+{
+	akb_value_set_null(v);
+	v->kind = AKB_MAP;
+}
+
+struct akb_value *akb_list_push(struct akb_value *list)
+{
+	if (list->kind != AKB_LIST)
+		return NULL;
+	if (list->u.list.len == list->u.list.cap) {
+		size_t cap = list->u.list.cap ? list->u.list.cap * 2 : 4;
+		list->u.list.items = akb_xrealloc(list->u.list.items, akb_xmul(cap, sizeof(struct akb_value)));
+		list->u.list.cap = cap;
+	}
+	struct akb_value *item = &list->u.list.items[list->u.list.len++];
+	akb_value_set_null(item);
+	return item;
+}
+
+struct akb_value *akb_map_get(const struct akb_value *map, const char *key)
+{
+	if (!map || map->kind != AKB_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->u.map.len; i++)
+		if (strcmp(map->u.map.items[i].key, key) == 0)
+			return &map->u.map.items[i].value;
+	return NULL;
+}
+
+struct akb_value *akb_map_put(struct akb_value *map, const char *key)
+{
+	struct akb_value *v = akb_map_get(map, key);
+	if (v)
+		return v;
+	if (map->kind != AKB_MAP)
+		return NULL;
+	if (map->u.map.len == map->u.map.cap) {
+		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
+		map->u.map.items = akb_xrealloc(map->u.map.items, akb_xmul(cap, sizeof(struct akb_pair)));
+		map->u.map.cap = cap;
+	}
+	struct akb_pair *p = &map->u.map.items[map->u.map.len++];
+	p->key = akb_xstrdup(key);
+	akb_value_set_null(&p->value);
+	return &p->value;
+}
+
+int akb_map_remove(struct akb_value *map, const char *key)
+{
+	if (!map || map->kind != AKB_MAP)
+		return 0;
+	for (size_t i = 0; i < map->u.map.len; i++) {
+		struct akb_pair *p = &map->u.map.items[i];
+		if (strcmp(p->key, key) != 0)
+			continue;
+		free(p->key);
+		akb_value_release(&p->value);
+		memmove(p, p + 1, (map->u.map.len - i - 1) * sizeof(*p));
+		map->u.map.len--;
+		return 1;
+	}
+	return 0;
+}
+
+static struct akb_value *S_replace(struct akb_value *map, const char *key)
+{
+	struct akb_value *v = akb_map_put(map, key);
+	akb_value_release(v);
+	return v;
+}
+
+void akb_map_set_cstr(struct akb_value *map, const char *key, const char *s)
+{
+	akb_value_set_cstr(S_replace(map, key), s);
+}
+
+void akb_map_set_string(struct akb_value *map, const char *key, const char *s, size_t len)
+{
+	akb_value_set_string(S_replace(map, key), s, len);
+}
+
+void akb_map_set_bool(struct akb_value *map, const char *key, int b)
+{
+	akb_value_set_bool(S_replace(map, key), b);
+}
+
+void akb_map_set_number(struct akb_value *map, const char *key, double n)
+{
+	akb_value_set_number(S_replace(map, key), n);
+}
+
+struct akb_value *akb_map_set_list(struct akb_value *map, const char *key)
+{
+	struct akb_value *v = S_replace(map, key);
+	akb_value_set_list(v);
+	return v;
+}
+
+struct akb_value *akb_map_set_map(struct akb_value *map, const char *key)
+{
+	struct akb_value *v = S_replace(map, key);
+	akb_value_set_map(v);
+	return v;
+}
+
+const char *akb_map_get_cstr(const struct akb_value *map, const char *key)
+{
+	const struct akb_value *v = akb_map_get(map, key);
+	return v && v->kind == AKB_STRING ? v->u.str.ptr : NULL;
+}
+
+void akb_value_copy(struct akb_value *dst, const struct akb_value *src)
+{
+	size_t i;
+	switch (src->kind) {
+	case AKB_STRING:
+		akb_value_set_string(dst, src->u.str.ptr, src->u.str.len);
+		break;
+	case AKB_LIST:
+		akb_value_set_list(dst);
+		for (i = 0; i < src->u.list.len; i++)
+			akb_value_copy(akb_list_push(dst), &src->u.list.items[i]);
+		break;
+	case AKB_MAP:
+		akb_value_set_map(dst);
+		for (i = 0; i < src->u.map.len; i++)
+			akb_value_copy(akb_map_put(dst, src->u.map.items[i].key), &src->u.map.items[i].value);
+		break;
+	default:
+		*dst = *src;
+		break;
+	}
+}
+
+int akb_value_truthy(const struct akb_value *v)
+{
+	if (!v)
+		return 0;
+	switch (v->kind) {
+	case AKB_NULL: return 0;
+	case AKB_BOOL: return v->u.boolean;
+	case AKB_NUMBER: return 1;
+	case AKB_STRING: return v->u.str.len > 0;
+	case AKB_LIST: return v->u.list.len > 0;
+	case AKB_MAP: return 1;
+	}
+	return 0;
+}
+
+void akb_value_to_text(const struct akb_value *v, struct akb_buf *out)
+{
+	switch (v->kind) {
+	case AKB_BOOL:
+		akb_buf_puts(out, v->u.boolean ? "true" : "false");
+		break;
+	case AKB_NUMBER: {
+		double n = v->u.number;
+		if (isfinite(n) && n == (double)(long long)n && fabs(n) < 1e15) {
+			akb_buf_printf(out, "%lld", (long long)n);
+		} else {
+			/* Shortest form that reads back the same: 1.21, not 1.2100000000000000. */
+			char tmp[64];
+			for (int prec = 1; prec <= 17; prec++) {
+				snprintf(tmp, sizeof tmp, "%.*g", prec, n);
+				if (strtod(tmp, NULL) == n)
+					break;
+			}
+			akb_buf_puts(out, tmp);
+		}
+		break;
+	}
+	case AKB_STRING:
+		akb_buf_put(out, v->u.str.ptr, v->u.str.len);
+		break;
+	default:
+		break;
+	}
+}

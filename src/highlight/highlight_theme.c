@@ -1,0 +1,322 @@
+/*
+ * highlight_theme: turns a highlight colour theme (themes/NAME.theme, a Lua
+ * file of Default, Canvas, Number, ..., Keywords = { ... } tables, each with
+ * Colour, Bold, Italic and Underline) into CSS for our token classes, as
+ * highlight's HtmlGenerator::getStyleDefinition does for its own.
+ */
+#include "core/prefix.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lua.h>
+
+#include "agentkb/buf.h"
+#include "agentkb/diag.h"
+#include "agentkb/highlight.h"
+#include "agentkb/highlight_theme.h"
+#include "agentkb/utf8.h"
+#include "highlight_int.h"
+
+struct style {
+	int present;
+	unsigned rgb[3];
+	int bold, italic, underline;
+};
+
+/* "#rrggbb" (highlight's form), also "#rgb"; anything else stays black, as in highlight.
+ * Returns 1 for a colour in one of those forms, 0 otherwise. */
+static int S_parse_colour(const char *s, unsigned rgb[3])
+{
+	rgb[0] = rgb[1] = rgb[2] = 0;
+	if (!s || *s != '#')
+		return 0;
+	s++;
+	size_t n = 0;
+	while (akb_hex_digit((unsigned char)s[n]) >= 0)
+		n++;
+	if (n >= 6) {
+		for (int i = 0; i < 3; i++)
+			rgb[i] = (unsigned)(akb_hex_digit((unsigned char)s[2 * i]) * 16 + akb_hex_digit((unsigned char)s[2 * i + 1]));
+		return n == 6 && !s[n];
+	} else if (n == 3) {
+		for (int i = 0; i < 3; i++)
+			rgb[i] = (unsigned)(akb_hex_digit((unsigned char)s[i]) * 17);
+		return !s[n];
+	}
+	return 0;
+}
+
+/* ---- contrast (WCAG 2.x relative luminance and contrast ratio) ---------- */
+
+static double S_linear(unsigned c)
+{
+	double v = (c > 255 ? 255 : c) / 255.0;
+	return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
+static double S_luminance(const unsigned rgb[3])
+{
+	return 0.2126 * S_linear(rgb[0]) + 0.7152 * S_linear(rgb[1]) + 0.0722 * S_linear(rgb[2]);
+}
+
+double akb_hl_contrast(const unsigned a[3], const unsigned b[3])
+{
+	double la = S_luminance(a), lb = S_luminance(b);
+	return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+static void S_to_hsl(const unsigned rgb[3], double hsl[3])
+{
+	double r = rgb[0] / 255.0, g = rgb[1] / 255.0, b = rgb[2] / 255.0;
+	double mx = fmax(r, fmax(g, b)), mn = fmin(r, fmin(g, b)), d = mx - mn;
+	hsl[0] = hsl[1] = 0;
+	hsl[2] = (mx + mn) / 2;
+	if (d <= 0)
+		return;
+	hsl[1] = hsl[2] > 0.5 ? d / (2 - mx - mn) : d / (mx + mn);
+	if (mx == r)
+		hsl[0] = (g - b) / d + (g < b ? 6 : 0);
+	else if (mx == g)
+		hsl[0] = (b - r) / d + 2;
+	else
+		hsl[0] = (r - g) / d + 4;
+	hsl[0] /= 6;
+}
+
+static double S_hue(double p, double q, double t)
+{
+	if (t < 0)
+		t += 1;
+	if (t > 1)
+		t -= 1;
+	if (t < 1.0 / 6)
+		return p + (q - p) * 6 * t;
+	if (t < 0.5)
+		return q;
+	if (t < 2.0 / 3)
+		return p + (q - p) * (2.0 / 3 - t) * 6;
+	return p;
+}
+
+static void S_from_hsl(double h, double s, double l, unsigned rgb[3])
+{
+	double c[3];
+	if (s <= 0) {
+		c[0] = c[1] = c[2] = l;
+	} else {
+		double q = l < 0.5 ? l * (1 + s) : l + s - l * s, p = 2 * l - q;
+		c[0] = S_hue(p, q, h + 1.0 / 3);
+		c[1] = S_hue(p, q, h);
+		c[2] = S_hue(p, q, h - 1.0 / 3);
+	}
+	for (int i = 0; i < 3; i++) {
+		double v = floor(c[i] * 255 + 0.5);
+		rgb[i] = v < 0 ? 0 : v > 255 ? 255 : (unsigned)v;
+	}
+}
+
+/*
+ * Each RGB channel grows with HSL lightness (hue and saturation fixed), so
+ * luminance does too and the smallest passing lightness step can be found by
+ * bisection. Whichever way is tried first, the colour keeps its hue, so a
+ * theme's comment stays its grey-green and a keyword its pink.
+ */
+int akb_hl_fit_contrast(unsigned rgb[3], const unsigned canvas[3], double min)
+{
+	if (akb_hl_contrast(rgb, canvas) >= min)
+		return 0;
+	static const unsigned black[3] = { 0, 0, 0 }, white[3] = { 255, 255, 255 };
+	double hsl[3];
+	S_to_hsl(rgb, hsl);
+	/* Away from the canvas when that can reach `min` (a dim comment on a dark canvas gets lighter), else
+	 * the other way (black text on a dark canvas turns light); failing both, the better extreme. */
+	int up = S_luminance(rgb) >= S_luminance(canvas);
+	if (akb_hl_contrast(up ? white : black, canvas) < min)
+		up = !up;
+	if (akb_hl_contrast(up ? white : black, canvas) < min) {
+		up = akb_hl_contrast(white, canvas) >= akb_hl_contrast(black, canvas);
+		memcpy(rgb, up ? white : black, sizeof(white));
+		return 1;
+	}
+	double fail = hsl[2], pass = up ? 1.0 : 0.0;
+	unsigned cand[3];
+	for (int i = 0; i < 40; i++) {
+		double mid = (fail + pass) / 2;
+		S_from_hsl(hsl[0], hsl[1], mid, cand);
+		if (akb_hl_contrast(cand, canvas) >= min)
+			pass = mid;
+		else
+			fail = mid;
+	}
+	S_from_hsl(hsl[0], hsl[1], pass, cand);
+	/* Rounding to bytes can land just short: step on until the bytes themselves pass. */
+	while (akb_hl_contrast(cand, canvas) < min && pass > 0 && pass < 1) {
+		pass += up ? 1.0 / 512 : -1.0 / 512;
+		pass = pass < 0 ? 0 : pass > 1 ? 1 : pass;
+		S_from_hsl(hsl[0], hsl[1], pass, cand);
+	}
+	memcpy(rgb, cand, sizeof(cand));
+	return 1;
+}
+
+/* Reads the style table on top of the stack (pops it). */
+static void S_read_style(lua_State *L, struct style *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (lua_istable(L, -1)) {
+		st->present = 1;
+		lua_getfield(L, -1, "Colour");
+		S_parse_colour(lua_tostring(L, -1), st->rgb);
+		lua_getfield(L, -2, "Bold");
+		st->bold = lua_toboolean(L, -1);
+		lua_getfield(L, -3, "Italic");
+		st->italic = lua_toboolean(L, -1);
+		lua_getfield(L, -4, "Underline");
+		st->underline = lua_toboolean(L, -1);
+		lua_pop(L, 4);
+	}
+	lua_pop(L, 1);
+}
+
+static void S_global_style(lua_State *L, const char *name, struct style *st, const struct style *fallback)
+{
+	lua_getglobal(L, name);
+	S_read_style(L, st);
+	/* Older themes lack newer elements (Interpolation); the default colour beats highlight's black. */
+	if (!st->present && fallback)
+		*st = *fallback;
+}
+
+/* What the caller asked for: a scope before every selector, a canvas, a minimum contrast. */
+struct theme_out {
+	struct akb_buf *out;
+	const char *scope; /* "" or "SCOPE " */
+	const char *space;
+	unsigned canvas[3];
+	double min_contrast;
+};
+
+static void S_rule(struct theme_out *o, const char *cls, struct style *st)
+{
+	if (o->min_contrast > 0)
+		akb_hl_fit_contrast(st->rgb, o->canvas, o->min_contrast);
+	akb_buf_printf(o->out, "%s%s.hl .%s { color: #%02x%02x%02x;", o->scope, o->space, cls, st->rgb[0], st->rgb[1],
+		       st->rgb[2]);
+	struct akb_buf *out = o->out;
+	if (st->bold)
+		akb_buf_puts(out, " font-weight: bold;");
+	if (st->italic)
+		akb_buf_puts(out, " font-style: italic;");
+	if (st->underline)
+		akb_buf_puts(out, " text-decoration: underline;");
+	akb_buf_puts(out, " }\n");
+}
+
+/* Theme names are file names in DATADIR/themes: no separators, no hidden files. */
+static int S_valid_name(const char *name)
+{
+	if (!name || !*name || *name == '.')
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_' || *p == '.'))
+			return 0;
+	return 1;
+}
+
+int akb_highlight_theme_css_opts(struct akb_highlighter *hl, const char *name, const struct akb_hl_theme_options *opts,
+				 struct akb_buf *out, struct akb_diag *diag)
+{
+	if (!S_valid_name(name))
+		return akb_error(diag, NULL, 0, 0, "invalid highlight theme name '%s'", name ? name : "");
+	struct theme_out o = { out, "", "", { 255, 255, 255 }, 0 };
+	int own_canvas = 0;
+	if (opts && opts->canvas && *opts->canvas) {
+		if (!S_parse_colour(opts->canvas, o.canvas))
+			return akb_error(diag, NULL, 0, 0, "invalid code background '%s': expected #rrggbb or #rgb",
+					 opts->canvas);
+		own_canvas = 1;
+	}
+	if (opts && opts->scope && *opts->scope) {
+		o.scope = opts->scope;
+		o.space = " ";
+	}
+	if (opts && opts->min_contrast > 0)
+		o.min_contrast = opts->min_contrast;
+	struct akb_buf path = AKB_BUF_INIT, err = AKB_BUF_INIT;
+	akb_buf_printf(&path, "%s/themes/%s.theme", hl->datadir, name);
+	lua_State *L = hl_lua_new(HL_LUA_LOAD_STEPS);
+	int rc = -1;
+	if (!L) {
+		akb_error(diag, path.ptr, 0, 0, "unable to start Lua");
+		goto done;
+	}
+	/* What highlight's ThemeReader defines before running a theme. */
+	static const char *const formats[] = {
+		"HL_FORMAT_HTML", "HL_FORMAT_XHTML", "HL_FORMAT_TEX", "HL_FORMAT_LATEX", "HL_FORMAT_RTF",
+		"HL_FORMAT_ANSI", "HL_FORMAT_XTERM256", "HL_FORMAT_HTML32", "HL_FORMAT_SVG",
+		"HL_FORMAT_BBCODE", "HL_FORMAT_PANGO", "HL_FORMAT_ODT", "HL_FORMAT_TRUECOLOR",
+	};
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		lua_pushinteger(L, (lua_Integer)i);
+		lua_setglobal(L, formats[i]);
+	}
+	lua_pushinteger(L, 0);
+	lua_setglobal(L, "HL_OUTPUT");
+	lua_newtable(L);
+	lua_setglobal(L, "Injections");
+	if (hl_lua_dofile(L, path.ptr, &err) < 0) {
+		akb_error(diag, path.ptr, 0, 0, "unable to read highlight theme: %s", err.ptr);
+		goto done;
+	}
+
+	struct style def, canvas, st;
+	static const struct style black = { 1, { 0, 0, 0 }, 0, 0, 0 };
+	static const struct style white = { 1, { 255, 255, 255 }, 0, 0, 0 };
+	S_global_style(L, "Default", &def, &black);
+	S_global_style(L, "Canvas", &canvas, &white);
+	if (own_canvas)
+		memcpy(canvas.rgb, o.canvas, sizeof(canvas.rgb));
+	else
+		memcpy(o.canvas, canvas.rgb, sizeof(o.canvas));
+	/* Elements the theme lacks take the default colour: fit it before they copy it. */
+	if (o.min_contrast > 0)
+		akb_hl_fit_contrast(def.rgb, o.canvas, o.min_contrast);
+	akb_buf_printf(out, "%s%s.hl { color: #%02x%02x%02x; background-color: #%02x%02x%02x; }\n", o.scope, o.space,
+		       def.rgb[0], def.rgb[1], def.rgb[2], canvas.rgb[0], canvas.rgb[1], canvas.rgb[2]);
+	static const char *const elems[][2] = {
+		{ "Number", "num" }, { "Escape", "esc" }, { "String", "str" }, { "StringPreProc", "pps" },
+		{ "LineComment", "slc" }, { "BlockComment", "com" }, { "PreProcessor", "ppc" },
+		{ "Operator", "opt" }, { "Interpolation", "ipl" }, { "LineNum", "lin" },
+	};
+	for (size_t i = 0; i < sizeof(elems) / sizeof(elems[0]); i++) {
+		S_global_style(L, elems[i][0], &st, &def);
+		S_rule(&o, elems[i][1], &st);
+	}
+	if (lua_getglobal(L, "Keywords") == LUA_TTABLE) {
+		for (lua_Integer i = 1; i <= AKB_HL_KEYWORD_GROUPS && lua_geti(L, -1, i) == LUA_TTABLE; i++) {
+			S_read_style(L, &st);
+			S_rule(&o, akb_hl_class_name(AKB_HL_KEYWORD + (int)i - 1), &st);
+		}
+	}
+	/* Themes have no colour for marked lines: tint the canvas an eighth of the way to the text colour. */
+	unsigned mix[3];
+	for (int i = 0; i < 3; i++)
+		mix[i] = (canvas.rgb[i] * 7 + def.rgb[i]) / 8;
+	akb_buf_printf(out, "%s%s.hl .hll { background-color: #%02x%02x%02x; }\n", o.scope, o.space, mix[0], mix[1],
+		       mix[2]);
+	rc = 0;
+done:
+	hl_lua_close(L);
+	akb_buf_release(&path);
+	akb_buf_release(&err);
+	return rc;
+}
+
+int akb_highlight_theme_css(struct akb_highlighter *hl, const char *name, struct akb_buf *out, struct akb_diag *diag)
+{
+	return akb_highlight_theme_css_opts(hl, name, NULL, out, diag);
+}

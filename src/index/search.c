@@ -1,0 +1,900 @@
+/*
+ * search: builds the search index in C at build time (see search.h):
+ * tokenizing, impacts per field, the dictionary and its shards.
+ */
+#include "core/prefix.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentkb/json.h"
+#include "agentkb/search.h"
+#include "search_words.h"
+#include "agentkb/strmap.h"
+#include "agentkb/utf8.h"
+
+/* Longer Latin tokens are cut: nobody types them, and they bloat the dictionary. */
+#define TOKEN_MAX_CODEPOINTS 32
+/* A shard holds about this many bytes of terms and postings: one or two per query. */
+#define SHARD_TARGET_BYTES 12000
+/*
+ * A term whose postings take this much (a term in some 4,000 documents or
+ * more) gets a shard of its own, so that the shard directory names it and a
+ * typo or prefix scan can tell, without loading its postings, whether it
+ * matches.
+ */
+#define SOLO_BYTES 4096
+#define DOCS_PER_CHUNK 16
+/*
+ * A solo shard (one term, which is then a common one) also carries the
+ * display rows of the term's best documents: a one-word query on it can show
+ * its first page of results without waiting for display chunks.
+ */
+#define TOP_ROWS 10
+
+/* BM25F, computed here once per (term, document) rather than in every page. */
+#define BM25_K1 1.2
+#define BM25_B 0.75
+
+static const char *const S_field_names[AKB_FIELD_COUNT] = { "name", "nameprefix", "summary", "meta",
+							    "headings", "body", "code", "lang" };
+/* Written as text too (base.js), so the exact spelling of the numbers is kept. */
+static const char *const S_field_boosts[AKB_FIELD_COUNT] = { "8", "0", "4", "3", "2", "1", "0.5", "0.5" };
+static const double S_boost[AKB_FIELD_COUNT] = { 8, 0, 4, 3, 2, 1, 0.5, 0.5 };
+
+/*
+ * Added to a term's BM25F part (below K1 + 1 = 2.2) when it is a word of the
+ * name, starts one, or is in the summary: a reader who types an agent's role
+ * wants that agent, not the one whose long body repeats the word most.
+ */
+#define BONUS_NAME 6.0
+#define BONUS_NAME_PREFIX 4.5
+#define BONUS_SUMMARY 1.5
+#define BONUS_TEXT "[6,4.5,1.5]"
+/* A name word's prefixes are indexed from this many letters, and from half its length. */
+#define NAME_PREFIX_MIN 3
+
+/* ---- tokenizer ---- */
+
+void akb_tokenize(const char *text, size_t len, akb_token_fn fn, void *ctx)
+{
+	struct akb_buf tok = AKB_BUF_INIT;
+	uint32_t cjk_prev = 0; /* previous CJK code point in the current CJK run */
+	size_t cjk_run = 0, latin_cps = 0;
+	size_t i = 0;
+	for (;;) {
+		uint32_t cp = i < len ? akb_utf8_lower(akb_utf8_next(text, len, &i)) : 0;
+		int word = i <= len && cp && akb_utf8_is_word(cp);
+		int cjk = word && akb_utf8_is_cjk(cp);
+		/* A Latin token ends at a non-word or a CJK character. */
+		if (tok.len && (!word || cjk)) {
+			fn(ctx, tok.ptr, tok.len);
+			akb_buf_clear(&tok);
+			latin_cps = 0;
+		}
+		/* A CJK run ends at anything that is not CJK; a run of one is its own token. */
+		if (cjk_run && !cjk) {
+			if (cjk_run == 1) {
+				akb_buf_clear(&tok);
+				akb_utf8_put(&tok, cjk_prev);
+				fn(ctx, tok.ptr, tok.len);
+				akb_buf_clear(&tok);
+			}
+			cjk_run = 0;
+		}
+		if (!cp && i >= len)
+			break;
+		if (cjk) {
+			if (cjk_run) {
+				akb_buf_clear(&tok);
+				akb_utf8_put(&tok, cjk_prev);
+				akb_utf8_put(&tok, cp);
+				fn(ctx, tok.ptr, tok.len);
+				akb_buf_clear(&tok);
+			}
+			cjk_prev = cp;
+			cjk_run++;
+		} else if (word) {
+			if (latin_cps < TOKEN_MAX_CODEPOINTS)
+				akb_utf8_put(&tok, cp);
+			latin_cps++;
+		}
+	}
+	akb_buf_release(&tok);
+}
+
+/* ---- builder ---- */
+
+struct term {
+	char *text;          /* owned */
+	int indexed;         /* seen in a field other than nameprefix: published (else only a name prefix) */
+	struct akb_buf post; /* encoded postings of flushed documents */
+	size_t df;
+	size_t last_doc;     /* previous flushed doc, for deltas */
+	size_t cur_doc;      /* document being accumulated; SIZE_MAX when none */
+	uint32_t tf[AKB_FIELD_COUNT];
+};
+
+struct facet {
+	char *key, *title;
+	struct akb_strmap values; /* value -> index in names */
+	char **names;
+	size_t nnames, cap;
+	struct akb_buf *doc_values; /* per doc: list of value indexes, as varints (count prepended at write) */
+	size_t *doc_counts;
+};
+
+struct display {
+	char *name, *url, *department, *category, *model, *text, *qualifier;
+	char *install[3]; /* install path, raw file name, archive folder: NULL for a sub-agent's defaults */
+};
+
+struct akb_search_builder {
+	size_t ndocs;
+	struct akb_buf synonyms;  /* base.js `syn`, as JSON: [[...], ...] */
+	struct akb_buf langs_seen; /* code languages of document lang_doc, "\nword\n..." */
+	size_t lang_doc;
+	struct akb_strmap term_ids;
+	struct term *terms;
+	size_t nterms, cap;
+	uint32_t *lengths;   /* ndocs * AKB_FIELD_COUNT tokens */
+	struct display *display;
+	struct facet *facets;
+	size_t nfacets;
+	size_t *touched;     /* terms with a document being accumulated */
+	size_t ntouched, touched_cap;
+	size_t cur_doc;
+};
+
+struct akb_search_builder *akb_search_builder_new(size_t ndocs)
+{
+	struct akb_search_builder *sb = akb_xcalloc(1, sizeof(*sb));
+	sb->ndocs = ndocs;
+	akb_strmap_init(&sb->term_ids);
+	sb->lengths = akb_xcalloc(akb_xmul(ndocs + 1, AKB_FIELD_COUNT), sizeof(uint32_t));
+	sb->display = akb_xcalloc(ndocs + 1, sizeof(*sb->display));
+	sb->cur_doc = SIZE_MAX;
+	akb_buf_init(&sb->synonyms);
+	akb_buf_puts(&sb->synonyms, "[]");
+	akb_buf_init(&sb->langs_seen);
+	sb->lang_doc = SIZE_MAX;
+	return sb;
+}
+
+void akb_search_builder_free(struct akb_search_builder *sb)
+{
+	if (!sb)
+		return;
+	for (size_t i = 0; i < sb->nterms; i++) {
+		free(sb->terms[i].text);
+		akb_buf_release(&sb->terms[i].post);
+	}
+	free(sb->terms);
+	akb_strmap_release(&sb->term_ids);
+	free(sb->lengths);
+	for (size_t d = 0; d < sb->ndocs; d++) {
+		struct display *dp = &sb->display[d];
+		free(dp->name);
+		free(dp->url);
+		free(dp->department);
+		free(dp->category);
+		free(dp->model);
+		free(dp->text);
+		free(dp->qualifier);
+		for (int i = 0; i < 3; i++)
+			free(dp->install[i]);
+	}
+	free(sb->display);
+	for (size_t f = 0; f < sb->nfacets; f++) {
+		struct facet *fc = &sb->facets[f];
+		free(fc->key);
+		free(fc->title);
+		akb_strmap_release(&fc->values);
+		for (size_t i = 0; i < fc->nnames; i++)
+			free(fc->names[i]);
+		free(fc->names);
+		for (size_t d = 0; d < sb->ndocs; d++)
+			akb_buf_release(&fc->doc_values[d]);
+		free(fc->doc_values);
+		free(fc->doc_counts);
+	}
+	free(sb->facets);
+	free(sb->touched);
+	akb_buf_release(&sb->synonyms);
+	akb_buf_release(&sb->langs_seen);
+	free(sb);
+}
+
+static void S_varint(struct akb_buf *out, uint64_t v)
+{
+	while (v >= 0x80) {
+		akb_buf_putc(out, (int)((v & 0x7F) | 0x80));
+		v >>= 7;
+	}
+	akb_buf_putc(out, (int)v);
+}
+
+/* Encodes the accumulated document of `t` into its postings. */
+static void S_flush_term(struct term *t)
+{
+	if (t->cur_doc == SIZE_MAX)
+		return;
+	uint32_t mask = 0;
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		if (t->tf[f])
+			mask |= 1u << f;
+	S_varint(&t->post, t->df ? t->cur_doc - t->last_doc : t->cur_doc);
+	S_varint(&t->post, mask);
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		if (t->tf[f])
+			S_varint(&t->post, t->tf[f]);
+	t->df++;
+	t->last_doc = t->cur_doc;
+	t->cur_doc = SIZE_MAX;
+	memset(t->tf, 0, sizeof t->tf);
+}
+
+/* Documents arrive in id order: when a new one starts, the previous one's terms are final. */
+static void S_begin_doc(struct akb_search_builder *sb, size_t doc)
+{
+	if (sb->cur_doc == doc)
+		return;
+	for (size_t i = 0; i < sb->ntouched; i++)
+		S_flush_term(&sb->terms[sb->touched[i]]);
+	sb->ntouched = 0;
+	sb->cur_doc = doc;
+}
+
+struct add_ctx {
+	struct akb_search_builder *sb;
+	size_t doc;
+	enum akb_search_field field;
+};
+
+static void S_add_token(void *ctx, const char *token, size_t len);
+
+/* A Latin name word's prefixes, into the nameprefix field (see search.h). */
+static void S_add_name_prefixes(const struct add_ctx *a, const char *token, size_t len)
+{
+	size_t letters = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)token[i];
+		if (c < 'a' || c > 'z')
+			return; /* CJK bigrams, digits, accents: whole tokens only */
+		letters++;
+	}
+	size_t from = (letters + 1) / 2;
+	if (from < NAME_PREFIX_MIN)
+		from = NAME_PREFIX_MIN;
+	struct add_ctx pa = *a;
+	pa.field = AKB_FIELD_NAME_PREFIX;
+	struct akb_buf prefix = AKB_BUF_INIT;
+	for (size_t n = from; n < letters; n++) {
+		akb_buf_clear(&prefix);
+		akb_buf_put(&prefix, token, n);
+		S_add_token(&pa, prefix.ptr, prefix.len);
+	}
+	akb_buf_release(&prefix);
+}
+
+static void S_add_token(void *ctx, const char *token, size_t len)
+{
+	struct add_ctx *a = ctx;
+	struct akb_search_builder *sb = a->sb;
+	size_t id;
+	if (!akb_strmap_get(&sb->term_ids, token, &id)) {
+		if (sb->nterms == sb->cap) {
+			sb->cap = sb->cap ? sb->cap * 2 : 1024;
+			sb->terms = akb_xrealloc(sb->terms, akb_xmul(sb->cap, sizeof(*sb->terms)));
+		}
+		id = sb->nterms++;
+		struct term *t = &sb->terms[id];
+		memset(t, 0, sizeof(*t));
+		t->text = akb_xstrndup(token, len);
+		akb_buf_init(&t->post);
+		t->cur_doc = SIZE_MAX;
+		akb_strmap_set(&sb->term_ids, t->text, id);
+	}
+	struct term *t = &sb->terms[id];
+	if (a->field != AKB_FIELD_NAME_PREFIX)
+		t->indexed = 1;
+	if (t->cur_doc != a->doc) {
+		t->cur_doc = a->doc;
+		if (sb->ntouched == sb->touched_cap) {
+			sb->touched_cap = sb->touched_cap ? sb->touched_cap * 2 : 1024;
+			sb->touched = akb_xrealloc(sb->touched, akb_xmul(sb->touched_cap, sizeof(size_t)));
+		}
+		sb->touched[sb->ntouched++] = id;
+	}
+	if (t->tf[a->field] < UINT32_MAX)
+		t->tf[a->field]++;
+	sb->lengths[a->doc * AKB_FIELD_COUNT + a->field]++;
+	if (a->field == AKB_FIELD_NAME)
+		S_add_name_prefixes(a, token, len);
+}
+
+void akb_search_add_text(struct akb_search_builder *sb, size_t doc, enum akb_search_field field, const char *text,
+			 size_t len)
+{
+	if (doc >= sb->ndocs || field >= AKB_FIELD_COUNT)
+		return;
+	S_begin_doc(sb, doc);
+	struct add_ctx a = { sb, doc, field };
+	akb_tokenize(text, len, S_add_token, &a);
+}
+
+struct lang_ctx {
+	struct akb_search_builder *sb;
+	size_t doc;
+};
+
+/* One language word, once per document (sb->langs_seen). */
+static void S_add_lang_word(void *ctx, const char *word)
+{
+	struct lang_ctx *lc = ctx;
+	struct akb_buf *seen = &lc->sb->langs_seen;
+	struct akb_buf key = AKB_BUF_INIT;
+	akb_buf_printf(&key, "\n%s\n", word);
+	for (char *p = key.ptr; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (!strstr(seen->ptr, key.ptr)) {
+		akb_buf_put(seen, key.ptr + 1, key.len - 1);
+		struct add_ctx a = { lc->sb, lc->doc, AKB_FIELD_LANG };
+		akb_tokenize(word, strlen(word), S_add_token, &a);
+	}
+	akb_buf_release(&key);
+}
+
+void akb_search_add_code_lang(struct akb_search_builder *sb, size_t doc, const char *lang, size_t len)
+{
+	if (doc >= sb->ndocs || !len)
+		return;
+	S_begin_doc(sb, doc);
+	if (sb->lang_doc != doc) {
+		sb->lang_doc = doc;
+		akb_buf_clear(&sb->langs_seen);
+		akb_buf_putc(&sb->langs_seen, '\n');
+	}
+	struct lang_ctx lc = { sb, doc };
+	struct akb_buf word = AKB_BUF_INIT;
+	akb_buf_put(&word, lang, len);
+	S_add_lang_word(&lc, word.ptr);
+	akb_code_lang_names(lang, len, S_add_lang_word, &lc);
+	akb_buf_release(&word);
+}
+
+/* Appends one synonym group as a JSON array: `words` NULL-terminated, or a '\n'-joined string. */
+static void S_synonym_group(struct akb_buf *js, const char *const *words, const char *joined)
+{
+	akb_buf_puts(js, js->len > 1 ? ",\n[" : "\n[");
+	if (words) {
+		for (size_t i = 0; words[i]; i++) {
+			if (i)
+				akb_buf_putc(js, ',');
+			akb_json_cstr(js, words[i]);
+		}
+	} else {
+		for (const char *p = joined; *p;) {
+			size_t n = strcspn(p, "\n");
+			if (p != joined)
+				akb_buf_putc(js, ',');
+			akb_json_string(js, p, n);
+			p += n + (p[n] == '\n');
+		}
+	}
+	akb_buf_putc(js, ']');
+}
+
+void akb_search_set_synonyms(struct akb_search_builder *sb, int builtin, char *const *groups)
+{
+	akb_buf_clear(&sb->synonyms);
+	akb_buf_putc(&sb->synonyms, '[');
+	for (size_t g = 0; builtin && akb_builtin_synonyms[g]; g++)
+		S_synonym_group(&sb->synonyms, akb_builtin_synonyms[g], NULL);
+	for (size_t g = 0; groups && groups[g]; g++)
+		S_synonym_group(&sb->synonyms, NULL, groups[g]);
+	akb_buf_putc(&sb->synonyms, ']');
+}
+
+static char *S_dup_or_empty(const char *s)
+{
+	return akb_xstrdup(s ? s : "");
+}
+
+void akb_search_set_display(struct akb_search_builder *sb, size_t doc, const char *name, const char *url,
+			    const char *department, const char *category, const char *model, const char *text,
+			    const char *qualifier)
+{
+	if (doc >= sb->ndocs)
+		return;
+	struct display *d = &sb->display[doc];
+	free(d->name);
+	free(d->url);
+	free(d->department);
+	free(d->category);
+	free(d->model);
+	free(d->text);
+	free(d->qualifier);
+	d->qualifier = S_dup_or_empty(qualifier);
+	d->name = S_dup_or_empty(name);
+	d->url = S_dup_or_empty(url);
+	d->department = S_dup_or_empty(department);
+	d->category = S_dup_or_empty(category);
+	d->model = S_dup_or_empty(model);
+	d->text = S_dup_or_empty(text);
+}
+
+size_t akb_search_add_facet(struct akb_search_builder *sb, const char *key, const char *title)
+{
+	sb->facets = akb_xrealloc(sb->facets, akb_xmul(sb->nfacets + 1, sizeof(*sb->facets)));
+	struct facet *f = &sb->facets[sb->nfacets];
+	memset(f, 0, sizeof(*f));
+	f->key = akb_xstrdup(key);
+	f->title = akb_xstrdup(title);
+	akb_strmap_init(&f->values);
+	f->doc_values = akb_xcalloc(sb->ndocs + 1, sizeof(struct akb_buf));
+	f->doc_counts = akb_xcalloc(sb->ndocs + 1, sizeof(size_t));
+	for (size_t d = 0; d < sb->ndocs; d++)
+		akb_buf_init(&f->doc_values[d]);
+	return sb->nfacets++;
+}
+
+void akb_search_add_facet_value(struct akb_search_builder *sb, size_t facet, size_t doc, const char *value)
+{
+	if (facet >= sb->nfacets || doc >= sb->ndocs || !*value)
+		return;
+	struct facet *f = &sb->facets[facet];
+	size_t idx;
+	if (!akb_strmap_get(&f->values, value, &idx)) {
+		if (f->nnames == f->cap) {
+			f->cap = f->cap ? f->cap * 2 : 16;
+			f->names = akb_xrealloc(f->names, akb_xmul(f->cap, sizeof(char *)));
+		}
+		idx = f->nnames;
+		f->names[f->nnames++] = akb_xstrdup(value);
+		akb_strmap_set(&f->values, value, idx);
+	}
+	S_varint(&f->doc_values[doc], idx);
+	f->doc_counts[doc]++;
+}
+
+/* ---- writing ---- */
+
+static const char S_b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void S_base64(struct akb_buf *out, const unsigned char *p, size_t n)
+{
+	const char *tab = S_b64_alphabet;
+	akb_buf_grow(out, (n + 2) / 3 * 4);
+	size_t i = 0;
+	for (; i + 2 < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		char c[4] = { tab[v >> 18], tab[(v >> 12) & 63], tab[(v >> 6) & 63], tab[v & 63] };
+		akb_buf_put(out, c, 4);
+	}
+	if (i + 1 == n) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		char c[4] = { tab[v >> 18], tab[(v >> 12) & 63], '=', '=' };
+		akb_buf_put(out, c, 4);
+	} else if (i + 2 == n) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
+		char c[4] = { tab[v >> 18], tab[(v >> 12) & 63], tab[(v >> 6) & 63], '=' };
+		akb_buf_put(out, c, 4);
+	}
+}
+
+static void S_base64_string(struct akb_buf *out, const struct akb_buf *data)
+{
+	akb_buf_putc(out, '"');
+	S_base64(out, (const unsigned char *)data->ptr, data->len);
+	akb_buf_putc(out, '"');
+}
+
+/* The UTF-16 code unit at code point `cp`'s start: JS compares strings by code units. */
+static uint32_t S_utf16_lead(uint32_t cp)
+{
+	return cp >= 0x10000 ? 0xD800 + ((cp - 0x10000) >> 10) : cp;
+}
+
+static int S_utf16_cmp(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b), i = 0, j = 0;
+	while (i < na && j < nb) {
+		uint32_t x = akb_utf8_next(a, na, &i), y = akb_utf8_next(b, nb, &j);
+		if (x == y)
+			continue;
+		uint32_t lx = S_utf16_lead(x), ly = S_utf16_lead(y);
+		if (lx != ly)
+			return lx < ly ? -1 : 1;
+		return x < y ? -1 : 1; /* same lead surrogate: trail order is code point order */
+	}
+	return (i < na) - (j < nb);
+}
+
+static uint64_t S_get_varint(const struct akb_buf *b, size_t *i)
+{
+	uint64_t v = 0;
+	int shift = 0;
+	while (*i < b->len) {
+		unsigned char byte = (unsigned char)b->ptr[(*i)++];
+		if (shift < 64)
+			v |= (uint64_t)(byte & 0x7F) << shift;
+		shift += 7;
+		if (!(byte & 0x80))
+			break;
+	}
+	return v;
+}
+
+/*
+ * The impact byte of a term in a document: the term-frequency part of
+ * BM25F, s = tfw (K1 + 1) / (K1 + tfw) with tfw the boosted, length-
+ * normalised frequencies summed over fields, plus the name and summary
+ * bonuses, on a log scale (16 steps per doubling, about 2% apart):
+ * q = round(16 log2 s) + 192. s is below K1 + 1 + 6 + 1.5, so q stays under
+ * 245; tiny weights clamp at 0.
+ */
+static int S_impact(const uint32_t *tf, const uint32_t *len, const double *avg)
+{
+	double tfw = 0;
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		if (tf[f] && avg[f] > 0)
+			tfw += tf[f] * S_boost[f] / (1 - BM25_B + BM25_B * len[f] / avg[f]);
+	double s = tfw * (BM25_K1 + 1) / (BM25_K1 + tfw);
+	if (tf[AKB_FIELD_NAME])
+		s += BONUS_NAME;
+	else if (tf[AKB_FIELD_NAME_PREFIX])
+		s += BONUS_NAME_PREFIX;
+	if (tf[AKB_FIELD_SUMMARY])
+		s += BONUS_SUMMARY;
+	double q = s > 0 ? round(16 * log2(s)) + 192 : 0;
+	return q < 0 ? 0 : q > 255 ? 255 : (int)q;
+}
+
+/*
+ * Rewrites a term's postings from the form kept while documents arrive
+ * (per entry: doc delta, field mask, one tf per field) into the published
+ * one, now that the average field lengths are known: df, then the
+ * documents grouped by impact, best first (impact byte, count, doc deltas
+ * from 0 in each group). A one-term query's ranking is then the postings'
+ * order, and an entry costs one byte where the ids are dense.
+ */
+static void S_publish_postings(struct term *t, const uint32_t *lengths, const double *avg)
+{
+	size_t *docs = akb_xcalloc(t->df + 1, sizeof(size_t));
+	unsigned char *imp = akb_xcalloc(t->df + 1, 1);
+	size_t count[256] = { 0 }, n = 0, i = 0, doc = 0;
+	for (; n < t->df && i < t->post.len; n++) {
+		doc += (size_t)S_get_varint(&t->post, &i);
+		uint32_t mask = (uint32_t)S_get_varint(&t->post, &i), tf[AKB_FIELD_COUNT] = { 0 };
+		for (int f = 0; f < AKB_FIELD_COUNT; f++)
+			if (mask & (1u << f))
+				tf[f] = (uint32_t)S_get_varint(&t->post, &i);
+		docs[n] = doc;
+		imp[n] = (unsigned char)S_impact(tf, &lengths[doc * AKB_FIELD_COUNT], avg);
+		count[imp[n]]++;
+	}
+	/* Counting sort by impact, highest first, stable: documents stay in id order within a group. */
+	size_t start[256], *order = akb_xcalloc(n + 1, sizeof(size_t));
+	size_t at = 0;
+	for (int q = 255; q >= 0; q--) {
+		start[q] = at;
+		at += count[q];
+	}
+	for (size_t e = 0; e < n; e++)
+		order[start[imp[e]]++] = e;
+	struct akb_buf out = AKB_BUF_INIT;
+	S_varint(&out, n);
+	size_t prev = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t e = order[k];
+		if (k == 0 || imp[e] != imp[order[k - 1]]) {
+			akb_buf_putc(&out, imp[e]);
+			S_varint(&out, count[imp[e]]);
+			prev = 0;
+		}
+		S_varint(&out, docs[e] - prev);
+		prev = docs[e];
+	}
+	free(order);
+	free(docs);
+	free(imp);
+	akb_buf_release(&t->post);
+	t->post = out;
+}
+
+static const struct term *S_sort_terms;
+
+static int S_by_term(const void *x, const void *y)
+{
+	return S_utf16_cmp(S_sort_terms[*(const size_t *)x].text, S_sort_terms[*(const size_t *)y].text);
+}
+
+static int S_write_file(struct akb_output *out, const char *rel, const struct akb_buf *data,
+			struct akb_search_stats *stats, struct akb_diag *diag)
+{
+	stats->bytes += data->len;
+	return akb_output_write(out, rel, data->ptr, data->len, diag);
+}
+
+void akb_search_set_install(struct akb_search_builder *sb, size_t doc, const char *path, const char *raw_name,
+			    const char *archive_dir)
+{
+	if (doc >= sb->ndocs)
+		return;
+	struct display *d = &sb->display[doc];
+	const char *v[3] = { path, raw_name, archive_dir };
+	for (int i = 0; i < 3; i++) {
+		free(d->install[i]);
+		d->install[i] = S_dup_or_empty(v[i]);
+	}
+}
+
+/*
+ * A document's display row, as in a chunk: [name, url, department,
+ * category, model, text, qualifier], then for any format but a sub-agent
+ * [install path ("" when none), raw file name, archive folder].
+ */
+static void S_display_row(struct akb_buf *js, const struct display *dp)
+{
+	const char *cols[] = { dp->name, dp->url, dp->department, dp->category, dp->model, dp->text, dp->qualifier,
+			       dp->install[0], dp->install[1], dp->install[2] };
+	for (int i = 0; i < (dp->install[0] ? 10 : 7); i++) {
+		if (i)
+			akb_buf_putc(js, ',');
+		akb_json_cstr(js, cols[i] ? cols[i] : "");
+	}
+}
+
+/*
+ * ,"rows":[[doc, name, url, ...], ...]: the first TOP_ROWS documents of the
+ * term's postings, which are in a one-word query's order.
+ */
+static void S_write_top_rows(struct akb_buf *js, const struct term *t, const struct display *display)
+{
+	size_t i = 0, rows = 0;
+	size_t df = (size_t)S_get_varint(&t->post, &i);
+	akb_buf_puts(js, ",\"rows\":[");
+	while (rows < TOP_ROWS && rows < df && i < t->post.len) {
+		i++; /* the group's impact */
+		size_t n = (size_t)S_get_varint(&t->post, &i), doc = 0;
+		for (size_t e = 0; e < n && i < t->post.len; e++) {
+			doc += (size_t)S_get_varint(&t->post, &i);
+			if (rows == TOP_ROWS)
+				continue;
+			akb_buf_printf(js, "%s\n[%zu,", rows++ ? "," : "", doc);
+			S_display_row(js, &display[doc]);
+			akb_buf_putc(js, ']');
+		}
+	}
+	akb_buf_putc(js, ']');
+}
+
+static int S_write_shard(struct akb_search_builder *sb, struct akb_output *out, size_t k, const size_t *order,
+			 size_t from, size_t to, struct akb_search_stats *stats, struct akb_diag *diag)
+{
+	const struct term *terms = sb->terms;
+	struct akb_buf js = AKB_BUF_INIT, names = AKB_BUF_INIT, post = AKB_BUF_INIT, sizes = AKB_BUF_INIT;
+	for (size_t i = from; i < to; i++) {
+		const struct term *t = &terms[order[i]];
+		if (i > from)
+			akb_buf_putc(&names, '\n');
+		akb_buf_puts(&names, t->text);
+		akb_buf_put(&post, t->post.ptr, t->post.len);
+		S_varint(&sizes, t->post.len);
+	}
+	akb_buf_printf(&js, "__akbSearchLoad(\"t\",%zu,{\"terms\":", k);
+	akb_json_string(&js, names.ptr, names.len);
+	akb_buf_puts(&js, ",\"post\":");
+	S_base64_string(&js, &post);
+	akb_buf_puts(&js, ",\"size\":");
+	S_base64_string(&js, &sizes);
+	if (to - from == 1)
+		S_write_top_rows(&js, &terms[order[from]], sb->display);
+	akb_buf_puts(&js, "});\n");
+	char rel[64];
+	snprintf(rel, sizeof rel, "search/t%zu.js", k);
+	int rc = S_write_file(out, rel, &js, stats, diag);
+	akb_buf_release(&js);
+	akb_buf_release(&names);
+	akb_buf_release(&post);
+	akb_buf_release(&sizes);
+	return rc;
+}
+
+static int S_write_chunks(struct akb_search_builder *sb, struct akb_output *out, struct akb_search_stats *stats,
+			  struct akb_diag *diag)
+{
+	int rc = 0;
+	struct akb_buf js = AKB_BUF_INIT;
+	for (size_t c = 0; c * DOCS_PER_CHUNK < sb->ndocs && rc == 0; c++) {
+		akb_buf_clear(&js);
+		akb_buf_printf(&js, "__akbSearchLoad(\"d\",%zu,[", c);
+		for (size_t d = c * DOCS_PER_CHUNK; d < sb->ndocs && d < (c + 1) * DOCS_PER_CHUNK; d++) {
+			akb_buf_puts(&js, d > c * DOCS_PER_CHUNK ? ",\n[" : "\n[");
+			S_display_row(&js, &sb->display[d]);
+			akb_buf_putc(&js, ']');
+		}
+		akb_buf_puts(&js, "]);\n");
+		char rel[64];
+		snprintf(rel, sizeof rel, "search/d%zu.js", c);
+		rc = S_write_file(out, rel, &js, stats, diag);
+	}
+	akb_buf_release(&js);
+	return rc;
+}
+
+static int S_cmp_cstr(const void *a, const void *b)
+{
+	return S_utf16_cmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Fewest base-64 digits that hold every number up to `max`. */
+static int S_digit_width(size_t max)
+{
+	int w = 1;
+	for (size_t cap = 64; cap <= max && w < 11; cap *= 64)
+		w++;
+	return w;
+}
+
+/* `v` as `w` base-64 digits (the base64 alphabet), most significant first. */
+static void S_digits(struct akb_buf *out, size_t v, int w)
+{
+	for (int i = w - 1; i >= 0; i--)
+		akb_buf_putc(out, S_b64_alphabet[(v >> (6 * i)) & 63]);
+}
+
+/*
+ * Facets: their names and values go into base.js (`head`), the values of
+ * every document into search/facets.js (`docs`), which a page needs only
+ * for counts and filters, so it can come after the first results. Each
+ * number is a fixed count of base-64 digits: a page decodes a character a
+ * digit, in one pass (one character a document for most facets).
+ */
+static void S_write_facets(struct akb_search_builder *sb, struct akb_buf *head, struct akb_buf *docs_js)
+{
+	akb_buf_puts(head, ",\"facets\":[");
+	akb_buf_puts(docs_js, "__akbSearchLoad(\"facets\",0,[");
+	for (size_t f = 0; f < sb->nfacets; f++) {
+		struct facet *fc = &sb->facets[f];
+		/* Values sorted for display; documents refer to them through the sorted positions. */
+		char **sorted = akb_xcalloc(fc->nnames + 1, sizeof(char *));
+		if (fc->nnames) {
+			memcpy(sorted, fc->names, fc->nnames * sizeof(char *));
+			qsort(sorted, fc->nnames, sizeof(char *), S_cmp_cstr);
+		}
+		size_t *rank = akb_xcalloc(fc->nnames + 1, sizeof(size_t));
+		for (size_t i = 0; i < fc->nnames; i++) {
+			size_t orig;
+			akb_strmap_get(&fc->values, sorted[i], &orig);
+			rank[orig] = i;
+		}
+		/* A facet with at most one value per document (department, model) takes one number a document. */
+		int one = 1;
+		for (size_t d = 0; d < sb->ndocs && one; d++)
+			one = fc->doc_counts[d] <= 1;
+		akb_buf_puts(head, f ? ",\n{" : "\n{");
+		akb_buf_puts(head, "\"key\":");
+		akb_json_cstr(head, fc->key);
+		akb_buf_puts(head, ",\"title\":");
+		akb_json_cstr(head, fc->title);
+		akb_buf_puts(head, ",\"values\":[");
+		for (size_t i = 0; i < fc->nnames; i++) {
+			if (i)
+				akb_buf_putc(head, ',');
+			akb_json_cstr(head, sorted[i]);
+		}
+		akb_buf_printf(head, "],\"one\":%d}", one);
+		/* Counts, indexes and index + 1 are all at most nnames. */
+		int w = S_digit_width(fc->nnames);
+		struct akb_buf docs = AKB_BUF_INIT;
+		for (size_t d = 0; d < sb->ndocs; d++) {
+			if (!one)
+				S_digits(&docs, fc->doc_counts[d], w);
+			size_t i = 0;
+			while (i < fc->doc_values[d].len)
+				S_digits(&docs, rank[S_get_varint(&fc->doc_values[d], &i)] + (size_t)one, w);
+			if (one && !fc->doc_counts[d])
+				S_digits(&docs, 0, w);
+		}
+		akb_buf_puts(docs_js, f ? ",\n" : "\n");
+		akb_json_string(docs_js, docs.ptr, docs.len);
+		akb_buf_release(&docs);
+		free(sorted);
+		free(rank);
+	}
+	akb_buf_puts(head, "]");
+	akb_buf_puts(docs_js, "]);\n");
+}
+
+int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, struct akb_search_stats *stats,
+		     struct akb_diag *diag)
+{
+	memset(stats, 0, sizeof(*stats));
+	S_begin_doc(sb, SIZE_MAX - 1);
+
+	/* Average field lengths, which the impacts are relative to. */
+	double avg[AKB_FIELD_COUNT] = { 0 };
+	for (size_t d = 0; d < sb->ndocs; d++)
+		for (int f = 0; f < AKB_FIELD_COUNT; f++)
+			avg[f] += sb->lengths[d * AKB_FIELD_COUNT + f];
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		avg[f] = sb->ndocs ? avg[f] / (double)sb->ndocs : 0.0;
+
+	/* Published terms: those of some field other than nameprefix (search.h). */
+	size_t *order = akb_xcalloc(sb->nterms + 1, sizeof(size_t)), nterms = 0;
+	for (size_t i = 0; i < sb->nterms; i++) {
+		if (!sb->terms[i].indexed)
+			continue;
+		order[nterms++] = i;
+		stats->postings += sb->terms[i].df;
+		S_publish_postings(&sb->terms[i], sb->lengths, avg);
+	}
+	S_sort_terms = sb->terms;
+	if (nterms)
+		qsort(order, nterms, sizeof(size_t), S_by_term);
+	stats->terms = nterms;
+
+	int rc = 0;
+	struct akb_buf shards = AKB_BUF_INIT, solo = AKB_BUF_INIT;
+	size_t from = 0, acc = 0, k = 0;
+	int big_prev = 0;
+	for (size_t i = 0; i <= nterms && rc == 0; i++) {
+		int last = i == nterms;
+		size_t size = last ? 0 : strlen(sb->terms[order[i]].text) + sb->terms[order[i]].post.len + 4;
+		int big = size >= SOLO_BYTES;
+		/* Cut when full, around a big term, and at the end (an empty index still has shard 0). */
+		if ((i > from && (acc >= SHARD_TARGET_BYTES || big || big_prev)) || (last && (from < i || k == 0))) {
+			if (k) {
+				akb_buf_putc(&shards, '\n');
+				akb_buf_puts(&shards, sb->terms[order[from]].text);
+			}
+			akb_buf_putc(&solo, i - from == 1 ? '1' : '0');
+			rc = S_write_shard(sb, out, k++, order, from, i, stats, diag);
+			from = i;
+			acc = 0;
+		}
+		acc += size;
+		big_prev = big;
+	}
+	stats->shards = k;
+
+	struct akb_buf js = AKB_BUF_INIT, facets = AKB_BUF_INIT;
+	/*
+	 * Pages load base.js with an async tag in <head>, so it may run before
+	 * search.js has defined the loader: its data then waits in
+	 * window.__akbSearchBase, and a ?q= query starts without a round trip.
+	 */
+	akb_buf_puts(&js, "(typeof __akbSearchLoad==\"function\"?__akbSearchLoad:function(k,i,d){window.__akbSearchBase=d;})");
+	akb_buf_printf(&js, "(\"base\",0,{\"v\":3,\"n\":%zu,\"fields\":[", sb->ndocs);
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		akb_buf_printf(&js, "%s\"%s\"", f ? "," : "", S_field_names[f]);
+	akb_buf_puts(&js, "],\"boost\":[");
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		akb_buf_printf(&js, "%s%s", f ? "," : "", S_field_boosts[f]);
+	akb_buf_printf(&js, "],\"bonus\":%s,\"chunk\":%d,\"shards\":", BONUS_TEXT, DOCS_PER_CHUNK);
+	akb_json_string(&js, shards.ptr, shards.len);
+	akb_buf_puts(&js, ",\"solo\":");
+	akb_json_string(&js, solo.ptr, solo.len);
+	akb_buf_puts(&js, ",\"syn\":");
+	akb_buf_put(&js, sb->synonyms.ptr, sb->synonyms.len);
+	S_write_facets(sb, &js, &facets);
+	akb_buf_puts(&js, "});\n");
+	stats->base_bytes = js.len;
+	if (rc == 0)
+		rc = S_write_file(out, "search/base.js", &js, stats, diag);
+	if (rc == 0)
+		rc = S_write_file(out, "search/facets.js", &facets, stats, diag);
+	if (rc == 0)
+		rc = S_write_chunks(sb, out, stats, diag);
+	akb_buf_release(&js);
+	akb_buf_release(&facets);
+	akb_buf_release(&shards);
+	akb_buf_release(&solo);
+	free(order);
+	return rc;
+}

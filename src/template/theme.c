@@ -1,0 +1,331 @@
+/*
+ * theme: finds a theme folder (or the compiled-in default) and serves its
+ * templates and static files (see theme.h).
+ */
+#include "core/prefix.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#include "agentkb/theme.h"
+#include "agentkb/utf8.h"
+
+#ifndef AKB_DATADIR
+#define AKB_DATADIR "/usr/local/share/agentkb"
+#endif
+
+static int S_is_theme_dir(const char *dir)
+{
+	struct akb_buf p = AKB_BUF_INIT;
+	struct stat st;
+	akb_buf_printf(&p, "%s/templates", dir);
+	int ok = stat(p.ptr, &st) == 0 && S_ISDIR(st.st_mode);
+	akb_buf_release(&p);
+	return ok;
+}
+
+/* The folder holding the running program, from /proc or argv[0]. */
+static char *S_program_dir(const char *argv0)
+{
+	char *real = realpath("/proc/self/exe", NULL);
+	if (!real && argv0 && strchr(argv0, '/'))
+		real = realpath(argv0, NULL);
+	if (!real)
+		return NULL;
+	char *slash = strrchr(real, '/');
+	if (slash)
+		*slash = '\0';
+	return real;
+}
+
+/* "#rgb" or "#rrggbb": what CSS and highlight's themes both read the same way. */
+static int S_hex_colour(const char *s)
+{
+	size_t n = 0;
+	if (*s++ != '#')
+		return 0;
+	while (akb_hex_digit((unsigned char)s[n]) >= 0)
+		n++;
+	return !s[n] && (n == 3 || n == 6);
+}
+
+struct yaml_reader {
+	yaml_parser_t parser;
+	const char *path;
+	struct akb_diag *diag;
+};
+
+static int S_next(struct yaml_reader *r, yaml_event_t *ev)
+{
+	if (yaml_parser_parse(&r->parser, ev))
+		return 0;
+	return akb_error(r->diag, r->path, (unsigned)r->parser.problem_mark.line + 1,
+			 (unsigned)r->parser.problem_mark.column + 1, "invalid YAML: %s",
+			 r->parser.problem ? r->parser.problem : "syntax error");
+}
+
+/* Skips the rest of a node whose start event was just read. */
+static int S_skip(struct yaml_reader *r, const yaml_event_t *start)
+{
+	int depth = start->type == YAML_SEQUENCE_START_EVENT || start->type == YAML_MAPPING_START_EVENT;
+	while (depth > 0) {
+		yaml_event_t ev;
+		if (S_next(r, &ev) != 0)
+			return -1;
+		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
+			depth++;
+		else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
+			depth--;
+		yaml_event_delete(&ev);
+	}
+	return 0;
+}
+
+static int S_at(struct yaml_reader *r, const yaml_event_t *ev, const char *fmt, const char *a, const char *b)
+{
+	return akb_error(r->diag, r->path, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1, fmt,
+			 a, b);
+}
+
+/* One key and its value; 1 at the end of the mapping, -1 when the YAML itself is broken. */
+static int S_theme_pair(struct yaml_reader *r, struct akb_theme *theme, int *errors)
+{
+	yaml_event_t key, val;
+	if (S_next(r, &key) != 0)
+		return -1;
+	if (key.type == YAML_MAPPING_END_EVENT) {
+		yaml_event_delete(&key);
+		return 1;
+	}
+	char **field = NULL;
+	const char *name = key.type == YAML_SCALAR_EVENT ? (const char *)key.data.scalar.value : "";
+	if (!strcmp(name, "code_background"))
+		field = &theme->code_bg;
+	else if (!strcmp(name, "code_background_dark"))
+		field = &theme->code_bg_dark;
+	else {
+		S_at(r, &key, "unknown theme.yaml key '%s'%s", name, "");
+		(*errors)++;
+	}
+	int rc = key.type == YAML_SCALAR_EVENT ? 0 : S_skip(r, &key);
+	if (rc == 0 && (rc = S_next(r, &val)) == 0) {
+		const char *v = val.type == YAML_SCALAR_EVENT ? (const char *)val.data.scalar.value : NULL;
+		if (field && v && S_hex_colour(v)) {
+			free(*field);
+			*field = akb_xstrdup(v);
+		} else if (field) {
+			S_at(r, &val, "'%s' must be a colour such as \"#161b22\"%s", name,
+			     v ? " (#rrggbb or #rgb)" : "");
+			(*errors)++;
+		}
+		rc = S_skip(r, &val);
+		yaml_event_delete(&val);
+	}
+	yaml_event_delete(&key);
+	return rc;
+}
+
+/* theme.yaml (optional): every problem is reported at its position, all of them at once. */
+/* A built-in theme's file, or NULL. */
+static const struct akb_theme_file *S_builtin(const struct akb_theme *theme, const char *path)
+{
+	for (const struct akb_theme_file *f = theme->files; f && f->path; f++)
+		if (!strcmp(f->path, path))
+			return f;
+	return NULL;
+}
+
+static int S_read_theme_yaml(struct akb_theme *theme, const char *path, struct akb_diag *diag)
+{
+	struct akb_buf text = AKB_BUF_INIT;
+	const struct akb_theme_file *f = theme->dir ? NULL : S_builtin(theme, "theme.yaml");
+	if (f) {
+		akb_buf_put(&text, f->data, f->len);
+	} else if (!theme->dir || akb_buf_read_file(&text, path) != 0) {
+		akb_buf_release(&text);
+		return 0;
+	}
+	struct yaml_reader r = { .path = path, .diag = diag };
+	yaml_parser_initialize(&r.parser);
+	yaml_parser_set_input_string(&r.parser, (const unsigned char *)text.ptr, text.len);
+	int errors = 0, broken = 0;
+	yaml_event_t ev;
+	/* stream start, then a document (none in a file of comments only) */
+	for (int i = 0; i < 3 && !broken; i++) {
+		if (S_next(&r, &ev) != 0) {
+			broken = 1;
+			break;
+		}
+		yaml_event_type_t t = ev.type;
+		if (t == YAML_MAPPING_START_EVENT) {
+			yaml_event_delete(&ev);
+			int pr;
+			while ((pr = S_theme_pair(&r, theme, &errors)) == 0)
+				;
+			broken = pr < 0;
+			break;
+		}
+		if (t == YAML_SCALAR_EVENT && !*ev.data.scalar.value) {
+			yaml_event_delete(&ev); /* an empty document */
+			break;
+		}
+		if (t != YAML_STREAM_START_EVENT && t != YAML_DOCUMENT_START_EVENT) {
+			if (t != YAML_STREAM_END_EVENT) {
+				S_at(&r, &ev, "%s must be a mapping of keys to values%s", "theme.yaml", "");
+				errors++;
+			}
+			yaml_event_delete(&ev);
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&r.parser);
+	akb_buf_release(&text);
+	return errors || broken ? -1 : 0;
+}
+
+int akb_theme_find(struct akb_theme *theme, const struct akb_config *cfg, const char *argv0, struct akb_diag *diag)
+{
+	memset(theme, 0, sizeof(*theme));
+	struct akb_buf tried = AKB_BUF_INIT, cand = AKB_BUF_INIT;
+	char *prog = S_program_dir(argv0);
+	const char *name = cfg->theme;
+	for (int i = 0; i < 5; i++) {
+		akb_buf_clear(&cand);
+		switch (i) {
+		case 0:
+			if (!strchr(name, '/'))
+				continue;
+			akb_buf_puts(&cand, name);
+			break;
+		case 1:
+			akb_buf_printf(&cand, "%s/themes/%s", cfg->root, name);
+			break;
+		case 2: /* running from the source tree: build/agentkb */
+			if (!prog)
+				continue;
+			akb_buf_printf(&cand, "%s/../themes/%s", prog, name);
+			break;
+		case 3: /* installed: PREFIX/bin/agentkb and PREFIX/share/agentkb */
+			if (!prog)
+				continue;
+			akb_buf_printf(&cand, "%s/../share/agentkb/themes/%s", prog, name);
+			break;
+		default:
+			akb_buf_printf(&cand, "%s/themes/%s", AKB_DATADIR, name);
+			break;
+		}
+		if (S_is_theme_dir(cand.ptr)) {
+			theme->dir = akb_buf_detach(&cand, NULL);
+			break;
+		}
+		akb_buf_printf(&tried, "%s'%s'", tried.len ? ", " : "", cand.ptr);
+	}
+	free(prog);
+	int rc = 0;
+	if (!theme->dir && !strcmp(name, "default")) {
+		/* No folder anywhere: the copy compiled in (a binary copied on its own). */
+		theme->files = akb_default_theme;
+		rc = S_read_theme_yaml(theme, "(built-in default theme)/theme.yaml", diag);
+	} else if (!theme->dir) {
+		rc = akb_error(diag, cfg->path, 0, 0, "theme '%s' not found (looked in %s)", name, tried.ptr);
+	} else {
+		akb_buf_clear(&cand);
+		akb_buf_printf(&cand, "%s/theme.yaml", theme->dir);
+		rc = S_read_theme_yaml(theme, cand.ptr, diag);
+	}
+	akb_buf_release(&tried);
+	akb_buf_release(&cand);
+	return rc;
+}
+
+void akb_theme_release(struct akb_theme *theme)
+{
+	free(theme->dir);
+	free(theme->code_bg);
+	free(theme->code_bg_dark);
+	memset(theme, 0, sizeof(*theme));
+}
+
+int akb_theme_load_template(void *ctx, const char *name, struct akb_buf *out, struct akb_buf *display_path)
+{
+	const struct akb_theme *theme = ctx;
+	/* Template names come from theme files and hooks; keep them inside templates/. */
+	if (!*name || strstr(name, "..") || name[0] == '/')
+		return -1;
+	struct akb_buf path = AKB_BUF_INIT;
+	if (!theme->dir) {
+		akb_buf_printf(&path, "templates/%s.mustache", name);
+		const struct akb_theme_file *f = S_builtin(theme, path.ptr);
+		if (f) {
+			akb_buf_put(out, f->data, f->len);
+			if (display_path)
+				akb_buf_printf(display_path, "(built-in default theme)/%s", path.ptr);
+		}
+		akb_buf_release(&path);
+		return f ? 0 : -1;
+	}
+	akb_buf_printf(&path, "%s/templates/%s.mustache", theme->dir, name);
+	if (akb_buf_read_file(out, path.ptr) != 0) {
+		akb_buf_release(&path);
+		return -1;
+	}
+	if (display_path)
+		akb_buf_put(display_path, path.ptr, path.len);
+	akb_buf_release(&path);
+	return 0;
+}
+
+static int S_each(struct akb_buf *path, struct akb_buf *rel, akb_theme_static_fn fn, void *ctx)
+{
+	DIR *d = opendir(path->ptr);
+	if (!d)
+		return 0;
+	struct dirent *de;
+	int rc = 0;
+	size_t plen = path->len, rlen = rel->len;
+	while (!rc && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		akb_buf_truncate(path, plen);
+		akb_buf_truncate(rel, rlen);
+		akb_buf_printf(path, "/%s", de->d_name);
+		akb_buf_printf(rel, "%s%s", rlen ? "/" : "", de->d_name);
+		struct stat st;
+		if (stat(path->ptr, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			rc = S_each(path, rel, fn, ctx);
+		else if (S_ISREG(st.st_mode))
+			rc = fn(ctx, rel->ptr, path->ptr, NULL, 0);
+	}
+	closedir(d);
+	akb_buf_truncate(path, plen);
+	akb_buf_truncate(rel, rlen);
+	return rc;
+}
+
+int akb_theme_each_static(const struct akb_theme *theme, akb_theme_static_fn fn, void *ctx)
+{
+	if (!theme->dir) {
+		int rc = 0;
+		for (const struct akb_theme_file *f = theme->files; f && f->path && !rc; f++)
+			if (!strncmp(f->path, "static/", 7))
+				rc = fn(ctx, f->path + 7, NULL, f->data, f->len);
+		return rc;
+	}
+	struct akb_buf path = AKB_BUF_INIT, rel = AKB_BUF_INIT;
+	akb_buf_printf(&path, "%s/static", theme->dir);
+	int rc = S_each(&path, &rel, fn, ctx);
+	akb_buf_release(&path);
+	akb_buf_release(&rel);
+	return rc;
+}
