@@ -29,7 +29,5 @@ int akb_utf8_is_cjk(uint32_t cp);
 int akb_utf8_is_word(uint32_t cp);
 /* Is s[0..n) valid UTF-8? */
 int akb_utf8_valid(const char *s, size_t n);
-/* The value of an ASCII hex digit, or -1. */
-int akb_hex_digit(int c);
 
 #endif

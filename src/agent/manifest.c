@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "agentkb/ascii.h"
 #include "agentkb/buf.h"
 #include "agentkb/manifest.h"
 #include "agentkb/utf8.h"

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "agentkb/ascii.h"
 #include "agentkb/css.h"
 
 int akb_css_color_ok(const char *c)
@@ -25,4 +26,25 @@ int akb_css_color_ok(const char *c)
 		if (!((c[i] >= 'a' && c[i] <= 'z') || (c[i] >= 'A' && c[i] <= 'Z')))
 			return 0;
 	return 1;
+}
+
+int akb_css_parse_hex(const char *s, unsigned rgb[3])
+{
+	rgb[0] = rgb[1] = rgb[2] = 0;
+	if (!s || *s != '#')
+		return 0;
+	s++;
+	size_t n = 0;
+	while (akb_hex_digit((unsigned char)s[n]) >= 0)
+		n++;
+	if (n >= 6) {
+		for (int i = 0; i < 3; i++)
+			rgb[i] = (unsigned)(akb_hex_digit((unsigned char)s[2 * i]) * 16 + akb_hex_digit((unsigned char)s[2 * i + 1]));
+		return n == 6 && !s[n];
+	} else if (n == 3) {
+		for (int i = 0; i < 3; i++)
+			rgb[i] = (unsigned)(akb_hex_digit((unsigned char)s[i]) * 17);
+		return !s[n];
+	}
+	return 0;
 }

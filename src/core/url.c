@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "agentkb/ascii.h"
 #include "agentkb/buf.h"
 #include "agentkb/url.h"
 #include "agentkb/utf8.h"

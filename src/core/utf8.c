@@ -143,14 +143,3 @@ int akb_utf8_valid(const char *s, size_t n)
 	}
 	return 1;
 }
-
-int akb_hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}

@@ -3,7 +3,7 @@
  * (highlight.c: the engine and the public calls; highlight_lang.c: the
  * catalogue, definition loading and the Lua hooks; highlight_theme.c: theme
  * CSS). Nothing here leaves the module: <pcre2.h> stays in this header and
- * <lua.h> in highlight_lang.c and highlight_theme.c.
+ * <lua.h> in highlight_lang.c, the one file that reads highlight's Lua data.
  */
 #ifndef AKB_HIGHLIGHT_INT_H
 #define AKB_HIGHLIGHT_INT_H
@@ -148,14 +148,30 @@ struct akb_highlighter {
 /* highlight_lang.c */
 struct lua_State;
 /*
- * A Lua state with base, string, table, math and utf8 (no io, os or
- * package), a memory cap and an instruction budget of `steps`; NULL if Lua
- * cannot start. Close it with hl_lua_close.
+ * A Lua state in a sandbox (lua_sandbox.h) with base, string, table, math
+ * and utf8; its calls get HL_LUA_STEPS instructions (HL_LUA_LOAD_STEPS to
+ * load a file) and the state at most HL_LUA_MEMORY. NULL if Lua cannot
+ * start. Close it with hl_lua_close.
  */
-struct lua_State *hl_lua_new(long steps);
+struct lua_State *hl_lua_new(void);
 void hl_lua_close(struct lua_State *L);
 /* Runs the text file `path`; on failure appends Lua's message to `error` and returns -1. */
 int hl_lua_dofile(struct lua_State *L, const char *path, struct akb_buf *error);
+
+/* A theme element's style (themes/NAME.theme: Colour, Bold, Italic, Underline). */
+struct hl_style {
+	int present; /* the theme defines the element */
+	unsigned rgb[3];
+	int bold, italic, underline;
+};
+/*
+ * Runs theme file `path` and reads the global style tables named by
+ * `elements` into `styles` (parallel) and up to AKB_HL_KEYWORD_GROUPS
+ * Keywords entries into `keywords` (count in `*nkeywords`). Returns 0, or
+ * -1 with Lua's message appended to `error`.
+ */
+int hl_theme_read(const char *path, const char *const *elements, size_t nelements, struct hl_style *styles,
+		  struct hl_style *keywords, size_t *nkeywords, struct akb_buf *error);
 
 int hl_catalog_init(struct akb_highlighter *hl, const char *filetypes, struct akb_diag *diag);
 /* The definition `name`, loading it on first use (thread-safe); NULL with a message in `error`. */

@@ -24,10 +24,11 @@
 
 #include <lauxlib.h>
 #include <lua.h>
-#include <lualib.h>
 
 #include "agentkb/buf.h"
+#include "agentkb/css.h"
 #include "agentkb/diag.h"
+#include "agentkb/lua_sandbox.h"
 #include "highlight_int.h"
 
 /* highlight's defaults (syntaxreader.cpp), used when a definition sets none. */
@@ -146,7 +147,7 @@ struct hl_lua {
 	int memo_ok;          /* the hook is a function of its arguments while the state is clean */
 	struct hl_memo_entry *memo; /* open addressing; grows to 2 * HL_MEMO_MAX slots */
 	size_t memo_len, memo_cap;
-	long steps;           /* instruction budget left, in units of 1000 */
+	struct akb_lua *sb;   /* the sandbox that owns the state */
 	struct hl_words *kw_target; /* where AddKeyword adds; NULL: nowhere */
 	const struct hl_words *kw_static; /* the definition's own keywords */
 };
@@ -166,32 +167,14 @@ struct hl_hook_slot {
 
 static struct hl_lua *S_lua_info(lua_State *L)
 {
-	return *(struct hl_lua **)lua_getextraspace(L);
+	return akb_lua_user(L);
 }
 
-static void *S_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+/* What a call may allocate: the state as a whole stays under HL_LUA_MEMORY. */
+static size_t S_lua_allowance(const struct hl_lua *info)
 {
-	struct hl_lua *info = ud;
-	size_t old = ptr ? osize : 0;
-	if (nsize == 0) {
-		free(ptr);
-		info->mem -= old;
-		return NULL;
-	}
-	/* Lua turns NULL into a memory error: a runaway script fails its block instead of the build. */
-	if (nsize > old && info->mem - old + nsize > HL_LUA_MEMORY)
-		return NULL;
-	void *p = realloc(ptr, nsize);
-	if (p)
-		info->mem = info->mem - old + nsize;
-	return p;
-}
-
-static void S_lua_count(lua_State *L, lua_Debug *ar)
-{
-	(void)ar;
-	if (--S_lua_info(L)->steps < 0)
-		luaL_error(L, "instruction limit exceeded");
+	size_t used = akb_lua_memory(info->sb);
+	return used < HL_LUA_MEMORY ? HL_LUA_MEMORY - used : 0;
 }
 
 static int S_lua_add_keyword(lua_State *L)
@@ -212,33 +195,19 @@ static int S_lua_add_keyword(lua_State *L)
 	return 1;
 }
 
-static void S_open_lib(lua_State *L, const char *name, lua_CFunction fn)
-{
-	luaL_requiref(L, name, fn, 1);
-	lua_pop(L, 1);
-}
-
 /*
- * A fresh state with the libraries definitions use (no io, os or package),
- * a memory cap and an instruction budget. Returns NULL if Lua cannot start.
+ * A fresh sandbox with the libraries definitions use (no io, os or
+ * package). Returns NULL if Lua cannot start.
  */
-lua_State *hl_lua_new(long steps)
+lua_State *hl_lua_new(void)
 {
 	struct hl_lua *info = akb_xcalloc(1, sizeof(*info));
-	lua_State *L = lua_newstate(S_lua_alloc, info);
-	if (!L) {
+	info->sb = akb_lua_open(0, info);
+	if (!info->sb) {
 		free(info);
 		return NULL;
 	}
-	*(struct hl_lua **)lua_getextraspace(L) = info;
-	info->steps = steps / 1000;
-	lua_sethook(L, S_lua_count, LUA_MASKCOUNT, 1000);
-	S_open_lib(L, LUA_GNAME, luaopen_base);
-	S_open_lib(L, LUA_STRLIBNAME, luaopen_string);
-	S_open_lib(L, LUA_TABLIBNAME, luaopen_table);
-	S_open_lib(L, LUA_MATHLIBNAME, luaopen_math);
-	S_open_lib(L, LUA_UTF8LIBNAME, luaopen_utf8);
-	return L;
+	return akb_lua_state(info->sb);
 }
 
 void hl_lua_close(lua_State *L)
@@ -246,19 +215,28 @@ void hl_lua_close(lua_State *L)
 	if (!L)
 		return;
 	struct hl_lua *info = S_lua_info(L);
-	lua_close(L);
+	akb_lua_close(info->sb);
 	for (size_t i = 0; i < info->memo_cap; i++)
 		free(info->memo[i].tok);
 	free(info->memo);
 	free(info);
 }
 
-/* Runs the file at `path` as text; on failure appends Lua's message to `error`. */
+/*
+ * Runs the file at `path` as text, within the loading budget; on failure
+ * appends Lua's message (without its traceback) to `error`.
+ */
 int hl_lua_dofile(lua_State *L, const char *path, struct akb_buf *error)
 {
-	if (luaL_loadfilex(L, path, "t") != LUA_OK || lua_pcall(L, 0, 0, 0) != LUA_OK) {
+	struct hl_lua *info = S_lua_info(L);
+	if (luaL_loadfilex(L, path, "t") != LUA_OK ||
+	    akb_lua_call(info->sb, 0, 0, HL_LUA_LOAD_STEPS, S_lua_allowance(info)) != LUA_OK) {
 		const char *msg = lua_tostring(L, -1);
-		akb_buf_puts(error, msg ? msg : "unknown Lua error");
+		size_t head;
+		if (!msg)
+			msg = "unknown Lua error";
+		akb_lua_traceback(msg, &head);
+		akb_buf_put(error, msg, head);
 		lua_pop(L, 1);
 		return -1;
 	}
@@ -422,7 +400,7 @@ static void S_filetypes_list(struct akb_highlighter *hl, lua_State *L, int t, co
 /* filetypes.conf is Lua: FileMapping = { { Lang=, Extensions={}, Filenames={} }, ... }. */
 static void S_catalog_filetypes(struct akb_highlighter *hl, const char *path, struct akb_diag *diag)
 {
-	lua_State *L = hl_lua_new(HL_LUA_LOAD_STEPS);
+	lua_State *L = hl_lua_new();
 	if (!L)
 		return;
 	struct akb_buf err = AKB_BUF_INIT;
@@ -940,7 +918,7 @@ static void S_seal_globals(lua_State *L)
 static lua_State *S_run_def(struct akb_highlighter *hl, struct hl_def *def, struct hl_words *kw_target,
 			    struct akb_buf *error)
 {
-	lua_State *L = hl_lua_new(HL_LUA_LOAD_STEPS);
+	lua_State *L = hl_lua_new();
 	if (!L) {
 		akb_buf_puts(error, "unable to start Lua");
 		return NULL;
@@ -1278,7 +1256,6 @@ int hl_hook_call(struct hl_hooks *h, struct hl_def *def, int old_state, int new_
 			return e->rc;
 		}
 	}
-	info->steps = HL_LUA_STEPS / 1000;
 	info->kw_target = &slot->added;
 	info->kw_static = &def->keywords;
 	info->side_effect = 0;
@@ -1288,9 +1265,13 @@ int hl_hook_call(struct hl_hooks *h, struct hl_def *def, int old_state, int new_
 	lua_pushinteger(L, new_state);
 	lua_pushlstring(L, tok, len);
 	lua_pushinteger(L, kw_class);
-	if (lua_pcall(L, 4, LUA_MULTRET, 0) != LUA_OK) {
+	if (akb_lua_call(info->sb, 4, LUA_MULTRET, HL_LUA_STEPS, S_lua_allowance(info)) != LUA_OK) {
 		const char *msg = lua_tostring(L, -1);
-		akb_buf_printf(error, "%s: OnStateChange: %s", def->path, msg ? msg : "error");
+		size_t head;
+		if (!msg)
+			msg = "error";
+		akb_lua_traceback(msg, &head);
+		akb_buf_printf(error, "%s: OnStateChange: %.*s", def->path, (int)head, msg);
 		lua_settop(L, base);
 		info->kw_target = NULL;
 		return -1;
@@ -1335,4 +1316,64 @@ void hl_hooks_release(struct hl_hooks *h)
 	free(h->slots);
 	h->slots = NULL;
 	h->len = h->cap = 0;
+}
+
+/* ---- themes ---- */
+
+/* Reads the style table on top of the stack (pops it). */
+static void S_read_style(lua_State *L, struct hl_style *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (lua_istable(L, -1)) {
+		st->present = 1;
+		lua_getfield(L, -1, "Colour");
+		akb_css_parse_hex(lua_tostring(L, -1), st->rgb);
+		lua_getfield(L, -2, "Bold");
+		st->bold = lua_toboolean(L, -1);
+		lua_getfield(L, -3, "Italic");
+		st->italic = lua_toboolean(L, -1);
+		lua_getfield(L, -4, "Underline");
+		st->underline = lua_toboolean(L, -1);
+		lua_pop(L, 4);
+	}
+	lua_pop(L, 1);
+}
+
+int hl_theme_read(const char *path, const char *const *elements, size_t nelements, struct hl_style *styles,
+		  struct hl_style *keywords, size_t *nkeywords, struct akb_buf *error)
+{
+	*nkeywords = 0;
+	lua_State *L = hl_lua_new();
+	if (!L) {
+		akb_buf_puts(error, "unable to start Lua");
+		return -1;
+	}
+	/* What highlight's ThemeReader defines before running a theme. */
+	static const char *const formats[] = {
+		"HL_FORMAT_HTML", "HL_FORMAT_XHTML", "HL_FORMAT_TEX", "HL_FORMAT_LATEX", "HL_FORMAT_RTF",
+		"HL_FORMAT_ANSI", "HL_FORMAT_XTERM256", "HL_FORMAT_HTML32", "HL_FORMAT_SVG",
+		"HL_FORMAT_BBCODE", "HL_FORMAT_PANGO", "HL_FORMAT_ODT", "HL_FORMAT_TRUECOLOR",
+	};
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		lua_pushinteger(L, (lua_Integer)i);
+		lua_setglobal(L, formats[i]);
+	}
+	lua_pushinteger(L, 0);
+	lua_setglobal(L, "HL_OUTPUT");
+	lua_newtable(L);
+	lua_setglobal(L, "Injections");
+	if (hl_lua_dofile(L, path, error) < 0) {
+		hl_lua_close(L);
+		return -1;
+	}
+	for (size_t i = 0; i < nelements; i++) {
+		lua_getglobal(L, elements[i]);
+		S_read_style(L, &styles[i]);
+	}
+	if (lua_getglobal(L, "Keywords") == LUA_TTABLE) {
+		for (lua_Integer i = 1; i <= AKB_HL_KEYWORD_GROUPS && lua_geti(L, -1, i) == LUA_TTABLE; i++)
+			S_read_style(L, &keywords[(*nkeywords)++]);
+	}
+	hl_lua_close(L);
+	return 0;
 }

@@ -2,7 +2,9 @@
  * highlight_theme: turns a highlight colour theme (themes/NAME.theme, a Lua
  * file of Default, Canvas, Number, ..., Keywords = { ... } tables, each with
  * Colour, Bold, Italic and Underline) into CSS for our token classes, as
- * highlight's HtmlGenerator::getStyleDefinition does for its own.
+ * highlight's HtmlGenerator::getStyleDefinition does for its own. The file
+ * is read through Lua by highlight_lang.c (hl_theme_read); this file only
+ * turns styles into rules and fits their contrast.
  */
 #include "core/prefix.h"
 
@@ -11,43 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <lua.h>
-
 #include "agentkb/buf.h"
+#include "agentkb/css.h"
 #include "agentkb/diag.h"
 #include "agentkb/highlight.h"
 #include "agentkb/highlight_theme.h"
 #include "agentkb/utf8.h"
 #include "highlight_int.h"
-
-struct style {
-	int present;
-	unsigned rgb[3];
-	int bold, italic, underline;
-};
-
-/* "#rrggbb" (highlight's form), also "#rgb"; anything else stays black, as in highlight.
- * Returns 1 for a colour in one of those forms, 0 otherwise. */
-static int S_parse_colour(const char *s, unsigned rgb[3])
-{
-	rgb[0] = rgb[1] = rgb[2] = 0;
-	if (!s || *s != '#')
-		return 0;
-	s++;
-	size_t n = 0;
-	while (akb_hex_digit((unsigned char)s[n]) >= 0)
-		n++;
-	if (n >= 6) {
-		for (int i = 0; i < 3; i++)
-			rgb[i] = (unsigned)(akb_hex_digit((unsigned char)s[2 * i]) * 16 + akb_hex_digit((unsigned char)s[2 * i + 1]));
-		return n == 6 && !s[n];
-	} else if (n == 3) {
-		for (int i = 0; i < 3; i++)
-			rgb[i] = (unsigned)(akb_hex_digit((unsigned char)s[i]) * 17);
-		return !s[n];
-	}
-	return 0;
-}
 
 /* ---- contrast (WCAG 2.x relative luminance and contrast ratio) ---------- */
 
@@ -162,30 +134,9 @@ int akb_hl_fit_contrast(unsigned rgb[3], const unsigned canvas[3], double min)
 	return 1;
 }
 
-/* Reads the style table on top of the stack (pops it). */
-static void S_read_style(lua_State *L, struct style *st)
+/* Older themes lack newer elements (Interpolation): the default colour beats highlight's black. */
+static void S_or(struct hl_style *st, const struct hl_style *fallback)
 {
-	memset(st, 0, sizeof(*st));
-	if (lua_istable(L, -1)) {
-		st->present = 1;
-		lua_getfield(L, -1, "Colour");
-		S_parse_colour(lua_tostring(L, -1), st->rgb);
-		lua_getfield(L, -2, "Bold");
-		st->bold = lua_toboolean(L, -1);
-		lua_getfield(L, -3, "Italic");
-		st->italic = lua_toboolean(L, -1);
-		lua_getfield(L, -4, "Underline");
-		st->underline = lua_toboolean(L, -1);
-		lua_pop(L, 4);
-	}
-	lua_pop(L, 1);
-}
-
-static void S_global_style(lua_State *L, const char *name, struct style *st, const struct style *fallback)
-{
-	lua_getglobal(L, name);
-	S_read_style(L, st);
-	/* Older themes lack newer elements (Interpolation); the default colour beats highlight's black. */
 	if (!st->present && fallback)
 		*st = *fallback;
 }
@@ -199,7 +150,7 @@ struct theme_out {
 	double min_contrast;
 };
 
-static void S_rule(struct theme_out *o, const char *cls, struct style *st)
+static void S_rule(struct theme_out *o, const char *cls, struct hl_style *st)
 {
 	if (o->min_contrast > 0)
 		akb_hl_fit_contrast(st->rgb, o->canvas, o->min_contrast);
@@ -235,7 +186,7 @@ int akb_highlight_theme_css_opts(struct akb_highlighter *hl, const char *name, c
 	struct theme_out o = { out, "", "", { 255, 255, 255 }, 0 };
 	int own_canvas = 0;
 	if (opts && opts->canvas && *opts->canvas) {
-		if (!S_parse_colour(opts->canvas, o.canvas))
+		if (!akb_css_parse_hex(opts->canvas, o.canvas))
 			return akb_error(diag, NULL, 0, 0, "invalid code background '%s': expected #rrggbb or #rgb",
 					 opts->canvas);
 		own_canvas = 1;
@@ -248,36 +199,29 @@ int akb_highlight_theme_css_opts(struct akb_highlighter *hl, const char *name, c
 		o.min_contrast = opts->min_contrast;
 	struct akb_buf path = AKB_BUF_INIT, err = AKB_BUF_INIT;
 	akb_buf_printf(&path, "%s/themes/%s.theme", hl->datadir, name);
-	lua_State *L = hl_lua_new(HL_LUA_LOAD_STEPS);
-	int rc = -1;
-	if (!L) {
-		akb_error(diag, path.ptr, 0, 0, "unable to start Lua");
-		goto done;
-	}
-	/* What highlight's ThemeReader defines before running a theme. */
-	static const char *const formats[] = {
-		"HL_FORMAT_HTML", "HL_FORMAT_XHTML", "HL_FORMAT_TEX", "HL_FORMAT_LATEX", "HL_FORMAT_RTF",
-		"HL_FORMAT_ANSI", "HL_FORMAT_XTERM256", "HL_FORMAT_HTML32", "HL_FORMAT_SVG",
-		"HL_FORMAT_BBCODE", "HL_FORMAT_PANGO", "HL_FORMAT_ODT", "HL_FORMAT_TRUECOLOR",
+	static const char *const elems[][2] = {
+		{ "Default", NULL }, { "Canvas", NULL },
+		{ "Number", "num" }, { "Escape", "esc" }, { "String", "str" }, { "StringPreProc", "pps" },
+		{ "LineComment", "slc" }, { "BlockComment", "com" }, { "PreProcessor", "ppc" },
+		{ "Operator", "opt" }, { "Interpolation", "ipl" }, { "LineNum", "lin" },
 	};
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		lua_pushinteger(L, (lua_Integer)i);
-		lua_setglobal(L, formats[i]);
-	}
-	lua_pushinteger(L, 0);
-	lua_setglobal(L, "HL_OUTPUT");
-	lua_newtable(L);
-	lua_setglobal(L, "Injections");
-	if (hl_lua_dofile(L, path.ptr, &err) < 0) {
+	enum { NELEMS = sizeof(elems) / sizeof(elems[0]) };
+	const char *names[NELEMS];
+	for (size_t i = 0; i < NELEMS; i++)
+		names[i] = elems[i][0];
+	struct hl_style styles[NELEMS], keywords[AKB_HL_KEYWORD_GROUPS];
+	size_t nkeywords = 0;
+	int rc = -1;
+	if (hl_theme_read(path.ptr, names, NELEMS, styles, keywords, &nkeywords, &err) < 0) {
 		akb_error(diag, path.ptr, 0, 0, "unable to read highlight theme: %s", err.ptr);
 		goto done;
 	}
 
-	struct style def, canvas, st;
-	static const struct style black = { 1, { 0, 0, 0 }, 0, 0, 0 };
-	static const struct style white = { 1, { 255, 255, 255 }, 0, 0, 0 };
-	S_global_style(L, "Default", &def, &black);
-	S_global_style(L, "Canvas", &canvas, &white);
+	static const struct hl_style black = { 1, { 0, 0, 0 }, 0, 0, 0 };
+	static const struct hl_style white = { 1, { 255, 255, 255 }, 0, 0, 0 };
+	struct hl_style def = styles[0], canvas = styles[1];
+	S_or(&def, &black);
+	S_or(&canvas, &white);
 	if (own_canvas)
 		memcpy(canvas.rgb, o.canvas, sizeof(canvas.rgb));
 	else
@@ -287,21 +231,12 @@ int akb_highlight_theme_css_opts(struct akb_highlighter *hl, const char *name, c
 		akb_hl_fit_contrast(def.rgb, o.canvas, o.min_contrast);
 	akb_buf_printf(out, "%s%s.hl { color: #%02x%02x%02x; background-color: #%02x%02x%02x; }\n", o.scope, o.space,
 		       def.rgb[0], def.rgb[1], def.rgb[2], canvas.rgb[0], canvas.rgb[1], canvas.rgb[2]);
-	static const char *const elems[][2] = {
-		{ "Number", "num" }, { "Escape", "esc" }, { "String", "str" }, { "StringPreProc", "pps" },
-		{ "LineComment", "slc" }, { "BlockComment", "com" }, { "PreProcessor", "ppc" },
-		{ "Operator", "opt" }, { "Interpolation", "ipl" }, { "LineNum", "lin" },
-	};
-	for (size_t i = 0; i < sizeof(elems) / sizeof(elems[0]); i++) {
-		S_global_style(L, elems[i][0], &st, &def);
-		S_rule(&o, elems[i][1], &st);
+	for (size_t i = 2; i < NELEMS; i++) {
+		S_or(&styles[i], &def);
+		S_rule(&o, elems[i][1], &styles[i]);
 	}
-	if (lua_getglobal(L, "Keywords") == LUA_TTABLE) {
-		for (lua_Integer i = 1; i <= AKB_HL_KEYWORD_GROUPS && lua_geti(L, -1, i) == LUA_TTABLE; i++) {
-			S_read_style(L, &st);
-			S_rule(&o, akb_hl_class_name(AKB_HL_KEYWORD + (int)i - 1), &st);
-		}
-	}
+	for (size_t i = 0; i < nkeywords; i++)
+		S_rule(&o, akb_hl_class_name(AKB_HL_KEYWORD + (int)i), &keywords[i]);
 	/* Themes have no colour for marked lines: tint the canvas an eighth of the way to the text colour. */
 	unsigned mix[3];
 	for (int i = 0; i < 3; i++)
@@ -310,7 +245,6 @@ int akb_highlight_theme_css_opts(struct akb_highlighter *hl, const char *name, c
 		       mix[2]);
 	rc = 0;
 done:
-	hl_lua_close(L);
 	akb_buf_release(&path);
 	akb_buf_release(&err);
 	return rc;

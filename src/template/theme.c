@@ -15,6 +15,7 @@
 
 #include <yaml.h>
 
+#include "agentkb/ascii.h"
 #include "agentkb/theme.h"
 #include "agentkb/utf8.h"
 
