@@ -236,17 +236,6 @@ static void S_collect_taxonomy(struct akb_site *site, struct akb_taxonomy *t)
 	}
 }
 
-/* FNV-1a over the body, to find identical agents without comparing every pair. */
-static uint64_t S_hash(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 static void S_body(const struct akb_agent *a, const char **p, size_t *n)
 {
 	*p = a->body_text ? a->body_text : a->body;
@@ -268,7 +257,7 @@ static void S_merge_duplicates(struct akb_site *site)
 		akb_buf_clear(&key);
 		for (const char *c = a->name; *c; c++)
 			akb_buf_putc(&key, *c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-		akb_buf_printf(&key, "\n%016llx", (unsigned long long)S_hash(body, len));
+		akb_buf_printf(&key, "\n%016llx", (unsigned long long)akb_hash_bytes(body, len));
 		if (!akb_strmap_get(&seen, key.ptr, &first)) {
 			akb_strmap_set(&seen, key.ptr, i);
 			continue;

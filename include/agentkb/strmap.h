@@ -1,26 +1,56 @@
 /*
- * strmap: a hash map from strings to indexes (open addressing, FNV-1a),
- * for the lookups that would otherwise be quadratic on 10,000 agents.
+ * strmap: the one hash map of agentkb, from byte strings to indexes (open
+ * addressing, linear probing, FNV-1a), for every lookup that would
+ * otherwise be quadratic on 10,000 agents: slugs and paths, template names,
+ * highlight keywords and aliases, a bundle's shared fragments.
+ *
+ * Keys are byte strings (they may hold NUL). A map copies its keys unless
+ * it was made with akb_strmap_init_borrowed, when the caller keeps them
+ * alive and unchanged for the map's life. Values are size_t: an index into
+ * the caller's own array, usually.
  */
 #ifndef AKB_STRMAP_H
 #define AKB_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-struct akb_strmap {
-	char **keys;    /* owned copies; NULL marks an empty slot */
-	size_t *values;
-	size_t cap, len;
+struct akb_strmap_slot {
+	const char *key; /* NULL marks an empty slot; owned unless the map borrows */
+	size_t len;
+	uint64_t hash;
+	size_t value;
 };
 
+struct akb_strmap {
+	struct akb_strmap_slot *slots;
+	size_t cap, len;
+	int borrowed;    /* keys are the caller's */
+};
+
+/* FNV-1a, 64 bits. */
+uint64_t akb_hash_bytes(const void *p, size_t n);
+
 void akb_strmap_init(struct akb_strmap *m);
+void akb_strmap_init_borrowed(struct akb_strmap *m);
 void akb_strmap_release(struct akb_strmap *m);
-/* Returns 1 and sets *value if `key` is present. */
+
+/* Returns 1 and sets *value (if not NULL) when `key` is present. */
 int akb_strmap_get(const struct akb_strmap *m, const char *key, size_t *value);
+int akb_strmap_getn(const struct akb_strmap *m, const char *key, size_t len, size_t *value);
+/* The same with `key` lower-cased (ASCII) first; stored keys are compared as they are. */
+int akb_strmap_getn_folded(const struct akb_strmap *m, const char *key, size_t len, size_t *value);
+
 /*
- * Inserts or replaces; returns the map's own copy of `key`, which stays
- * valid (and in place) until the map is released.
+ * Inserts or replaces; returns the map's key (its copy, or the borrowed
+ * pointer), which stays valid and unchanged until the map is released.
  */
 const char *akb_strmap_set(struct akb_strmap *m, const char *key, size_t value);
+const char *akb_strmap_setn(struct akb_strmap *m, const char *key, size_t len, size_t value);
+/*
+ * Adds `key` with `value` unless present; returns the value the key has now
+ * (the old one when it was present), and in *added whether it was new.
+ */
+size_t akb_strmap_add(struct akb_strmap *m, const char *key, size_t len, size_t value, int *added);
 
 #endif

@@ -66,9 +66,6 @@ struct span {
 
 /* The fragment table: distinct element texts, how often they occur, and their fragment id once stored. */
 struct frag {
-	const char *p;
-	size_t len;
-	uint64_t hash;
 	size_t count; /* occurrences in all pages */
 	size_t uses;  /* references in the data as planned */
 	long id;      /* index in the stored fragments, once used; -1 before */
@@ -92,8 +89,9 @@ struct packer {
 	struct attachment *att;
 	size_t natt, catt;
 	struct akb_strmap att_by_path;
-	struct frag *frags; /* open addressing; p == NULL marks a free slot */
-	size_t fcap, flen;
+	struct frag *frags; /* by index of the text in frag_index */
+	size_t nfrags, cfrags;
+	struct akb_strmap frag_index; /* text (borrowed from the pages' content) -> index in frags */
 	size_t nfrag_ids;
 	struct akb_buf *frag_json; /* per fragment id: its parts as JSON */
 	size_t cfrag_json;
@@ -472,45 +470,19 @@ static void S_rewrite(struct packer *pk, const char *s, size_t len, const char *
 
 /* ---- fragments: elements that several pages share, stored once ---- */
 
-static uint64_t S_hash(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	return h;
-}
-
-/* The table slot of the text p[0..len), added (count 0) if new. Slots move when the table grows. */
+/* The index of the text p[0..len) in frags, added (count 0) if new. */
 static size_t S_frag_slot(struct packer *pk, const char *p, size_t len)
 {
-	uint64_t h = S_hash(p, len);
-	if (pk->fcap) {
-		size_t j = h & (pk->fcap - 1);
-		for (; pk->frags[j].p; j = (j + 1) & (pk->fcap - 1))
-			if (pk->frags[j].hash == h && pk->frags[j].len == len && !memcmp(pk->frags[j].p, p, len))
-				return j;
-	}
-	if ((pk->flen + 1) * 2 > pk->fcap) {
-		size_t cap = pk->fcap ? pk->fcap * 2 : 1024, ocap = pk->fcap;
-		struct frag *old = pk->frags;
-		pk->frags = akb_xcalloc(cap, sizeof(*pk->frags));
-		pk->fcap = cap;
-		for (size_t i = 0; i < ocap; i++) {
-			if (!old[i].p)
-				continue;
-			size_t j = old[i].hash & (cap - 1);
-			while (pk->frags[j].p)
-				j = (j + 1) & (cap - 1);
-			pk->frags[j] = old[i];
+	int added;
+	size_t i = akb_strmap_add(&pk->frag_index, p, len, pk->nfrags, &added);
+	if (added) {
+		if (pk->nfrags == pk->cfrags) {
+			pk->cfrags = pk->cfrags ? pk->cfrags * 2 : 1024;
+			pk->frags = akb_xrealloc(pk->frags, akb_xmul(pk->cfrags, sizeof(*pk->frags)));
 		}
-		free(old);
+		pk->frags[pk->nfrags++] = (struct frag){ 0, 0, -1, 0 };
 	}
-	size_t j = h & (pk->fcap - 1);
-	while (pk->frags[j].p)
-		j = (j + 1) & (pk->fcap - 1);
-	pk->frags[j] = (struct frag){ p, len, h, 0, 0, -1, 0 };
-	pk->flen++;
-	return j;
+	return i;
 }
 
 static int S_by_start(const void *x, const void *y)
@@ -638,7 +610,7 @@ static void S_parts(struct packer *pk, const struct page *pg, size_t *k, size_t 
 static void S_plan_fragments(struct packer *pk)
 {
 	for (int changed = 1; changed;) {
-		for (size_t j = 0; j < pk->fcap; j++) {
+		for (size_t j = 0; j < pk->nfrags; j++) {
 			pk->frags[j].uses = 0;
 			pk->frags[j].id = -1;
 		}
@@ -648,13 +620,13 @@ static void S_plan_fragments(struct packer *pk)
 			S_parts(pk, &pk->pages[i], &k, 0, pk->pages[i].content.len, NULL);
 		}
 		changed = 0;
-		for (size_t j = 0; j < pk->fcap; j++)
-			if (pk->frags[j].p && pk->frags[j].id >= 0 && pk->frags[j].uses < 2) {
+		for (size_t j = 0; j < pk->nfrags; j++)
+			if (pk->frags[j].id >= 0 && pk->frags[j].uses < 2) {
 				pk->frags[j].banned = 1;
 				changed = 1;
 			}
 	}
-	for (size_t j = 0; j < pk->fcap; j++)
+	for (size_t j = 0; j < pk->nfrags; j++)
 		pk->frags[j].id = -1;
 	pk->nfrag_ids = 0;
 }
@@ -941,6 +913,7 @@ static void S_release(struct packer *pk)
 	}
 	free(pk->att);
 	free(pk->frags);
+	akb_strmap_release(&pk->frag_index);
 	for (size_t j = 0; j < pk->cfrag_json; j++)
 		akb_buf_release(&pk->frag_json[j]);
 	free(pk->frag_json);
@@ -962,6 +935,7 @@ int akb_bundle_html(const char *dir, const char *const *paths, size_t npaths, st
 	akb_strmap_init(&pk.files);
 	akb_strmap_init(&pk.by_path);
 	akb_strmap_init(&pk.att_by_path);
+	akb_strmap_init_borrowed(&pk.frag_index);
 	struct akb_buf data = AKB_BUF_INIT, lazy = AKB_BUF_INIT, tail = AKB_BUF_INIT,
 		       file = AKB_BUF_INIT, runtime = AKB_BUF_INIT, shell = AKB_BUF_INIT, scripts = AKB_BUF_INIT;
 	struct akb_buf chunk = AKB_BUF_INIT, parts = AKB_BUF_INIT, frags = AKB_BUF_INIT, blocks = AKB_BUF_INIT;
@@ -1015,7 +989,7 @@ int akb_bundle_html(const char *dir, const char *const *paths, size_t npaths, st
 	for (size_t i = 0; i < pk.npages; i++)
 		for (size_t j = 0; j < pk.pages[i].nspans; j++) {
 			const struct span *sp = &pk.pages[i].spans[j];
-			/* The slot first: adding an entry may move the table. */
+			/* The index first: adding an entry may move the array. */
 			size_t slot = S_frag_slot(&pk, pk.pages[i].content.ptr + sp->start, sp->end - sp->start);
 			pk.frags[slot].count++;
 		}

@@ -1,5 +1,7 @@
 /*
- * strmap: a string-to-index hash map (see strmap.h).
+ * strmap: the byte-string hash map (see strmap.h). The table is at most half
+ * full, so probes stay short; each slot keeps its hash, so growing never
+ * rehashes a key and most mismatches cost no memcmp.
  */
 #include "core/prefix.h"
 
@@ -10,13 +12,28 @@
 #include "agentkb/buf.h"
 #include "agentkb/strmap.h"
 
-static uint64_t S_hash(const char *s)
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+
+static unsigned char S_lower(unsigned char c)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+uint64_t akb_hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = FNV_OFFSET;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * FNV_PRIME;
+	return h;
+}
+
+static uint64_t S_hash_folded(const char *s, size_t n)
+{
+	uint64_t h = FNV_OFFSET;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ S_lower((unsigned char)s[i])) * FNV_PRIME;
 	return h;
 }
 
@@ -25,57 +42,133 @@ void akb_strmap_init(struct akb_strmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-void akb_strmap_release(struct akb_strmap *m)
+void akb_strmap_init_borrowed(struct akb_strmap *m)
 {
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->keys[i]);
-	free(m->keys);
-	free(m->values);
 	memset(m, 0, sizeof(*m));
+	m->borrowed = 1;
 }
 
-static size_t S_slot(const struct akb_strmap *m, const char *key)
+void akb_strmap_release(struct akb_strmap *m)
 {
-	size_t mask = m->cap - 1, i = (size_t)S_hash(key) & mask;
-	while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+	if (!m->borrowed)
+		for (size_t i = 0; i < m->cap; i++)
+			free((char *)m->slots[i].key);
+	free(m->slots);
+	int borrowed = m->borrowed;
+	memset(m, 0, sizeof(*m));
+	m->borrowed = borrowed;
+}
+
+static int S_eq(const struct akb_strmap_slot *s, const char *key, size_t len, uint64_t h, int fold)
+{
+	if (s->hash != h || s->len != len)
+		return 0;
+	if (!fold)
+		return memcmp(s->key, key, len) == 0;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s->key[i] != S_lower((unsigned char)key[i]))
+			return 0;
+	return 1;
+}
+
+/* The slot holding `key`, or the empty slot where it would go. The map has a slot. */
+static size_t S_slot(const struct akb_strmap *m, const char *key, size_t len, uint64_t h, int fold)
+{
+	size_t mask = m->cap - 1, i = (size_t)h & mask;
+	while (m->slots[i].key && !S_eq(&m->slots[i], key, len, h, fold))
 		i = (i + 1) & mask;
 	return i;
 }
 
-int akb_strmap_get(const struct akb_strmap *m, const char *key, size_t *value)
+static int S_get(const struct akb_strmap *m, const char *key, size_t len, uint64_t h, int fold, size_t *value)
 {
-	if (!m->cap)
+	if (!m->len)
 		return 0;
-	size_t i = S_slot(m, key);
-	if (!m->keys[i])
+	size_t i = S_slot(m, key, len, h, fold);
+	if (!m->slots[i].key)
 		return 0;
 	if (value)
-		*value = m->values[i];
+		*value = m->slots[i].value;
 	return 1;
+}
+
+int akb_strmap_getn(const struct akb_strmap *m, const char *key, size_t len, size_t *value)
+{
+	return S_get(m, key, len, akb_hash_bytes(key, len), 0, value);
+}
+
+int akb_strmap_get(const struct akb_strmap *m, const char *key, size_t *value)
+{
+	return akb_strmap_getn(m, key, strlen(key), value);
+}
+
+int akb_strmap_getn_folded(const struct akb_strmap *m, const char *key, size_t len, size_t *value)
+{
+	return S_get(m, key, len, S_hash_folded(key, len), 1, value);
+}
+
+static void S_grow(struct akb_strmap *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 32;
+	struct akb_strmap_slot *slots = akb_xcalloc(cap, sizeof(*slots));
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->slots[i].key)
+			continue;
+		size_t j = (size_t)m->slots[i].hash & (cap - 1);
+		while (slots[j].key)
+			j = (j + 1) & (cap - 1);
+		slots[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->cap = cap;
+}
+
+/* The slot of `key`, filled with a new entry (value 0) when absent; *added says which. */
+static struct akb_strmap_slot *S_put(struct akb_strmap *m, const char *key, size_t len, int *added)
+{
+	if ((m->len + 1) * 2 > m->cap)
+		S_grow(m);
+	uint64_t h = akb_hash_bytes(key, len);
+	struct akb_strmap_slot *s = &m->slots[S_slot(m, key, len, h, 0)];
+	*added = !s->key;
+	if (*added) {
+		if (m->borrowed) {
+			s->key = key;
+		} else {
+			char *copy = akb_xmalloc(len + 1);
+			memcpy(copy, key, len);
+			copy[len] = '\0';
+			s->key = copy;
+		}
+		s->len = len;
+		s->hash = h;
+		s->value = 0;
+		m->len++;
+	}
+	return s;
+}
+
+const char *akb_strmap_setn(struct akb_strmap *m, const char *key, size_t len, size_t value)
+{
+	int added;
+	struct akb_strmap_slot *s = S_put(m, key, len, &added);
+	s->value = value;
+	return s->key;
 }
 
 const char *akb_strmap_set(struct akb_strmap *m, const char *key, size_t value)
 {
-	if ((m->len + 1) * 2 > m->cap) {
-		struct akb_strmap old = *m;
-		m->cap = m->cap ? m->cap * 2 : 32;
-		m->keys = akb_xcalloc(m->cap, sizeof(char *));
-		m->values = akb_xcalloc(m->cap, sizeof(size_t));
-		for (size_t i = 0; i < old.cap; i++) {
-			if (!old.keys[i])
-				continue;
-			size_t j = S_slot(m, old.keys[i]);
-			m->keys[j] = old.keys[i];
-			m->values[j] = old.values[i];
-		}
-		free(old.keys);
-		free(old.values);
-	}
-	size_t i = S_slot(m, key);
-	if (!m->keys[i]) {
-		m->keys[i] = akb_xstrdup(key);
-		m->len++;
-	}
-	m->values[i] = value;
-	return m->keys[i];
+	return akb_strmap_setn(m, key, strlen(key), value);
+}
+
+size_t akb_strmap_add(struct akb_strmap *m, const char *key, size_t len, size_t value, int *added)
+{
+	int fresh;
+	struct akb_strmap_slot *s = S_put(m, key, len, &fresh);
+	if (fresh)
+		s->value = value;
+	if (added)
+		*added = fresh;
+	return s->value;
 }

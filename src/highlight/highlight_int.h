@@ -17,6 +17,7 @@
 #include "agentkb/buf.h"
 #include "agentkb/diag.h"
 #include "agentkb/highlight.h"
+#include "agentkb/strmap.h"
 
 /*
  * highlight's parser states, numbered as in its enums.h: OnStateChange hooks
@@ -55,21 +56,12 @@ enum hl_state {
 	HLS_WS,
 };
 
-/* A string set keyed by bytes (keywords, aliases): open addressing, FNV-1a. */
-struct hl_word {
-	char *key; /* owned, NUL-terminated; NULL marks an empty slot */
-	size_t len;
-	int value;
-};
-
+/* A word set (keywords, aliases): word -> int, on the byte-string map. Zeroed is empty. */
 struct hl_words {
-	struct hl_word *slots;
-	size_t cap, len;
+	struct akb_strmap map;
 };
 
 void hl_words_release(struct hl_words *w);
-/* FNV-1a of s[0..len). */
-size_t hl_words_hash(const char *s, size_t len);
 /* Adds `key` unless present (the first value wins, as in highlight's std::map::insert). */
 void hl_words_add(struct hl_words *w, const char *key, size_t len, int value);
 /*

@@ -17,6 +17,7 @@
 #include "core/prefix.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,114 +40,36 @@ static const char S_default_escape[] =
 
 /* ---- word sets ---------------------------------------------------------- */
 
-static size_t S_hash(const char *s, size_t len, int fold)
-{
-	uint64_t h = 1469598103934665603u;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (fold && c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		h = (h ^ c) * 1099511628211u;
-	}
-	return (size_t)h;
-}
-
-static int S_key_eq(const struct hl_word *w, const char *s, size_t len, int fold)
-{
-	if (w->len != len)
-		return 0;
-	if (!fold)
-		return memcmp(w->key, s, len) == 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if ((unsigned char)w->key[i] != c)
-			return 0;
-	}
-	return 1;
-}
-
-size_t hl_words_hash(const char *s, size_t len)
-{
-	return S_hash(s, len, 0);
-}
-
+/* Values are ints (classes > 0, alias indexes, -1 for plain text): stored shifted to stay size_t. */
 void hl_words_release(struct hl_words *w)
 {
-	for (size_t i = 0; i < w->cap; i++)
-		free(w->slots[i].key);
-	free(w->slots);
-	w->slots = NULL;
-	w->cap = w->len = 0;
-}
-
-static void S_words_grow(struct hl_words *w)
-{
-	struct hl_words n = { NULL, w->cap ? w->cap * 2 : 64, 0 };
-	n.slots = akb_xcalloc(n.cap, sizeof(*n.slots));
-	for (size_t i = 0; i < w->cap; i++) {
-		struct hl_word *o = &w->slots[i];
-		if (!o->key)
-			continue;
-		size_t j = S_hash(o->key, o->len, 0) & (n.cap - 1);
-		while (n.slots[j].key)
-			j = (j + 1) & (n.cap - 1);
-		n.slots[j] = *o;
-		n.len++;
-	}
-	free(w->slots);
-	*w = n;
+	akb_strmap_release(&w->map);
 }
 
 void hl_words_add(struct hl_words *w, const char *key, size_t len, int value)
 {
-	if (hl_words_get(w, key, len, 0))
-		return;
-	if ((w->len + 1) * 2 > w->cap)
-		S_words_grow(w);
-	size_t j = S_hash(key, len, 0) & (w->cap - 1);
-	while (w->slots[j].key)
-		j = (j + 1) & (w->cap - 1);
-	w->slots[j].key = akb_xstrndup(key, len);
-	w->slots[j].len = len;
-	w->slots[j].value = value;
-	w->len++;
+	akb_strmap_add(&w->map, key, len, (size_t)((long long)value - INT_MIN), NULL);
 }
 
 int hl_words_get(const struct hl_words *w, const char *key, size_t len, int fold)
 {
-	if (!w->len)
-		return 0;
-	size_t j = S_hash(key, len, fold) & (w->cap - 1);
-	for (; w->slots[j].key; j = (j + 1) & (w->cap - 1)) {
-		if (S_key_eq(&w->slots[j], key, len, fold))
-			return w->slots[j].value;
-	}
-	return 0;
+	size_t v;
+	int found = fold ? akb_strmap_getn_folded(&w->map, key, len, &v) : akb_strmap_getn(&w->map, key, len, &v);
+	return found ? (int)((long long)v + INT_MIN) : 0;
 }
 
 /* ---- sandboxed Lua states ----------------------------------------------- */
-
-/* A remembered OnStateChange result (see hl_hook_call). */
-struct hl_memo_entry {
-	char *tok;            /* owned; NULL marks an empty slot */
-	size_t len;
-	int old_state, new_state, kw_class;
-	int rc, result;
-};
 
 #define HL_MEMO_MAX 4096      /* entries per Lua state */
 #define HL_MEMO_TOKEN 64      /* longer tokens are not remembered */
 
 /* Per-state bookkeeping, reached through the state's extra space. */
 struct hl_lua {
-	size_t mem;           /* bytes allocated */
 	int dirty;            /* a global was assigned since the last reset */
 	int side_effect;      /* AddKeyword was called during this hook call */
 	int memo_ok;          /* the hook is a function of its arguments while the state is clean */
-	struct hl_memo_entry *memo; /* open addressing; grows to 2 * HL_MEMO_MAX slots */
-	size_t memo_len, memo_cap;
+	struct akb_strmap memo; /* remembered results (see hl_hook_call): key S_memo_key, value result * 2 + rc */
+	struct akb_buf memo_key; /* scratch for building keys */
 	struct akb_lua *sb;   /* the sandbox that owns the state */
 	struct hl_words *kw_target; /* where AddKeyword adds; NULL: nowhere */
 	const struct hl_words *kw_static; /* the definition's own keywords */
@@ -202,8 +125,10 @@ static int S_lua_add_keyword(lua_State *L)
 lua_State *hl_lua_new(void)
 {
 	struct hl_lua *info = akb_xcalloc(1, sizeof(*info));
+	akb_buf_init(&info->memo_key);
 	info->sb = akb_lua_open(0, info);
 	if (!info->sb) {
+		akb_buf_release(&info->memo_key);
 		free(info);
 		return NULL;
 	}
@@ -216,9 +141,8 @@ void hl_lua_close(lua_State *L)
 		return;
 	struct hl_lua *info = S_lua_info(L);
 	akb_lua_close(info->sb);
-	for (size_t i = 0; i < info->memo_cap; i++)
-		free(info->memo[i].tok);
-	free(info->memo);
+	akb_strmap_release(&info->memo);
+	akb_buf_release(&info->memo_key);
 	free(info);
 }
 
@@ -1182,55 +1106,24 @@ static struct hl_hook_slot *S_hook_slot(struct hl_hooks *h, struct hl_def *def, 
 	return slot;
 }
 
-static size_t S_memo_hash(const char *tok, size_t len, int old_state, int new_state, int kw_class)
+/* The memo key of a call: its three numbers, then the token. */
+static const struct akb_buf *S_memo_key(struct hl_lua *info, const char *tok, size_t len, int old_state,
+					int new_state, int kw_class)
 {
-	size_t h = hl_words_hash(tok, len);
-	h ^= (size_t)old_state * 0x9e3779b1u + (size_t)new_state * 0x85ebca6bu + (size_t)kw_class * 0xc2b2ae35u;
-	return h;
-}
-
-static struct hl_memo_entry *S_memo_find(struct hl_lua *info, const char *tok, size_t len, int old_state,
-					 int new_state, int kw_class)
-{
-	if (!info->memo_cap)
-		return NULL;
-	size_t mask = info->memo_cap - 1;
-	for (size_t j = S_memo_hash(tok, len, old_state, new_state, kw_class) & mask; info->memo[j].tok;
-	     j = (j + 1) & mask) {
-		struct hl_memo_entry *e = &info->memo[j];
-		if (e->len == len && e->old_state == old_state && e->new_state == new_state &&
-		    e->kw_class == kw_class && !memcmp(e->tok, tok, len))
-			return e;
-	}
-	return NULL;
-}
-
-static void S_memo_insert(struct hl_memo_entry *slots, size_t cap, struct hl_memo_entry e)
-{
-	size_t j = S_memo_hash(e.tok, e.len, e.old_state, e.new_state, e.kw_class) & (cap - 1);
-	while (slots[j].tok)
-		j = (j + 1) & (cap - 1);
-	slots[j] = e;
+	int nums[3] = { old_state, new_state, kw_class };
+	akb_buf_clear(&info->memo_key);
+	akb_buf_put(&info->memo_key, nums, sizeof(nums));
+	akb_buf_put(&info->memo_key, tok, len);
+	return &info->memo_key;
 }
 
 static void S_memo_put(struct hl_lua *info, const char *tok, size_t len, int old_state, int new_state,
 		       int kw_class, int rc, int result)
 {
-	if (len > HL_MEMO_TOKEN || info->memo_len >= HL_MEMO_MAX)
+	if (len > HL_MEMO_TOKEN || info->memo.len >= HL_MEMO_MAX)
 		return;
-	if ((info->memo_len + 1) * 2 > info->memo_cap) {
-		size_t cap = info->memo_cap ? info->memo_cap * 2 : 256;
-		struct hl_memo_entry *slots = akb_xcalloc(cap, sizeof(*slots));
-		for (size_t i = 0; i < info->memo_cap; i++)
-			if (info->memo[i].tok)
-				S_memo_insert(slots, cap, info->memo[i]);
-		free(info->memo);
-		info->memo = slots;
-		info->memo_cap = cap;
-	}
-	S_memo_insert(info->memo, info->memo_cap,
-		      (struct hl_memo_entry){ akb_xstrndup(tok, len), len, old_state, new_state, kw_class, rc, result });
-	info->memo_len++;
+	const struct akb_buf *key = S_memo_key(info, tok, len, old_state, new_state, kw_class);
+	akb_strmap_setn(&info->memo, key->ptr, key->len, (size_t)result * 2 + (size_t)rc);
 }
 
 /*
@@ -1249,11 +1142,12 @@ int hl_hook_call(struct hl_hooks *h, struct hl_def *def, int old_state, int new_
 	lua_State *L = slot->L;
 	struct hl_lua *info = S_lua_info(L);
 	int memo = info->memo_ok && !info->dirty;
-	if (memo) {
-		const struct hl_memo_entry *e = S_memo_find(info, tok, len, old_state, new_state, kw_class);
-		if (e) {
-			*result = e->result;
-			return e->rc;
+	if (memo && len <= HL_MEMO_TOKEN) {
+		const struct akb_buf *key = S_memo_key(info, tok, len, old_state, new_state, kw_class);
+		size_t v;
+		if (akb_strmap_getn(&info->memo, key->ptr, key->len, &v)) {
+			*result = (int)(v / 2);
+			return (int)(v % 2);
 		}
 	}
 	info->kw_target = &slot->added;

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agentkb/strmap.h"
 #include "agentkb/template.h"
 
 /*
@@ -170,8 +171,6 @@ enum S_state {
 };
 
 struct S_entry {
-	struct S_entry *next; /* in its hash bucket */
-	uint32_t hash;
 	char *name;
 	char *path; /* shown in diagnostics */
 	enum S_state state;
@@ -187,8 +186,9 @@ struct S_entry {
 struct akb_tpl_set {
 	akb_tpl_loader_fn loader;
 	void *loader_ctx;
-	struct S_entry **buckets;
-	size_t nbuckets, count;
+	struct S_entry **entries; /* in the order they were first named (owned) */
+	size_t count, cap;
+	struct akb_strmap by_name; /* name -> index in entries */
 	unsigned long visit_gen;
 	pthread_mutex_t lock;
 };
@@ -208,51 +208,22 @@ static int S_report(struct akb_diag *diag, const char *path, unsigned line, unsi
 	return -1;
 }
 
-static uint32_t S_hash(const char *s)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
-static void S_rehash(struct akb_tpl_set *set)
-{
-	size_t n = set->nbuckets ? set->nbuckets * 2 : 32;
-	struct S_entry **b = akb_xcalloc(n, sizeof(*b));
-	for (size_t i = 0; i < set->nbuckets; i++) {
-		struct S_entry *e = set->buckets[i];
-		while (e) {
-			struct S_entry *next = e->next;
-			e->next = b[e->hash & (n - 1)];
-			b[e->hash & (n - 1)] = e;
-			e = next;
-		}
-	}
-	free(set->buckets);
-	set->buckets = b;
-	set->nbuckets = n;
-}
-
 /* Returns the entry for `name`, creating an S_NEW one. Set locked. */
 static struct S_entry *S_entry_get(struct akb_tpl_set *set, const char *name)
 {
-	uint32_t h = S_hash(name);
-	if (set->nbuckets) {
-		for (struct S_entry *e = set->buckets[h & (set->nbuckets - 1)]; e; e = e->next)
-			if (e->hash == h && strcmp(e->name, name) == 0)
-				return e;
+	size_t i;
+	if (akb_strmap_get(&set->by_name, name, &i))
+		return set->entries[i];
+	if (set->count == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 32;
+		set->entries = akb_xrealloc(set->entries, akb_xmul(set->cap, sizeof(*set->entries)));
 	}
-	if (set->count >= set->nbuckets)
-		S_rehash(set);
 	struct S_entry *e = akb_xcalloc(1, sizeof(*e));
-	e->hash = h;
 	e->name = akb_xstrdup(name);
 	e->state = S_NEW;
 	akb_buf_init(&e->src);
-	e->next = set->buckets[h & (set->nbuckets - 1)];
-	set->buckets[h & (set->nbuckets - 1)] = e;
-	set->count++;
+	akb_strmap_set(&set->by_name, name, set->count);
+	set->entries[set->count++] = e;
 	return e;
 }
 
@@ -1323,7 +1294,7 @@ struct akb_tpl_set *akb_tpl_set_new(akb_tpl_loader_fn loader, void *loader_ctx)
 	struct akb_tpl_set *set = akb_xcalloc(1, sizeof(*set));
 	set->loader = loader;
 	set->loader_ctx = loader_ctx;
-	S_rehash(set);
+	akb_strmap_init(&set->by_name);
 	if (pthread_mutex_init(&set->lock, NULL) != 0)
 		akb_die("unable to create a mutex");
 	return set;
@@ -1333,17 +1304,13 @@ void akb_tpl_set_free(struct akb_tpl_set *set)
 {
 	if (!set)
 		return;
-	for (size_t i = 0; i < set->nbuckets; i++) {
-		struct S_entry *e = set->buckets[i];
-		while (e) {
-			struct S_entry *next = e->next;
-			S_entry_clear(e);
-			free(e->name);
-			free(e);
-			e = next;
-		}
+	for (size_t i = 0; i < set->count; i++) {
+		S_entry_clear(set->entries[i]);
+		free(set->entries[i]->name);
+		free(set->entries[i]);
 	}
-	free(set->buckets);
+	free(set->entries);
+	akb_strmap_release(&set->by_name);
 	pthread_mutex_destroy(&set->lock);
 	free(set);
 }
@@ -1357,9 +1324,8 @@ void akb_tpl_set_add(struct akb_tpl_set *set, const char *name, const char *src,
 	e->path = akb_xstrdup(name);
 	e->state = S_LOADED;
 	/* Any template may reach this one: their closures must be checked again. */
-	for (size_t i = 0; i < set->nbuckets; i++)
-		for (struct S_entry *x = set->buckets[i]; x; x = x->next)
-			x->closure_ok = 0;
+	for (size_t i = 0; i < set->count; i++)
+		set->entries[i]->closure_ok = 0;
 	pthread_mutex_unlock(&set->lock);
 }
 
@@ -1388,16 +1354,11 @@ int akb_tpl_set_compile_all(struct akb_tpl_set *set, struct akb_diag *diag)
 {
 	int rc = 0;
 	pthread_mutex_lock(&set->lock);
-	/* Compiling adds entries (and may rehash), so walk a snapshot. */
-	struct S_entry **all = akb_xmalloc(akb_xmul(set->count ? set->count : 1, sizeof(*all)));
-	size_t n = 0;
-	for (size_t i = 0; i < set->nbuckets; i++)
-		for (struct S_entry *e = set->buckets[i]; e; e = e->next)
-			all[n++] = e;
+	/* Compiling names new entries (and may move the array): walk the ones there are now, by index. */
+	size_t n = set->count;
 	for (size_t i = 0; i < n; i++)
-		if (S_closure(set, all[i], diag) < 0)
+		if (S_closure(set, set->entries[i], diag) < 0)
 			rc = -1;
-	free(all);
 	pthread_mutex_unlock(&set->lock);
 	return rc;
 }
