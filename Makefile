@@ -41,8 +41,10 @@ LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(GEN_OBJ)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%.o)
 BIN := $(BUILD)/agentkb
+# Agreement with the `highlight` program (tests/highlight.sh; scripts/bench.sh runs it with --bench).
+HL_AGREE := $(BUILD)/highlight-agreement
 
-.PHONY: all site test bench clean install uninstall asan deps test-deps golden-update lint
+.PHONY: all site test bench clean install uninstall asan deps golden-update lint
 
 all: $(BIN)
 
@@ -69,6 +71,10 @@ $(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(AKB_CFLAGS) $(CFLAGS) -c $< -o $@
 
+$(BUILD)/tests/highlight/%.o: tests/highlight/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(AKB_CFLAGS) $(CFLAGS) -c $< -o $@
+
 $(BUILD)/libagentkb.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -79,25 +85,25 @@ $(BIN): $(BUILD)/obj/main.o $(BUILD)/libagentkb.a
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libagentkb.a
 	$(CC) $(AKB_LDFLAGS) $(LDFLAGS) -o $@ $^ $(AKB_LIBS)
 
-# Installs missing system packages (as root, through apt-get), then builds
-# the bundled sample knowledge base into $(OUT)/.
+$(HL_AGREE): $(BUILD)/tests/highlight/agreement.o $(BUILD)/libagentkb.a
+	$(CC) $(AKB_LDFLAGS) $(LDFLAGS) -o $@ $^ $(AKB_LIBS)
+
+# Installs what is missing to build and test (as root, through apt-get;
+# npm ci for the browser tests), then builds the bundled sample knowledge
+# base into $(OUT)/.
 site: deps
 	$(MAKE) $(BIN)
 	$(BIN) build $(CONTENT) -o $(OUT)
 	@echo "open $(abspath $(OUT))/index.html"
 
 deps:
-	@sh scripts/install-deps.sh build
-
-test-deps:
 	@sh scripts/install-deps.sh test
 
-# test-deps first (make -j still runs it before the suites start).
-test: test-deps
-	$(MAKE) $(BIN) $(BUILD)/unit-tests $(HL_AGREE_TARGET)
+# Runs every suite; installs nothing (make deps, or make site, does).
+test: $(BIN) $(BUILD)/unit-tests $(HL_AGREE)
 	@sh scripts/run-tests.sh $(BUILD)
 
-bench: $(BIN)
+bench: $(BIN) $(HL_AGREE)
 	@sh scripts/bench.sh $(BUILD)
 
 asan:
@@ -119,23 +125,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san public .public.tmp-*
+	rm -rf build build-san build-dev public .public.tmp-*
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/main.d
-
-# ---- highlight: agreement with the `highlight` program, and its benchmark ----
-# (tests/highlight.sh runs it; scripts/bench.sh may call it with --bench.)
-HL_AGREE := $(BUILD)/highlight-agreement
-
-$(BUILD)/tests/highlight/%.o: tests/highlight/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(AKB_CFLAGS) $(CFLAGS) -c $< -o $@
-
-$(HL_AGREE): $(BUILD)/tests/highlight/agreement.o $(BUILD)/libagentkb.a
-	$(CC) $(AKB_LDFLAGS) $(LDFLAGS) -o $@ $^ $(AKB_LIBS)
-
-HL_AGREE_TARGET := $(HL_AGREE)
-bench: $(HL_AGREE)
-
--include $(BUILD)/tests/highlight/agreement.d
-# ---- end highlight ----
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/main.d $(BUILD)/tests/highlight/agreement.d

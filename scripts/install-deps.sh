@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what agentkb needs, if anything is missing.
-#   scripts/install-deps.sh build   Debian packages to build and run agentkb (make site)
-#   scripts/install-deps.sh test    also node, chromium and the npm packages of the tests (make test)
+#   scripts/install-deps.sh build   Debian packages to build and run agentkb
+#   scripts/install-deps.sh test    also node, chromium and the npm packages of the tests
+#                                   (make deps and make site; make test installs nothing)
 # Run as root (or with sudo available); otherwise it prints the apt-get command to run.
 set -e
 MODE=${1:-build}
