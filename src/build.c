@@ -20,14 +20,11 @@
 #include "agentkb/hooks.h"
 #include "agentkb/index.h"
 #include "agentkb/json.h"
-#include "agentkb/llms.h"
 #include "agentkb/load.h"
 #include "agentkb/output.h"
 #include "agentkb/plugin.h"
 #include "agentkb/render.h"
-#include "agentkb/search.h"
 #include "agentkb/site.h"
-#include "agentkb/sitemap.h"
 #include "agentkb/template.h"
 #include "agentkb/theme.h"
 #include "agentkb/version.h"
@@ -332,9 +329,8 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	struct akb_tpl_set *tpl = NULL;
 	struct akb_output out = { 0 };
 	struct akb_highlighter *hl = NULL;
-	struct akb_search_builder *search = NULL;
 	struct akb_hooks *hooks = NULL;
-	struct akb_sitemap *sitemap = NULL;
+	struct akb_rendered rendered = { 0 };
 	size_t *agent_of = NULL;
 	struct akb_lint lint = { 0 };
 	int ok = 0;
@@ -377,11 +373,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	hl = S_open_highlighter(cfg, diag);
 	struct akb_codeblock_options copts = { hl, cfg->highlight.linenos };
 	struct akb_render_stats stats;
-	search = akb_search_builder_new(site.norder);
-	akb_search_set_synonyms(search, cfg->search.builtin_synonyms, cfg->search.synonyms);
-	/* Absolute URLs (sitemap, robots.txt) only when the site knows where it is published. */
-	sitemap = *cfg->base_url ? akb_sitemap_new(cfg->base_url) : NULL;
-	struct akb_render_options ropts = { akb_codeblock_render, &copts, search, sitemap, NULL, NULL, NULL };
+	struct akb_render_options ropts = { akb_codeblock_render, &copts, &rendered, NULL, NULL, NULL };
 	ropts.lint = &lint;
 	if (akb_hooks_have_page(hooks)) {
 		ropts.page_filter = S_page_filter;
@@ -392,16 +384,13 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	res->pages = stats.pages;
 	struct static_copy sc = { &out, diag };
 	failed |= akb_theme_each_static(&theme, S_copy_static, &sc) != 0;
-	failed |= akb_index_write(&site, &out, diag) != 0;
-	failed |= akb_llms_write(&site, cfg, &out, diag) != 0;
-	failed |= akb_sitemap_write(sitemap, &out, diag) != 0;
-	struct akb_search_stats sstats;
-	failed |= akb_search_write(search, &out, &sstats, diag) != 0;
+	struct akb_index_stats istats;
+	failed |= akb_index_write(&site, cfg, &rendered, &out, &istats, diag) != 0;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	failed |= akb_attach_write(&site, &out, sde && *sde ? strtoll(sde, NULL, 10) : (long long)time(NULL), diag) != 0;
 	failed |= S_write_hook_files(&site, &out, diag) != 0;
-	res->search_bytes = sstats.bytes;
-	res->search_terms = sstats.terms;
+	res->search_bytes = istats.search_bytes;
+	res->search_terms = istats.search_terms;
 	res->output_bytes = out.bytes;
 	if (failed || diag->errors) {
 		akb_output_abort(&out);
@@ -446,8 +435,7 @@ done:
 	akb_hooks_free(hooks);
 	if (hl)
 		akb_highlighter_free(hl);
-	akb_search_builder_free(search);
-	akb_sitemap_free(sitemap);
+	akb_rendered_release(&rendered);
 	if (tpl)
 		akb_tpl_set_free(tpl);
 	akb_theme_release(&theme);

@@ -1,15 +1,27 @@
 /*
- * index: stage index, agents.json (see index.h).
+ * index: stage index (see index.h). Reads the site and what render kept of
+ * each agent, and writes the machine-readable side: agents.json, llms.txt,
+ * the sitemap and the search index. It runs after every page is rendered,
+ * so render feeds no shared builder.
  */
 #include "core/prefix.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "agentkb/capability.h"
 #include "agentkb/format.h"
 #include "agentkb/index.h"
 #include "agentkb/json.h"
+#include "agentkb/llms.h"
 #include "agentkb/render.h"
+#include "agentkb/search.h"
+#include "agentkb/sitemap.h"
+#include "agentkb/url.h"
+#include "agentkb/utf8.h"
+
+/* Bytes of a search result's excerpt. */
+#define SEARCH_EXCERPT_BYTES 320
 
 void akb_index_agents_json(const struct akb_site *site, struct akb_buf *out)
 {
@@ -90,11 +102,158 @@ void akb_index_agents_json(const struct akb_site *site, struct akb_buf *out)
 	akb_buf_release(&url);
 }
 
-int akb_index_write(const struct akb_site *site, struct akb_output *out, struct akb_diag *diag)
+/* Appends `s` to `out`, separated by a space. */
+static void S_add_word(struct akb_buf *out, const char *s)
 {
+	if (!s || !*s)
+		return;
+	if (out->len)
+		akb_buf_putc(out, ' ');
+	akb_buf_puts(out, s);
+}
+
+/*
+ * Feeds one agent to the search index as document `doc`: its fields, its
+ * facet values and what a result shows (name, place, excerpt source).
+ */
+static void S_search_agent(struct akb_search_builder *sb, const struct akb_site *site, const size_t *facets,
+			   size_t doc, const struct akb_agent *a, const struct akb_rendered_agent *md)
+{
+	struct akb_buf text = AKB_BUF_INIT;
+	akb_search_add_text(sb, doc, AKB_FIELD_NAME, a->name, strlen(a->name));
+
+	/* The description's summary and its example conversations. */
+	akb_buf_puts(&text, a->summary);
+	for (size_t i = 0; i < a->examples.u.list.len; i++) {
+		const struct akb_value *ex = &a->examples.u.list.items[i];
+		S_add_word(&text, akb_map_get_cstr(ex, "context"));
+		S_add_word(&text, akb_map_get_cstr(ex, "commentary"));
+		const struct akb_value *turns = akb_map_get(ex, "turns");
+		for (size_t j = 0; turns && j < turns->u.list.len; j++)
+			S_add_word(&text, akb_map_get_cstr(&turns->u.list.items[j], "text"));
+	}
+	akb_search_add_text(sb, doc, AKB_FIELD_SUMMARY, text.ptr, text.len);
+
+	/* Every other front-matter value (department, tools, tags, …) and the source path. */
+	akb_buf_clear(&text);
+	const struct akb_value *fields = &a->fm.fields;
+	for (size_t i = 0; i < fields->u.map.len; i++) {
+		const char *key = fields->u.map.items[i].key;
+		if (!strcmp(key, "name") || !strcmp(key, "description") || !strcmp(key, "color"))
+			continue;
+		if (text.len)
+			akb_buf_putc(&text, ' ');
+		akb_value_join_text(&fields->u.map.items[i].value, &text);
+	}
+	akb_search_add_text(sb, doc, AKB_FIELD_META, text.ptr, text.len);
+	akb_search_add_text(sb, doc, AKB_FIELD_HEADINGS, md->heading_text.ptr, md->heading_text.len);
+	akb_search_add_text(sb, doc, AKB_FIELD_BODY, md->prose.ptr, md->prose.len);
+	akb_search_add_text(sb, doc, AKB_FIELD_CODE, md->code.ptr, md->code.len);
+	for (const char *l = md->code_langs.ptr; *l;) {
+		size_t n = strcspn(l, "\n");
+		akb_search_add_code_lang(sb, doc, l, n);
+		l += n + (l[n] == '\n');
+	}
+
+	for (size_t t = 0; t < site->ntaxonomies; t++) {
+		const struct akb_taxonomy *tax = &site->taxonomies[t];
+		const char *values[64];
+		size_t n = akb_agent_terms(a, tax->key, values, 64);
+		for (size_t j = 0; j < n; j++) {
+			const struct akb_term *term = akb_taxonomy_find(tax, values[j]);
+			akb_search_add_facet_value(sb, facets[t], doc, term ? term->name : values[j]);
+		}
+	}
+
+	/* Excerpt source: summary, then headings, then the start of the body. */
+	akb_buf_clear(&text);
+	const char *desc = akb_agent_field(a, "description");
+	if (desc && *desc)
+		akb_buf_puts(&text, a->summary); /* otherwise the summary is the body's start anyway */
+	for (const char *h = md->heading_text.ptr; *h && text.len < SEARCH_EXCERPT_BYTES;) {
+		const char *nl = strchr(h, '\n');
+		size_t n = nl ? (size_t)(nl - h) : strlen(h);
+		akb_buf_puts(&text, text.len ? " · " : "");
+		akb_buf_put(&text, h, n);
+		h += n + (nl ? 1 : 0);
+	}
+	if (text.len < SEARCH_EXCERPT_BYTES) {
+		if (text.len)
+			akb_buf_putc(&text, ' ');
+		akb_buf_put(&text, md->prose.ptr, md->prose.len);
+	}
+	struct akb_buf excerpt = AKB_BUF_INIT;
+	for (size_t i = 0; i < text.len; i++)
+		akb_buf_putc(&excerpt, text.ptr[i] == '\n' ? ' ' : text.ptr[i]);
+	akb_buf_clear(&text);
+	akb_utf8_truncate(excerpt.ptr, SEARCH_EXCERPT_BYTES, &text);
+	struct akb_buf url = AKB_BUF_INIT;
+	akb_agent_url(a, &url);
+	akb_search_set_display(sb, doc, a->name, url.ptr, akb_agent_field(a, "department"),
+			       akb_agent_field(a, "category"), akb_agent_field(a, "model"), text.ptr, md->qualifier);
+	if (a->format != AKB_FORMAT_SUBAGENT) {
+		akb_buf_clear(&url);
+		akb_format_raw_name(a->format, a->slug, &url);
+		akb_search_set_install(sb, doc, md->install_path, url.ptr, a->nfiles ? md->install_dir : NULL);
+	}
+	akb_buf_release(&url);
+	akb_buf_release(&excerpt);
+	akb_buf_release(&text);
+}
+
+/* The search index: a document per kept agent, in the site's order (render's order too). */
+static int S_write_search(const struct akb_site *site, const struct akb_config *cfg,
+			  const struct akb_rendered *rendered, struct akb_output *out, struct akb_index_stats *stats,
+			  struct akb_diag *diag)
+{
+	struct akb_search_builder *sb = akb_search_builder_new(site->norder);
+	akb_search_set_synonyms(sb, cfg->search.builtin_synonyms, cfg->search.synonyms);
+	size_t *facets = akb_xcalloc(site->ntaxonomies + 1, sizeof(size_t));
+	for (size_t t = 0; t < site->ntaxonomies; t++)
+		facets[t] = akb_search_add_facet(sb, site->taxonomies[t].key, site->taxonomies[t].label);
+	for (size_t k = 0; k < site->norder; k++) {
+		size_t idx = site->order[k];
+		if (rendered->agents[idx].rendered)
+			S_search_agent(sb, site, facets, k, &site->agents[idx], &rendered->agents[idx]);
+	}
+	struct akb_search_stats sstats;
+	int rc = akb_search_write(sb, out, &sstats, diag);
+	stats->search_bytes = sstats.bytes;
+	stats->search_terms = sstats.terms;
+	free(facets);
+	akb_search_builder_free(sb);
+	return rc;
+}
+
+/* sitemap.xml and robots.txt, only when the site knows where it is published. */
+static int S_write_sitemap(const struct akb_config *cfg, const struct akb_rendered *rendered,
+			   struct akb_output *out, struct akb_diag *diag)
+{
+	if (!*cfg->base_url)
+		return 0;
+	struct akb_sitemap *sm = akb_sitemap_new(cfg->base_url);
+	struct akb_buf url = AKB_BUF_INIT;
+	for (size_t i = 0; i < rendered->nlisted; i++) {
+		akb_buf_clear(&url);
+		akb_url_page(&url, cfg->base_url, rendered->listed[i]);
+		akb_sitemap_add(sm, url.ptr);
+	}
+	akb_buf_release(&url);
+	int rc = akb_sitemap_write(sm, out, diag);
+	akb_sitemap_free(sm);
+	return rc;
+}
+
+int akb_index_write(const struct akb_site *site, const struct akb_config *cfg, const struct akb_rendered *rendered,
+		    struct akb_output *out, struct akb_index_stats *stats, struct akb_diag *diag)
+{
+	memset(stats, 0, sizeof(*stats));
 	struct akb_buf json = AKB_BUF_INIT;
 	akb_index_agents_json(site, &json);
-	int rc = akb_output_write(out, "agents.json", json.ptr, json.len, diag);
+	int failed = akb_output_write(out, "agents.json", json.ptr, json.len, diag) != 0;
 	akb_buf_release(&json);
-	return rc;
+	failed |= akb_llms_write(site, cfg, out, diag) != 0;
+	failed |= S_write_sitemap(cfg, rendered, out, diag) != 0;
+	failed |= S_write_search(site, cfg, rendered, out, stats, diag) != 0;
+	return failed ? -1 : 0;
 }

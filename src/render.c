@@ -22,8 +22,6 @@
 #include "agentkb/lint.h"
 #include "agentkb/plugin.h"
 #include "agentkb/render.h"
-#include "agentkb/search.h"
-#include "agentkb/sitemap.h"
 #include "agentkb/strmap.h"
 #include "agentkb/url.h"
 #include "agentkb/utf8.h"
@@ -37,7 +35,6 @@ static const char *const S_header_keys[] = { "name", "description", "tools", "mo
 /* Up to this many home-page groups have their jump links in view; more fold into a "All N" summary. */
 #define JUMP_UNFOLDED 16
 /* Search results excerpt from this much text (summary, headings, body start). */
-#define SEARCH_EXCERPT_BYTES 320
 
 struct renderer {
 	const struct akb_site *site;
@@ -51,40 +48,82 @@ struct renderer {
 	struct akb_value nav;        /* [{ title, url }] taxonomy index pages */
 	struct akb_value *cards;     /* per agent (by site index); null for dropped agents */
 	struct akb_strmap by_source; /* source path relative to CONTENT -> agent index, kept agents only */
-	size_t *search_facet;        /* per taxonomy: its facet in the search index */
 	size_t *namesake;            /* per agent: the next kept agent with the same name (a ring), or itself */
 	struct akb_graph graph;      /* which agents name which (graph.h) */
 	struct akb_related related;  /* each agent's related agents (related.h) */
 	int failed;
 };
 
+/* ---- what the index stage needs (struct akb_rendered) ---- */
+
+static void S_rendered_init(struct akb_rendered *rd, size_t nagents)
+{
+	memset(rd, 0, sizeof(*rd));
+	rd->agents = akb_xcalloc(nagents + 1, sizeof(*rd->agents));
+	rd->nagents = nagents;
+	for (size_t i = 0; i < nagents; i++) {
+		struct akb_rendered_agent *ra = &rd->agents[i];
+		akb_buf_init(&ra->heading_text);
+		akb_buf_init(&ra->prose);
+		akb_buf_init(&ra->code);
+		akb_buf_init(&ra->code_langs);
+	}
+}
+
+static void S_rendered_listed(struct akb_rendered *rd, const char *rel)
+{
+	if (rd->nlisted == rd->clisted) {
+		rd->clisted = rd->clisted ? rd->clisted * 2 : 64;
+		rd->listed = akb_xrealloc(rd->listed, akb_xmul(rd->clisted, sizeof(char *)));
+	}
+	rd->listed[rd->nlisted++] = akb_xstrdup(rel);
+}
+
+static char *S_dup_or_null(const char *s)
+{
+	return s ? akb_xstrdup(s) : NULL;
+}
+
+/* Moves the body's text out of `doc` into the agent's slot, with what its card says for search results. */
+static void S_keep_text(struct renderer *r, size_t idx, struct akb_markdown_doc *doc)
+{
+	struct akb_rendered_agent *ra = &r->opts->rendered->agents[idx];
+	const struct akb_value *card = &r->cards[idx];
+	struct akb_buf *from[] = { &doc->heading_text, &doc->prose, &doc->code, &doc->code_langs };
+	struct akb_buf *to[] = { &ra->heading_text, &ra->prose, &ra->code, &ra->code_langs };
+	for (int i = 0; i < 4; i++) {
+		akb_buf_release(to[i]);
+		*to[i] = *from[i];
+		akb_buf_init(from[i]);
+	}
+	ra->rendered = 1;
+	ra->qualifier = S_dup_or_null(akb_map_get_cstr(card, "qualifier"));
+	ra->install_path = S_dup_or_null(akb_map_get_cstr(card, "install_path"));
+	ra->install_dir = S_dup_or_null(akb_map_get_cstr(card, "install_dir"));
+}
+
+void akb_rendered_release(struct akb_rendered *rd)
+{
+	for (size_t i = 0; i < rd->nagents; i++) {
+		struct akb_rendered_agent *ra = &rd->agents[i];
+		akb_buf_release(&ra->heading_text);
+		akb_buf_release(&ra->prose);
+		akb_buf_release(&ra->code);
+		akb_buf_release(&ra->code_langs);
+		free(ra->qualifier);
+		free(ra->install_path);
+		free(ra->install_dir);
+	}
+	free(rd->agents);
+	for (size_t i = 0; i < rd->nlisted; i++)
+		free(rd->listed[i]);
+	free(rd->listed);
+	memset(rd, 0, sizeof(*rd));
+}
+
 static void S_term_url(const struct akb_taxonomy *t, const struct akb_term *term, struct akb_buf *out)
 {
 	akb_buf_printf(out, "%s/%s/index.html", t->path, term->slug);
-}
-
-/* Cuts `s` at a code point boundary near `max` bytes, preferring a space. */
-static void S_truncate_text(const char *s, size_t max, struct akb_buf *out)
-{
-	size_t n = strlen(s);
-	if (n <= max) {
-		akb_buf_put(out, s, n);
-		return;
-	}
-	size_t cut = 0, i = 0, last_space = 0;
-	while (i < n) {
-		size_t before = i;
-		uint32_t cp = akb_utf8_next(s, n, &i);
-		if (i > max)
-			break;
-		cut = i;
-		if (cp == ' ')
-			last_space = before;
-	}
-	if (last_space > max / 2)
-		cut = last_space;
-	akb_buf_put(out, s, cut);
-	akb_buf_puts(out, "…");
 }
 
 /* Adds { name, url } for each value the agent has in taxonomy `key`. */
@@ -373,7 +412,7 @@ static void S_build_card(struct renderer *r, const struct akb_agent *a, struct a
 	akb_agent_url(a, &tmp);
 	akb_map_set_cstr(card, "url", tmp.ptr);
 	akb_buf_clear(&tmp);
-	S_truncate_text(a->summary, CARD_SUMMARY_BYTES, &tmp);
+	akb_utf8_truncate(a->summary, CARD_SUMMARY_BYTES, &tmp);
 	akb_map_set_cstr(card, "summary", tmp.ptr);
 	const char *color = akb_agent_field(a, "color");
 	if (color && akb_css_color_ok(color))
@@ -441,9 +480,9 @@ static void S_emit(struct renderer *r, const char *template_name, struct akb_val
 		struct akb_buf url = AKB_BUF_INIT;
 		akb_url_page(&url, r->cfg->base_url, rel);
 		akb_map_set_cstr(page, "canonical", url.ptr);
-		if (r->opts && r->opts->sitemap)
-			akb_sitemap_add(r->opts->sitemap, url.ptr);
 		akb_buf_release(&url);
+		if (r->opts && r->opts->rendered)
+			S_rendered_listed(r->opts->rendered, rel);
 	}
 	const struct akb_render_options *o = r->opts;
 	if (akb_tpl_render(r->tpl, template_name, page, &html, r->diag) != 0 ||
@@ -454,26 +493,6 @@ static void S_emit(struct renderer *r, const char *template_name, struct akb_val
 	else
 		r->stats->pages++;
 	akb_buf_release(&html);
-}
-
-static void S_meta_value(const struct akb_value *v, struct akb_buf *out);
-
-static void S_meta_value(const struct akb_value *v, struct akb_buf *out)
-{
-	if (v->kind == AKB_LIST) {
-		for (size_t i = 0; i < v->u.list.len; i++) {
-			if (i)
-				akb_buf_puts(out, ", ");
-			S_meta_value(&v->u.list.items[i], out);
-		}
-	} else if (v->kind == AKB_MAP) {
-		for (size_t i = 0; i < v->u.map.len; i++) {
-			akb_buf_printf(out, "%s%s: ", i ? "; " : "", v->u.map.items[i].key);
-			S_meta_value(&v->u.map.items[i].value, out);
-		}
-	} else {
-		akb_value_to_text(v, out);
-	}
 }
 
 static int S_is_header_key(const char *key)
@@ -567,109 +586,6 @@ static enum akb_link_action S_resolve_link(void *ctx, const char *url, struct ak
 	}
 	akb_buf_release(&target);
 	return act;
-}
-
-/* Appends `s` to `out`, separated by a space. */
-static void S_add_word(struct akb_buf *out, const char *s)
-{
-	if (!s || !*s)
-		return;
-	if (out->len)
-		akb_buf_putc(out, ' ');
-	akb_buf_puts(out, s);
-}
-
-/*
- * Feeds one agent to the search index as document `doc`: its fields, its
- * facet values and what a result shows (name, place, excerpt source).
- */
-static void S_index_agent(struct renderer *r, size_t doc, const struct akb_agent *a,
-			  const struct akb_markdown_doc *md)
-{
-	struct akb_search_builder *sb = r->opts->search;
-	struct akb_buf text = AKB_BUF_INIT;
-	akb_search_add_text(sb, doc, AKB_FIELD_NAME, a->name, strlen(a->name));
-
-	/* The description's summary and its example conversations. */
-	akb_buf_puts(&text, a->summary);
-	for (size_t i = 0; i < a->examples.u.list.len; i++) {
-		const struct akb_value *ex = &a->examples.u.list.items[i];
-		S_add_word(&text, akb_map_get_cstr(ex, "context"));
-		S_add_word(&text, akb_map_get_cstr(ex, "commentary"));
-		const struct akb_value *turns = akb_map_get(ex, "turns");
-		for (size_t j = 0; turns && j < turns->u.list.len; j++)
-			S_add_word(&text, akb_map_get_cstr(&turns->u.list.items[j], "text"));
-	}
-	akb_search_add_text(sb, doc, AKB_FIELD_SUMMARY, text.ptr, text.len);
-
-	/* Every other front-matter value (department, tools, tags, …) and the source path. */
-	akb_buf_clear(&text);
-	const struct akb_value *fields = &a->fm.fields;
-	for (size_t i = 0; i < fields->u.map.len; i++) {
-		const char *key = fields->u.map.items[i].key;
-		if (!strcmp(key, "name") || !strcmp(key, "description") || !strcmp(key, "color"))
-			continue;
-		if (text.len)
-			akb_buf_putc(&text, ' ');
-		S_meta_value(&fields->u.map.items[i].value, &text);
-	}
-	akb_search_add_text(sb, doc, AKB_FIELD_META, text.ptr, text.len);
-	akb_search_add_text(sb, doc, AKB_FIELD_HEADINGS, md->heading_text.ptr, md->heading_text.len);
-	akb_search_add_text(sb, doc, AKB_FIELD_BODY, md->prose.ptr, md->prose.len);
-	akb_search_add_text(sb, doc, AKB_FIELD_CODE, md->code.ptr, md->code.len);
-	for (const char *l = md->code_langs.ptr; *l;) {
-		size_t n = strcspn(l, "\n");
-		akb_search_add_code_lang(sb, doc, l, n);
-		l += n + (l[n] == '\n');
-	}
-
-	for (size_t t = 0; t < r->site->ntaxonomies; t++) {
-		const struct akb_taxonomy *tax = &r->site->taxonomies[t];
-		const char *values[64];
-		size_t n = akb_agent_terms(a, tax->key, values, 64);
-		for (size_t j = 0; j < n; j++) {
-			const struct akb_term *term = akb_taxonomy_find(tax, values[j]);
-			akb_search_add_facet_value(sb, r->search_facet[t], doc, term ? term->name : values[j]);
-		}
-	}
-
-	/* Excerpt source: summary, then headings, then the start of the body. */
-	akb_buf_clear(&text);
-	const char *desc = akb_agent_field(a, "description");
-	if (desc && *desc)
-		akb_buf_puts(&text, a->summary); /* otherwise the summary is the body's start anyway */
-	for (const char *h = md->heading_text.ptr; *h && text.len < SEARCH_EXCERPT_BYTES;) {
-		const char *nl = strchr(h, '\n');
-		size_t n = nl ? (size_t)(nl - h) : strlen(h);
-		akb_buf_puts(&text, text.len ? " · " : "");
-		akb_buf_put(&text, h, n);
-		h += n + (nl ? 1 : 0);
-	}
-	if (text.len < SEARCH_EXCERPT_BYTES) {
-		if (text.len)
-			akb_buf_putc(&text, ' ');
-		akb_buf_put(&text, md->prose.ptr, md->prose.len);
-	}
-	struct akb_buf excerpt = AKB_BUF_INIT;
-	for (size_t i = 0; i < text.len; i++)
-		akb_buf_putc(&excerpt, text.ptr[i] == '\n' ? ' ' : text.ptr[i]);
-	akb_buf_clear(&text);
-	S_truncate_text(excerpt.ptr, SEARCH_EXCERPT_BYTES, &text);
-	struct akb_buf url = AKB_BUF_INIT;
-	akb_agent_url(a, &url);
-	akb_search_set_display(sb, doc, a->name, url.ptr, akb_agent_field(a, "department"),
-			       akb_agent_field(a, "category"), akb_agent_field(a, "model"), text.ptr,
-			       akb_map_get_cstr(&r->cards[(size_t)(a - r->site->agents)], "qualifier"));
-	if (a->format != AKB_FORMAT_SUBAGENT) {
-		const struct akb_value *card = &r->cards[(size_t)(a - r->site->agents)];
-		akb_buf_clear(&url);
-		akb_format_raw_name(a->format, a->slug, &url);
-		akb_search_set_install(sb, doc, akb_map_get_cstr(card, "install_path"), url.ptr,
-				       a->nfiles ? akb_map_get_cstr(card, "install_dir") : NULL);
-	}
-	akb_buf_release(&url);
-	akb_buf_release(&excerpt);
-	akb_buf_release(&text);
 }
 
 /*
@@ -787,7 +703,7 @@ static void S_plugin_links(const struct renderer *r, size_t idx, struct akb_valu
 	}
 }
 
-static void S_render_agent(struct renderer *r, size_t doc_id, size_t idx)
+static void S_render_agent(struct renderer *r, size_t idx)
 {
 	const struct akb_agent *a = &r->site->agents[idx];
 	struct akb_value page = AKB_VALUE_NULL;
@@ -860,7 +776,7 @@ static void S_render_agent(struct renderer *r, size_t doc_id, size_t idx)
 		akb_value_set_map(row);
 		akb_map_set_cstr(row, "key", p->key);
 		akb_buf_clear(&tmp);
-		S_meta_value(&p->value, &tmp);
+		akb_value_join_text(&p->value, &tmp);
 		akb_map_set_string(row, "value", tmp.ptr, tmp.len);
 	}
 
@@ -926,12 +842,12 @@ static void S_render_agent(struct renderer *r, size_t doc_id, size_t idx)
 	struct link_ctx lc = { r, a };
 	mo.link = S_resolve_link;
 	mo.link_ctx = &lc;
-	mo.collect_text = r->opts && r->opts->search;
+	mo.collect_text = r->opts && r->opts->rendered;
 	struct akb_markdown_doc doc;
 	akb_markdown_render(a->body, a->body_len, &mo, &doc, r->diag);
 	r->stats->code_blocks += doc.code_blocks;
 	if (mo.collect_text)
-		S_index_agent(r, doc_id, a, &doc);
+		S_keep_text(r, idx, &doc);
 	struct akb_value *toc = akb_map_set_list(agent, "toc");
 	/* The page title is the h1; the contents list the sections below it. */
 	int min_level = 7;
@@ -1379,9 +1295,8 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	for (size_t k = 0; k < site->norder; k++)
 		akb_strmap_set(&r.by_source, site->agents[site->order[k]].rel, site->order[k]);
 	r.cards = akb_xcalloc(site->nagents + 1, sizeof(struct akb_value));
-	r.search_facet = akb_xcalloc(site->ntaxonomies + 1, sizeof(size_t));
-	for (size_t t = 0; opts && opts->search && t < site->ntaxonomies; t++)
-		r.search_facet[t] = akb_search_add_facet(opts->search, site->taxonomies[t].key, site->taxonomies[t].label);
+	if (opts && opts->rendered)
+		S_rendered_init(opts->rendered, site->nagents);
 	S_find_namesakes(&r);
 	for (size_t k = 0; k < site->norder; k++)
 		S_build_card(&r, &site->agents[site->order[k]], &r.cards[site->order[k]]);
@@ -1393,7 +1308,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	if (!r.failed) {
 		S_render_index(&r);
 		for (size_t k = 0; k < site->norder && !r.failed; k++)
-			S_render_agent(&r, k, site->order[k]);
+			S_render_agent(&r, site->order[k]);
 		S_render_taxonomies(&r);
 		S_render_pages(&r);
 		S_render_graph(&r);
@@ -1403,7 +1318,6 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	for (size_t i = 0; i < site->nagents; i++)
 		akb_value_release(&r.cards[i]);
 	free(r.cards);
-	free(r.search_facet);
 	free(r.namesake);
 	akb_graph_release(&r.graph);
 	akb_related_release(&r.related);

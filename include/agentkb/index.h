@@ -1,20 +1,32 @@
 /*
- * index: the machine-readable side of the site. agents.json lists every
+ * index: stage index, the machine-readable side of the site, built from the
+ * site and what render kept of each agent (render.h): agents.json (every
  * agent with every front-matter field, its slug, URL, source path and
- * summary. (The search index joins it here.)
+ * summary), llms.txt, sitemap.xml and robots.txt (with a base URL), and the
+ * search index (search.h).
  */
 #ifndef AKB_INDEX_H
 #define AKB_INDEX_H
 
+#include <stddef.h>
+
 #include "agentkb/buf.h"
+#include "agentkb/config.h"
 #include "agentkb/diag.h"
 #include "agentkb/output.h"
+#include "agentkb/render.h"
 #include "agentkb/site.h"
+
+struct akb_index_stats {
+	size_t search_bytes; /* the search index's files */
+	size_t search_terms; /* its dictionary */
+};
 
 /* Appends agents.json for `site` to `out`. */
 void akb_index_agents_json(const struct akb_site *site, struct akb_buf *out);
 
 /* Writes every index file into the site. Returns 0, or -1 (reported). */
-int akb_index_write(const struct akb_site *site, struct akb_output *out, struct akb_diag *diag);
+int akb_index_write(const struct akb_site *site, const struct akb_config *cfg, const struct akb_rendered *rendered,
+		    struct akb_output *out, struct akb_index_stats *stats, struct akb_diag *diag);
 
 #endif

@@ -23,14 +23,36 @@
 #include "agentkb/template.h"
 
 struct akb_lint;
-struct akb_search_builder;
-struct akb_sitemap;
+
+/*
+ * What rendering learns that the index stage needs, so that render feeds no
+ * shared builder: per agent its body's text by kind, and the pages meant
+ * for readers.
+ */
+struct akb_rendered_agent {
+	int rendered;                /* it has a page (kept, not dropped) */
+	struct akb_buf heading_text; /* heading texts, one per line */
+	struct akb_buf prose;        /* the body's text outside headings and code */
+	struct akb_buf code;         /* the code blocks' text */
+	struct akb_buf code_langs;   /* each fenced block's language, one per line */
+	char *qualifier;             /* what tells it from a namesake (its collection), or NULL (owned) */
+	char *install_path;          /* where its harness reads it, or NULL (owned) */
+	char *install_dir;           /* the folder a packed skill unpacks into, or NULL (owned) */
+};
+
+struct akb_rendered {
+	struct akb_rendered_agent *agents; /* parallel to site->agents (owned) */
+	size_t nagents;
+	char **listed;               /* pages for readers (sitemap), relative to the site root, as written (owned) */
+	size_t nlisted, clisted;
+};
+
+void akb_rendered_release(struct akb_rendered *rendered);
 
 struct akb_render_options {
 	akb_code_renderer_fn code; /* fenced code renderer; NULL for plain */
 	void *code_ctx;
-	struct akb_search_builder *search; /* fed each agent's text as it is rendered; NULL for none */
-	struct akb_sitemap *sitemap;       /* fed each listed page's absolute URL; NULL without a base URL */
+	struct akb_rendered *rendered;     /* filled for the index stage; NULL: nothing kept */
 	/*
 	 * Post-processes each HTML page before it is written (the Lua page
 	 * hooks); NULL for none. Returns 0, or -1 (reported) to fail the page.
@@ -52,6 +74,5 @@ struct akb_render_stats {
 int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, struct akb_tpl_set *tpl,
 		    const struct akb_render_options *opts, struct akb_output *out, struct akb_render_stats *stats,
 		    struct akb_diag *diag);
-
 
 #endif

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "agentkb/buf.h"
+
 struct akb_buf;
 
 /*
@@ -29,5 +31,11 @@ int akb_utf8_is_cjk(uint32_t cp);
 int akb_utf8_is_word(uint32_t cp);
 /* Is s[0..n) valid UTF-8? */
 int akb_utf8_valid(const char *s, size_t n);
+
+/*
+ * Appends `s`, cut to at most `max` bytes at a code point boundary (at a
+ * space when one is in the second half) with "…" after a cut.
+ */
+void akb_utf8_truncate(const char *s, size_t max, struct akb_buf *out);
 
 #endif

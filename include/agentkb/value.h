@@ -109,4 +109,10 @@ int akb_value_truthy(const struct akb_value *v);
 struct akb_buf;
 void akb_value_to_text(const struct akb_value *v, struct akb_buf *out);
 
+/*
+ * Appends `v` as one line of display text: lists joined by ", ", maps as
+ * "key: value; key: value", scalars as akb_value_to_text writes them.
+ */
+void akb_value_join_text(const struct akb_value *v, struct akb_buf *out);
+
 #endif

@@ -1,7 +1,10 @@
 /*
- * utf8: decoding, case folding and letter classes (see utf8.h).
+ * utf8: decoding, case folding, letter classes and cutting text at a code
+ * point (see utf8.h).
  */
 #include "core/prefix.h"
+
+#include <string.h>
 
 #include "agentkb/buf.h"
 #include "agentkb/utf8.h"
@@ -142,4 +145,28 @@ int akb_utf8_valid(const char *s, size_t n)
 			return 0;
 	}
 	return 1;
+}
+
+/* Cuts `s` at a code point boundary near `max` bytes, preferring a space. */
+void akb_utf8_truncate(const char *s, size_t max, struct akb_buf *out)
+{
+	size_t n = strlen(s);
+	if (n <= max) {
+		akb_buf_put(out, s, n);
+		return;
+	}
+	size_t cut = 0, i = 0, last_space = 0;
+	while (i < n) {
+		size_t before = i;
+		uint32_t cp = akb_utf8_next(s, n, &i);
+		if (i > max)
+			break;
+		cut = i;
+		if (cp == ' ')
+			last_space = before;
+	}
+	if (last_space > max / 2)
+		cut = last_space;
+	akb_buf_put(out, s, cut);
+	akb_buf_puts(out, "…");
 }

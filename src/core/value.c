@@ -260,3 +260,21 @@ void akb_value_to_text(const struct akb_value *v, struct akb_buf *out)
 		break;
 	}
 }
+
+void akb_value_join_text(const struct akb_value *v, struct akb_buf *out)
+{
+	if (v->kind == AKB_LIST) {
+		for (size_t i = 0; i < v->u.list.len; i++) {
+			if (i)
+				akb_buf_puts(out, ", ");
+			akb_value_join_text(&v->u.list.items[i], out);
+		}
+	} else if (v->kind == AKB_MAP) {
+		for (size_t i = 0; i < v->u.map.len; i++) {
+			akb_buf_printf(out, "%s%s: ", i ? "; " : "", v->u.map.items[i].key);
+			akb_value_join_text(&v->u.map.items[i].value, out);
+		}
+	} else {
+		akb_value_to_text(v, out);
+	}
+}
