@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -19,15 +18,14 @@
 #include "agentkb/highlight_theme.h"
 #include "agentkb/hooks.h"
 #include "agentkb/index.h"
-#include "agentkb/json.h"
 #include "agentkb/load.h"
 #include "agentkb/output.h"
 #include "agentkb/plugin.h"
 #include "agentkb/render.h"
+#include "agentkb/report.h"
 #include "agentkb/site.h"
 #include "agentkb/template.h"
 #include "agentkb/theme.h"
-#include "agentkb/version.h"
 #include "agentkb/walk.h"
 
 static double S_now_ms(void)
@@ -128,160 +126,6 @@ static int S_write_hook_files(const struct akb_site *site, struct akb_output *ou
 			rc = -1;
 	}
 	akb_buf_release(&path);
-	return rc;
-}
-
-static int S_diag_by_path(const void *x, const void *y)
-{
-	const struct akb_diagnostic *a = *(const struct akb_diagnostic *const *)x;
-	const struct akb_diagnostic *b = *(const struct akb_diagnostic *const *)y;
-	int c = strcmp(a->path ? a->path : "", b->path ? b->path : "");
-	if (c)
-		return c;
-	return a < b ? -1 : a > b;
-}
-
-static void S_report_diag(struct akb_buf *out, const struct akb_diagnostic *dg)
-{
-	static const char *const sev[] = { "note", "warning", "error" };
-	akb_buf_puts(out, "{\"severity\": ");
-	akb_json_cstr(out, sev[dg->severity]);
-	akb_buf_printf(out, ", \"line\": %u, \"col\": %u, \"message\": ", dg->line, dg->col);
-	akb_json_cstr(out, dg->message);
-	akb_buf_puts(out, "}");
-}
-
-/*
- * The report: every input file with its status and diagnostics, then the
- * diagnostics that belong to no input (config, theme, output).
- */
-static int S_write_report(const char *path, const struct akb_config *cfg, const struct akb_lint *lint,
-			  const struct akb_input_list *inputs,
-			  const size_t *agent_of, const struct akb_site *site, const struct akb_build_result *res,
-			  int ok, struct akb_diag *diag)
-{
-	struct akb_buf out = AKB_BUF_INIT, url = AKB_BUF_INIT;
-	const struct akb_diagnostic **sorted = akb_xcalloc(diag->len + 1, sizeof(*sorted));
-	for (size_t i = 0; i < diag->len; i++)
-		sorted[i] = &diag->items[i];
-	qsort(sorted, diag->len, sizeof(*sorted), S_diag_by_path);
-	char *used = akb_xcalloc(diag->len + 1, 1);
-
-	akb_buf_puts(&out, "{\n  \"agentkb\": \"" AKB_VERSION "\",\n  \"ok\": ");
-	akb_buf_puts(&out, ok ? "true" : "false");
-	akb_buf_puts(&out, ",\n  \"content\": ");
-	akb_json_cstr(&out, cfg->content);
-	akb_buf_puts(&out, ",\n  \"output\": ");
-	akb_json_cstr(&out, cfg->output);
-	akb_buf_printf(&out, ",\n  \"inputs\": %zu, \"agents\": %zu, \"skipped\": %zu, \"attached\": %zu, \"pages\": %zu,"
-			     " \"dropped\": %zu, \"warnings\": %zu, \"errors\": %zu, \"elapsed_ms\": %.1f,\n  \"files\": [",
-		       res->inputs, res->agents, res->skipped, res->attached, res->pages, res->dropped, diag->warnings,
-		       diag->errors,
-		       res->elapsed_ms);
-	for (size_t i = 0; i < inputs->len; i++) {
-		const struct akb_input *in = &inputs->items[i];
-		const struct akb_agent *a = agent_of[i] != SIZE_MAX ? &site->agents[agent_of[i]] : NULL;
-		akb_buf_puts(&out, i ? ",\n    {" : "\n    {");
-		akb_buf_puts(&out, "\"path\": ");
-		akb_json_cstr(&out, in->path);
-		const char *status, *reason = NULL;
-		if (in->attached_to != SIZE_MAX && !site->agents[in->attached_to].dropped) {
-			/* A skill's file: published with it, on its page. */
-			status = "attached";
-			reason = in->skip;
-			a = &site->agents[in->attached_to];
-		} else if (in->skip) {
-			status = "skipped";
-			reason = in->skip;
-		} else if (!a) {
-			status = "skipped";
-			reason = "unreadable";
-		} else if (a->duplicate_of != SIZE_MAX) {
-			status = "merged";
-			reason = a->dropped_by;
-		} else if (a->dropped) {
-			status = "dropped";
-			reason = a->dropped_by;
-		} else {
-			status = ok ? "rendered" : "failed";
-		}
-		akb_buf_puts(&out, ", \"status\": ");
-		akb_json_cstr(&out, status);
-		if (reason) {
-			akb_buf_puts(&out, ", \"reason\": ");
-			akb_json_cstr(&out, reason);
-		}
-		if (a && a->name) {
-			akb_buf_puts(&out, ", \"name\": ");
-			akb_json_cstr(&out, a->name);
-		}
-		/* A merged copy's page is the one it is shown on. */
-		if (a && a->duplicate_of != SIZE_MAX)
-			a = &site->agents[a->duplicate_of];
-		if (a && a->slug && !a->dropped) {
-			akb_buf_puts(&out, ", \"slug\": ");
-			akb_json_cstr(&out, a->slug);
-			akb_buf_clear(&url);
-			akb_agent_url(a, &url);
-			akb_buf_puts(&out, ", \"url\": ");
-			akb_json_cstr(&out, url.ptr);
-		}
-		akb_buf_puts(&out, ", \"diagnostics\": [");
-		/* Binary search for this file's first diagnostic. */
-		size_t lo = 0, hi = diag->len, n = 0;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (strcmp(sorted[mid]->path ? sorted[mid]->path : "", in->path) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (size_t j = lo; j < diag->len && sorted[j]->path && !strcmp(sorted[j]->path, in->path); j++) {
-			akb_buf_puts(&out, n++ ? ", " : "");
-			S_report_diag(&out, sorted[j]);
-			used[j] = 1;
-		}
-		akb_buf_puts(&out, "], \"findings\": [");
-		/* What `agentkb check` says of this file (lint.h). */
-		size_t self = agent_of[i];
-		for (size_t j = self != SIZE_MAX ? akb_lint_first(lint, self) : lint->len;
-		     j < lint->len && lint->items[j].agent == self; j++) {
-			const struct akb_finding *f = &lint->items[j];
-			akb_buf_puts(&out, j > akb_lint_first(lint, self) ? ", {\"rule\": " : "{\"rule\": ");
-			akb_json_cstr(&out, f->rule->id);
-			akb_buf_printf(&out, ", \"level\": \"%s\", \"line\": %u, \"col\": %u, \"message\": ",
-				       f->rule->level == AKB_ERROR ? "error" : "warning", f->line, f->col);
-			akb_json_cstr(&out, f->message);
-			akb_buf_putc(&out, '}');
-		}
-		akb_buf_puts(&out, "]}");
-	}
-	akb_buf_puts(&out, "\n  ],\n  \"other_diagnostics\": [");
-	size_t n = 0;
-	for (size_t j = 0; j < diag->len; j++) {
-		if (used[j])
-			continue;
-		akb_buf_puts(&out, n++ ? ",\n    " : "\n    ");
-		akb_buf_puts(&out, "{\"path\": ");
-		akb_json_cstr(&out, sorted[j]->path ? sorted[j]->path : "");
-		akb_buf_puts(&out, ", \"diagnostic\": ");
-		S_report_diag(&out, sorted[j]);
-		akb_buf_puts(&out, "}");
-	}
-	akb_buf_puts(&out, n ? "\n  ]\n}\n" : "]\n}\n");
-
-	int rc = 0;
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(out.ptr, 1, out.len, f) != out.len)
-		rc = -1;
-	if (f && fclose(f) != 0)
-		rc = -1;
-	if (rc)
-		fprintf(stderr, "%s: error: unable to write the build report\n", path);
-	free(sorted);
-	free(used);
-	akb_buf_release(&out);
-	akb_buf_release(&url);
 	return rc;
 }
 
@@ -400,37 +244,14 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 
 done:
 	res->elapsed_ms = S_now_ms() - start;
-	if (opts->report_path)
-		S_write_report(opts->report_path, cfg, &lint, &inputs, agent_of ? agent_of : (size_t[]){ SIZE_MAX }, &site,
-			       res, ok, diag);
-	if (!opts->quiet) {
-		if (ok) {
-			struct akb_buf why = AKB_BUF_INIT;
-			if (res->dropped)
-				akb_buf_printf(&why, "%zu dropped by hooks and filters", res->dropped);
-			if (res->merged)
-				akb_buf_printf(&why, "%s%zu identical cop%s shown once", why.len ? ", " : "", res->merged,
-					       res->merged == 1 ? "y" : "ies");
-			fprintf(stderr, "built %zu agents%s%s%s, %zu pages, %zu warnings in %.0f ms\n", res->agents,
-				why.len ? " (" : "", why.ptr, why.len ? ")" : "", res->pages, diag->warnings,
-				res->elapsed_ms);
-			akb_buf_release(&why);
-		}
-		if (!ok)
-			fprintf(stderr, "build failed: %zu errors, %zu warnings; '%s' left as it was\n", diag->errors,
-				diag->warnings, cfg->output);
+	if (opts->report_path) {
+		struct akb_report rep = { cfg, &lint, &inputs, agent_of ? agent_of : (size_t[]){ SIZE_MAX }, &site, res, ok };
+		akb_report_write(opts->report_path, &rep, diag);
 	}
-	if (opts->stats) {
-		struct rusage ru;
-		getrusage(RUSAGE_SELF, &ru);
-		double secs = res->elapsed_ms / 1000.0;
-		fprintf(stderr, "stats: %zu files, %.1f MB in, %.1f MB out, %.0f files/s, %.1f MB/s, peak memory %.1f MB,"
-			" search index %.1f MB (%zu terms)\n",
-			res->inputs, (double)res->input_bytes / 1e6, (double)res->output_bytes / 1e6,
-			secs > 0 ? (double)res->inputs / secs : 0.0,
-			secs > 0 ? (double)res->input_bytes / 1e6 / secs : 0.0, (double)ru.ru_maxrss / 1024.0,
-			(double)res->search_bytes / 1e6, res->search_terms);
-	}
+	if (!opts->quiet)
+		akb_report_summary(stderr, cfg, res, ok, diag);
+	if (opts->stats)
+		akb_report_stats(stderr, res);
 	akb_output_release(&out);
 	akb_hooks_free(hooks);
 	if (hl)

@@ -10,27 +10,13 @@
 
 #include "agentkb/config.h"
 #include "agentkb/diag.h"
+#include "agentkb/report.h"
 
 struct akb_build_options {
 	const char *argv0;       /* to find themes shipped beside the program */
 	const char *report_path; /* write the JSON build report here; NULL for none */
 	int quiet;               /* no summary line */
 	int stats;               /* print throughput and peak memory */
-};
-
-struct akb_build_result {
-	size_t inputs;    /* markdown files found */
-	size_t agents;    /* agents rendered */
-	size_t skipped;   /* files that are not agents, or could not be read */
-	size_t attached;  /* files of skill folders, published with their skill (attach.h) */
-	size_t dropped;   /* agents hooks or filters left out */
-	size_t merged;    /* identical copies of another agent, shown once */
-	size_t pages;     /* HTML pages written */
-	size_t input_bytes;  /* bytes of agent files read */
-	size_t output_bytes; /* bytes written into the site */
-	size_t search_bytes; /* of which the search index */
-	size_t search_terms; /* distinct terms in the search index */
-	double elapsed_ms;
 };
 
 /*

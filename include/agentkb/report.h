@@ -1,0 +1,56 @@
+/*
+ * report: what a build tells about itself. The JSON build report
+ * (`--report FILE`) lists every input file with its status (rendered,
+ * attached, merged, dropped, skipped, failed), the reason, its page and its
+ * diagnostics and findings, then the diagnostics that belong to no file, so
+ * no input is ever silently lost. The summary line and the --stats line go
+ * to the terminal.
+ */
+#ifndef AKB_REPORT_H
+#define AKB_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "agentkb/config.h"
+#include "agentkb/diag.h"
+
+struct akb_build_result {
+	size_t inputs;    /* markdown files found */
+	size_t agents;    /* agents rendered */
+	size_t skipped;   /* files that are not agents, or could not be read */
+	size_t attached;  /* files of skill folders, published with their skill (attach.h) */
+	size_t dropped;   /* agents hooks or filters left out */
+	size_t merged;    /* identical copies of another agent, shown once */
+	size_t pages;     /* HTML pages written */
+	size_t input_bytes;  /* bytes of agent files read */
+	size_t output_bytes; /* bytes written into the site */
+	size_t search_bytes; /* of which the search index */
+	size_t search_terms; /* distinct terms in the search index */
+	double elapsed_ms;
+};
+
+struct akb_input_list;
+struct akb_lint;
+struct akb_site;
+
+/* Everything the report is made from (all borrowed). */
+struct akb_report {
+	const struct akb_config *cfg;
+	const struct akb_lint *lint;           /* findings of `agentkb check`, per agent */
+	const struct akb_input_list *inputs;   /* every file the walk found */
+	const size_t *agent_of;                /* per input: its agent's index in site, or SIZE_MAX */
+	const struct akb_site *site;
+	const struct akb_build_result *result;
+	int ok;                                /* the site was written */
+};
+
+/* Writes the report to `path`. Returns 0, or -1 (reported to `diag`). */
+int akb_report_write(const char *path, const struct akb_report *report, struct akb_diag *diag);
+/* "built N agents, N pages, N warnings in N ms", or why the build failed. */
+void akb_report_summary(FILE *f, const struct akb_config *cfg, const struct akb_build_result *result, int ok,
+			const struct akb_diag *diag);
+/* Throughput and peak memory (--stats). */
+void akb_report_stats(FILE *f, const struct akb_build_result *result);
+
+#endif
