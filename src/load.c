@@ -95,7 +95,7 @@ static void S_normalize_tools(struct akb_agent *a, struct akb_diag *diag, size_t
 		return;
 	/* Commas inside a tool's patterns (Bash(git add:*, git commit:*)) do not split it. */
 	if (akb_tool_list(v, &a->tools) != 0) {
-		akb_warn(diag, a->path, a->fm.key_line[key_index], a->fm.key_col[key_index],
+		akb_warn(diag, a->path, a->fm.fields.u.map.items[key_index].line, a->fm.fields.u.map.items[key_index].col,
 			 "'tools' should be a list or a comma-separated string; ignored");
 		return;
 	}
@@ -122,7 +122,7 @@ static void S_normalize_text_keys(struct akb_agent *a, struct akb_diag *diag)
 				akb_value_to_text(&p->value.u.list.items[j], &text);
 			}
 		} else if (p->value.kind == AKB_MAP) {
-			akb_warn(diag, a->path, a->fm.key_line[i], a->fm.key_col[i],
+			akb_warn(diag, a->path, a->fm.fields.u.map.items[i].line, a->fm.fields.u.map.items[i].col,
 				 "'%s' should be text, not a mapping; ignored", p->key);
 		} else {
 			akb_value_to_text(&p->value, &text);
@@ -481,23 +481,18 @@ static char *S_format_name(const struct akb_agent *a)
 /* A manifest's text into fields (manifest.h); a Codex agent's instructions become its body. */
 static void S_load_manifest(struct akb_agent *a, struct akb_diag *diag)
 {
-	unsigned *lines = NULL;
 	struct akb_value *f = &a->fm.fields;
 	if (a->format == AKB_FORMAT_CODEX_AGENT)
-		akb_manifest_toml(a->path, a->text, a->text_len, f, &lines, diag);
+		akb_manifest_toml(a->path, a->text, a->text_len, f, diag);
 	else
 		akb_manifest_json(a->path, a->text, a->text_len, f, diag);
 	if (f->kind != AKB_MAP)
 		akb_value_set_map(f);
 	a->fm.present = 1;
-	size_t n = f->u.map.len;
-	a->fm.key_line = akb_xcalloc(n + 1, sizeof(unsigned));
-	a->fm.key_col = akb_xcalloc(n + 1, sizeof(unsigned));
-	for (size_t i = 0; i < n; i++) {
-		a->fm.key_line[i] = lines ? lines[i] : 1;
-		a->fm.key_col[i] = 1;
-	}
-	free(lines);
+	/* JSON keys have no position of their own (jansson keeps none): the file's start. */
+	for (size_t i = 0; i < f->u.map.len; i++)
+		if (!f->u.map.items[i].line)
+			f->u.map.items[i].line = f->u.map.items[i].col = 1;
 	/* Codex calls them developer_instructions; older files say instructions or prompt. */
 	static const char *const body_keys[] = { "developer_instructions", "instructions", "prompt", NULL };
 	for (const char *const *k = body_keys; *k && a->format == AKB_FORMAT_CODEX_AGENT; k++) {

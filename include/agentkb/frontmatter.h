@@ -17,9 +17,7 @@
 #include "agentkb/value.h"
 
 struct akb_frontmatter {
-	struct akb_value fields; /* always a map (AKB_MAP); empty if no front-matter */
-	unsigned *key_line;      /* key_line[i], key_col[i]: 1-based file position of */
-	unsigned *key_col;       /*   fields.u.map.items[i].key; owned */
+	struct akb_value fields; /* always a map (AKB_MAP); empty if no front-matter; each pair has its key's position */
 	int present;             /* a front-matter block was found */
 	int recovered;           /* strict YAML failed; fields come from the line-by-line reader */
 	unsigned error_line;     /* with `recovered`: where strict YAML failed (1-based file position) */

@@ -30,7 +30,7 @@ void akb_agent_load_text(struct akb_agent *agent, const char *path, const char *
 			 size_t len, struct akb_diag *diag);
 
 /*
- * After a hook changed fm.fields (whose key_line/key_col must match it):
+ * After a hook changed fm.fields (each pair keeping its key's position):
  * normalizes known keys again and derives name, description, summary and
  * examples from the fields. A name the fields no longer give is kept.
  */

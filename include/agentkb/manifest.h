@@ -21,11 +21,11 @@
 int akb_manifest_json(const char *path, const char *text, size_t len, struct akb_value *fields, struct akb_diag *diag);
 
 /*
- * Parses TOML `text` into `fields` (keys of [tables] as "table.key"; their
- * file lines in *lines, parallel to the map, allocated). Returns 0, or -1
- * with an error at its line (what could be read is kept).
+ * Parses TOML `text` into `fields` (keys of [tables] as "table.key", each
+ * pair with its key's line). Returns 0, or -1 with an error at its line
+ * (what could be read is kept).
  */
-int akb_manifest_toml(const char *path, const char *text, size_t len, struct akb_value *fields, unsigned **lines,
+int akb_manifest_toml(const char *path, const char *text, size_t len, struct akb_value *fields,
 		      struct akb_diag *diag);
 
 #endif

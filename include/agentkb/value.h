@@ -45,6 +45,7 @@ struct akb_value {
 struct akb_pair {
 	char *key; /* owned, NUL-terminated */
 	struct akb_value value;
+	unsigned line, col; /* where the key is in its file (1-based); 0 when not read from one */
 };
 
 #define AKB_VALUE_NULL { AKB_NULL, { 0 } }
@@ -76,6 +77,8 @@ struct akb_value *akb_map_get(const struct akb_value *map, const char *key);
  * an existing value is kept (call akb_value_release to replace it).
  */
 struct akb_value *akb_map_put(struct akb_value *map, const char *key);
+/* akb_map_put, giving the pair (to set its position); NULL if `map` is not a map. */
+struct akb_pair *akb_map_put_pair(struct akb_value *map, const char *key);
 /* Removes `key` if present; returns 1 if it was there. */
 int akb_map_remove(struct akb_value *map, const char *key);
 

@@ -46,8 +46,8 @@ void akb_agent_key_pos(const struct akb_agent *a, const char *key, unsigned *lin
 	const struct akb_value *m = &a->fm.fields;
 	for (size_t i = 0; m->kind == AKB_MAP && i < m->u.map.len; i++) {
 		if (strcmp(m->u.map.items[i].key, key) == 0) {
-			*line = a->fm.key_line[i];
-			*col = a->fm.key_col[i];
+			*line = m->u.map.items[i].line;
+			*col = m->u.map.items[i].col;
 			return;
 		}
 	}

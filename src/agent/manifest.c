@@ -286,14 +286,12 @@ static int S_key(struct toml *t, struct akb_buf *key)
 	}
 }
 
-int akb_manifest_toml(const char *path, const char *text, size_t len, struct akb_value *fields, unsigned **lines,
+int akb_manifest_toml(const char *path, const char *text, size_t len, struct akb_value *fields,
 		      struct akb_diag *diag)
 {
 	struct toml t = { text, text + len, path, text, 1, diag, 0 };
 	struct akb_buf table = AKB_BUF_INIT, key = AKB_BUF_INIT;
-	size_t cap = 0;
 	akb_value_set_map(fields);
-	*lines = NULL;
 	while (!t.failed) {
 		S_blank(&t);
 		if (t.p >= t.end)
@@ -328,14 +326,10 @@ int akb_manifest_toml(const char *path, const char *text, size_t len, struct akb
 			S_fail(&t, "a key is defined twice");
 			break;
 		}
-		struct akb_value *v = akb_map_put(fields, key.ptr);
-		size_t at = fields->u.map.len - 1;
-		if (at >= cap) {
-			cap = cap ? cap * 2 : 16;
-			*lines = akb_xrealloc(*lines, akb_xmul(cap, sizeof(unsigned)));
-		}
-		(*lines)[at] = line;
-		if (S_value(&t, v, 0) != 0)
+		struct akb_pair *p = akb_map_put_pair(fields, key.ptr);
+		p->line = line;
+		p->col = 1;
+		if (S_value(&t, &p->value, 0) != 0)
 			break;
 	}
 	akb_buf_release(&table);

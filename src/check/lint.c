@@ -303,7 +303,7 @@ static void S_keys(struct linter *l, const struct akb_agent *a)
 		const char *k = m->u.map.items[i].key;
 		if (a->plugin != SIZE_MAX && a->format == AKB_FORMAT_SUBAGENT &&
 		    (!strcmp(k, "hooks") || !strcmp(k, "mcpServers") || !strcmp(k, "permissionMode"))) {
-			S_find(l, "AKB-AG005", a->fm.key_line[i], a->fm.key_col[i],
+			S_find(l, "AKB-AG005", a->fm.fields.u.map.items[i].line, a->fm.fields.u.map.items[i].col,
 			       "'%s' is ignored for a plugin's agents (Claude Code drops it when it loads a plugin)", k);
 			continue;
 		}
@@ -311,11 +311,11 @@ static void S_keys(struct linter *l, const struct akb_agent *a)
 			continue;
 		const char *s = S_suggest(k, known, NULL);
 		if (s)
-			S_find(l, "AKB-AG005", a->fm.key_line[i], a->fm.key_col[i], "unknown key '%s'; did you mean '%s'? (%s ignores '%s')",
+			S_find(l, "AKB-AG005", a->fm.fields.u.map.items[i].line, a->fm.fields.u.map.items[i].col, "unknown key '%s'; did you mean '%s'? (%s ignores '%s')",
 			       k, s, akb_format_harness(a->format), k);
 		else if (a->format == AKB_FORMAT_SUBAGENT && !S_suggest(k, S_collection_keys, NULL))
 			/* Only for sub-agents, whose field list is closed: other formats' files carry their own keys. */
-			S_find(l, "AKB-AG005", a->fm.key_line[i], a->fm.key_col[i],
+			S_find(l, "AKB-AG005", a->fm.fields.u.map.items[i].line, a->fm.fields.u.map.items[i].col,
 			       "key '%s' is not a Claude Code field; it is shown, and ignored by Claude Code", k);
 	}
 }

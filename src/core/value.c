@@ -113,11 +113,17 @@ struct akb_value *akb_map_get(const struct akb_value *map, const char *key)
 
 struct akb_value *akb_map_put(struct akb_value *map, const char *key)
 {
-	struct akb_value *v = akb_map_get(map, key);
-	if (v)
-		return v;
-	if (map->kind != AKB_MAP)
+	struct akb_pair *p = akb_map_put_pair(map, key);
+	return p ? &p->value : NULL;
+}
+
+struct akb_pair *akb_map_put_pair(struct akb_value *map, const char *key)
+{
+	if (!map || map->kind != AKB_MAP)
 		return NULL;
+	for (size_t i = 0; i < map->u.map.len; i++)
+		if (strcmp(map->u.map.items[i].key, key) == 0)
+			return &map->u.map.items[i];
 	if (map->u.map.len == map->u.map.cap) {
 		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
 		map->u.map.items = akb_xrealloc(map->u.map.items, akb_xmul(cap, sizeof(struct akb_pair)));
@@ -126,7 +132,8 @@ struct akb_value *akb_map_put(struct akb_value *map, const char *key)
 	struct akb_pair *p = &map->u.map.items[map->u.map.len++];
 	p->key = akb_xstrdup(key);
 	akb_value_set_null(&p->value);
-	return &p->value;
+	p->line = p->col = 0;
+	return p;
 }
 
 int akb_map_remove(struct akb_value *map, const char *key)
@@ -149,6 +156,8 @@ int akb_map_remove(struct akb_value *map, const char *key)
 static struct akb_value *S_replace(struct akb_value *map, const char *key)
 {
 	struct akb_value *v = akb_map_put(map, key);
+	if (!v)
+		abort(); /* a field set on a value that is not a map: a bug, not bad input */
 	akb_value_release(v);
 	return v;
 }
@@ -207,8 +216,14 @@ void akb_value_copy(struct akb_value *dst, const struct akb_value *src)
 		break;
 	case AKB_MAP:
 		akb_value_set_map(dst);
-		for (i = 0; i < src->u.map.len; i++)
-			akb_value_copy(akb_map_put(dst, src->u.map.items[i].key), &src->u.map.items[i].value);
+		for (i = 0; i < src->u.map.len; i++) {
+			struct akb_pair *p = akb_map_put_pair(dst, src->u.map.items[i].key);
+			if (!p)
+				break; /* not reached: dst is a map */
+			akb_value_copy(&p->value, &src->u.map.items[i].value);
+			p->line = src->u.map.items[i].line;
+			p->col = src->u.map.items[i].col;
+		}
 		break;
 	default:
 		*dst = *src;

@@ -284,8 +284,6 @@ int hk_pull_agent(struct akb_hooks *h, int idx, struct akb_agent *a, const struc
 	struct akb_value fields = AKB_VALUE_NULL;
 	akb_value_set_map(&fields);
 	const struct akb_value *old = &a->fm.fields;
-	size_t cap = old->u.map.len + 8, n = 0;
-	unsigned *lines = akb_xcalloc(cap, sizeof(unsigned)), *cols = akb_xcalloc(cap, sizeof(unsigned));
 	int rc = 0;
 
 	/* The name: a front-matter field if the file had one or the hook changed it. */
@@ -303,21 +301,20 @@ int hk_pull_agent(struct akb_hooks *h, int idx, struct akb_agent *a, const struc
 		const char *key = old->u.map.items[i].key;
 		if (S_is_special(key)) {
 			/* A front-matter "slug" or "path" is shadowed in the table, not lost. */
-			akb_value_copy(akb_map_put(&fields, key), &old->u.map.items[i].value);
-			lines[n] = a->fm.key_line[i];
-			cols[n] = a->fm.key_col[i];
-			n++;
+			struct akb_pair *p = akb_map_put_pair(&fields, key);
+			akb_value_copy(&p->value, &old->u.map.items[i].value);
+			p->line = old->u.map.items[i].line;
+			p->col = old->u.map.items[i].col;
 			continue;
 		}
 		lua_getfield(L, idx, key);
 		if (!lua_isnil(L, -1)) {
-			struct akb_value *v = akb_map_put(&fields, key);
+			struct akb_pair *p = akb_map_put_pair(&fields, key);
+			p->line = old->u.map.items[i].line;
+			p->col = old->u.map.items[i].col;
 			akb_buf_clear(&err);
-			if (S_to_value(L, -1, v, 0, &err) != 0)
+			if (S_to_value(L, -1, &p->value, 0, &err) != 0)
 				rc = S_field_error(h, e, kind, key, err.ptr);
-			lines[n] = a->fm.key_line[i];
-			cols[n] = a->fm.key_col[i];
-			n++;
 		}
 		lua_pop(L, 1);
 	}
@@ -348,13 +345,6 @@ int hk_pull_agent(struct akb_hooks *h, int idx, struct akb_agent *a, const struc
 			if (S_to_value(L, -1, v, 0, &err) != 0)
 				rc = S_field_error(h, e, kind, added[i], err.ptr);
 			lua_pop(L, 1);
-			if (n == cap) {
-				cap *= 2;
-				lines = akb_xrealloc(lines, akb_xmul(cap, sizeof(unsigned)));
-				cols = akb_xrealloc(cols, akb_xmul(cap, sizeof(unsigned)));
-			}
-			lines[n] = cols[n] = 0;
-			n++;
 		}
 		free(added[i]);
 	}
@@ -397,15 +387,9 @@ int hk_pull_agent(struct akb_hooks *h, int idx, struct akb_agent *a, const struc
 out:
 	if (rc) {
 		akb_value_release(&fields);
-		free(lines);
-		free(cols);
 	} else {
 		akb_value_release(&a->fm.fields);
 		a->fm.fields = fields;
-		free(a->fm.key_line);
-		free(a->fm.key_col);
-		a->fm.key_line = lines;
-		a->fm.key_col = cols;
 		akb_agent_refresh(a, h->diag);
 	}
 	akb_buf_release(&err);

@@ -278,7 +278,7 @@ static int S_spend(struct S_reader *r, size_t cost)
 }
 
 /* Appends a pair without looking the key up: duplicates are sorted out later, in one pass. */
-static struct akb_pair *S_map_push(struct akb_value *map, char *key)
+static struct akb_pair *S_map_push(struct akb_value *map, char *key, unsigned line, unsigned col)
 {
 	if (map->u.map.len == map->u.map.cap) {
 		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
@@ -288,6 +288,8 @@ static struct akb_pair *S_map_push(struct akb_value *map, char *key)
 	struct akb_pair *p = &map->u.map.items[map->u.map.len++];
 	p->key = key;
 	akb_value_set_null(&p->value);
+	p->line = line;
+	p->col = col;
 	return p;
 }
 
@@ -311,8 +313,7 @@ static int S_keyref_cmp(const void *a, const void *b)
  * that is where the value in use comes from. Each later duplicate is reported
  * if `report`. Sorting keeps a map with many keys out of quadratic time.
  */
-static void S_dedupe(struct S_reader *r, struct akb_value *map, unsigned *lines, unsigned *cols,
-		     int report)
+static void S_dedupe(struct S_reader *r, struct akb_value *map, int report)
 {
 	size_t n = map->u.map.len, i, j, out;
 	struct akb_pair *items = map->u.map.items;
@@ -332,9 +333,9 @@ static void S_dedupe(struct S_reader *r, struct akb_value *map, unsigned *lines,
 	if (report)
 		for (i = 0; i < n; i++)
 			if (prev[i] < n)
-				S_warn(r, lines[i], cols[i],
+				S_warn(r, items[i].line, items[i].col,
 				       "duplicate front-matter key '%s' replaces the one on line %u",
-				       items[i].key, lines[prev[i]]);
+				       items[i].key, items[prev[i]].line);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && prev[refs[j].index] < n; j++)
 			;
@@ -344,8 +345,8 @@ static void S_dedupe(struct S_reader *r, struct akb_value *map, unsigned *lines,
 		akb_value_release(&items[first].value);
 		items[first].value = items[last].value;
 		akb_value_set_null(&items[last].value);
-		lines[first] = lines[last];
-		cols[first] = cols[last];
+		items[first].line = items[last].line;
+		items[first].col = items[last].col;
 	}
 	for (i = out = 0; i < n; i++) {
 		if (prev[i] < n) {
@@ -353,10 +354,7 @@ static void S_dedupe(struct S_reader *r, struct akb_value *map, unsigned *lines,
 			akb_value_release(&items[i].value);
 			continue;
 		}
-		items[out] = items[i];
-		lines[out] = lines[i];
-		cols[out] = cols[i];
-		out++;
+		items[out++] = items[i];
 	}
 	map->u.map.len = out;
 	free(refs);
@@ -402,8 +400,7 @@ static int S_typed_tag(const yaml_char_t *tag)
 	return !tag || S_is_one_of((const char *)tag, strlen((const char *)tag), tags);
 }
 
-static void S_convert_map(struct S_reader *r, yaml_node_t *node, int depth, struct akb_value *out,
-			  unsigned **lines_out, unsigned **cols_out);
+static void S_convert_map(struct S_reader *r, yaml_node_t *node, int depth, struct akb_value *out);
 
 /*
  * Reads one node into `out` (which is overwritten). libyaml's loader turns
@@ -449,7 +446,7 @@ static void S_convert(struct S_reader *r, yaml_node_t *node, int depth, struct a
 	case YAML_MAPPING_NODE:
 		if (S_spend(r, 1) < 0)
 			return;
-		S_convert_map(r, node, depth, out, NULL, NULL);
+		S_convert_map(r, node, depth, out);
 		break;
 	default:
 		break;
@@ -457,19 +454,14 @@ static void S_convert(struct S_reader *r, yaml_node_t *node, int depth, struct a
 }
 
 /*
- * Reads a mapping node into `out`. With `lines_out`, also returns the keys'
- * file positions, aligned with out's items (NULL when there are none).
+ * Reads a mapping node into `out`, each key with its file position.
  * Non-scalar keys are skipped with a warning; duplicates are merged.
  */
-static void S_convert_map(struct S_reader *r, yaml_node_t *node, int depth, struct akb_value *out,
-			  unsigned **lines_out, unsigned **cols_out)
+static void S_convert_map(struct S_reader *r, yaml_node_t *node, int depth, struct akb_value *out)
 {
-	size_t n = (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start);
 	size_t id = (size_t)(node - r->doc->nodes.start);
 	/* an aliased mapping is read once per alias; report its problems only once */
 	int report = !r->reported[id];
-	unsigned *lines = akb_xmalloc(akb_xmul(n ? n : 1, sizeof(*lines)));
-	unsigned *cols = akb_xmalloc(akb_xmul(n ? n : 1, sizeof(*cols)));
 
 	r->reported[id] = 1;
 	akb_value_set_map(out);
@@ -490,23 +482,11 @@ static void S_convert_map(struct S_reader *r, yaml_node_t *node, int depth, stru
 		}
 		if (S_spend(r, k->data.scalar.length) < 0)
 			break;
-		size_t i = out->u.map.len;
 		struct akb_pair *p = S_map_push(out, akb_xstrndup((const char *)k->data.scalar.value,
-								 k->data.scalar.length));
-		lines[i] = line;
-		cols[i] = col;
+								 k->data.scalar.length), line, col);
 		S_convert(r, yaml_document_get_node(r->doc, pair->value), depth + 1, &p->value);
 	}
-	S_dedupe(r, out, lines, cols, report);
-	if (lines_out && out->u.map.len) {
-		*lines_out = lines;
-		*cols_out = cols;
-	} else {
-		if (lines_out)
-			*lines_out = *cols_out = NULL;
-		free(lines);
-		free(cols);
-	}
+	S_dedupe(r, out, report);
 }
 
 struct S_yaml_error {
@@ -741,8 +721,6 @@ static void S_recover(struct S_reader *top, struct akb_frontmatter *fm, size_t e
 		}
 	}
 
-	unsigned *klines = akb_xmalloc(akb_xmul(nkeys ? nkeys : 1, sizeof(*klines)));
-	unsigned *kcols = akb_xmalloc(akb_xmul(nkeys ? nkeys : 1, sizeof(*kcols)));
 	for (size_t k = 0; k < nkeys; k++) {
 		const struct S_line *kl = &lines[keys[k]];
 		size_t stop = k + 1 < nkeys ? keys[k + 1] : nlines;
@@ -752,21 +730,12 @@ static void S_recover(struct S_reader *top, struct akb_frontmatter *fm, size_t e
 		struct akb_pair *p;
 
 		S_src_where(top->src, kl->start + kl->indent, &line, &col);
-		klines[k] = line;
-		kcols[k] = col;
-		p = S_map_push(&fm->fields, akb_xstrndup(key, key_lens[k]));
+		p = S_map_push(&fm->fields, akb_xstrndup(key, key_lens[k]), line, col);
 		if (S_value_alone(top, text, kl, slice_end, line, col, key, key_lens[k], &p->value) < 0)
 			S_raw_value(&p->value, text, lines, keys[k], stop, base,
 				    kl->start + kl->indent + key_lens[k] + 1);
 	}
-	S_dedupe(top, &fm->fields, klines, kcols, 1);
-	if (fm->fields.u.map.len) {
-		fm->key_line = klines;
-		fm->key_col = kcols;
-	} else {
-		free(klines);
-		free(kcols);
-	}
+	S_dedupe(top, &fm->fields, 1);
 	free(keys);
 	free(key_lens);
 	free(lines);
@@ -877,7 +846,7 @@ static void S_read_block(struct akb_frontmatter *fm, const char *path, struct ak
 		yaml_node_t *root = yaml_document_get_root_node(&doc);
 		S_reader_init(&r, path, diag, &src, &doc);
 		if (root && root->type == YAML_MAPPING_NODE) {
-			S_convert_map(&r, root, 0, &fm->fields, &fm->key_line, &fm->key_col);
+			S_convert_map(&r, root, 0, &fm->fields);
 		} else if (root) {
 			unsigned line, col;
 			S_src_mark(&src, root->start_mark, &line, &col);
@@ -925,8 +894,6 @@ int akb_frontmatter_parse(struct akb_frontmatter *fm, const char *path, const ch
 void akb_frontmatter_release(struct akb_frontmatter *fm)
 {
 	akb_value_release(&fm->fields);
-	free(fm->key_line);
-	free(fm->key_col);
 	memset(fm, 0, sizeof(*fm));
 	akb_value_set_map(&fm->fields);
 	fm->body_line = 1;

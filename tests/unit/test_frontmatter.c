@@ -74,10 +74,10 @@ TEST(fm_reads_plain_fields_and_positions)
 	STR_EQ(S_str(&fm, "description"), "当用户讨论后端架构时自动触发");
 	STR_EQ(S_str(&fm, "tools"), "Read, Write, Edit, Grep, Bash");
 	STR_EQ(S_str(&fm, "color"), "#8b5cf6");
-	INT_EQ(fm.key_line[0], 2);
-	INT_EQ(fm.key_col[0], 1);
-	INT_EQ(fm.key_line[3], 5);
-	INT_EQ(fm.key_line[4], 7);
+	INT_EQ(fm.fields.u.map.items[0].line, 2);
+	INT_EQ(fm.fields.u.map.items[0].col, 1);
+	INT_EQ(fm.fields.u.map.items[3].line, 5);
+	INT_EQ(fm.fields.u.map.items[4].line, 7);
 	INT_EQ(fm.body_line, 9);
 	STR_EQ(text + fm.body_offset, "\n你是后端架构师\n");
 	S_done(&fm, &d);
@@ -177,8 +177,8 @@ TEST(fm_accepts_indented_blocks)
 	INT_EQ(d.len, 0);
 	STR_EQ(S_str(&fm, "name"), "x");
 	STR_EQ(S_str(&fm, "description"), "y");
-	INT_EQ(fm.key_line[1], 3);
-	INT_EQ(fm.key_col[1], 3);
+	INT_EQ(fm.fields.u.map.items[1].line, 3);
+	INT_EQ(fm.fields.u.map.items[1].col, 3);
 	STR_EQ(text + fm.body_offset, "body\n");
 	S_done(&fm, &d);
 
@@ -208,7 +208,7 @@ TEST(fm_tolerates_stray_carriage_returns)
 	CHECK(fm.present);
 	INT_EQ(d.len, 0);
 	STR_EQ(S_str(&fm, "name"), "x");
-	INT_EQ(fm.key_line[1], 3);
+	INT_EQ(fm.fields.u.map.items[1].line, 3);
 	STR_EQ(text + fm.body_offset, "body\r\n");
 	S_done(&fm, &d);
 }
@@ -308,7 +308,7 @@ TEST(fm_reads_sequences_and_mappings)
 	INT_EQ(services->u.list.len, 2);
 	STR_EQ(akb_map_get_cstr(&services->u.list.items[0], "tier"), "free");
 	INT_EQ(akb_map_get(&fm.fields, "empty")->u.list.len, 0);
-	INT_EQ(fm.key_line[3], 7);
+	INT_EQ(fm.fields.u.map.items[3].line, 7);
 	S_done(&fm, &d);
 }
 
@@ -323,9 +323,9 @@ TEST(fm_duplicate_keys_keep_last_and_warn)
 	STR_EQ(fm.fields.u.map.items[1].key, "model");
 	STR_EQ(fm.fields.u.map.items[2].key, "author");
 	STR_EQ(S_str(&fm, "name"), "c");
-	INT_EQ(fm.key_line[0], 6);
-	INT_EQ(fm.key_line[1], 3);
-	INT_EQ(fm.key_line[2], 5);
+	INT_EQ(fm.fields.u.map.items[0].line, 6);
+	INT_EQ(fm.fields.u.map.items[1].line, 3);
+	INT_EQ(fm.fields.u.map.items[2].line, 5);
 	CHECK(akb_map_get(akb_map_get(&fm.fields, "author"), "k")->u.number == 2);
 	INT_EQ(d.len, 3);
 	DIAG_EQ(&d, 0, "a.md:5:16: warning: duplicate front-matter key 'k' replaces the one on line 5");
@@ -341,7 +341,7 @@ TEST(fm_skips_non_scalar_keys)
 	INT_EQ(S_parse(&fm, &d, "---\n? [a, b]\n: x\nname: y\n{k: v}: z\n---\n"), 0);
 	INT_EQ(fm.fields.u.map.len, 1);
 	STR_EQ(S_str(&fm, "name"), "y");
-	INT_EQ(fm.key_line[0], 4);
+	INT_EQ(fm.fields.u.map.items[0].line, 4);
 	INT_EQ(d.len, 2);
 	DIAG_EQ(&d, 0, "a.md:2:3: warning: front-matter key is a list, not a name; skipped");
 	DIAG_EQ(&d, 1, "a.md:5:1: warning: front-matter key is a mapping, not a name; skipped");
@@ -423,7 +423,7 @@ TEST(fm_many_keys_stay_linear)
 	INT_EQ(fm.fields.u.map.len, 20000);
 	INT_EQ(d.len, 20000);
 	CHECK(S_num(&fm, "k5") == 20005);
-	INT_EQ(fm.key_line[5], 20007);
+	INT_EQ(fm.fields.u.map.items[5].line, 20007);
 	S_done(&fm, &d);
 	akb_buf_release(&b);
 }
@@ -465,8 +465,8 @@ TEST(fm_recovers_unquoted_colon_in_description)
 	STR_EQ(S_str(&fm, "name"), "gdpr-ccpa-compliance");
 	STR_EQ(S_str(&fm, "description"), "Use when assessing privacy. Triggers on: 'GDPR', 'CCPA'.");
 	STR_EQ(S_str(&fm, "tools"), "Read, Grep");
-	INT_EQ(fm.key_line[2], 4);
-	INT_EQ(fm.key_col[2], 1);
+	INT_EQ(fm.fields.u.map.items[2].line, 4);
+	INT_EQ(fm.fields.u.map.items[2].col, 1);
 	INT_EQ(fm.body_line, 6);
 	STR_EQ(text + fm.body_offset, "\nYou are an expert.\n");
 	S_done(&fm, &d);
@@ -505,7 +505,7 @@ TEST(fm_recovery_keeps_continuation_lines_in_the_value)
 	INT_EQ(tools->u.list.len, 2);
 	INT_EQ(akb_map_get(&fm.fields, "tags")->u.list.len, 2);
 	STR_EQ(S_str(&fm, "model"), "sonnet");
-	INT_EQ(fm.key_line[4], 15);
+	INT_EQ(fm.fields.u.map.items[4].line, 15);
 	S_done(&fm, &d);
 }
 
@@ -587,7 +587,7 @@ TEST(fm_recovers_indented_blocks)
 	STR_EQ(S_str(&fm, "name"), "x");
 	STR_EQ(S_str(&fm, "description"), "a: b\nmore");
 	STR_EQ(S_str(&fm, "model"), "y");
-	INT_EQ(fm.key_col[2], 3);
+	INT_EQ(fm.fields.u.map.items[2].col, 3);
 	S_done(&fm, &d);
 }
 
