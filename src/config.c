@@ -5,18 +5,19 @@
 #include "core/prefix.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <yaml.h>
 
 #include "agentkb/buf.h"
 #include "agentkb/config.h"
 #include "agentkb/diag.h"
 #include "agentkb/url.h"
 #include "agentkb/walk.h"
+#include "agentkb/yaml.h"
 
 /*
  * collection, kind and language are derived (akb_site_derive, format.h,
@@ -196,209 +197,130 @@ void akb_taxonomy_plural(const char *key, struct akb_buf *out)
 		akb_buf_printf(out, "%ss", key);
 }
 
+/* ---- agentkb.yaml ------------------------------------------------------ */
+
 struct reader {
-	yaml_parser_t parser;
 	const char *path;
 	struct akb_diag *diag;
 	int errors;
 };
 
-static int S_next(struct reader *r, yaml_event_t *ev)
-{
-	if (!yaml_parser_parse(&r->parser, ev)) {
-		akb_error(r->diag, r->path, (unsigned)r->parser.problem_mark.line + 1,
-			  (unsigned)r->parser.problem_mark.column + 1, "invalid YAML: %s",
-			  r->parser.problem ? r->parser.problem : "syntax error");
-		r->errors++;
-		return -1;
-	}
-	return 0;
-}
+static void S_error_at(struct reader *r, unsigned line, unsigned col, const char *fmt, ...) AKB_PRINTF(4, 5);
 
-/* Skips the rest of a node whose start event was just read. */
-static int S_skip(struct reader *r, yaml_event_t *start)
+static void S_error_at(struct reader *r, unsigned line, unsigned col, const char *fmt, ...)
 {
-	int depth = start->type == YAML_SEQUENCE_START_EVENT || start->type == YAML_MAPPING_START_EVENT;
-	while (depth > 0) {
-		yaml_event_t ev;
-		if (S_next(r, &ev) != 0)
-			return -1;
-		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
-			depth++;
-		else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
-			depth--;
-		yaml_event_delete(&ev);
-	}
-	return 0;
-}
-
-static int S_type_error(struct reader *r, const yaml_event_t *ev, const char *key, const char *want)
-{
-	akb_error(r->diag, r->path, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
-		  "'%s' must be %s", key, want);
+	va_list ap;
+	va_start(ap, fmt);
+	akb_diag_vadd(r->diag, AKB_ERROR, r->path, line, col, fmt, ap);
+	va_end(ap);
 	r->errors++;
-	return 0;
 }
 
-static int S_read_string(struct reader *r, yaml_event_t *ev, const char *key, char **field)
+static void S_type_error(struct reader *r, const struct akb_value *v, const char *key, const char *want)
 {
-	if (ev->type != YAML_SCALAR_EVENT) {
-		S_type_error(r, ev, key, "a string");
-		return S_skip(r, ev);
-	}
-	akb_config_set(field, (const char *)ev->data.scalar.value);
-	return 0;
+	S_error_at(r, v->line, v->col, "'%s' must be %s", key, want);
+}
+
+/* Scalars are read untyped (akb_yaml_opts.typed = 0): every one is a string here. */
+static const char *S_text(const struct akb_value *v)
+{
+	return v->kind == AKB_STRING ? v->u.str.ptr : NULL;
+}
+
+static void S_read_string(struct reader *r, const struct akb_value *v, const char *key, char **field)
+{
+	if (!S_text(v))
+		S_type_error(r, v, key, "a string");
+	else
+		akb_config_set(field, S_text(v));
 }
 
 /* base_url: checked and normalised here, so a bad one is reported at its position. */
-static int S_read_base_url(struct reader *r, yaml_event_t *ev, char **field)
+static void S_read_base_url(struct reader *r, const struct akb_value *v, const char *key, char **field)
 {
-	if (ev->type != YAML_SCALAR_EVENT)
-		return S_read_string(r, ev, "base_url", field);
-	const char *value = (const char *)ev->data.scalar.value;
-	const char *why = akb_config_set_base_url(field, value);
-	if (why) {
-		akb_error(r->diag, r->path, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
-			  "invalid base_url '%s': %s", value, why);
-		r->errors++;
+	if (!S_text(v)) {
+		S_read_string(r, v, key, field);
+		return;
 	}
-	return 0;
+	const char *why = akb_config_set_base_url(field, S_text(v));
+	if (why)
+		S_error_at(r, v->line, v->col, "invalid base_url '%s': %s", S_text(v), why);
 }
 
-static int S_read_bool(struct reader *r, yaml_event_t *ev, const char *key, int *field)
+static void S_read_bool(struct reader *r, const struct akb_value *v, const char *key, int *field)
 {
-	const char *v = ev->type == YAML_SCALAR_EVENT ? (const char *)ev->data.scalar.value : "";
-	if (!strcmp(v, "true") || !strcmp(v, "True") || !strcmp(v, "yes"))
+	const char *t = S_text(v) ? S_text(v) : "";
+	if (!strcmp(t, "true") || !strcmp(t, "True") || !strcmp(t, "yes"))
 		*field = 1;
-	else if (!strcmp(v, "false") || !strcmp(v, "False") || !strcmp(v, "no"))
+	else if (!strcmp(t, "false") || !strcmp(t, "False") || !strcmp(t, "no"))
 		*field = 0;
-	else {
-		S_type_error(r, ev, key, "true or false");
-		return S_skip(r, ev);
-	}
-	return 0;
+	else
+		S_type_error(r, v, key, "true or false");
 }
 
-static int S_read_list(struct reader *r, yaml_event_t *ev, const char *key, char ***field)
+/* A whole number of at least `min`; -1 (with an error) if it is not one. */
+static long S_whole(struct reader *r, const struct akb_value *v, const char *key, long min, const char *want)
 {
-	if (ev->type != YAML_SEQUENCE_START_EVENT) {
-		S_type_error(r, ev, key, "a list of strings");
-		return S_skip(r, ev);
-	}
-	size_t n = 0;
-	char **v = akb_xcalloc(1, sizeof(char *));
-	for (;;) {
-		yaml_event_t item;
-		if (S_next(r, &item) != 0) {
-			S_strv_free(v);
-			return -1;
-		}
-		if (item.type == YAML_SEQUENCE_END_EVENT) {
-			yaml_event_delete(&item);
-			break;
-		}
-		if (item.type != YAML_SCALAR_EVENT) {
-			S_type_error(r, &item, key, "a list of strings");
-			int rc = S_skip(r, &item);
-			yaml_event_delete(&item);
-			if (rc) {
-				S_strv_free(v);
-				return -1;
-			}
-			continue;
-		}
-		v = akb_xrealloc(v, akb_xmul(n + 2, sizeof(char *)));
-		v[n++] = akb_xstrdup((const char *)item.data.scalar.value);
-		v[n] = NULL;
-		yaml_event_delete(&item);
-	}
-	S_strv_free(*field);
-	*field = v;
-	return 0;
-}
-
-static int S_unknown_key(struct reader *r, yaml_event_t *key_ev, const char *section, const char *key)
-{
-	akb_error(r->diag, r->path, (unsigned)key_ev->start_mark.line + 1, (unsigned)key_ev->start_mark.column + 1,
-		  "unknown config key '%s%s%s'", section, *section ? "." : "", key);
-	r->errors++;
-	return 0;
-}
-
-static int S_read_highlight_key(struct reader *r, struct akb_config *cfg, const char *key, yaml_event_t *key_ev,
-				yaml_event_t *val)
-{
-	if (!strcmp(key, "enabled"))
-		return S_read_bool(r, val, "highlight.enabled", &cfg->highlight.enabled);
-	if (!strcmp(key, "theme"))
-		return S_read_string(r, val, "highlight.theme", &cfg->highlight.theme);
-	if (!strcmp(key, "dark_theme"))
-		return S_read_string(r, val, "highlight.dark_theme", &cfg->highlight.dark_theme);
-	if (!strcmp(key, "linenos"))
-		return S_read_bool(r, val, "highlight.linenos", &cfg->highlight.linenos);
-	if (!strcmp(key, "datadir"))
-		return S_read_string(r, val, "highlight.datadir", &cfg->highlight.datadir);
-	S_unknown_key(r, key_ev, "highlight", key);
-	return S_skip(r, val);
-}
-
-static int S_read_positive(struct reader *r, yaml_event_t *ev, const char *key, long *field)
-{
-	const char *v = ev->type == YAML_SCALAR_EVENT ? (const char *)ev->data.scalar.value : "";
+	const char *t = S_text(v) ? S_text(v) : "";
 	char *end;
 	errno = 0;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || errno || n <= 0) {
-		S_type_error(r, ev, key, "a positive whole number");
-		return S_skip(r, ev);
+	long n = strtol(t, &end, 10);
+	if (!*t || *end || errno || n < min) {
+		S_type_error(r, v, key, want);
+		return -1;
 	}
-	*field = n;
-	return 0;
+	return n;
 }
 
-static int S_read_hook_limits_key(struct reader *r, struct akb_config *cfg, const char *key, yaml_event_t *key_ev,
-				  yaml_event_t *val)
+/* A list of strings, or NULL (with an error at the first thing that is not one). */
+static char **S_strings(struct reader *r, const struct akb_value *v, const char *key)
 {
-	if (!strcmp(key, "instructions"))
-		return S_read_positive(r, val, "hook_limits.instructions", &cfg->hook_limits.instructions);
-	if (!strcmp(key, "memory_mb"))
-		return S_read_positive(r, val, "hook_limits.memory_mb", &cfg->hook_limits.memory_mb);
-	S_unknown_key(r, key_ev, "hook_limits", key);
-	return S_skip(r, val);
+	if (v->kind != AKB_LIST) {
+		S_type_error(r, v, key, "a list of strings");
+		return NULL;
+	}
+	size_t n = 0;
+	char **out = akb_xcalloc(v->u.list.len + 1, sizeof(char *));
+	for (size_t i = 0; i < v->u.list.len; i++) {
+		const struct akb_value *item = &v->u.list.items[i];
+		if (S_text(item))
+			out[n++] = akb_xstrdup(S_text(item));
+		else
+			S_type_error(r, item, key, "a list of strings");
+	}
+	return out;
+}
+
+static void S_read_list(struct reader *r, const struct akb_value *v, const char *key, char ***field)
+{
+	char **list = S_strings(r, v, key);
+	if (!list)
+		return;
+	S_strv_free(*field);
+	*field = list;
 }
 
 /*
  * search.synonyms: a list of groups, each a list of words or phrases. A group
  * is kept as its words joined by '\n' (a word holding a newline is an error).
  */
-static int S_read_synonyms(struct reader *r, yaml_event_t *ev, struct akb_config *cfg)
+static void S_read_synonyms(struct reader *r, const struct akb_value *v, const char *key, struct akb_config *cfg)
 {
 	static const char want[] = "a list of groups, each a list of words ([爬虫, scraping, crawler])";
-	if (ev->type != YAML_SEQUENCE_START_EVENT) {
-		S_type_error(r, ev, "search.synonyms", want);
-		return S_skip(r, ev);
+	if (v->kind != AKB_LIST) {
+		S_type_error(r, v, key, want);
+		return;
 	}
-	for (;;) {
-		yaml_event_t group;
-		if (S_next(r, &group) != 0)
-			return -1;
-		if (group.type == YAML_SEQUENCE_END_EVENT) {
-			yaml_event_delete(&group);
-			return 0;
-		}
-		char **words = NULL;
-		int rc = 0;
-		if (group.type != YAML_SEQUENCE_START_EVENT) {
-			S_type_error(r, &group, "search.synonyms", want);
-			rc = S_skip(r, &group);
-		} else {
-			rc = S_read_list(r, &group, "search.synonyms", &words);
-		}
-		size_t n = 0;
+	for (size_t g = 0; g < v->u.list.len; g++) {
+		const struct akb_value *group = &v->u.list.items[g];
+		char **words = group->kind == AKB_LIST ? S_strings(r, group, key) : NULL;
 		struct akb_buf joined = AKB_BUF_INIT;
+		size_t n = 0;
+		if (group->kind != AKB_LIST)
+			S_type_error(r, group, key, want);
 		for (; words && words[n]; n++) {
 			if (strchr(words[n], '\n') || !*words[n]) {
-				S_type_error(r, &group, "search.synonyms", "groups of one-line, non-empty words");
+				S_type_error(r, group, key, "groups of one-line, non-empty words");
 				n = 0;
 				break;
 			}
@@ -409,180 +331,161 @@ static int S_read_synonyms(struct reader *r, yaml_event_t *ev, struct akb_config
 		if (n >= 2)
 			akb_config_push(&cfg->search.synonyms, joined.ptr);
 		else if (words && n == 1)
-			S_type_error(r, &group, "search.synonyms", "groups of two words or more");
+			S_type_error(r, group, key, "groups of two words or more");
 		akb_buf_release(&joined);
 		S_strv_free(words);
-		yaml_event_delete(&group);
-		if (rc)
-			return -1;
 	}
 }
 
-static int S_read_search_key(struct reader *r, struct akb_config *cfg, const char *key, yaml_event_t *key_ev,
-			     yaml_event_t *val)
+/* How each key of the file is read: a table, so every key is read, named and typed one way. */
+enum S_kind { S_STRING, S_BASE_URL, S_BOOL, S_LIST, S_POSITIVE, S_COUNT, S_SYNONYMS, S_SECTION };
+
+struct S_key {
+	const char *name;
+	enum S_kind kind;
+	size_t field;                 /* offsetof the field in struct akb_config */
+	const struct S_key *section;  /* with S_SECTION: the section's keys */
+	int given;                    /* 1: set output_given, 2: taxonomies_given */
+};
+
+#define S_FIELD(f) offsetof(struct akb_config, f)
+
+static const struct S_key S_highlight_keys[] = {
+	{ "enabled", S_BOOL, S_FIELD(highlight.enabled), NULL, 0 },
+	{ "theme", S_STRING, S_FIELD(highlight.theme), NULL, 0 },
+	{ "dark_theme", S_STRING, S_FIELD(highlight.dark_theme), NULL, 0 },
+	{ "linenos", S_BOOL, S_FIELD(highlight.linenos), NULL, 0 },
+	{ "datadir", S_STRING, S_FIELD(highlight.datadir), NULL, 0 },
+	{ NULL, S_STRING, 0, NULL, 0 },
+};
+
+static const struct S_key S_hook_limit_keys[] = {
+	{ "instructions", S_POSITIVE, S_FIELD(hook_limits.instructions), NULL, 0 },
+	{ "memory_mb", S_POSITIVE, S_FIELD(hook_limits.memory_mb), NULL, 0 },
+	{ NULL, S_STRING, 0, NULL, 0 },
+};
+
+static const struct S_key S_search_keys[] = {
+	{ "synonyms", S_SYNONYMS, 0, NULL, 0 },
+	{ "builtin_synonyms", S_BOOL, S_FIELD(search.builtin_synonyms), NULL, 0 },
+	{ NULL, S_STRING, 0, NULL, 0 },
+};
+
+static const struct S_key S_top_keys[] = {
+	{ "highlight", S_SECTION, 0, S_highlight_keys, 0 },
+	{ "hook_limits", S_SECTION, 0, S_hook_limit_keys, 0 },
+	{ "search", S_SECTION, 0, S_search_keys, 0 },
+	{ "hooks", S_LIST, S_FIELD(hooks), NULL, 0 },
+	{ "home_per_group", S_COUNT, S_FIELD(home_per_group), NULL, 0 },
+	{ "title", S_STRING, S_FIELD(title), NULL, 0 },
+	{ "description", S_STRING, S_FIELD(description), NULL, 0 },
+	{ "base_url", S_BASE_URL, S_FIELD(base_url), NULL, 0 },
+	{ "language", S_STRING, S_FIELD(language), NULL, 0 },
+	{ "theme", S_STRING, S_FIELD(theme), NULL, 0 },
+	{ "content", S_STRING, S_FIELD(content), NULL, 0 },
+	{ "output", S_STRING, S_FIELD(output), NULL, 1 },
+	{ "strict", S_BOOL, S_FIELD(strict), NULL, 0 },
+	{ "taxonomies", S_LIST, S_FIELD(taxonomies), NULL, 2 },
+	{ "group_by", S_STRING, S_FIELD(group_by), NULL, 0 },
+	{ "collections", S_BOOL, S_FIELD(collections), NULL, 0 },
+	{ "not_agents", S_LIST, S_FIELD(not_agents), NULL, 0 },
+	{ NULL, S_STRING, 0, NULL, 0 },
+};
+
+static void S_read_map(struct reader *r, struct akb_config *cfg, const struct akb_value *map, const char *section,
+		       const struct S_key *keys);
+
+/* "a mapping (enabled, theme, ...)": what a section must be, from its keys. */
+static void S_section_want(const struct S_key *keys, struct akb_buf *out)
 {
-	if (!strcmp(key, "builtin_synonyms"))
-		return S_read_bool(r, val, "search.builtin_synonyms", &cfg->search.builtin_synonyms);
-	if (!strcmp(key, "synonyms"))
-		return S_read_synonyms(r, val, cfg);
-	S_unknown_key(r, key_ev, "search", key);
-	return S_skip(r, val);
+	akb_buf_puts(out, "a mapping (");
+	for (const struct S_key *k = keys; k->name; k++)
+		akb_buf_printf(out, "%s%s", k == keys ? "" : ", ", k->name);
+	akb_buf_putc(out, ')');
 }
 
-typedef int (*key_reader_fn)(struct reader *r, struct akb_config *cfg, const char *key, yaml_event_t *key_ev,
-			     yaml_event_t *val);
-
-/* Reads the pairs of a mapping whose start event was just read, through `fn`. */
-static int S_read_mapping(struct reader *r, struct akb_config *cfg, key_reader_fn fn)
+static void S_read_value(struct reader *r, struct akb_config *cfg, const struct S_key *k, const char *name,
+			 const struct akb_value *v)
 {
-	for (;;) {
-		yaml_event_t key, val;
-		if (S_next(r, &key) != 0)
-			return -1;
-		if (key.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&key);
-			return 0;
-		}
-		if (S_next(r, &val) != 0) {
-			yaml_event_delete(&key);
-			return -1;
-		}
-		int rc;
-		if (key.type != YAML_SCALAR_EVENT) {
-			akb_error(r->diag, r->path, (unsigned)key.start_mark.line + 1,
-				  (unsigned)key.start_mark.column + 1, "config keys must be plain strings");
-			r->errors++;
-			rc = S_skip(r, &key);
-			if (!rc)
-				rc = S_skip(r, &val);
+	char *field = (char *)cfg + k->field;
+	long n;
+	switch (k->kind) {
+	case S_STRING: S_read_string(r, v, name, (char **)(void *)field); break;
+	case S_BASE_URL: S_read_base_url(r, v, name, (char **)(void *)field); break;
+	case S_BOOL: S_read_bool(r, v, name, (int *)(void *)field); break;
+	case S_LIST: S_read_list(r, v, name, (char ***)(void *)field); break;
+	case S_SYNONYMS: S_read_synonyms(r, v, name, cfg); break;
+	case S_POSITIVE:
+		if ((n = S_whole(r, v, name, 1, "a positive whole number")) > 0)
+			*(long *)(void *)field = n;
+		break;
+	case S_COUNT: /* 0 is meaningful here (no limit) */
+		if ((n = S_whole(r, v, name, 0, "a whole number (0 for no limit)")) >= 0)
+			*(size_t *)(void *)field = (size_t)n;
+		break;
+	case S_SECTION:
+		if (v->kind != AKB_MAP) {
+			struct akb_buf want = AKB_BUF_INIT;
+			S_section_want(k->section, &want);
+			S_type_error(r, v, name, want.ptr);
+			akb_buf_release(&want);
 		} else {
-			rc = fn(r, cfg, (const char *)key.data.scalar.value, &key, &val);
+			S_read_map(r, cfg, v, name, k->section);
 		}
-		yaml_event_delete(&key);
-		yaml_event_delete(&val);
-		if (rc)
-			return -1;
+		break;
 	}
-}
-
-static int S_read_key(struct reader *r, struct akb_config *cfg, const char *key, yaml_event_t *key_ev,
-		      yaml_event_t *val)
-{
-	if (!strcmp(key, "highlight")) {
-		if (val->type != YAML_MAPPING_START_EVENT) {
-			S_type_error(r, val, key, "a mapping (enabled, theme, dark_theme, linenos, datadir)");
-			return S_skip(r, val);
-		}
-		return S_read_mapping(r, cfg, S_read_highlight_key);
-	}
-	if (!strcmp(key, "hook_limits")) {
-		if (val->type != YAML_MAPPING_START_EVENT) {
-			S_type_error(r, val, key, "a mapping (instructions, memory_mb)");
-			return S_skip(r, val);
-		}
-		return S_read_mapping(r, cfg, S_read_hook_limits_key);
-	}
-	if (!strcmp(key, "search")) {
-		if (val->type != YAML_MAPPING_START_EVENT) {
-			S_type_error(r, val, key, "a mapping (synonyms, builtin_synonyms)");
-			return S_skip(r, val);
-		}
-		return S_read_mapping(r, cfg, S_read_search_key);
-	}
-	if (!strcmp(key, "hooks"))
-		return S_read_list(r, val, key, &cfg->hooks);
-	if (!strcmp(key, "home_per_group")) {
-		/* 0 is meaningful here (no limit), so not S_read_positive */
-		const char *v = val->type == YAML_SCALAR_EVENT ? (const char *)val->data.scalar.value : "";
-		char *end;
-		errno = 0;
-		long n = strtol(v, &end, 10);
-		if (!*v || *end || errno || n < 0) {
-			S_type_error(r, val, key, "a whole number (0 for no limit)");
-			return S_skip(r, val);
-		}
-		cfg->home_per_group = (size_t)n;
-		return 0;
-	}
-	if (!strcmp(key, "title"))
-		return S_read_string(r, val, key, &cfg->title);
-	if (!strcmp(key, "description"))
-		return S_read_string(r, val, key, &cfg->description);
-	if (!strcmp(key, "base_url"))
-		return S_read_base_url(r, val, &cfg->base_url);
-	if (!strcmp(key, "language"))
-		return S_read_string(r, val, key, &cfg->language);
-	if (!strcmp(key, "theme"))
-		return S_read_string(r, val, key, &cfg->theme);
-	if (!strcmp(key, "content"))
-		return S_read_string(r, val, key, &cfg->content);
-	if (!strcmp(key, "output")) {
+	if (k->given == 1)
 		cfg->output_given = 1;
-		return S_read_string(r, val, key, &cfg->output);
-	}
-	if (!strcmp(key, "strict"))
-		return S_read_bool(r, val, key, &cfg->strict);
-	if (!strcmp(key, "taxonomies")) {
+	else if (k->given == 2)
 		cfg->taxonomies_given = 1;
-		return S_read_list(r, val, key, &cfg->taxonomies);
-	}
-	if (!strcmp(key, "group_by"))
-		return S_read_string(r, val, key, &cfg->group_by);
-	if (!strcmp(key, "collections"))
-		return S_read_bool(r, val, key, &cfg->collections);
-	if (!strcmp(key, "not_agents"))
-		return S_read_list(r, val, key, &cfg->not_agents);
-	S_unknown_key(r, key_ev, "", key);
-	return S_skip(r, val);
 }
 
-static int S_parse(struct reader *r, struct akb_config *cfg)
+static void S_read_map(struct reader *r, struct akb_config *cfg, const struct akb_value *map, const char *section,
+		       const struct S_key *keys)
 {
-	yaml_event_t ev;
-	/* stream start, document start (or stream end for an empty file) */
-	for (;;) {
-		if (S_next(r, &ev) != 0)
-			return -1;
-		yaml_event_type_t t = ev.type;
-		if (t == YAML_STREAM_END_EVENT) {
-			yaml_event_delete(&ev);
-			return 0;
-		}
-		if (t == YAML_MAPPING_START_EVENT)
-			break;
-		if (t == YAML_SCALAR_EVENT || t == YAML_SEQUENCE_START_EVENT) {
-			akb_error(r->diag, r->path, (unsigned)ev.start_mark.line + 1,
-				  (unsigned)ev.start_mark.column + 1, "the config file must be a mapping of keys");
-			yaml_event_delete(&ev);
-			return -1;
-		}
-		yaml_event_delete(&ev);
+	struct akb_buf name = AKB_BUF_INIT;
+	for (size_t i = 0; i < map->u.map.len; i++) {
+		const struct akb_pair *p = &map->u.map.items[i];
+		const struct S_key *k = keys;
+		while (k->name && strcmp(k->name, p->key))
+			k++;
+		akb_buf_clear(&name);
+		akb_buf_printf(&name, "%s%s%s", section, *section ? "." : "", p->key);
+		if (!k->name)
+			S_error_at(r, p->line, p->col, "unknown config key '%s'", name.ptr);
+		else
+			S_read_value(r, cfg, k, name.ptr, &p->value);
 	}
-	yaml_event_delete(&ev);
-	return S_read_mapping(r, cfg, S_read_key);
+	akb_buf_release(&name);
 }
 
 int akb_config_load(struct akb_config *cfg, const char *path, int required, struct akb_diag *diag)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		if (!required && errno == ENOENT)
+	struct akb_buf text = AKB_BUF_INIT;
+	if (akb_buf_read_file(&text, path) != 0) {
+		int e = errno;
+		akb_buf_release(&text);
+		if (!required && e == ENOENT)
 			return 0;
-		return akb_error(diag, path, 0, 0, "unable to read config: %s", strerror(errno));
+		return akb_error(diag, path, 0, 0, "unable to read config: %s", strerror(e));
 	}
-	struct reader r = { 0 };
-	r.path = path;
-	r.diag = diag;
-	yaml_parser_initialize(&r.parser);
-	yaml_parser_set_input_file(&r.parser, f);
-	int rc = S_parse(&r, cfg);
-	yaml_parser_delete(&r.parser);
-	fclose(f);
+	struct reader r = { path, diag, 0 };
+	const struct akb_yaml_opts opts = { "config", 0, 1, 1 };
+	struct akb_yaml_error err;
+	struct akb_value root;
+	if (akb_yaml_parse(path, text.ptr, text.len, &opts, &root, &err, diag) != 0)
+		S_error_at(&r, err.line, err.col, "invalid YAML: %s", err.problem);
+	else if (root.kind == AKB_MAP)
+		S_read_map(&r, cfg, &root, "", S_top_keys);
+	else if (root.kind != AKB_NULL || root.line)
+		S_error_at(&r, root.line, root.col, "the config file must be a mapping of keys");
+	akb_value_release(&root);
+	akb_buf_release(&text);
 	akb_config_set(&cfg->path, path);
 	const char *slash = strrchr(path, '/');
 	if (slash) {
 		free(cfg->root);
 		cfg->root = akb_xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
 	}
-	return rc || r.errors ? -1 : 0;
+	return r.errors ? -1 : 0;
 }

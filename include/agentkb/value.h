@@ -40,6 +40,7 @@ struct akb_value {
 			size_t len, cap;
 		} map;
 	} u;
+	unsigned line, col; /* where the value starts in its file (1-based); 0 when not read from one */
 };
 
 struct akb_pair {
@@ -48,7 +49,7 @@ struct akb_pair {
 	unsigned line, col; /* where the key is in its file (1-based); 0 when not read from one */
 };
 
-#define AKB_VALUE_NULL { AKB_NULL, { 0 } }
+#define AKB_VALUE_NULL { AKB_NULL, { 0 }, 0, 0 }
 
 /* Frees everything the value owns and resets it to null. */
 void akb_value_release(struct akb_value *v);
@@ -94,7 +95,7 @@ struct akb_value *akb_map_set_map(struct akb_value *map, const char *key);
 /* The string under `key`, or NULL if absent or not a string. */
 const char *akb_map_get_cstr(const struct akb_value *map, const char *key);
 
-/* Deep copy of `src` into `dst` (dst is overwritten, not released). */
+/* Deep copy of `src` into `dst` (dst is overwritten, not released), positions included. */
 void akb_value_copy(struct akb_value *dst, const struct akb_value *src);
 
 /*

@@ -227,8 +227,10 @@ void akb_value_copy(struct akb_value *dst, const struct akb_value *src)
 		break;
 	default:
 		*dst = *src;
-		break;
+		return;
 	}
+	dst->line = src->line;
+	dst->col = src->col;
 }
 
 int akb_value_truthy(const struct akb_value *v)

@@ -13,11 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <yaml.h>
-
 #include "agentkb/ascii.h"
 #include "agentkb/theme.h"
 #include "agentkb/utf8.h"
+#include "agentkb/yaml.h"
 
 #ifndef AKB_DATADIR
 #define AKB_DATADIR "/usr/local/share/agentkb"
@@ -58,82 +57,6 @@ static int S_hex_colour(const char *s)
 	return !s[n] && (n == 3 || n == 6);
 }
 
-struct yaml_reader {
-	yaml_parser_t parser;
-	const char *path;
-	struct akb_diag *diag;
-};
-
-static int S_next(struct yaml_reader *r, yaml_event_t *ev)
-{
-	if (yaml_parser_parse(&r->parser, ev))
-		return 0;
-	return akb_error(r->diag, r->path, (unsigned)r->parser.problem_mark.line + 1,
-			 (unsigned)r->parser.problem_mark.column + 1, "invalid YAML: %s",
-			 r->parser.problem ? r->parser.problem : "syntax error");
-}
-
-/* Skips the rest of a node whose start event was just read. */
-static int S_skip(struct yaml_reader *r, const yaml_event_t *start)
-{
-	int depth = start->type == YAML_SEQUENCE_START_EVENT || start->type == YAML_MAPPING_START_EVENT;
-	while (depth > 0) {
-		yaml_event_t ev;
-		if (S_next(r, &ev) != 0)
-			return -1;
-		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
-			depth++;
-		else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
-			depth--;
-		yaml_event_delete(&ev);
-	}
-	return 0;
-}
-
-static int S_at(struct yaml_reader *r, const yaml_event_t *ev, const char *fmt, const char *a, const char *b)
-{
-	return akb_error(r->diag, r->path, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1, fmt,
-			 a, b);
-}
-
-/* One key and its value; 1 at the end of the mapping, -1 when the YAML itself is broken. */
-static int S_theme_pair(struct yaml_reader *r, struct akb_theme *theme, int *errors)
-{
-	yaml_event_t key, val;
-	if (S_next(r, &key) != 0)
-		return -1;
-	if (key.type == YAML_MAPPING_END_EVENT) {
-		yaml_event_delete(&key);
-		return 1;
-	}
-	char **field = NULL;
-	const char *name = key.type == YAML_SCALAR_EVENT ? (const char *)key.data.scalar.value : "";
-	if (!strcmp(name, "code_background"))
-		field = &theme->code_bg;
-	else if (!strcmp(name, "code_background_dark"))
-		field = &theme->code_bg_dark;
-	else {
-		S_at(r, &key, "unknown theme.yaml key '%s'%s", name, "");
-		(*errors)++;
-	}
-	int rc = key.type == YAML_SCALAR_EVENT ? 0 : S_skip(r, &key);
-	if (rc == 0 && (rc = S_next(r, &val)) == 0) {
-		const char *v = val.type == YAML_SCALAR_EVENT ? (const char *)val.data.scalar.value : NULL;
-		if (field && v && S_hex_colour(v)) {
-			free(*field);
-			*field = akb_xstrdup(v);
-		} else if (field) {
-			S_at(r, &val, "'%s' must be a colour such as \"#161b22\"%s", name,
-			     v ? " (#rrggbb or #rgb)" : "");
-			(*errors)++;
-		}
-		rc = S_skip(r, &val);
-		yaml_event_delete(&val);
-	}
-	yaml_event_delete(&key);
-	return rc;
-}
-
 /* theme.yaml (optional): every problem is reported at its position, all of them at once. */
 /* A built-in theme's file, or NULL. */
 static const struct akb_theme_file *S_builtin(const struct akb_theme *theme, const char *path)
@@ -142,6 +65,27 @@ static const struct akb_theme_file *S_builtin(const struct akb_theme *theme, con
 		if (!strcmp(f->path, path))
 			return f;
 	return NULL;
+}
+
+/* One key of theme.yaml and its value; 1 if it is wrong. */
+static int S_theme_pair(struct akb_theme *theme, const struct akb_pair *p, const char *path, struct akb_diag *diag)
+{
+	char **field = NULL;
+	if (!strcmp(p->key, "code_background"))
+		field = &theme->code_bg;
+	else if (!strcmp(p->key, "code_background_dark"))
+		field = &theme->code_bg_dark;
+	else
+		return akb_error(diag, path, p->line, p->col, "unknown theme.yaml key '%s'", p->key) != 0;
+	const char *v = p->value.kind == AKB_STRING ? p->value.u.str.ptr : NULL;
+	if (v && S_hex_colour(v)) {
+		free(*field);
+		*field = akb_xstrdup(v);
+		return 0;
+	}
+	akb_error(diag, path, p->value.line, p->value.col, "'%s' must be a colour such as \"#161b22\"%s", p->key,
+		  v ? " (#rrggbb or #rgb)" : "");
+	return 1;
 }
 
 static int S_read_theme_yaml(struct akb_theme *theme, const char *path, struct akb_diag *diag)
@@ -154,43 +98,23 @@ static int S_read_theme_yaml(struct akb_theme *theme, const char *path, struct a
 		akb_buf_release(&text);
 		return 0;
 	}
-	struct yaml_reader r = { .path = path, .diag = diag };
-	yaml_parser_initialize(&r.parser);
-	yaml_parser_set_input_string(&r.parser, (const unsigned char *)text.ptr, text.len);
-	int errors = 0, broken = 0;
-	yaml_event_t ev;
-	/* stream start, then a document (none in a file of comments only) */
-	for (int i = 0; i < 3 && !broken; i++) {
-		if (S_next(&r, &ev) != 0) {
-			broken = 1;
-			break;
-		}
-		yaml_event_type_t t = ev.type;
-		if (t == YAML_MAPPING_START_EVENT) {
-			yaml_event_delete(&ev);
-			int pr;
-			while ((pr = S_theme_pair(&r, theme, &errors)) == 0)
-				;
-			broken = pr < 0;
-			break;
-		}
-		if (t == YAML_SCALAR_EVENT && !*ev.data.scalar.value) {
-			yaml_event_delete(&ev); /* an empty document */
-			break;
-		}
-		if (t != YAML_STREAM_START_EVENT && t != YAML_DOCUMENT_START_EVENT) {
-			if (t != YAML_STREAM_END_EVENT) {
-				S_at(&r, &ev, "%s must be a mapping of keys to values%s", "theme.yaml", "");
-				errors++;
-			}
-			yaml_event_delete(&ev);
-			break;
-		}
-		yaml_event_delete(&ev);
+	const struct akb_yaml_opts opts = { "theme.yaml", 0, 1, 1 };
+	struct akb_yaml_error err;
+	struct akb_value root;
+	int errors = 0;
+	if (akb_yaml_parse(path, text.ptr, text.len, &opts, &root, &err, diag) != 0) {
+		akb_error(diag, path, err.line, err.col, "invalid YAML: %s", err.problem);
+		errors++;
+	} else if (root.kind == AKB_MAP) {
+		for (size_t i = 0; i < root.u.map.len; i++)
+			errors += S_theme_pair(theme, &root.u.map.items[i], path, diag);
+	} else if (root.kind == AKB_LIST || (root.kind == AKB_STRING && root.u.str.len)) {
+		akb_error(diag, path, root.line, root.col, "theme.yaml must be a mapping of keys to values");
+		errors++;
 	}
-	yaml_parser_delete(&r.parser);
+	akb_value_release(&root);
 	akb_buf_release(&text);
-	return errors || broken ? -1 : 0;
+	return errors ? -1 : 0;
 }
 
 int akb_theme_find(struct akb_theme *theme, const struct akb_config *cfg, const char *argv0, struct akb_diag *diag)

@@ -10,12 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "agentkb/buf.h"
 #include "agentkb/diag.h"
 #include "agentkb/template.h"
 #include "agentkb/value.h"
+#include "agentkb/yaml.h"
 #include "harness.h"
 
 static const char *const S_files[] = {
@@ -23,112 +23,49 @@ static const char *const S_files[] = {
 	"partials.yml", "sections.yml",   "~inheritance.yml",  "~dynamic-names.yml",
 };
 
-/* Loads a YAML file; returns 0, or -1 (reported as a failed assertion). */
-static int S_load(const char *path, yaml_document_t *doc)
+/* Loads a YAML file through agentkb's own reader (yaml.h); returns 0, or -1 (reported as a failed assertion). */
+static int S_load(const char *path, struct akb_value *doc)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	struct akb_buf text = AKB_BUF_INIT;
+	const struct akb_yaml_opts opts = { "spec", 1, 1, 0 };
+	struct akb_yaml_error err;
+	if (akb_buf_read_file(&text, path) != 0) {
+		akb_buf_release(&text);
 		akb_test_result(0, __FILE__, __LINE__, "mustache spec file is readable", path, "a readable file");
 		return -1;
 	}
-	yaml_parser_t parser;
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_file(&parser, f);
-	int ok = yaml_parser_load(&parser, doc) && yaml_document_get_root_node(doc);
-	yaml_parser_delete(&parser);
-	fclose(f);
-	if (!ok) {
+	int rc = akb_yaml_parse(path, text.ptr, text.len, &opts, doc, &err, NULL);
+	akb_buf_release(&text);
+	if (rc != 0 || doc->kind != AKB_MAP) {
+		akb_value_release(doc);
 		akb_test_result(0, __FILE__, __LINE__, "mustache spec file parses", path, "valid YAML");
 		return -1;
 	}
 	return 0;
 }
 
-static yaml_node_t *S_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
+static const char *S_scalar(const struct akb_value *map, const char *key, size_t *len)
 {
-	if (!map || map->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(doc, p->key);
-		if (k && k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0)
-			return yaml_document_get_node(doc, p->value);
-	}
-	return NULL;
-}
-
-static int S_is_number(const char *s)
-{
-	char *end;
-	if (!*s || !strchr("+-.0123456789", *s))
-		return 0;
-	strtod(s, &end);
-	return *end == '\0';
-}
-
-/* Plain scalars are typed as YAML 1.2's core schema says; quoted ones are strings. */
-static void S_to_value(yaml_document_t *doc, yaml_node_t *node, struct akb_value *out)
-{
-	switch (node->type) {
-	case YAML_SCALAR_NODE: {
-		const char *s = (const char *)node->data.scalar.value;
-		size_t len = node->data.scalar.length;
-		if (node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-			if (!strcmp(s, "true") || !strcmp(s, "false")) {
-				akb_value_set_bool(out, s[0] == 't');
-				return;
-			}
-			if (!strcmp(s, "null") || !strcmp(s, "~") || !len) {
-				akb_value_set_null(out);
-				return;
-			}
-			if (S_is_number(s)) {
-				akb_value_set_number(out, strtod(s, NULL));
-				return;
-			}
-		}
-		akb_value_set_string(out, s, len);
-		return;
-	}
-	case YAML_SEQUENCE_NODE:
-		akb_value_set_list(out);
-		for (yaml_node_item_t *it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++)
-			S_to_value(doc, yaml_document_get_node(doc, *it), akb_list_push(out));
-		return;
-	case YAML_MAPPING_NODE:
-		akb_value_set_map(out);
-		for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
-			yaml_node_t *k = yaml_document_get_node(doc, p->key);
-			const char *key = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
-			S_to_value(doc, yaml_document_get_node(doc, p->value), akb_map_put(out, key));
-		}
-		return;
-	default:
-		akb_value_set_null(out);
-		return;
-	}
-}
-
-static const char *S_scalar(yaml_node_t *n, size_t *len)
-{
-	if (!n || n->type != YAML_SCALAR_NODE) {
+	const struct akb_value *v = akb_map_get(map, key);
+	if (!v || v->kind != AKB_STRING) {
 		*len = 0;
 		return NULL;
 	}
-	*len = n->data.scalar.length;
-	return (const char *)n->data.scalar.value;
+	*len = v->u.str.len;
+	return v->u.str.ptr;
 }
 
 /* Runs one spec test; returns 1 if it passed. */
-static int S_run_one(const char *file, yaml_document_t *doc, yaml_node_t *test)
+static int S_run_one(const char *file, const struct akb_value *test)
 {
 	size_t name_len, tpl_len, exp_len;
-	const char *name = S_scalar(S_get(doc, test, "name"), &name_len);
-	const char *tpl = S_scalar(S_get(doc, test, "template"), &tpl_len);
-	const char *expected = S_scalar(S_get(doc, test, "expected"), &exp_len);
-	yaml_node_t *data_node = S_get(doc, test, "data");
-	yaml_node_t *partials = S_get(doc, test, "partials");
+	const char *name = S_scalar(test, "name", &name_len);
+	const char *tpl = S_scalar(test, "template", &tpl_len);
+	const char *expected = S_scalar(test, "expected", &exp_len);
+	const struct akb_value *data = akb_map_get(test, "data");
+	const struct akb_value *partials = akb_map_get(test, "partials");
+	const struct akb_value none = AKB_VALUE_NULL;
 	struct akb_buf label = AKB_BUF_INIT, got = AKB_BUF_INIT;
-	struct akb_value data = AKB_VALUE_NULL;
 	struct akb_diag diag;
 
 	akb_buf_printf(&label, "%s: %s", file, name ? name : "(unnamed)");
@@ -137,22 +74,14 @@ static int S_run_one(const char *file, yaml_document_t *doc, yaml_node_t *test)
 		akb_buf_release(&label);
 		return 0;
 	}
-	if (data_node)
-		S_to_value(doc, data_node, &data);
-
 	struct akb_tpl_set *set = akb_tpl_set_new(NULL, NULL);
-	if (partials && partials->type == YAML_MAPPING_NODE) {
-		for (yaml_node_pair_t *p = partials->data.mapping.pairs.start; p < partials->data.mapping.pairs.top;
-		     p++) {
-			size_t klen, vlen;
-			const char *k = S_scalar(yaml_document_get_node(doc, p->key), &klen);
-			const char *v = S_scalar(yaml_document_get_node(doc, p->value), &vlen);
-			if (k && v)
-				akb_tpl_set_add(set, k, v, vlen);
-		}
+	for (size_t i = 0; partials && partials->kind == AKB_MAP && i < partials->u.map.len; i++) {
+		const struct akb_pair *p = &partials->u.map.items[i];
+		if (p->value.kind == AKB_STRING)
+			akb_tpl_set_add(set, p->key, p->value.u.str.ptr, p->value.u.str.len);
 	}
 	akb_diag_init(&diag, NULL);
-	int rc = akb_tpl_render_string(set, tpl, tpl_len, &data, &got, &diag);
+	int rc = akb_tpl_render_string(set, tpl, tpl_len, data ? data : &none, &got, &diag);
 	int ok = rc == 0 && got.len == exp_len && memcmp(got.ptr, expected, exp_len) == 0;
 	if (rc != 0) {
 		akb_buf_puts(&got, " [render failed:");
@@ -164,55 +93,51 @@ static int S_run_one(const char *file, yaml_document_t *doc, yaml_node_t *test)
 
 	akb_diag_release(&diag);
 	akb_tpl_set_free(set);
-	akb_value_release(&data);
 	akb_buf_release(&got);
 	akb_buf_release(&label);
 	return ok;
 }
 
-static yaml_node_t *S_tests(yaml_document_t *doc)
+static const struct akb_value *S_tests(const struct akb_value *doc)
 {
-	yaml_node_t *tests = S_get(doc, yaml_document_get_root_node(doc), "tests");
-	return tests && tests->type == YAML_SEQUENCE_NODE ? tests : NULL;
+	const struct akb_value *tests = akb_map_get(doc, "tests");
+	return tests && tests->kind == AKB_LIST ? tests : NULL;
 }
 
 TEST(mustache_spec)
 {
 	struct akb_buf dir = AKB_BUF_INIT, path = AKB_BUF_INIT;
 	int passed = 0, total = 0, lambdas = 0;
+	struct akb_value doc;
 
 	akb_buf_printf(&dir, "%s/spec/mustache", akb_test_shared_dir());
 	for (size_t f = 0; f < sizeof(S_files) / sizeof(S_files[0]); f++) {
-		yaml_document_t doc;
 		akb_buf_clear(&path);
 		akb_buf_printf(&path, "%s/%s", dir.ptr, S_files[f]);
 		if (S_load(path.ptr, &doc) < 0) {
 			total++;
 			continue;
 		}
-		yaml_node_t *tests = S_tests(&doc);
+		const struct akb_value *tests = S_tests(&doc);
 		if (!tests) {
 			akb_test_result(0, __FILE__, __LINE__, "mustache spec file has tests", path.ptr, "a tests list");
 			total++;
-		} else {
-			for (yaml_node_item_t *it = tests->data.sequence.items.start; it < tests->data.sequence.items.top;
-			     it++) {
-				total++;
-				passed += S_run_one(S_files[f], &doc, yaml_document_get_node(&doc, *it));
-			}
 		}
-		yaml_document_delete(&doc);
+		for (size_t i = 0; tests && i < tests->u.list.len; i++) {
+			total++;
+			passed += S_run_one(S_files[f], &tests->u.list.items[i]);
+		}
+		akb_value_release(&doc);
 	}
 
 	/* Lambdas are only counted: they need code in the data (hooks, later). */
-	yaml_document_t doc;
 	akb_buf_clear(&path);
 	akb_buf_printf(&path, "%s/~lambdas.yml", dir.ptr);
 	if (S_load(path.ptr, &doc) == 0) {
-		yaml_node_t *tests = S_tests(&doc);
+		const struct akb_value *tests = S_tests(&doc);
 		if (tests)
-			lambdas = (int)(tests->data.sequence.items.top - tests->data.sequence.items.start);
-		yaml_document_delete(&doc);
+			lambdas = (int)tests->u.list.len;
+		akb_value_release(&doc);
 	}
 
 	/* Worded so that run-tests.sh's "N passed, N failed" totals do not count it twice. */
