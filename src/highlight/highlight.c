@@ -887,6 +887,49 @@ static int S_syntax_change(struct run *r, int my)
 	return eof;
 }
 
+/* The processor of a state a root token opens; 0 for a state the root prints itself. */
+typedef int (*state_fn)(struct run *r, int st);
+
+static int S_enter_string(struct run *r, int st)
+{
+	(void)st;
+	return S_string(r, HLS_STANDARD);
+}
+
+static int S_enter_ml_comment(struct run *r, int st)
+{
+	(void)st;
+	return S_ml_comment(r);
+}
+
+static int S_enter_sl_comment(struct run *r, int st)
+{
+	(void)st;
+	return S_sl_comment(r);
+}
+
+static int S_enter_directive(struct run *r, int st)
+{
+	(void)st;
+	return S_directive(r);
+}
+
+static state_fn S_processor(int st)
+{
+	switch (st) {
+	case HLS_KEYWORD: return S_keyword;
+	case HLS_NUMBER:
+	case HLS_ESC_CHAR:
+	case HLS_SYMBOL: return S_simple;
+	case HLS_ML_COMMENT: return S_enter_ml_comment;
+	case HLS_SL_COMMENT: return S_enter_sl_comment;
+	case HLS_STRING: return S_enter_string;
+	case HLS_DIRECTIVE: return S_enter_directive;
+	case HLS_EMBEDDED_CODE_END: return S_syntax_change;
+	default: return NULL;
+	}
+}
+
 /* processRootState */
 static void S_root(struct run *r)
 {
@@ -894,44 +937,14 @@ static void S_root(struct run *r)
 	S_open(r, HLS_STANDARD);
 	do {
 		int st = S_state(r, HLS_STANDARD);
+		state_fn enter = S_processor(st);
+		if (enter) {
+			S_close(r);
+			eof = enter(r, st);
+			S_open(r, HLS_STANDARD);
+			continue;
+		}
 		switch (st) {
-		case HLS_KEYWORD:
-			S_close(r);
-			eof = S_keyword(r, st);
-			S_open(r, HLS_STANDARD);
-			break;
-		case HLS_NUMBER:
-		case HLS_ESC_CHAR:
-		case HLS_SYMBOL:
-			S_close(r);
-			eof = S_simple(r, st);
-			S_open(r, HLS_STANDARD);
-			break;
-		case HLS_ML_COMMENT:
-			S_close(r);
-			eof = S_ml_comment(r);
-			S_open(r, HLS_STANDARD);
-			break;
-		case HLS_SL_COMMENT:
-			S_close(r);
-			eof = S_sl_comment(r);
-			S_open(r, HLS_STANDARD);
-			break;
-		case HLS_STRING:
-			S_close(r);
-			eof = S_string(r, HLS_STANDARD);
-			S_open(r, HLS_STANDARD);
-			break;
-		case HLS_DIRECTIVE:
-			S_close(r);
-			eof = S_directive(r);
-			S_open(r, HLS_STANDARD);
-			break;
-		case HLS_EMBEDDED_CODE_END:
-			S_close(r);
-			eof = S_syntax_change(r, st);
-			S_open(r, HLS_STANDARD);
-			break;
 		case HLS_EOL:
 			if (!first)
 				S_close(r);
