@@ -159,33 +159,6 @@ void akb_config_init(struct akb_config *cfg)
 	cfg->hook_limits.memory_mb = 256;
 }
 
-void akb_config_release(struct akb_config *cfg)
-{
-	free(cfg->path);
-	free(cfg->root);
-	free(cfg->title);
-	free(cfg->description);
-	free(cfg->base_url);
-	free(cfg->language);
-	free(cfg->theme);
-	free(cfg->content);
-	free(cfg->output);
-	S_strv_free(cfg->taxonomies);
-	free(cfg->group_by);
-	S_strv_free(cfg->not_agents);
-	S_strv_free(cfg->hooks);
-	for (size_t i = 0; i < cfg->nfilters; i++) {
-		free(cfg->filters[i].key);
-		free(cfg->filters[i].pattern);
-	}
-	free(cfg->filters);
-	S_strv_free(cfg->search.synonyms);
-	free(cfg->highlight.theme);
-	free(cfg->highlight.dark_theme);
-	free(cfg->highlight.datadir);
-	memset(cfg, 0, sizeof(*cfg));
-}
-
 void akb_taxonomy_plural(const char *key, struct akb_buf *out)
 {
 	size_t n = strlen(key);
@@ -366,7 +339,7 @@ static const struct S_key S_hook_limit_keys[] = {
 };
 
 static const struct S_key S_search_keys[] = {
-	{ "synonyms", S_SYNONYMS, 0, NULL, 0 },
+	{ "synonyms", S_SYNONYMS, S_FIELD(search.synonyms), NULL, 0 },
 	{ "builtin_synonyms", S_BOOL, S_FIELD(search.builtin_synonyms), NULL, 0 },
 	{ NULL, S_STRING, 0, NULL, 0 },
 };
@@ -488,4 +461,31 @@ int akb_config_load(struct akb_config *cfg, const char *path, int required, stru
 		cfg->root = akb_xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
 	}
 	return r.errors ? -1 : 0;
+}
+
+/* Frees every field a key of the tables fills, and what the command line adds. */
+static void S_release_fields(struct akb_config *cfg, const struct S_key *keys)
+{
+	for (const struct S_key *k = keys; k->name; k++) {
+		void *field = (char *)cfg + k->field;
+		if (k->kind == S_STRING || k->kind == S_BASE_URL)
+			free(*(char **)field);
+		else if (k->kind == S_LIST || k->kind == S_SYNONYMS)
+			S_strv_free(*(char ***)field);
+		else if (k->kind == S_SECTION)
+			S_release_fields(cfg, k->section);
+	}
+}
+
+void akb_config_release(struct akb_config *cfg)
+{
+	free(cfg->path);
+	free(cfg->root);
+	S_release_fields(cfg, S_top_keys);
+	for (size_t i = 0; i < cfg->nfilters; i++) {
+		free(cfg->filters[i].key);
+		free(cfg->filters[i].pattern);
+	}
+	free(cfg->filters);
+	memset(cfg, 0, sizeof(*cfg));
 }

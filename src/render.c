@@ -20,6 +20,7 @@
 #include "agentkb/related.h"
 #include "agentkb/language.h"
 #include "agentkb/lint.h"
+#include "agentkb/order.h"
 #include "agentkb/plugin.h"
 #include "agentkb/render.h"
 #include "agentkb/strmap.h"
@@ -891,11 +892,9 @@ struct group_key {
 static int S_by_group(const void *x, const void *y)
 {
 	const struct group_key *a = x, *b = y;
-	if (a->dept != b->dept)
-		return a->dept < b->dept ? -1 : 1;
-	if (a->cat != b->cat)
-		return a->cat < b->cat ? -1 : 1;
-	return a->rank < b->rank ? -1 : a->rank > b->rank;
+	int c = akb_order(a->dept, b->dept);
+	c = c ? c : akb_order(a->cat, b->cat);
+	return c ? c : akb_order(a->rank, b->rank);
 }
 
 static size_t S_term_of(const struct akb_taxonomy *t, size_t agent)
@@ -1055,17 +1054,44 @@ static void S_render_index(struct renderer *r)
 	akb_value_release(&page);
 }
 
+/* What a taxonomy's index and its term pages share: the base, the taxonomy, its index's URL (`url`) in the nav. */
+static void S_taxonomy_base(struct renderer *r, struct akb_value *page, const struct akb_taxonomy *tax,
+			    const char *root, const char *title, const char *kind, const char *current,
+			    struct akb_buf *url)
+{
+	S_page_base(r, page, root, title, kind);
+	akb_buf_clear(url);
+	akb_buf_printf(url, "%s/index.html", tax->path);
+	S_nav_current(page, url->ptr, current);
+	akb_map_set_cstr(page, "taxonomy", tax->title);
+}
+
+static void S_render_term(struct renderer *r, const struct akb_taxonomy *tax, const struct akb_term *term,
+			  struct akb_buf *url)
+{
+	struct akb_value page = AKB_VALUE_NULL;
+	S_taxonomy_base(r, &page, tax, "../../", term->name, "term_page", "true", url);
+	akb_map_set_cstr(&page, "taxonomy_url", url->ptr);
+	S_map_printf(&page, "description", "%s: %s. %zu agent%s in %s.", tax->label, term->name, term->count,
+		     term->count == 1 ? "" : "s", r->cfg->title);
+	akb_map_set_cstr(&page, "term", term->name);
+	akb_map_set_number(&page, "count", (double)term->count);
+	struct akb_value *cards = akb_map_set_list(&page, "agents");
+	for (size_t j = 0; j < term->count; j++)
+		akb_value_copy(akb_list_push(cards), &r->cards[term->agents[j]]);
+	akb_buf_clear(url);
+	akb_buf_printf(url, "%s/%s/index.html", tax->path, term->slug);
+	S_emit(r, "term", &page, url->ptr, 1);
+	akb_value_release(&page);
+}
+
 static void S_render_taxonomies(struct renderer *r)
 {
 	struct akb_buf rel = AKB_BUF_INIT, url = AKB_BUF_INIT;
 	for (size_t t = 0; t < r->site->ntaxonomies; t++) {
 		const struct akb_taxonomy *tax = &r->site->taxonomies[t];
 		struct akb_value page = AKB_VALUE_NULL;
-		S_page_base(r, &page, "../", tax->title, "taxonomy_page");
-		akb_buf_clear(&rel);
-		akb_buf_printf(&rel, "%s/index.html", tax->path);
-		S_nav_current(&page, rel.ptr, "page");
-		akb_map_set_cstr(&page, "taxonomy", tax->title);
+		S_taxonomy_base(r, &page, tax, "../", tax->title, "taxonomy_page", "page", &rel);
 		S_map_printf(&page, "description", "%s of %s, with the agents of each.", tax->title, r->cfg->title);
 		struct akb_value *terms = akb_map_set_list(&page, "terms");
 		for (size_t i = 0; i < tax->nterms; i++) {
@@ -1077,31 +1103,9 @@ static void S_render_taxonomies(struct renderer *r)
 			S_term_url(tax, term, &url);
 			akb_map_set_cstr(item, "url", url.ptr);
 			akb_map_set_number(item, "count", (double)term->count);
-
-			struct akb_value tpage = AKB_VALUE_NULL;
-			S_page_base(r, &tpage, "../../", term->name, "term_page");
-			akb_buf_clear(&rel);
-			akb_buf_printf(&rel, "%s/index.html", tax->path);
-			S_nav_current(&tpage, rel.ptr, "true");
-			akb_map_set_cstr(&tpage, "taxonomy", tax->title);
-			S_map_printf(&tpage, "description", "%s: %s. %zu agent%s in %s.", tax->label, term->name,
-				     term->count, term->count == 1 ? "" : "s", r->cfg->title);
-			akb_buf_clear(&url);
-			akb_buf_printf(&url, "%s/index.html", tax->path);
-			akb_map_set_cstr(&tpage, "taxonomy_url", url.ptr);
-			akb_map_set_cstr(&tpage, "term", term->name);
-			akb_map_set_number(&tpage, "count", (double)term->count);
-			struct akb_value *cards = akb_map_set_list(&tpage, "agents");
-			for (size_t j = 0; j < term->count; j++)
-				akb_value_copy(akb_list_push(cards), &r->cards[term->agents[j]]);
-			akb_buf_clear(&rel);
-			akb_buf_printf(&rel, "%s/%s/index.html", tax->path, term->slug);
-			S_emit(r, "term", &tpage, rel.ptr, 1);
-			akb_value_release(&tpage);
+			S_render_term(r, tax, term, &url);
 		}
 		akb_map_set_number(&page, "count", (double)tax->nterms);
-		akb_buf_clear(&rel);
-		akb_buf_printf(&rel, "%s/index.html", tax->path);
 		S_emit(r, "taxonomy", &page, rel.ptr, 1);
 		akb_value_release(&page);
 	}

@@ -23,10 +23,7 @@ void akb_site_init(struct akb_site *site)
 
 struct akb_agent *akb_site_add_agent(struct akb_site *site)
 {
-	if (site->nagents == site->cap) {
-		site->cap = site->cap ? site->cap * 2 : 64;
-		site->agents = akb_xrealloc(site->agents, akb_xmul(site->cap, sizeof(*site->agents)));
-	}
+	site->agents = akb_xgrow(site->agents, site->nagents, &site->cap, 64, sizeof(*site->agents));
 	struct akb_agent *a = &site->agents[site->nagents++];
 	memset(a, 0, sizeof(*a));
 	a->duplicate_of = SIZE_MAX;
@@ -39,30 +36,27 @@ static void S_taxonomy_release(struct akb_taxonomy *t)
 		free(t->terms[i].name);
 		free(t->terms[i].agents);
 	}
-	free(t->terms);
-	free(t->key);
-	free(t->path);
-	free(t->title);
-	free(t->label);
-	free(t->agent_term);
+	AKB_FREE_ALL(t->terms, t->key, t->path, t->title, t->label, t->agent_term);
 	akb_strmap_release(&t->by_slug);
 	akb_slugset_free(t->slugs);
 }
 
 struct akb_site_page *akb_site_add_page(struct akb_site *site)
 {
-	site->pages = akb_xrealloc(site->pages, akb_xmul(site->npages + 1, sizeof(*site->pages)));
-	struct akb_site_page *p = &site->pages[site->npages++];
-	memset(p, 0, sizeof(*p));
-	return p;
+	site->pages = akb_xgrow(site->pages, site->npages, &site->pages_cap, 4, sizeof(*site->pages));
+	return memset(&site->pages[site->npages++], 0, sizeof(*site->pages));
 }
 
 struct akb_site_file *akb_site_add_file(struct akb_site *site)
 {
-	site->files = akb_xrealloc(site->files, akb_xmul(site->nfiles + 1, sizeof(*site->files)));
-	struct akb_site_file *f = &site->files[site->nfiles++];
-	memset(f, 0, sizeof(*f));
-	return f;
+	site->files = akb_xgrow(site->files, site->nfiles, &site->files_cap, 4, sizeof(*site->files));
+	return memset(&site->files[site->nfiles++], 0, sizeof(*site->files));
+}
+
+static void S_page_release(struct akb_site_page *p)
+{
+	AKB_FREE_ALL(p->path, p->title, p->markdown, p->template_name, p->template_file, p->origin);
+	akb_value_release(&p->data);
 }
 
 void akb_site_release(struct akb_site *site)
@@ -79,21 +73,12 @@ void akb_site_release(struct akb_site *site)
 			free(*k);
 		free(site->taxonomy_keys);
 	}
-	for (size_t i = 0; i < site->npages; i++) {
-		struct akb_site_page *p = &site->pages[i];
-		free(p->path);
-		free(p->title);
-		free(p->markdown);
-		free(p->template_name);
-		free(p->template_file);
-		akb_value_release(&p->data);
-		free(p->origin);
-	}
+	for (size_t i = 0; i < site->npages; i++)
+		S_page_release(&site->pages[i]);
 	free(site->pages);
 	for (size_t i = 0; i < site->nfiles; i++) {
-		free(site->files[i].path);
-		free(site->files[i].data);
-		free(site->files[i].origin);
+		struct akb_site_file *f = &site->files[i];
+		AKB_FREE_ALL(f->path, f->data, f->origin);
 	}
 	free(site->files);
 	memset(site, 0, sizeof(*site));

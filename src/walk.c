@@ -4,7 +4,6 @@
  */
 #include "core/prefix.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "agentkb/buf.h"
+#include "agentkb/dir.h"
 #include "agentkb/format.h"
 #include "agentkb/walk.h"
 
@@ -85,41 +85,22 @@ static int S_on_stack(const struct walker *w, const struct stat *st)
 	return 0;
 }
 
-static int S_cmp_names(const void *a, const void *b)
+/* Hidden entries are skipped, but for the harnesses' own folders (.claude, .github, ...). */
+static int S_walked(const char *name)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return (name[0] != '.' || akb_format_hidden_dir_ok(name)) && strcmp(name, "node_modules") != 0;
 }
 
 static void S_walk_dir(struct walker *w, struct akb_buf *path, struct akb_buf *rel, const struct stat *dir_st)
 {
-	DIR *dir = opendir(path->ptr);
-	if (!dir) {
+	size_t count;
+	char **names = akb_dir_names(path->ptr, S_walked, &count);
+	if (!names) {
 		akb_warn(w->diag, path->ptr, 0, 0, "unable to read folder: %s", strerror(errno));
 		return;
 	}
-	if (w->depth == w->cap) {
-		w->cap = w->cap ? w->cap * 2 : 16;
-		w->stack = akb_xrealloc(w->stack, akb_xmul(w->cap, sizeof(*w->stack)));
-	}
+	w->stack = akb_xgrow(w->stack, w->depth, &w->cap, 16, sizeof(*w->stack));
 	w->stack[w->depth++] = (struct visit){ dir_st->st_dev, dir_st->st_ino };
-
-	char **names = NULL;
-	size_t count = 0, cap = 0;
-	struct dirent *de;
-	while ((de = readdir(dir)) != NULL) {
-		/* Hidden entries are skipped, but for the harnesses' own folders (.claude, .github, ...). */
-		if ((de->d_name[0] == '.' && !akb_format_hidden_dir_ok(de->d_name)) || strcmp(de->d_name, "node_modules") == 0)
-			continue;
-		if (count == cap) {
-			cap = cap ? cap * 2 : 32;
-			names = akb_xrealloc(names, akb_xmul(cap, sizeof(*names)));
-		}
-		names[count++] = akb_xstrdup(de->d_name);
-	}
-	closedir(dir);
-	/* Byte-wise order: deterministic across file systems and locales. */
-	if (count)
-		qsort(names, count, sizeof(*names), S_cmp_names);
 
 	/* A folder with a SKILL.md is a skill: every file in it, scripts and all, is the skill's. */
 	for (size_t i = 0; i < count && !w->skill_depth; i++)
@@ -189,9 +170,7 @@ static void S_walk_dir(struct walker *w, struct akb_buf *path, struct akb_buf *r
 	}
 	akb_buf_truncate(path, path_len);
 	akb_buf_truncate(rel, rel_len);
-	for (size_t i = 0; i < count; i++)
-		free(names[i]);
-	free(names);
+	akb_dir_names_free(names);
 	if (w->skill_depth == w->depth)
 		w->skill_depth = 0;
 	w->depth--;

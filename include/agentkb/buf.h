@@ -70,6 +70,18 @@ char *akb_xstrdup(const char *s);
 char *akb_xstrndup(const char *s, size_t n);
 /* n * size, aborting on overflow. */
 size_t akb_xmul(size_t n, size_t size);
+/*
+ * Room for one more item in a growable array of `size`-byte items holding
+ * `len`: returns the array, reallocated when len == *cap (to `first` items,
+ * then twice as many), with *cap updated.
+ */
+void *akb_xgrow(void *items, size_t len, size_t *cap, size_t first, size_t size) AKB_MUST_CHECK;
+/* Frees each of `n` pointers; AKB_FREE_ALL(a->x, a->y, ...) for structs that own many strings. */
+void akb_free_each(void *const *ptrs, size_t n);
+#define AKB_FREE_ALL(...) \
+	akb_free_each((void *const[]){ __VA_ARGS__ }, sizeof((void *const[]){ __VA_ARGS__ }) / sizeof(void *))
+/* The formatted text in a new string (the caller frees it). */
+char *akb_xvformat(const char *fmt, va_list ap);
 
 /* The first occurrence of needle[0..nlen) in hay[0..hlen), or NULL (memmem is not ISO C). */
 const char *akb_memmem(const char *hay, size_t hlen, const char *needle, size_t nlen);

@@ -63,9 +63,9 @@ struct akb_site {
 	size_t ntaxonomies;
 	char **taxonomy_keys;     /* set by hooks: replaces the config's taxonomies; NULL-terminated (owned) */
 	struct akb_site_page *pages; /* added by hooks (owned) */
-	size_t npages;
+	size_t npages, pages_cap;
 	struct akb_site_file *files; /* added by hooks (owned) */
-	size_t nfiles;
+	size_t nfiles, files_cap;
 };
 
 void akb_site_init(struct akb_site *site);

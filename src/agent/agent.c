@@ -14,20 +14,11 @@
 
 void akb_agent_release(struct akb_agent *a)
 {
-	free(a->path);
-	free(a->rel);
-	free(a->raw);
-	free(a->text);
-	free(a->body_text);
+	AKB_FREE_ALL(a->path, a->rel, a->raw, a->text, a->body_text, a->name, a->slug, a->description, a->summary,
+		     a->dropped_by, a->collection);
 	akb_frontmatter_release(&a->fm);
-	free(a->name);
-	free(a->slug);
-	free(a->description);
-	free(a->summary);
 	akb_value_release(&a->examples);
 	akb_value_release(&a->tools);
-	free(a->dropped_by);
-	free(a->collection);
 	for (size_t i = 0; i < a->nfiles; i++)
 		free(a->files[i].path);
 	free(a->files);

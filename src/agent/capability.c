@@ -382,39 +382,35 @@ static void S_opencode_agent(const struct akb_agent *a, struct akb_capabilities 
 	caps->inherits_all = !given || (shell && writes && web && task);
 }
 
+/* How each format says what its agents may do; NULL: instructions only, no tools. */
+typedef void (*capability_fn)(const struct akb_agent *a, struct akb_capabilities *caps);
+static const capability_fn S_by_format[AKB_FORMAT_COUNT] = {
+	[AKB_FORMAT_SUBAGENT] = S_claude_agent,
+	[AKB_FORMAT_SKILL] = S_in_session,
+	[AKB_FORMAT_COMMAND] = S_in_session,
+	[AKB_FORMAT_COPILOT_AGENT] = S_other_tools,
+	[AKB_FORMAT_GEMINI_AGENT] = S_other_tools,
+	[AKB_FORMAT_CURSOR_AGENT] = S_cursor_agent,
+	[AKB_FORMAT_CODEX_AGENT] = S_codex_agent,
+	[AKB_FORMAT_OPENCODE_AGENT] = S_opencode_agent,
+};
+
+/* The lists a capabilities struct owns, set up and released alike. */
+#define S_LISTS(c) { &(c)->tools, &(c)->mcp, &(c)->agents, &(c)->denied, &(c)->preapproved }
+#define S_NLISTS 5
+
 void akb_capabilities_of(const struct akb_agent *a, struct akb_capabilities *caps)
 {
 	memset(caps, 0, sizeof(*caps));
-	akb_value_set_list(&caps->tools);
-	akb_value_set_list(&caps->mcp);
-	akb_value_set_list(&caps->agents);
-	akb_value_set_list(&caps->denied);
-	akb_value_set_list(&caps->preapproved);
-	switch (a->format) {
-	case AKB_FORMAT_SUBAGENT:
-		S_claude_agent(a, caps);
-		break;
-	case AKB_FORMAT_SKILL:
-	case AKB_FORMAT_COMMAND:
-		S_in_session(a, caps);
-		break;
-	case AKB_FORMAT_COPILOT_AGENT:
-	case AKB_FORMAT_GEMINI_AGENT:
-		S_other_tools(a, caps);
-		break;
-	case AKB_FORMAT_CURSOR_AGENT:
-		S_cursor_agent(a, caps);
-		break;
-	case AKB_FORMAT_CODEX_AGENT:
-		S_codex_agent(a, caps);
-		break;
-	case AKB_FORMAT_OPENCODE_AGENT:
-		S_opencode_agent(a, caps);
-		break;
-	default:
+	struct akb_value *lists[S_NLISTS] = S_LISTS(caps);
+	for (size_t i = 0; i < S_NLISTS; i++)
+		akb_value_set_list(lists[i]);
+	capability_fn of = (unsigned)a->format < AKB_FORMAT_COUNT ? S_by_format[a->format] : NULL;
+	if (!of) {
 		caps->no_tools = 1;
 		return;
 	}
+	of(a, caps);
 	caps->read_only = !caps->writes && !caps->shell && !caps->may_delegate && !caps->inherits_all &&
 			  !caps->mcp.u.list.len && !caps->bypass;
 }
@@ -438,10 +434,8 @@ unsigned akb_access_of(const struct akb_capabilities *c)
 
 void akb_capabilities_release(struct akb_capabilities *caps)
 {
-	akb_value_release(&caps->tools);
-	akb_value_release(&caps->mcp);
-	akb_value_release(&caps->agents);
-	akb_value_release(&caps->denied);
-	akb_value_release(&caps->preapproved);
+	struct akb_value *lists[S_NLISTS] = S_LISTS(caps);
+	for (size_t i = 0; i < S_NLISTS; i++)
+		akb_value_release(lists[i]);
 	memset(caps, 0, sizeof(*caps));
 }

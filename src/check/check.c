@@ -4,7 +4,6 @@
  */
 #include "core/prefix.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -15,6 +14,8 @@
 
 #include "agentkb/buf.h"
 #include "agentkb/check.h"
+#include "agentkb/dir.h"
+#include "agentkb/order.h"
 #include "agentkb/strmap.h"
 #include "agentkb/url.h"
 #include "agentkb/utf8.h"
@@ -71,25 +72,15 @@ static void S_problem(struct checker *c, size_t page, unsigned line, const char 
 
 static void S_problem(struct checker *c, size_t page, unsigned line, const char *fmt, ...)
 {
-	if (c->nproblems == c->problems_cap) {
-		c->problems_cap = c->problems_cap ? c->problems_cap * 2 : 16;
-		c->problems = akb_xrealloc(c->problems, akb_xmul(c->problems_cap, sizeof(*c->problems)));
-	}
-	struct akb_buf msg = AKB_BUF_INIT;
 	va_list ap;
+	c->problems = akb_xgrow(c->problems, c->nproblems, &c->problems_cap, 16, sizeof(*c->problems));
 	va_start(ap, fmt);
-	akb_buf_vprintf(&msg, fmt, ap);
+	c->problems[c->nproblems] = (struct problem){ page, line, c->nproblems, akb_xvformat(fmt, ap) };
 	va_end(ap);
-	c->problems[c->nproblems] = (struct problem){ page, line, c->nproblems, akb_buf_detach(&msg, NULL) };
 	c->nproblems++;
 }
 
 /* ---- walking OUT ---- */
-
-static int S_by_name(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
 
 static int S_is_html(const char *name)
 {
@@ -114,29 +105,15 @@ static void S_add_page(struct checker *c, const char *rel)
  */
 static int S_walk(struct checker *c, struct akb_buf *path, struct akb_buf *rel)
 {
-	DIR *d = opendir(path->ptr);
-	if (!d) {
+	size_t n;
+	char **names = akb_dir_names(path->ptr, NULL, &n);
+	if (!names) {
 		/* OUT itself unreadable is bad usage; a folder inside it is one more problem with the site. */
 		akb_error(c->diag, path->ptr, 0, 0, "unable to read folder: %s", strerror(errno));
 		if (rel->len)
 			c->unreadable++;
 		return rel->len ? 0 : -1;
 	}
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			names = akb_xrealloc(names, akb_xmul(cap, sizeof(*names)));
-		}
-		names[n++] = akb_xstrdup(e->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), S_by_name);
 	size_t path_len = path->len, rel_len = rel->len;
 	for (size_t i = 0; i < n; i++) {
 		akb_buf_truncate(path, path_len);
@@ -159,9 +136,7 @@ static int S_walk(struct checker *c, struct akb_buf *path, struct akb_buf *rel)
 	}
 	akb_buf_truncate(path, path_len);
 	akb_buf_truncate(rel, rel_len);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	akb_dir_names_free(names);
 	return 0;
 }
 
@@ -555,24 +530,31 @@ static void S_check_page(struct checker *c, size_t page, struct akb_buf *html, s
 static int S_by_position(const void *x, const void *y)
 {
 	const struct problem *a = x, *b = y;
-	if (a->page != b->page)
-		return a->page < b->page ? -1 : 1;
-	if (a->line != b->line)
-		return a->line < b->line ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
+	int c = akb_order(a->page, b->page);
+	c = c ? c : akb_order(a->line, b->line);
+	return c ? c : akb_order(a->seq, b->seq);
+}
+
+static void S_checker_release(struct checker *c)
+{
+	for (size_t i = 0; i < c->nproblems; i++)
+		free(c->problems[i].message);
+	for (size_t i = 0; i < c->npending; i++)
+		AKB_FREE_ALL(c->pending[i].url, c->pending[i].frag, c->pending[i].raw_frag);
+	AKB_FREE_ALL(c->problems, c->pending, c->pages, c->read, c->links);
+	akb_buf_release(&c->root);
+	akb_buf_release(&c->pool);
+	akb_buf_release(&c->key);
+	akb_strmap_release(&c->files);
+	akb_strmap_release(&c->page_of);
+	akb_strmap_release(&c->ids);
 }
 
 int akb_check_links(const char *dir, struct akb_check_result *result, struct akb_diag *diag)
 {
 	memset(result, 0, sizeof(*result));
-	struct checker c = { 0 };
-	c.diag = diag;
-	akb_buf_init(&c.root);
-	akb_buf_init(&c.pool);
-	akb_buf_init(&c.key);
-	akb_strmap_init(&c.files);
-	akb_strmap_init(&c.page_of);
-	akb_strmap_init(&c.ids);
+	/* the maps start empty as zeroes (strmap.h) */
+	struct checker c = { .root = AKB_BUF_INIT, .pool = AKB_BUF_INIT, .key = AKB_BUF_INIT, .diag = diag };
 	akb_buf_puts(&c.root, dir);
 	/* "public/" and "public" name the same pages: report "public/x.html" for both. */
 	while (c.root.len > 1 && c.root.ptr[c.root.len - 1] == '/')
@@ -605,25 +587,8 @@ int akb_check_links(const char *dir, struct akb_check_result *result, struct akb
 		result->broken = c.nproblems + c.unreadable;
 	}
 
-	for (size_t i = 0; i < c.nproblems; i++)
-		free(c.problems[i].message);
-	for (size_t i = 0; i < c.npending; i++) {
-		free(c.pending[i].url);
-		free(c.pending[i].frag);
-		free(c.pending[i].raw_frag);
-	}
-	free(c.problems);
-	free(c.pending);
-	free(c.pages);
-	free(c.read);
-	free(c.links);
 	akb_buf_release(&path);
 	akb_buf_release(&rel);
-	akb_buf_release(&c.root);
-	akb_buf_release(&c.pool);
-	akb_buf_release(&c.key);
-	akb_strmap_release(&c.files);
-	akb_strmap_release(&c.page_of);
-	akb_strmap_release(&c.ids);
+	S_checker_release(&c);
 	return rc;
 }

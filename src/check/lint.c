@@ -17,37 +17,53 @@
 #include "agentkb/graph.h"
 #include "agentkb/json.h"
 #include "agentkb/lint.h"
+#include "agentkb/order.h"
 #include "agentkb/strmap.h"
 #include "agentkb/url.h"
 #include "agentkb/version.h"
 #include "agentkb/utf8.h"
 
 const struct akb_lint_rule akb_lint_rules[] = {
-	{ "AKB-AG001", "name-required", AKB_ERROR, "the front-matter has no name: Claude Code does not load the agent" },
+	{ "AKB-AG001", "name-required", AKB_ERROR,
+	  "the front-matter has no name: Claude Code does not load the agent" },
 	{ "AKB-AG002", "description-required", AKB_ERROR,
 	  "no description: Claude Code does not load the agent, and nothing says when to use it" },
-	{ "AKB-AG003", "name-format", AKB_WARNING, "a name is lowercase letters, digits and hyphens (code-reviewer)" },
-	{ "AKB-AG004", "name-matches-file", AKB_WARNING, "the name differs from the file name" },
-	{ "AKB-AG005", "known-key", AKB_WARNING, "a key Claude Code does not know (often a misspelling)" },
-	{ "AKB-AG006", "valid-value", AKB_ERROR, "a value outside what the field accepts (model, permissionMode, memory, ...)" },
-	{ "AKB-AG007", "known-tool", AKB_WARNING, "a tool name Claude Code does not have, or no longer has" },
-	{ "AKB-AG008", "tool-allowed-and-denied", AKB_WARNING, "a tool both in tools and in disallowedTools" },
-	{ "AKB-AG009", "skills-exist", AKB_WARNING, "`skills:` names a skill that is not in the collection" },
-	{ "AKB-AG010", "description-length", AKB_WARNING, "a description too short to choose by, or too long to skim" },
+	{ "AKB-AG003", "name-format", AKB_WARNING,
+	  "a name is lowercase letters, digits and hyphens (code-reviewer)" },
+	{ "AKB-AG004", "name-matches-file", AKB_WARNING,
+	  "the name differs from the file name" },
+	{ "AKB-AG005", "known-key", AKB_WARNING,
+	  "a key Claude Code does not know (often a misspelling)" },
+	{ "AKB-AG006", "valid-value", AKB_ERROR,
+	  "a value outside what the field accepts (model, permissionMode, memory, ...)" },
+	{ "AKB-AG007", "known-tool", AKB_WARNING,
+	  "a tool name Claude Code does not have, or no longer has" },
+	{ "AKB-AG008", "tool-allowed-and-denied", AKB_WARNING,
+	  "a tool both in tools and in disallowedTools" },
+	{ "AKB-AG009", "skills-exist", AKB_WARNING,
+	  "`skills:` names a skill that is not in the collection" },
+	{ "AKB-AG010", "description-length", AKB_WARNING,
+	  "a description too short to choose by, or too long to skim" },
 	{ "AKB-AG011", "description-trigger", AKB_WARNING,
 	  "the description does not say when to use the agent (\"Use when ...\", \"Use PROACTIVELY ...\")" },
-	{ "AKB-AG012", "example-parses", AKB_WARNING, "an <example> block of the description that is not a conversation" },
-	{ "AKB-AG013", "strict-yaml", AKB_ERROR, "front-matter that is not valid YAML: Claude Code may misread it or skip the agent" },
-	{ "AKB-AG014", "unique-name", AKB_WARNING, "another agent has the same name" },
-	{ "AKB-AG015", "hidden-unicode", AKB_ERROR, "invisible or direction-changing characters (bidi controls, zero-width)" },
-	{ "AKB-AG016", "known-color", AKB_WARNING, "a color Claude Code does not have: the agent shows with none" },
+	{ "AKB-AG012", "example-parses", AKB_WARNING,
+	  "an <example> block of the description that is not a conversation" },
+	{ "AKB-AG013", "strict-yaml", AKB_ERROR,
+	  "front-matter that is not valid YAML: Claude Code may misread it or skip the agent" },
+	{ "AKB-AG014", "unique-name", AKB_WARNING,
+	  "another agent has the same name" },
+	{ "AKB-AG015", "hidden-unicode", AKB_ERROR,
+	  "invisible or direction-changing characters (bidi controls, zero-width)" },
+	{ "AKB-AG016", "known-color", AKB_WARNING,
+	  "a color Claude Code does not have: the agent shows with none" },
 	{ "AKB-AG017", "names-existing-agent", AKB_WARNING,
 	  "it names an agent (\"the X agent\", @agent-X, Agent(X)) that is not in the collection" },
 	{ "AKB-CR001", "rule-applies", AKB_WARNING,
 	  "a Cursor rule with no alwaysApply, globs or description: Cursor applies it only when @-mentioned" },
 	{ "AKB-PL001", "plugin-paths-exist", AKB_ERROR,
 	  "a plugin manifest names a component path (agents, commands, skills, hooks, ...) that does not exist" },
-	{ "AKB-PL002", "marketplace-sources-exist", AKB_ERROR, "a marketplace lists a plugin whose source folder does not exist" },
+	{ "AKB-PL002", "marketplace-sources-exist", AKB_ERROR,
+	  "a marketplace lists a plugin whose source folder does not exist" },
 	{ NULL, NULL, AKB_NOTE, NULL },
 };
 
@@ -202,21 +218,11 @@ static void S_find(struct linter *l, const char *id, unsigned line, unsigned col
 	if (!r || !S_wanted(l, r))
 		return;
 	struct akb_lint *o = l->out;
-	if (o->len == o->cap) {
-		o->cap = o->cap ? o->cap * 2 : 64;
-		o->items = akb_xrealloc(o->items, akb_xmul(o->cap, sizeof(*o->items)));
-	}
-	struct akb_buf msg = AKB_BUF_INIT;
 	va_list ap;
+	o->items = akb_xgrow(o->items, o->len, &o->cap, 64, sizeof(*o->items));
 	va_start(ap, fmt);
-	akb_buf_vprintf(&msg, fmt, ap);
+	o->items[o->len++] = (struct akb_finding){ r, l->agent, line, col, akb_xvformat(fmt, ap) };
 	va_end(ap);
-	struct akb_finding *f = &o->items[o->len++];
-	f->rule = r;
-	f->agent = l->agent;
-	f->line = line;
-	f->col = col;
-	f->message = akb_buf_detach(&msg, NULL);
 	o->per_rule[r - akb_lint_rules]++;
 }
 
@@ -789,13 +795,10 @@ static void S_cursor_rule(struct linter *l, const struct akb_agent *a)
 static int S_by_agent(const void *x, const void *y)
 {
 	const struct akb_finding *a = x, *b = y;
-	if (a->agent != b->agent)
-		return a->agent < b->agent ? -1 : 1;
-	if (a->line != b->line)
-		return a->line < b->line ? -1 : 1;
-	if (a->col != b->col)
-		return a->col < b->col ? -1 : 1;
-	return a->rule < b->rule ? -1 : a->rule > b->rule;
+	int c = akb_order(a->agent, b->agent);
+	c = c ? c : akb_order(a->line, b->line);
+	c = c ? c : akb_order(a->col, b->col);
+	return c ? c : akb_order((size_t)(a->rule - akb_lint_rules), (size_t)(b->rule - akb_lint_rules));
 }
 
 void akb_lint_site(const struct akb_site *site, char *const *only, char *const *skip, struct akb_lint *out)

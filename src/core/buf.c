@@ -255,3 +255,24 @@ const char *akb_memmem(const char *hay, size_t hlen, const char *needle, size_t 
 	}
 	return NULL;
 }
+
+void *akb_xgrow(void *items, size_t len, size_t *cap, size_t first, size_t size)
+{
+	if (len < *cap)
+		return items;
+	*cap = *cap ? akb_xmul(*cap, 2) : first;
+	return akb_xrealloc(items, akb_xmul(*cap, size));
+}
+
+char *akb_xvformat(const char *fmt, va_list ap)
+{
+	struct akb_buf b = AKB_BUF_INIT;
+	akb_buf_vprintf(&b, fmt, ap);
+	return akb_buf_detach(&b, NULL);
+}
+
+void akb_free_each(void *const *ptrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ptrs[i]);
+}

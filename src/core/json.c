@@ -82,30 +82,25 @@ void akb_json_value(struct akb_buf *out, const struct akb_value *v, int indent)
 		akb_json_string(out, v->u.str.ptr, v->u.str.len);
 		break;
 	case AKB_LIST:
-		akb_buf_putc(out, '[');
-		for (i = 0; i < v->u.list.len; i++) {
+	case AKB_MAP: {
+		/* a list and a map differ only in their brackets and the keys */
+		int map = v->kind == AKB_MAP;
+		size_t n = map ? v->u.map.len : v->u.list.len;
+		akb_buf_putc(out, map ? '{' : '[');
+		for (i = 0; i < n; i++) {
 			if (i)
 				akb_buf_putc(out, ',');
 			S_newline(out, inner);
-			akb_json_value(out, &v->u.list.items[i], inner);
+			if (map) {
+				akb_json_cstr(out, v->u.map.items[i].key);
+				akb_buf_puts(out, indent < 0 ? ":" : ": ");
+			}
+			akb_json_value(out, map ? &v->u.map.items[i].value : &v->u.list.items[i], inner);
 		}
-		if (v->u.list.len)
+		if (n)
 			S_newline(out, indent);
-		akb_buf_putc(out, ']');
+		akb_buf_putc(out, map ? '}' : ']');
 		break;
-	case AKB_MAP:
-		akb_buf_putc(out, '{');
-		for (i = 0; i < v->u.map.len; i++) {
-			if (i)
-				akb_buf_putc(out, ',');
-			S_newline(out, inner);
-			akb_json_cstr(out, v->u.map.items[i].key);
-			akb_buf_puts(out, indent < 0 ? ":" : ": ");
-			akb_json_value(out, &v->u.map.items[i].value, inner);
-		}
-		if (v->u.map.len)
-			S_newline(out, indent);
-		akb_buf_putc(out, '}');
-		break;
+	}
 	}
 }

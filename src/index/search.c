@@ -131,6 +131,10 @@ struct display {
 	char *install[3]; /* install path, raw file name, archive folder: NULL for a sub-agent's defaults */
 };
 
+/* A display's texts in one list, to set and free alike (in akb_search_set_display's order). */
+#define S_TEXTS(d) { &(d)->name, &(d)->url, &(d)->department, &(d)->category, &(d)->model, &(d)->text, &(d)->qualifier }
+#define S_NTEXTS 7
+
 struct akb_search_builder {
 	size_t ndocs;
 	struct akb_buf synonyms;  /* base.js `syn`, as JSON: [[...], ...] */
@@ -176,13 +180,9 @@ void akb_search_builder_free(struct akb_search_builder *sb)
 	free(sb->lengths);
 	for (size_t d = 0; d < sb->ndocs; d++) {
 		struct display *dp = &sb->display[d];
-		free(dp->name);
-		free(dp->url);
-		free(dp->department);
-		free(dp->category);
-		free(dp->model);
-		free(dp->text);
-		free(dp->qualifier);
+		char **texts[S_NTEXTS] = S_TEXTS(dp);
+		for (size_t i = 0; i < S_NTEXTS; i++)
+			free(*texts[i]);
 		for (int i = 0; i < 3; i++)
 			free(dp->install[i]);
 	}
@@ -366,24 +366,17 @@ void akb_search_add_code_lang(struct akb_search_builder *sb, size_t doc, const c
 	akb_buf_release(&word);
 }
 
-/* Appends one synonym group as a JSON array: `words` NULL-terminated, or a '\n'-joined string. */
-static void S_synonym_group(struct akb_buf *js, const char *const *words, const char *joined)
+/* Appends one synonym group, its words joined by `sep`, as a JSON array. */
+static void S_synonym_group(struct akb_buf *js, const char *joined, char sep)
 {
+	const char seps[] = { sep, '\0' };
 	akb_buf_puts(js, js->len > 1 ? ",\n[" : "\n[");
-	if (words) {
-		for (size_t i = 0; words[i]; i++) {
-			if (i)
-				akb_buf_putc(js, ',');
-			akb_json_cstr(js, words[i]);
-		}
-	} else {
-		for (const char *p = joined; *p;) {
-			size_t n = strcspn(p, "\n");
-			if (p != joined)
-				akb_buf_putc(js, ',');
-			akb_json_string(js, p, n);
-			p += n + (p[n] == '\n');
-		}
+	for (const char *p = joined; *p;) {
+		size_t n = strcspn(p, seps);
+		if (p != joined)
+			akb_buf_putc(js, ',');
+		akb_json_string(js, p, n);
+		p += n + (p[n] == sep);
 	}
 	akb_buf_putc(js, ']');
 }
@@ -393,9 +386,9 @@ void akb_search_set_synonyms(struct akb_search_builder *sb, int builtin, char *c
 	akb_buf_clear(&sb->synonyms);
 	akb_buf_putc(&sb->synonyms, '[');
 	for (size_t g = 0; builtin && akb_builtin_synonyms[g]; g++)
-		S_synonym_group(&sb->synonyms, akb_builtin_synonyms[g], NULL);
+		S_synonym_group(&sb->synonyms, akb_builtin_synonyms[g], '|');
 	for (size_t g = 0; groups && groups[g]; g++)
-		S_synonym_group(&sb->synonyms, NULL, groups[g]);
+		S_synonym_group(&sb->synonyms, groups[g], '\n'); /* agentkb.yaml's, as config.c joins them */
 	akb_buf_putc(&sb->synonyms, ']');
 }
 
@@ -411,20 +404,12 @@ void akb_search_set_display(struct akb_search_builder *sb, size_t doc, const cha
 	if (doc >= sb->ndocs)
 		return;
 	struct display *d = &sb->display[doc];
-	free(d->name);
-	free(d->url);
-	free(d->department);
-	free(d->category);
-	free(d->model);
-	free(d->text);
-	free(d->qualifier);
-	d->qualifier = S_dup_or_empty(qualifier);
-	d->name = S_dup_or_empty(name);
-	d->url = S_dup_or_empty(url);
-	d->department = S_dup_or_empty(department);
-	d->category = S_dup_or_empty(category);
-	d->model = S_dup_or_empty(model);
-	d->text = S_dup_or_empty(text);
+	char **texts[S_NTEXTS] = S_TEXTS(d);
+	const char *values[S_NTEXTS] = { name, url, department, category, model, text, qualifier };
+	for (size_t i = 0; i < S_NTEXTS; i++) {
+		free(*texts[i]);
+		*texts[i] = S_dup_or_empty(values[i]);
+	}
 }
 
 size_t akb_search_add_facet(struct akb_search_builder *sb, const char *key, const char *title)

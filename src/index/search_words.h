@@ -9,10 +9,10 @@
 #include <stddef.h>
 
 /*
- * The built-in synonym groups: a NULL-terminated list of groups, each a
- * NULL-terminated list of words or phrases ("machine learning", 机器学习).
+ * The built-in synonym groups: a NULL-terminated list of groups, each its
+ * words or phrases joined by '|' ("机器学习|machine learning|ml").
  */
-extern const char *const *const akb_builtin_synonyms[];
+extern const char *const akb_builtin_synonyms[];
 
 /*
  * Calls `fn` with each common name of code-fence language `lang` (any case):
