@@ -49,12 +49,17 @@ static void S_release(struct bnd_packer *pk)
 /* Every page's <main> content with its links rewritten, in pg->content. */
 static void S_rewrite_pages(struct bnd_packer *pk)
 {
+	struct akb_buf dir = AKB_BUF_INIT; /* the page's folder, "agents/x/" ("" at the root): links are relative to it */
 	for (size_t i = 0; i < pk->npages; i++) {
 		struct bnd_page *pg = &pk->pages[i];
+		const char *slash = strrchr(pg->path, '/');
+		akb_buf_clear(&dir);
+		akb_buf_put(&dir, pg->path, slash ? (size_t)(slash - pg->path) + 1 : 0);
 		pk->current = i; /* the page that carries the attachments it links first */
-		bnd_rewrite(pk, pg->file.ptr + pg->main_open, pg->main_close - pg->main_open, pg->dir, pg->route,
+		bnd_rewrite(pk, pg->file.ptr + pg->main_open, pg->main_close - pg->main_open, dir.ptr, pg->route,
 			    &pg->content);
 	}
+	akb_buf_release(&dir);
 }
 
 /*

@@ -31,7 +31,6 @@ struct bnd_span {
 struct bnd_page {
 	const char *path;      /* site path: "agents/x/index.html" (points into paths[]) */
 	char *route;           /* "agents/x/": the path without its final index.html */
-	char *dir;             /* its folder, "agents/x/" ("" at the root) */
 	struct akb_buf file;   /* the whole file */
 	size_t main_open;      /* end of the <main ...> start tag */
 	size_t main_close;     /* start of the matching </main> */

@@ -101,13 +101,13 @@ static int S_is_attached_file(const char *path)
 	return slash && !strncmp(slash, "/files/", 7);
 }
 
+/* What reading the page made, then what rewriting it and finding its elements made. */
 void bnd_page_release(struct bnd_page *pg)
 {
-	free(pg->route);
-	free(pg->dir);
+	akb_buf_release(&pg->file);
 	free(pg->title);
 	free(pg->body_class);
-	akb_buf_release(&pg->file);
+	free(pg->route);
 	akb_buf_release(&pg->content);
 	free(pg->spans);
 	memset(pg, 0, sizeof(*pg));
@@ -129,8 +129,6 @@ static int S_load_page(struct bnd_packer *pk, const char *path)
 		return 0;
 	}
 	pg->route = S_route_of(path);
-	const char *slash = strrchr(path, '/');
-	pg->dir = akb_xstrndup(path, slash ? (size_t)(slash - path) + 1 : 0);
 	akb_strmap_set(&pk->by_path, path, pk->npages++);
 	return 1;
 }
