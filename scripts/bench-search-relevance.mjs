@@ -3,7 +3,7 @@
 // one site of every collection in ../shared/corpora. The same site, the same
 // queries, the same scoring (tests/search/relevance.mjs: success@1,
 // success@5, MRR over the top 10; by language too).
-//   agentkb: the built index through themes/default/static/search.js, in node.
+//   agentkb: the built index through themes/default/static/search-engine.js, in node.
 //   MiniSearch 7.2: name, description and body of every agent, with the CJK
 //     bigram tokenizer agentkb uses (so both index the same terms), boosts like
 //     agentkb's (name 8, description 4), prefix search, fuzzy 0.2 and its

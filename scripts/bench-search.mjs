@@ -55,7 +55,7 @@ fs.mkdirSync(WORK, { recursive: true });
 
 const MINISEARCH_UMD = path.join(REPO, "node_modules/minisearch/dist/umd/index.js");
 const PAGEFIND_BIN = path.join(REPO, "node_modules/.bin/pagefind");
-const SEARCH_JS = path.join(REPO, "themes/default/static/search.js");
+const ENGINE_JS = path.join(REPO, "themes/default/static/search-engine.js");
 
 // Queries for "load the page, show the first result": an English word, two
 // words, a Chinese bigram, a prefix (the word being typed).
@@ -248,7 +248,7 @@ function akbHarness(searchSrc) {
     var p = { code: 0, base: 0, shards: 0, ranked: ranked, chunks: 0 };
     performance.getEntriesByType("resource").forEach(function (e) {
       var f = e.name.split("/").pop();
-      if (/search\\.js$/.test(f)) p.code = Math.max(p.code, e.responseEnd);
+      if (/search(-engine)?\\.js$/.test(f)) p.code = Math.max(p.code, e.responseEnd);
       else if (f === "base.js") p.base = e.responseEnd;
       else if (/^t\\d+\\.js$/.test(f)) p.shards = Math.max(p.shards, e.responseEnd);
       else if (/^d\\d+\\.js$/.test(f) && e.startTime >= ranked) p.chunks = Math.max(p.chunks, e.responseEnd);
@@ -350,7 +350,7 @@ async function firstQuery(page, server, url, isSearchFile, ui) {
         const p = { code: 0, base: 0, shards: 0 };
         for (const e of performance.getEntriesByType("resource")) {
           const f = e.name.split("/").pop();
-          if (/search\.js$/.test(f)) p.code = Math.max(p.code, e.responseEnd);
+          if (/search(-engine)?\.js$/.test(f)) p.code = Math.max(p.code, e.responseEnd);
           else if (f === "base.js") p.base = e.responseEnd;
           else if (/^t\d+\.js$/.test(f) && e.startTime < t) p.shards = Math.max(p.shards, e.responseEnd);
         }
@@ -441,8 +441,8 @@ async function benchSite(browser, label, content) {
   const build = buildSite(content, site);
   const akbDisk = dirSize(path.join(site, "search"));
   const res = { label, agents: build.agents, build, akbDisk };
-  const siteSearch = ["assets/search.js", "search.js"].map((p) => path.join(site, p)).find((p) => fs.existsSync(p));
-  const engineSrc = siteSearch ? "/" + path.relative(site, siteSearch) : "/__bench/search.js";
+  const siteEngine = ["assets/search-engine.js", "search-engine.js"].map((p) => path.join(site, p)).find((p) => fs.existsSync(p));
+  const engineSrc = siteEngine ? "/" + path.relative(site, siteEngine) : "/__bench/search-engine.js";
   const msIndex = path.join(WORK, `ms-${path.basename(site)}.json`);
   if (WITH_MS) {
     note(`${label}: MiniSearch index (node)`);
@@ -462,11 +462,11 @@ async function benchSite(browser, label, content) {
     "/__bench/akb.html": akbHarness(engineSrc),
     "/__bench/ms.html": MS_HARNESS,
     "/__bench/pf.html": PF_HARNESS,
-    "/__bench/search.js": `file:${SEARCH_JS}`,
+    "/__bench/search-engine.js": `file:${ENGINE_JS}`,
     "/__bench/minisearch.js": `file:${MINISEARCH_UMD}`,
     "/__bench/ms-index.json": () => `file:${msIndex}`,
   });
-  const akbFile = (u) => u.startsWith("/search/") || /search\.js$/.test(u);
+  const akbFile = (u) => u.startsWith("/search/") || /search(-engine)?\.js$/.test(u);
   const pfFile = (u) => u.startsWith("/pagefind/");
   const msFile = (u) => u.startsWith("/__bench/minisearch.js") || u.startsWith("/__bench/ms-index.json");
   const q = (s) => encodeURIComponent(s);
@@ -539,7 +539,7 @@ function report(r) {
   row("  of which after the page's script starts", E.map(([k]) => fmtMs(f[k].fromStart)));
   if (f.akb.phases) {
     const p = f.akb.phases;
-    log(`  agentkb timeline (medians from navigation): search.js ${fmtMs(p.code)}, base.js ${fmtMs(p.base)}, ` +
+    log(`  agentkb timeline (medians from navigation): search-engine.js ${fmtMs(p.code)}, base.js ${fmtMs(p.base)}, ` +
       `DOMContentLoaded ${fmtMs(f.akb.dcl)}, term shards ${fmtMs(p.shards)}, ranked ${fmtMs(p.ranked)}, ` +
       `display chunks ${p.chunks ? fmtMs(p.chunks) : "none (rows in the term shard)"}, result ${fmtMs(f.akb.ms)}, ` +
       `facet counts ${fmtMs(f.akb.complete)}`);
@@ -551,7 +551,7 @@ function report(r) {
       row("  from navigation", [fmtMs(f[k].ms)]);
       if (f[k].phases) {
         const p = f[k].phases;
-        log(`  timeline (medians from navigation): search.js ${fmtMs(p.code)}, base.js ${fmtMs(p.base)}, term shards ` +
+        log(`  timeline (medians from navigation): search-engine.js and search.js ${fmtMs(p.code)}, base.js ${fmtMs(p.base)}, term shards ` +
           `${fmtMs(p.shards)}, DOMContentLoaded ${fmtMs(f[k].dcl)}, result ${fmtMs(f[k].ms)}`);
       }
       row("  DOMContentLoaded / load event", [`${fmtMs(f[k].dcl)} / ${fmtMs(f[k].load)} (${fmtB(bytes)} html)`]);
@@ -630,12 +630,13 @@ function targets(results) {
     }
   }
   log("");
-  log("  *    files the page fetched for its first query, engine code included (agentkb search.js + search/*.js;");
+  log("  *    files the page fetched for its first query, engine code included (agentkb search-engine.js, on the");
+  log("       site's pages search.js too, + search/*.js;");
   log("       minisearch.js + the index JSON; Pagefind's pagefind.js, worker, wasm, meta, index chunks, fragments),");
   log("       logged by the 127.0.0.1 server; gzip = zlib level 6 per file (Pagefind's files are already gzipped).");
   log(`  **   bare page that loads the engine, runs the query and gets the top 10 with display data (as the UI does:`);
   log("       ranked without facet counts, which follow; bytes include them); DOMContentLoaded = the page's, which");
-  log("       fires once search.js and the page's inline script have run; median over");
+  log("       fires once search-engine.js and the page's inline script have run; median over");
   log(`       ${FIRST_QUERIES.map((x) => JSON.stringify(x)).join(", ")} x ${RUNS} runs (Pagefind: ${PF_RUNS};`);
   log(`       MiniSearch: ${MS_FIRST.map((x) => JSON.stringify(x)).join(", ")} x 1, its load being the same for every query);`);
   log("       each run a new document (after about:blank), nothing cached (files served no-store); (n/m) = runs with a result.");

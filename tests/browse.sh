@@ -124,5 +124,6 @@ cp "$AKB" "$TMP/lonely/agentkb"
 (cd "$TMP/lonely" && ./agentkb build "$TOP/content" -o "$TMP/copied" -q 2>"$TMP/err")
 check "a binary copied on its own builds with the built-in theme" test -f "$TMP/copied/index.html"
 check "the built-in theme is the same files" cmp -s "$TMP/copied/assets/search.js" themes/default/static/search.js
+check "the built-in theme has the search engine too" cmp -s "$TMP/copied/assets/search-engine.js" themes/default/static/search-engine.js
 check "and the same pages" sh -c "diff -r '$TMP/copied' '$TMP/installed' >/dev/null"
 finish browse

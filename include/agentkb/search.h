@@ -71,7 +71,7 @@
  * Varints are LEB128 (7 bits per byte, low first, high bit = more).
  * Base64 is the standard alphabet with padding.
  *
- * TOKENIZER (identical in C, here, and in JS, themes/default/static/search.js):
+ * TOKENIZER (identical in C, here, and in JS, themes/default/static/search-engine.js):
  * code points are lower-cased with akb_utf8_lower (a fixed table, not the
  * locale); a token is a maximal run of akb_utf8_is_word code points, cut
  * where the run switches between CJK (akb_utf8_is_cjk) and non-CJK; a CJK

@@ -64,8 +64,10 @@ void akb_minify_css(struct akb_buf *out, const char *s, size_t len)
 		}
 		if (pending) {
 			int p = S_last(out);
-			/* A space is kept where it separates: not at the start, not next to { } ; , >, not after ':' or '('. */
-			if (p && !strchr("{};,>:(", p) && !strchr("{};,>)", c))
+			/* A space is kept where it separates: not at the start, not next to { } ; , >, not after ':' or '('.
+			 * And where it is the whole value of a custom property (`--on: ;`, a toggle that older
+			 * browsers do not accept empty). */
+			if ((p && !strchr("{};,>:(", p) && !strchr("{};,>)", c)) || (p == ':' && (c == ';' || c == '}')))
 				akb_buf_putc(out, ' ');
 			pending = 0;
 		}

@@ -1,5 +1,5 @@
 // Decoding (base64 ranges, LEB128 varints), the tokenizer's rules, and the
-// edit-distance-1 test, in node against themes/default/static/search.js.
+// edit-distance-1 test, in node against themes/default/static/search-engine.js.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AgentkbSearch as S, encodeDigits, encodeVarints } from "./lib.mjs";

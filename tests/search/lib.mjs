@@ -1,4 +1,5 @@
-// Test helpers for the search engine: search.js loaded in node, a test-only
+// Test helpers for the search engine: search-engine.js (the engine alone, no
+// page UI) loaded in node, a test-only
 // ENCODER that writes the index format of include/agentkb/search.h from
 // in-memory documents, and loaders that run index files (classic scripts
 // calling __akbSearchLoad) in a vm, recording which files a query loads.
@@ -9,13 +10,13 @@ import { fileURLToPath } from "node:url";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const TOP = path.resolve(HERE, "../..");
-export const SEARCH_JS = path.join(TOP, "themes/default/static/search.js");
+export const ENGINE_JS = path.join(TOP, "themes/default/static/search-engine.js");
 
-// A fresh AgentkbSearch, as the browser would get it (no document: engine
-// only). Compiled in this realm so that its arrays compare with ours.
+// A fresh AgentkbSearch, as the browser would get it from search-engine.js.
+// Compiled in this realm so that its arrays compare with ours.
 export function loadSearch() {
   const G = {};
-  vm.compileFunction(fs.readFileSync(SEARCH_JS, "utf8"), ["window"], { filename: SEARCH_JS })(G);
+  vm.compileFunction(fs.readFileSync(ENGINE_JS, "utf8"), ["window"], { filename: ENGINE_JS })(G);
   return G.AgentkbSearch;
 }
 const S = loadSearch();

@@ -1,4 +1,4 @@
-// The browser's tokenizer (search.js) and the C one (`agentkb tokenize`,
+// The browser's tokenizer (search-engine.js) and the C one (`agentkb tokenize`,
 // which built the index) must cut text into exactly the same tokens, or
 // queries miss. No skipping: without the command this test fails.
 import { test } from "node:test";

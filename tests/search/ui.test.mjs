@@ -127,6 +127,33 @@ for (const where of ["file", "http"]) {
   });
 }
 
+// search-engine.js and search.js both load async: whichever runs second starts the search.
+for (const late of ["search-engine.js", "search.js"]) {
+  test(`either script may run first: ${late} held back, a ?q= link and typing still work`, async () => {
+    const page = await browser.newPage();
+    let release;
+    const held = new Promise((ok) => { release = ok; });
+    await page.route("**/assets/" + late, async (route) => { await held; await route.continue(); });
+    const ran = [];
+    await page.exposeFunction("__ran", (what) => ran.push(what));
+    await page.addInitScript(() => {
+      for (const k of ["AgentkbSearch", "__akbSearchOnEngine"]) {
+        let v;
+        Object.defineProperty(window, k, { configurable: true, get: () => v, set: (x) => { v = x; if (x) window.__ran(k); } });
+      }
+    });
+    await page.goto(server.url + "index.html?q=kubernetes", { waitUntil: "domcontentloaded" });
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator(".akb-result").count(), 0, "nothing before " + late + " runs");
+    release();
+    await settled(page, /^1 agent for “kubernetes”/);
+    assert.deepEqual(ran, late === "search.js" ? ["AgentkbSearch"] : ["__akbSearchOnEngine", "AgentkbSearch"]);
+    await type(page, "缓存");
+    await settled(page, /^6 agents for “缓存”/);
+    await page.close();
+  });
+}
+
 test("keyboard: arrows move the selection, Enter opens it, Escape clears", async () => {
   const page = await browser.newPage();
   await page.goto(server.url + "index.html");

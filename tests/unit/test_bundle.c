@@ -44,6 +44,9 @@ TEST(minify_css)
 	CSS("div  p { margin: 0 auto }", "div p{margin:0 auto}");
 	CSS("@media screen and (max-width: 900px) { a { b: c } }", "@media screen and (max-width:900px){a{b:c}}");
 	CSS("a { width: calc(1px + 2px) }", "a{width:calc(1px + 2px)}");
+	/* A custom property whose value is a space keeps it. */
+	CSS(":root { --on: ; color: red }", ":root{--on: ;color:red}");
+	CSS(":root { --on: }", ":root{--on: }");
 	/* Strings are copied as they are, comment-like text included. */
 	CSS("a::before { content: \"x  /* y */ ;\" }", "a::before{content:\"x  /* y */ ;\"}");
 	CSS("a{font:'A  B'}", "a{font:'A  B'}");
