@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agentkb/buf.h"
 #include "agentkb/build.h"
 #include "agentkb/check.h"
 #include "agentkb/bundle.h"
@@ -61,13 +62,10 @@ static void S_config_relative(char **field, const char *root)
 {
 	if ((*field)[0] == '/' || !strcmp(root, "."))
 		return;
-	size_t n = strlen(root) + strlen(*field) + 2;
-	char *joined = malloc(n);
-	if (!joined)
-		abort();
-	snprintf(joined, n, "%s/%s", root, *field);
+	struct akb_buf joined = AKB_BUF_INIT;
+	akb_buf_printf(&joined, "%s/%s", root, *field);
 	free(*field);
-	*field = joined;
+	*field = akb_buf_detach(&joined, NULL);
 }
 
 /* `build`, and `bundle` (same options; -o names the bundle file, whose extension picks its kind). */
@@ -77,10 +75,8 @@ static int S_cmd_build(int argc, char **argv, const char *argv0, int bundle)
 		   *base_url = NULL, *report = NULL;
 	int strict = 0, quiet = 0, stats = 0;
 	/* Repeatable options, applied in order once the config is read. */
-	const char **hooks = calloc((size_t)argc + 1, sizeof(char *));
-	const char **filters = calloc((size_t)argc + 1, sizeof(char *)); /* option, value, option, value, ... */
-	if (!hooks || !filters)
-		abort();
+	const char **hooks = akb_xcalloc((size_t)argc + 1, sizeof(char *));
+	const char **filters = akb_xcalloc((size_t)argc + 1, sizeof(char *)); /* option, value, option, value, ... */
 	size_t nhooks = 0, nfilters = 0;
 	int rc = 0;
 	for (int i = 0; i < argc; i++) {
@@ -290,10 +286,8 @@ static int S_cmd_check(int argc, char **argv)
 {
 	const char *dir = NULL, *config = NULL, *format = "text";
 	int links = 0, strict = 0, rc;
-	char **only = calloc((size_t)argc + 1, sizeof(char *)), **skip = calloc((size_t)argc + 1, sizeof(char *));
+	char **only = akb_xcalloc((size_t)argc + 1, sizeof(char *)), **skip = akb_xcalloc((size_t)argc + 1, sizeof(char *));
 	size_t nonly = 0, nskip = 0;
-	if (!only || !skip)
-		abort();
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		int value = !strcmp(a, "--format") || !strcmp(a, "--rule") || !strcmp(a, "--ignore") || !strcmp(a, "-c") ||
