@@ -3,7 +3,7 @@
 # before overwriting (like lowdown's regen_regress); AKB_GOLDEN_YES=1 answers yes.
 BUILD=${1:-build}
 AKB=$PWD/$BUILD/agentkb
-for case in tests/golden/*/; do
+for case in tests/fixtures/golden/*/; do
 	name=$(basename "$case")
 	tmp=$(mktemp -d)
 	cfg=""
