@@ -34,7 +34,7 @@ check "one language, no languages pages" test ! -e "$TMP/subagents-cn/languages"
 (cd "$TMP" && "$AKB" build "$TOP/$F" -o "$TMP/f" --report "$TMP/f.json" 2>"$TMP/f.err")
 check "fixture builds" test -f "$TMP/f/index.html"
 has "$TMP/f.err" "built 7 agents (1 identical copy shown once)" "summary counts the merged copy"
-expect "merged copy in the report" "$(json "$TMP/f.json" 'r.files.filter(f => f.status === "merged").map(f => f.path.replace(/.*content\//, "") + " " + f.url + " " + f.reason).join()')" \
+expect "merged copy in the report" "$(json "$TMP/f.json" '.files | select(.status == "merged") | map(fmt("{.path | sub(\".*content/\", \"\")} {url} {reason}")) | join')" \
 	"plugins/beta/agents/release-manager.md agents/release-manager/index.html identical to plugins/alpha/agents/release-manager.md, shown once"
 node tests/js/check-report.mjs "$TMP/f.json" "$TOP/$F" "$TMP/f" >/dev/null || fail "check-report on the fixture"
 check "no page for the copy" test ! -e "$TMP/f/agents/release-manager-2"
@@ -49,8 +49,8 @@ check "search rows carry the qualifier" sh -c "cat '$TMP'/f/search/d*.js | grep 
 has "$TMP/f/agents/api-tester/index.html" '<p class="kin">Also in <a href="../../agents/api-tester-3/index.html">中文</a>' "English page links its translation"
 has "$TMP/f/agents/api-tester-3/index.html" '<p class="kin">Also in <a href="../../agents/api-tester[-0-9]*/index.html">English</a>' "Chinese page links back"
 check "languages pages" test -f "$TMP/f/languages/中文/index.html"
-expect "language facet values" "$(node -e 'let v;global.window={};globalThis.__akbSearchLoad=(k,i,d)=>{v=d};eval(require("fs").readFileSync(process.argv[1],"utf8"));console.log(v.facets.find(f=>f.key==="language").values.join())' "$TMP/f/search/base.js")" "English,中文"
-expect "collection facet values" "$(node -e 'let v;global.window={};globalThis.__akbSearchLoad=(k,i,d)=>{v=d};eval(require("fs").readFileSync(process.argv[1],"utf8"));console.log(v.facets.find(f=>f.key==="collection").values.join())' "$TMP/f/search/base.js")" "alpha,standalone,中文"
+expect "language facet values" "$(json "$TMP/f/search/base.js" '.facets | find(.key == "language") | .values | join')" "English,中文"
+expect "collection facet values" "$(json "$TMP/f/search/base.js" '.facets | find(.key == "collection") | .values | join')" "alpha,standalone,中文"
 # <example> in a body: a conversation; inside a code block it stays code.
 has "$TMP/f/agents/delegator/index.html" '<div class="examples examples-inline">' "body example rendered"
 has "$TMP/f/agents/delegator/index.html" '<div class="turn user"><span class="role">User</span><p>Can you review the payments service for security issues?</p></div>' "its user turn"
@@ -69,8 +69,8 @@ has "$TMP/f/agents/delegator/index.html" 'Inherits all tools of the session' "no
 has "$TMP/f/agents/operator/index.html" '<dt>MCP servers</dt><dd><span class="mcp"><strong>github</strong>: <code>create_release</code> <code>list_tags</code>' "MCP tools grouped by server"
 has "$TMP/f/agents/operator/index.html" '<dt>May start</dt><dd><code>reader</code>' "Agent(...) names the sub-agents"
 has "$TMP/f/agents/operator/index.html" '<dt>Denied</dt><dd><code>Write</code>' "disallowedTools shown"
-expect "read-only agents" "$(json "$TMP/f/agents.json" 'r.filter(a => a.capabilities.access.includes("read-only")).map(a => a.name).join()')" "reader"
-expect "operator's effective tools" "$(json "$TMP/f/agents.json" 'r.find(a => a.name === "operator").capabilities.tools.join("|")')" "Read|Bash(git status:*, git tag:*)|Agent(reader)"
+expect "read-only agents" "$(json "$TMP/f/agents.json" 'select(.capabilities.access contains "read-only") | map(.name) | join')" "reader"
+expect "operator's effective tools" "$(json "$TMP/f/agents.json" 'find(.name == "operator") | .capabilities.tools | join("|")')" "Read|Bash(git status:*, git tag:*)|Agent(reader)"
 check "access pages" test -f "$TMP/f/access/read-only/index.html"
 has "$TMP/f/index.html" '≈ [0-9.k]* tokens in all' "collection total of tokens"
 # Related agents: words and groups in common, namesakes left out.

@@ -107,12 +107,7 @@ only "failures leave no temporary site" "$W/tmp"
 
 # Interrupted: exit 1, no file, no temporary files (a hook keeps the build busy meanwhile).
 printf 'return { agent = function (a) local n = 0 for i = 1, 2e7 do n = n + i end end }\n' >"$W/slow.lua"
-"$AKB" bundle content -o "$W/out/intr.html" --hook "$W/slow.lua" -q 2>"$TMP/err" &
-pid=$!
-sleep 0.5
-kill -INT $pid
-wait $pid
-check "interrupted bundle exits 1" [ $? -eq 1 ]
+interrupted 0.5 "interrupted bundle" "$AKB" bundle content -o "$W/out/intr.html" --hook "$W/slow.lua" -q
 has "$TMP/err" "interrupted" "interrupt reported"
 only "interrupt leaves no file" "$W/out" agents.html agents.zip agents.tar.gz kb.TGZ cjk.zip cjk.tgz before.html
 only "interrupt leaves no temporary site" "$W/tmp"

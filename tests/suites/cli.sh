@@ -125,12 +125,7 @@ has "$TMP/err" "typo.yaml:2:3: error: unknown config key 'highlight.themes'" "ne
 sh scripts/gen-corpus.sh 3000 "$TMP/big" >/dev/null
 mkdir -p "$TMP/intr"
 "$AKB" build "$S/c" -o "$TMP/intr/site" -q 2>/dev/null
-"$AKB" build "$TMP/big" -o "$TMP/intr/site" -q 2>"$TMP/err" &
-pid=$!
-sleep 0.3
-kill -INT $pid
-wait $pid
-check "interrupted build exits 1" [ $? -eq 1 ]
+interrupted 0.3 "interrupted build" "$AKB" build "$TMP/big" -o "$TMP/intr/site" -q
 has "$TMP/err" "interrupted; " "interrupt reported"
 check "site before the interrupt kept" [ "$(ls "$TMP/intr/site/agents" | wc -l)" -eq 4 ]
 check "no staging folder after interrupt" [ "$(ls -A "$TMP/intr")" = "site" ]

@@ -16,7 +16,7 @@ node tests/js/check-report.mjs "$TMP/report.json" "$C" "$S" || FAILED=$((FAILED 
 node tests/js/check-links.mjs "$S" formats || FAILED=$((FAILED + 1))
 links_ok "$S"
 A="$S/agents.json"
-kinds() { json "$A" "r.filter(a => a.kind === '$1').length"; }
+kinds() { json "$A" "select(.kind == \"$1\") | length"; }
 expect "sub-agents" "$(kinds subagent)" 7
 expect "skills" "$(kinds skill)" 19
 expect "slash commands" "$(kinds command)" 6
@@ -29,8 +29,8 @@ expect "Codex agents" "$(kinds codex-agent)" 1
 expect "AGENTS.md files" "$(kinds agents-md)" 2
 expect "Gemini agents" "$(kinds gemini-agent)" 1
 expect "opencode agents" "$(kinds opencode-agent)" 1
-expect "the report: skill files attached" "$(json "$TMP/report.json" 'r.attached')" 41
-expect "the report: nothing skipped" "$(json "$TMP/report.json" 'r.skipped')" 0
+expect "the report: skill files attached" "$(json "$TMP/report.json" .attached)" 41
+expect "the report: nothing skipped" "$(json "$TMP/report.json" .skipped)" 0
 
 # ---- a kind facet, a page per kind, kind badges ----
 check "a page per kind" test -f "$S/kinds/skill/index.html" -a -f "$S/kinds/codex-agent/index.html" -a -f "$S/kinds/slash-command/index.html"
@@ -41,7 +41,7 @@ has "$S/index.html" '<span class="badge badge-kind" title="Skill for Claude Code
 hasnt "$S/kinds/index.html" 'href="local/' "a kind: field does not make a kind"
 
 # ---- names and install paths by format ----
-name_of() { json "$A" "(r.find(a => a.source.endsWith('$1')) || {}).$2"; }
+name_of() { json "$A" "find(.source endswith \"$1\") | .$2"; }
 expect "a command is /file-name" "$(name_of commands/git/squash.md name)" "/squash"
 expect "a command without front-matter" "$(name_of commands/ship.md name)" "/ship"
 expect "a skill is named by its front-matter" "$(name_of skills/mcp-builder/SKILL.md name)" "mcp-builder"
@@ -65,7 +65,7 @@ hasnt "$P" '<th scope="row">developer_instructions</th>' "... and not repeated a
 has "$S/agents/python/index.html" 'Instructions for Cursor: read into the context, with no tools of their own.' "a rule has no tools"
 
 # ---- what each may do ----
-access() { json "$A" "(r.find(a => a.source.endsWith('$1')) || {}).capabilities.access.join('|')"; }
+access() { json "$A" "find(.source endswith \"$1\") | .capabilities.access | join(\"|\")"; }
 expect "Cursor readonly" "$(access .cursor/agents/reviewer.md)" "read-only"
 expect "Codex read-only sandbox" "$(access .codex/agents/security-auditor.toml)" "read-only"
 expect "opencode denies edit and shell" "$(access .opencode/agents/explainer.md)" "web access|starts sub-agents"
@@ -128,5 +128,5 @@ has "$TMP/err" "x.toml:2:.*: error: invalid TOML: a key is defined twice" "dupli
 # ---- hooks see agent.kind ----
 printf 'return { filter = function(agent) return agent.kind == "skill" end }\n' >"$TMP/skills.lua"
 expect_rc 0 "a hook keeps the skills" "$AKB" build "$C" -o "$TMP/skills" --hook "$TMP/skills.lua" -q
-expect "only skills" "$(json "$TMP/skills/agents.json" '[...new Set(r.map(a => a.kind))].join() + " " + r.length')" "skill 19"
+expect "only skills" "$(json "$TMP/skills/agents.json" 'map(.kind) | unique | join') $(json "$TMP/skills/agents.json" length)" "skill 19"
 finish formats

@@ -14,8 +14,8 @@ build() { # build OUT ARGS... (stderr in $TMP/err, exit status in $rc)
 # ---------------------------------------------------------------- filter()
 build "$TMP/f" --hook tests/fixtures/hooks/filter.lua
 expect "filter build" "$rc" 0
-expect "filter keeps 3 of 4" "$(json "$TMP/f.report.json" 'r.agents + "/" + r.dropped')" "3/1"
-expect "filter drop reason" "$(json "$TMP/f.report.json" 'r.files.find(f => f.status === "dropped").reason')" \
+expect "filter keeps 3 of 4" "$(json "$TMP/f.report.json" 'fmt("{agents}/{dropped}")')" "3/1"
+expect "filter drop reason" "$(json "$TMP/f.report.json" '.files | find(.status == "dropped") | .reason')" \
 	"tests/fixtures/hooks/filter.lua: filter() returned false"
 expect "dropped agent has no page" "$(ls "$TMP/f/agents")" "$(printf 'api-designer\netl-engineer\nloner')"
 has "$TMP/err" "built 3 agents (1 dropped by hooks and filters)" "summary counts the dropped agent"
@@ -35,14 +35,14 @@ has "$A" "&lt;em&gt;hi&lt;/em&gt;" "agentkb.markdown returns HTML (escaped in th
 has "$A" "inplace</th><td>yes" "agent() may change the table in place"
 check "tools list changed by the hook makes a term page" test -f "$TMP/a/tools/grep/index.html"
 expect "raw file stays the original" "$(cmp "$TMP/a/agents/the-api-architect/the-api-architect.md" "$C/eng/api.md" && echo same)" same
-expect "agents.json shows the new field" "$(json "$TMP/a/agents.json" 'r.find(a => a.slug === "the-api-architect").fields.shouted')" "API ARCHITECT!"
+expect "agents.json shows the new field" "$(json "$TMP/a/agents.json" 'find(.slug == "the-api-architect") | .fields.shouted')" "API ARCHITECT!"
 
 # ---------------------------------------------------------------- site()
 build "$TMP/s" --hook tests/fixtures/hooks/site.lua
 expect "site build" "$rc" 0
-expect "site() order (reversed names, Loner removed)" "$(json "$TMP/s/agents.json" 'r.map(a => a.name).join(",")')" \
+expect "site() order (reversed names, Loner removed)" "$(json "$TMP/s/agents.json" 'map(.name) | join')" \
 	"UI Builder,ETL Engineer,API Designer"
-expect "site() removal reason" "$(json "$TMP/s.report.json" 'r.files.find(f => f.status === "dropped").reason')" \
+expect "site() removal reason" "$(json "$TMP/s.report.json" '.files | find(.status == "dropped") | .reason')" \
 	"tests/fixtures/hooks/site.lua: site() removed it from site.agents"
 has "$TMP/s/agents/etl-engineer/index.html" "SITE-BODY-MARKER" "site() can change a body"
 has "$TMP/s/agents/ui-builder/index.html" "Builds components with care." "bodies site() did not read stay"
@@ -74,18 +74,18 @@ build "$TMP/m2" --hook tests/fixtures/hooks/api.lua --strict
 expect "strict turns a hook warning into an error" "$rc" 1
 
 # ---------------------------------------------------------------- shortcut filters
-count() { json "$1.report.json" 'r.agents'; }
+count() { json "$1.report.json" .agents; }
 build "$TMP/d1" --department engineering
 expect "--department is case-insensitive" "$(count "$TMP/d1")" 2
-expect "--department reason" "$(json "$TMP/d1.report.json" 'r.files.find(f => f.status === "dropped").reason')" "--department engineering"
+expect "--department reason" "$(json "$TMP/d1.report.json" '.files | find(.status == "dropped") | .reason')" "--department engineering"
 build "$TMP/d2" --department 'ENG*' --department data
 expect "--department repeated (either)" "$(count "$TMP/d2")" 3
 build "$TMP/d3" --exclude-department 'eng*'
 expect "--exclude-department" "$(count "$TMP/d3")" 2
 build "$TMP/d4" --category back* --department engineering
-expect "--category with --department (both)" "$(json "$TMP/d4/agents.json" 'r.map(a => a.name).join(",")')" "API Designer"
+expect "--category with --department (both)" "$(json "$TMP/d4/agents.json" 'map(.name) | join')" "API Designer"
 build "$TMP/d5" --exclude-category '*end'
-expect "--exclude-category" "$(json "$TMP/d5/agents.json" 'r.map(a => a.name).join(",")')" "ETL Engineer,Loner"
+expect "--exclude-category" "$(json "$TMP/d5/agents.json" 'map(.name) | join')" "ETL Engineer,Loner"
 build "$TMP/d6" --department nothing-matches
 expect "a filter may leave no agent" "$rc/$(count "$TMP/d6")" "0/0"
 
@@ -101,7 +101,7 @@ cp tests/fixtures/hooks/filter.lua "$TMP/cfg/hooks/"
 cp tests/fixtures/hooks/err-loop.lua "$TMP/cfg/hooks/loop.lua"
 printf 'hooks: [hooks/filter.lua]\n' >"$TMP/cfg/agentkb.yaml"
 "$AKB" build "$C" -c "$TMP/cfg/agentkb.yaml" -o "$TMP/cfg/out" --report "$TMP/cfg/r.json" --hook tests/fixtures/hooks/page.lua 2>"$TMP/err"
-expect "config hooks resolve from the config's folder" "$(json "$TMP/cfg/r.json" 'r.agents')" 3
+expect "config hooks resolve from the config's folder" "$(json "$TMP/cfg/r.json" .agents)" 3
 has "$TMP/cfg/out/index.html" "<!-- hooked" "--hook runs with the config's hooks"
 printf 'hooks: [hooks/loop.lua]\nhook_limits:\n  instructions: 200000\n' >"$TMP/cfg/agentkb.yaml"
 "$AKB" build "$C" -c "$TMP/cfg/agentkb.yaml" -o "$TMP/cfg/out2" -q 2>"$TMP/err"
@@ -130,18 +130,20 @@ check "forbidden os.execute did not run" test ! -e tests/fixtures/hooks/x.txt
 # ---------------------------------------------------------------- example hooks
 E=scripts/hooks
 AGENTKB_DEPARTMENT=Data "$AKB" build content -o "$TMP/e1" --hook $E/keep-department.lua --report "$TMP/e1.json" -q 2>"$TMP/err"
-expect "keep-department.lua (AGENTKB_DEPARTMENT=Data)" "$(json "$TMP/e1.json" 'r.agents')" \
+expect "keep-department.lua (AGENTKB_DEPARTMENT=Data)" "$(json "$TMP/e1.json" .agents)" \
 	"$(grep -l '^department: data' content/*/*.md | wc -l)"
 "$AKB" build content -o "$TMP/e2" --hook $E/reading-time.lua --hook $E/sort-by-priority.lua --hook $E/tools-matrix.lua -q 2>"$TMP/err"
 expect "example hooks build content/" "$?" 0
 expect "reading-time.lua: every agent has a reading time" \
-	"$(json "$TMP/e2/agents.json" 'r.filter(a => /^\d+ min read$/.test(a.fields.reading_time)).length')" \
-	"$(json "$TMP/e2/agents.json" 'r.length')"
+	"$(json "$TMP/e2/agents.json" 'select(.fields.reading_time matches "^\\d+ min read$") | length')" \
+	"$(json "$TMP/e2/agents.json" length)"
 has "$TMP/e2/agents/api-gateway-designer/index.html" "reading_time</th><td>[0-9]* min read" "reading time shown on the page"
 expect "sort-by-priority.lua: high before medium before low" \
-	"$(json "$TMP/e2/agents.json" 'r.map(a => ({high: 1, medium: 2, low: 3})[a.fields.priority] || 9).every((p, i, all) => !i || all[i - 1] <= p)')" true
+	"$(json "$TMP/e2/agents.json" 'map(.fields.priority) | join("\n")' | awk '
+		{ p = $0 == "high" ? 1 : $0 == "medium" ? 2 : $0 == "low" ? 3 : 9; if (NR > 1 && p < last) bad = 1; last = p }
+		END { print bad ? "false" : "true" }')" true
 T="$TMP/e2/tools-matrix/index.html"
-expect "tools-matrix.lua: one row per agent" "$(grep -c '<td><a href="../agents/' "$T")" "$(json "$TMP/e2/agents.json" 'r.length')"
+expect "tools-matrix.lua: one row per agent" "$(grep -c '<td><a href="../agents/' "$T")" "$(json "$TMP/e2/agents.json" length)"
 has "$TMP/e2/index.html" 'href="tools-matrix/index.html">Tools matrix' "tools matrix in the navigation"
 links_ok "$TMP/e2"
 
@@ -157,17 +159,17 @@ if [ -d "$SHARED/corpora" ]; then
 		node tests/js/check-report.mjs "$out.json" "$dir" "$out" >"$TMP/chk" 2>&1
 		expect "$name: every file in the site or the report" "$?" 0
 		expect "$name: every agent has a department" \
-			"$(json "$out/agents.json" 'r.filter(a => !a.fields.department && a.source.includes("/")).length')" 0
+			"$(json "$out/agents.json" 'select(.fields.department | not) | select(.source contains "/") | length')" 0
 		links_ok "$out"
 		expect "$name: tools matrix lists every agent" "$(grep -c '<td><a href="../agents/' "$out/tools-matrix/index.html")" \
-			"$(json "$out/agents.json" 'r.length')"
+			"$(json "$out/agents.json" length)"
 	done
 	# agency-agents: departments come from folders; --department keeps exactly one folder's agents.
 	AA="$SHARED/corpora/agency-agents"
 	"$AKB" build "$AA" -o "$TMP/aa" --report "$TMP/aa.json" -q --hook $E/department-from-folder.lua \
 		--department engineering 2>/dev/null
-	expect "agency-agents --department engineering = files in engineering/" "$(json "$TMP/aa.json" 'r.agents')" \
-		"$(json "$TMP/corp-agency-agents.json" 'r.files.filter(f => f.status === "rendered" && f.path.includes("/engineering/")).length')"
+	expect "agency-agents --department engineering = files in engineering/" "$(json "$TMP/aa.json" .agents)" \
+		"$(json "$TMP/corp-agency-agents.json" '.files | select(.status == "rendered") | select(.path contains "/engineering/") | length')"
 else
 	fail "no $SHARED/corpora"
 fi

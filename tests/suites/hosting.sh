@@ -9,13 +9,7 @@
 # Prints the site file each absolute or relative URL on stdin names: the base
 # stripped, percent-decoding undone, a folder URL completed with index.html.
 to_files() { # to_files BASE
-	node -e '
-		const base = process.argv[1];
-		for (const u of require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean)) {
-			if (base && !u.startsWith(base)) { console.log("NOT UNDER BASE: " + u); continue; }
-			const p = decodeURIComponent(u.slice(base.length));
-			console.log(p === "" || p.endsWith("/") ? p + "index.html" : p);
-		}' "$1"
+	node tests/js/urls.mjs files "$1"
 }
 
 BASE=https://example.com/docs/agents/
@@ -49,7 +43,7 @@ while read -r page; do
 	f="$ABS/$page"
 	want=$(printf '%s\n' "$page" | sed 's|index\.html$||')
 	# Paths with other than ASCII (languages/中文/) are percent-encoded in URLs.
-	case "$want" in *[!\ -~]*) want=$(node -e 'process.stdout.write(encodeURI(process.argv[1]))' "$want") ;; esac
+	case "$want" in *[!\ -~]*) want=$(node tests/js/urls.mjs encode "$want") ;; esac
 	grep -q "^<link rel=\"canonical\" href=\"$BASE$want\">\$" "$f" || { bad=$((bad + 1)); echo "canonical of $page" >&2; }
 	grep -q "^<meta property=\"og:url\" content=\"$BASE$want\">\$" "$f" || { bad=$((bad + 1)); echo "og:url of $page" >&2; }
 	[ "$(grep -c 'rel="canonical"' "$f")" -eq 1 ] || { bad=$((bad + 1)); echo "one canonical in $page" >&2; }
@@ -96,8 +90,7 @@ for site in "$REL" "$ABS"; do
 	check "llms.txt in $site" test -f "$f"
 	check "llms.txt title" [ "$(sed -n 1p "$f")" = "# Agent Knowledge Base" ]
 	check "llms.txt summary" [ "$(sed -n 3p "$f")" = "> Engineering agents for every team, in English and 中文." ]
-	node -e 'for (const a of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))) console.log(a.raw_url)' \
-		"$site/agents.json" | sort >"$TMP/raw-urls"
+	json "$site/agents.json" 'map(.raw_url) | join("\n")' | sort >"$TMP/raw-urls"
 	sed -n 's/^- \[[^]]*\](\([^)]*\)).*/\1/p' "$f" >"$TMP/llms-links"
 	base=""; [ "$site" = "$ABS" ] && base=$BASE
 	to_files "$base" <"$TMP/llms-links" | sort >"$TMP/llms-files"

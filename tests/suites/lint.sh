@@ -41,14 +41,14 @@ has "$TMP/out" "^AKB-AG013  error    strict-yaml" "rules are listed with level a
 
 # ---- JSON and SARIF say what the text says ----
 (cd "$L" && "$AKB" check content --format json >"$TMP/f.json" 2>/dev/null)
-expect "JSON findings" "$(json "$TMP/f.json" 'r.findings.length')" "$(wc -l <"$L/content.expected" | tr -d ' ')"
-expect "JSON counts" "$(json "$TMP/f.json" 'Object.values(r.counts).reduce((a, b) => a + b, 0)')" "$(wc -l <"$L/content.expected" | tr -d ' ')"
-expect "JSON as the text" "$(json "$TMP/f.json" 'r.findings.map(f => `${f.path}:${f.line}:${f.col}: ${f.level}: ${f.message} [${f.rule}]`).join("\n")')" "$(cat "$L/content.expected")"
+expect "JSON findings" "$(json "$TMP/f.json" '.findings | length')" "$(wc -l <"$L/content.expected" | tr -d ' ')"
+expect "JSON counts" "$(json "$TMP/f.json" '.counts | values | sum')" "$(wc -l <"$L/content.expected" | tr -d ' ')"
+expect "JSON as the text" "$(json "$TMP/f.json" '.findings | map(fmt("{path}:{line}:{col}: {level}: {message} [{rule}]")) | join("\n")')" "$(cat "$L/content.expected")"
 (cd "$L" && "$AKB" check content --format sarif >"$TMP/f.sarif" 2>/dev/null)
 node tests/js/sarif-check.mjs "$TMP/f.sarif" || FAILED=$((FAILED + 1))
-expect "SARIF results" "$(json "$TMP/f.sarif" 'r.runs[0].results.length')" "$(wc -l <"$L/content.expected" | tr -d ' ')"
-expect "SARIF columns in code points" "$(json "$TMP/f.sarif" 'r.runs[0].results.filter(x => x.ruleId === "AKB-AG015").map(x => x.locations[0].physicalLocation.region.startColumn).join()')" "8,13,31"
-expect "SARIF URIs are percent-encoded" "$(json "$TMP/f.sarif" 'r.runs[0].results.find(x => x.ruleId === "AKB-AG003").locations[0].physicalLocation.artifactLocation.uri')" "team/Display%20Name.md"
+expect "SARIF results" "$(json "$TMP/f.sarif" '.runs[0].results | length')" "$(wc -l <"$L/content.expected" | tr -d ' ')"
+expect "SARIF columns in code points" "$(json "$TMP/f.sarif" '.runs[0].results | select(.ruleId == "AKB-AG015") | map(.locations[0].physicalLocation.region.startColumn) | join')" "8,13,31"
+expect "SARIF URIs are percent-encoded" "$(json "$TMP/f.sarif" '.runs[0].results | find(.ruleId == "AKB-AG003") | .locations[0].physicalLocation.artifactLocation.uri')" "team/Display%20Name.md"
 
 # ---- the real collections ----
 : >"$TMP/corpora"
@@ -68,8 +68,8 @@ expect "subagents-cn: 35 names repeat (37 files)" "$(grep -c 'AKB-AG014' "$TMP/s
 
 # ---- a build: the report and the problems box ----
 expect_rc 0 "build the fixture" "$AKB" build "$L/content" -o "$TMP/site" --report "$TMP/report.json" -q
-expect "findings in the report" "$(json "$TMP/report.json" 'r.files.reduce((n, f) => n + f.findings.length, 0)')" "$(wc -l <"$L/content.expected" | tr -d ' ')"
-expect "a file's findings" "$(json "$TMP/report.json" 'r.files.find(f => f.path.endsWith("values.md")).findings.map(f => f.rule).join()')" "AKB-AG006,AKB-AG006,AKB-AG006,AKB-AG006,AKB-AG016"
+expect "findings in the report" "$(json "$TMP/report.json" '.files | map(.findings | length) | sum')" "$(wc -l <"$L/content.expected" | tr -d ' ')"
+expect "a file's findings" "$(json "$TMP/report.json" '.files | find(.path endswith "values.md") | .findings | map(.rule) | join')" "AKB-AG006,AKB-AG006,AKB-AG006,AKB-AG006,AKB-AG016"
 has "$TMP/site/agents/values/index.html" '<h2 id="problems-title">Problems in this file</h2>' "problems box"
 has "$TMP/site/agents/values/index.html" "<li class=\"error\"><span class=\"rule\">AKB-AG006</span> <span class=\"where\">line 5:1</span> permissionMode &#39;yolo&#39;" "a problem with its line"
 hasnt "$TMP/site/agents/clean-agent/index.html" 'class="problems"' "no box on a clean page"
