@@ -1,19 +1,22 @@
 #!/bin/sh
-# Golden tests: tests/fixtures/golden/NAME/content (+ optional agentkb.yaml) is built
-# with the default theme and compared with tests/fixtures/golden/NAME/expected using
-# diff -ru (theme assets excluded: they are not generated).
+# Golden tests: each tests/fixtures/golden/NAME/content (+ optional
+# agentkb.yaml) is built with the default theme and compared with
+# tests/fixtures/golden/NAME/expected using diff -ru, and its stderr with
+# expected.stderr. The theme's assets are never compared (they are not
+# generated); `basic` and `formats` compare the rest of the site, the other
+# cases (one per template, template-*, and one per taxonomy, taxonomy-*) only
+# the paths their `covers` file lists (tests/lib/golden.sh).
 . tests/lib/common.sh
-for case in tests/fixtures/golden/*/; do
+. tests/lib/golden.sh
+for case in "$GOLDEN"/*/; do
+	case=${case%/}
 	name=$(basename "$case")
 	out="$TMP/$name"
-	cfg=""
-	[ -f "$case/agentkb.yaml" ] && cfg="--config $case/agentkb.yaml"
-	# A fixed date: archives (a skill's .tar.gz) carry it in their entries.
-	if ! SOURCE_DATE_EPOCH=1767225600 "$AKB" build "$case/content" -o "$out" $cfg -q 2>"$TMP/$name.stderr"; then
+	if ! golden_build "$case" "$out" "$TMP/$name.stderr"; then
 		fail "golden $name: build failed"; cat "$TMP/$name.stderr" >&2; continue
 	fi
 	links_ok "$out"
-	rm -rf "$out/assets"
+	golden_cut "$case" "$out" || { fail "golden $name: covers"; continue; }
 	if diff -ru "$case/expected" "$out" >"$TMP/$name.diff"; then
 		ok
 	else
@@ -22,7 +25,7 @@ for case in tests/fixtures/golden/*/; do
 	fi
 	# The expected stderr (warnings) is part of the contract too.
 	if [ -f "$case/expected.stderr" ]; then
-		sed "s|$case/content|content|g" "$TMP/$name.stderr" | diff -u "$case/expected.stderr" - >&2 && ok || fail "golden $name: stderr differs"
+		diff -u "$case/expected.stderr" "$TMP/$name.stderr" >&2 && ok || fail "golden $name: stderr differs"
 	fi
 done
 finish golden
