@@ -41,7 +41,7 @@ LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(GEN_OBJ)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%.o)
 BIN := $(BUILD)/agentkb
-# Agreement with the `highlight` program (tests/highlight.sh; scripts/bench.sh runs it with --bench).
+# Agreement with the `highlight` program (tests/suites/highlight.sh; scripts/bench.sh runs it with --bench).
 HL_AGREE := $(BUILD)/highlight-agreement
 
 .PHONY: all site test bench clean install uninstall asan deps golden-update lint
@@ -71,7 +71,7 @@ $(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(AKB_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/highlight/%.o: tests/highlight/%.c
+$(BUILD)/tests/tools/%.o: tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(AKB_CFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -85,7 +85,7 @@ $(BIN): $(BUILD)/obj/main.o $(BUILD)/libagentkb.a
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libagentkb.a
 	$(CC) $(AKB_LDFLAGS) $(LDFLAGS) -o $@ $^ $(AKB_LIBS)
 
-$(HL_AGREE): $(BUILD)/tests/highlight/agreement.o $(BUILD)/libagentkb.a
+$(HL_AGREE): $(BUILD)/tests/tools/highlight-agreement.o $(BUILD)/libagentkb.a
 	$(CC) $(AKB_LDFLAGS) $(LDFLAGS) -o $@ $^ $(AKB_LIBS)
 
 # Installs what is missing to build and test (as root, through apt-get;
@@ -127,4 +127,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-dev public .public.tmp-*
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/main.d $(BUILD)/tests/highlight/agreement.d
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/main.d $(BUILD)/tests/tools/highlight-agreement.d

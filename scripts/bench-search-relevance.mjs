@@ -86,7 +86,7 @@ if (!flag("--skip-pagefind")) {
   else {
     const r = spawnSync(bin, ["--site", site, "--glob", "agents/**/*.html"], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`pagefind failed: ${r.stderr || r.stdout}`);
-    const { launch } = await import("../tests/browser/lib.mjs");
+    const { launch } = await import("../tests/js/browser.mjs");
     const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json" };
     const server = http.createServer((req, res) => {
       const url = decodeURIComponent(new URL(req.url, "http://x").pathname);

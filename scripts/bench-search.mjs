@@ -30,7 +30,7 @@ import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
-import { launch } from "../tests/browser/lib.mjs";
+import { launch } from "../tests/js/browser.mjs";
 import { tokenize } from "./lib/cjk-bigrams.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -38,8 +38,8 @@ sh scripts/gen-corpus.sh 10000 "$DIR/gen-10000"
 run "generated 1,000" "$DIR/gen-1000" 10 ""
 run "generated 10,000" "$DIR/gen-10000" 103 5900
 echo
-echo "highlighting throughput (every fenced block of the corpora, content/ and tests/highlight/samples):"
-"$PWD/$BUILD/highlight-agreement" -j "$(nproc)" --bench "$SHARED/corpora" content tests/highlight/samples
+echo "highlighting throughput (every fenced block of the corpora, content/ and tests/fixtures/highlight/samples):"
+"$PWD/$BUILD/highlight-agreement" -j "$(nproc)" --bench "$SHARED/corpora" content tests/fixtures/highlight/samples
 echo
 if [ -d "$SHARED/corpora" ]; then
 	for c in "$SHARED"/corpora/*/; do

@@ -1,16 +1,16 @@
 #!/bin/sh
-# Rebuilds each golden case's expected output, showing the diff and asking
-# before overwriting (like lowdown's regen_regress); AKB_GOLDEN_YES=1 answers yes.
+# Rebuilds each golden case's expected output (tests/lib/golden.sh), showing
+# the diff and asking before overwriting (like lowdown's regen_regress);
+# AKB_GOLDEN_YES=1 answers yes.
 BUILD=${1:-build}
 AKB=$PWD/$BUILD/agentkb
-for case in tests/golden/*/; do
+. tests/lib/golden.sh
+for case in "$GOLDEN"/*/; do
+	case=${case%/}
 	name=$(basename "$case")
 	tmp=$(mktemp -d)
-	cfg=""
-	[ -f "$case/agentkb.yaml" ] && cfg="--config $case/agentkb.yaml"
-	SOURCE_DATE_EPOCH=1767225600 "$AKB" build "$case/content" -o "$tmp/out" $cfg -q 2>"$tmp/stderr"
-	rm -rf "$tmp/out/assets"
-	sed "s|$case/content|content|g" "$tmp/stderr" >"$tmp/stderr.norm"
+	golden_build "$case" "$tmp/out" "$tmp/stderr.norm"
+	golden_cut "$case" "$tmp/out" || { rm -rf "$tmp"; exit 1; }
 	if diff -ru "$case/expected" "$tmp/out" >/dev/null 2>&1 && cmp -s "$case/expected.stderr" "$tmp/stderr.norm"; then
 		echo "$name: unchanged"
 	else

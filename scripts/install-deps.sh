@@ -9,7 +9,7 @@ MODE=${1:-build}
 PACKAGES="pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libpcre2-dev libarchive-dev libjansson-dev highlight"
 if [ "$MODE" = test ]; then
 	# node runs the report, link and browser checks; chromium is the browser they drive;
-	# unzip (and tar, always there) unpack the bundles tests/bundle.sh makes.
+	# unzip (and tar, always there) unpack the bundles tests/suites/bundle.sh makes.
 	PACKAGES="$PACKAGES chromium unzip"
 fi
 missing=""

@@ -17,7 +17,7 @@ run() {
 	[ $rc -eq 0 ] || { status=1; echo "== $* exited with status $rc"; }
 }
 run "$BUILD/unit-tests"
-for t in tests/*.sh; do
+for t in tests/suites/*.sh; do
 	[ -f "$t" ] || continue
 	run sh "$t" "$BUILD"
 done

@@ -3,7 +3,7 @@
 //    (wshobson: one group per plugin; agency-agents: its department folders); a group
 //    shows at most 24 cards and links to the page with all of them; the navigation and
 //    the stats line name no empty taxonomy; the jump links bring their group into view;
-//  - on the fixture (tests/browse/content): identical agents shown once, with "Also in";
+//  - on the fixture (tests/fixtures/browse/content): identical agents shown once, with "Also in";
 //    namesakes told apart by their collection on cards and in search results; the
 //    English and Chinese namesakes link to each other;
 //  - install: the agent page's command, the cards' and the search results' "Copy install"
@@ -12,7 +12,7 @@
 //  - <example> blocks in a body are a conversation, and stay code inside a fence;
 //  - what each agent may do: badges on cards, the "What it can do" block, the access filter;
 //  - on a phone the first group is on the first screen and cards are one column;
-//  - other harnesses (tests/formats/corpus): a skill's command unpacks its whole folder, a
+//  - other harnesses (tests/fixtures/formats/corpus): a skill's command unpacks its whole folder, a
 //    Codex agent's installs its .toml, and the kind filter of search keeps one kind.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -22,13 +22,13 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { checkLinks, launch, serve } from "./lib.mjs";
+import { checkLinks, launch, serve } from "../js/browser.mjs";
 
 const TOP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const AKB = path.resolve(process.env.AKB_BIN || path.join(TOP, "build/agentkb"));
 const CORPORA = path.join(process.env.AKB_SHARED || path.resolve(TOP, "../shared"), "corpora");
-const FIXTURE = path.join(TOP, "tests/browse/content");
-const FORMATS = path.join(TOP, "tests/formats/corpus");
+const FIXTURE = path.join(TOP, "tests/fixtures/browse/content");
+const FORMATS = path.join(TOP, "tests/fixtures/formats/corpus");
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
 const CLIP = { permissions: ["clipboard-read", "clipboard-write"] };

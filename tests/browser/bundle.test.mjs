@@ -13,20 +13,15 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { launch } from "./lib.mjs";
+import { launch, resultNames as names, sampleSite, settled, type } from "../js/browser.mjs";
 
 const AKB = process.env.AKB_BIN || path.resolve("build/agentkb");
 let tmp, site, bundle, browser;
 
 before(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "akb-bundle-"));
-  site = path.join(tmp, "site");
-  bundle = path.join(tmp, "agents.html");
-  execFileSync(AKB, ["build", "content", "-o", site, "-q"]);
-  execFileSync(AKB, ["bundle", "content", "-o", bundle, "-q"]);
+  ({ tmp, site, bundle } = sampleSite(AKB, "akb-bundle-"));
   browser = await launch();
 });
 
@@ -36,7 +31,6 @@ after(async () => {
 });
 
 const fileURL = (p, hash = "") => pathToFileURL(p).href + hash;
-const names = (page) => page.locator(".akb-result .akb-result-name").allInnerTexts();
 const h1 = (page) => page.locator("main h1").first().innerText();
 const raw = (slug) => fs.readFileSync(path.join(site, "agents", slug, `${slug}.md`), "utf8");
 
@@ -59,14 +53,6 @@ function onlyTheFile(requests, file) {
   assert.ok(requests.length >= 1 && requests.length <= 2, `the file is requested once (${requests.join(", ")})`);
 }
 
-async function type(page, text) {
-  await page.locator("#akb-search-input").fill("");
-  await page.locator("#akb-search-input").pressSequentially(text, { delay: 5 });
-}
-async function settled(page, re) {
-  await page.waitForFunction((src) => new RegExp(src).test(document.querySelector(".akb-search-count")?.textContent || ""),
-    re.source);
-}
 async function heading(page, text) {
   await page.waitForFunction((t) => document.querySelector("main h1")?.textContent.trim().startsWith(t), text);
 }

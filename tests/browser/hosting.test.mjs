@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { checkLinks, launch, serve } from "./lib.mjs";
+import { checkLinks, launch, serve } from "../js/browser.mjs";
 
 const AKB = process.env.AKB_BIN || path.resolve("build/agentkb");
 let tmp, site, browser, server;

@@ -12,12 +12,10 @@
 //    table of contents marks the section being read as the page scrolls.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { checkLinks, launch, serve } from "./lib.mjs";
+import { checkLinks, launch, sampleSite, serve } from "../js/browser.mjs";
 
 const AKB = process.env.AKB_BIN || path.resolve("build/agentkb");
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
@@ -25,11 +23,7 @@ const DESKTOP = { viewport: { width: 1280, height: 900 } };
 let tmp, site, bundle, browser, server;
 
 before(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "akb-ux-"));
-  site = path.join(tmp, "site");
-  bundle = path.join(tmp, "agents.html");
-  execFileSync(AKB, ["build", "content", "-o", site, "-q"]);
-  execFileSync(AKB, ["bundle", "content", "-o", bundle, "-q"]);
+  ({ tmp, site, bundle } = sampleSite(AKB, "akb-ux-"));
   browser = await launch();
   server = await serve(site, "/docs/kb/");
 });

@@ -29,11 +29,38 @@ has() { # has FILE PATTERN DESCRIPTION
 hasnt() { # hasnt FILE PATTERN DESCRIPTION
 	if grep -q -- "$2" "$1"; then fail "$3 ('$2' in $1)"; else ok; fi
 }
-json() { # json FILE EXPRESSION: prints the value of a JS expression over the parsed file (as `r`)
-	node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(eval(process.argv[2]))' "$1" "$2"
+json() { # json FILE QUERY: prints one value of a JSON (or search index) file (the query language: tests/js/json-get.mjs)
+	node "$TOP/tests/js/json-get.mjs" "$1" "$2"
 }
 expect() { # expect DESCRIPTION GOT WANT
 	if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', want '$3'"; fi
+}
+node_test() { # node_test ARGS...: node's test runner (TAP) on ARGS, AKB_BIN set; its tests count as this suite's
+	if [ ! -d node_modules/playwright-core ]; then
+		fail "node_modules/playwright-core missing: run 'npm ci' (make deps does)"
+		return 1
+	fi
+	AKB_BIN="$AKB" node --test --test-reporter=tap "$@" >"$TMP/tap" 2>&1
+	tap_rc=$?
+	# The failures, node's totals and the tests' own diagnostics (t.diagnostic, "# # ...").
+	grep -E '^not ok|^# (pass|fail)|^# \\# ' "$TMP/tap" | sed 's/^# \\# /# /'
+	[ $tap_rc -eq 0 ] || sed -n '/^not ok/,/^ok/p' "$TMP/tap" | head -80 >&2
+	tap_pass=$(sed -n 's/^# pass //p' "$TMP/tap")
+	tap_fail=$(sed -n 's/^# fail //p' "$TMP/tap")
+	# No totals: node died before the end; a failing exit with no failure counted is one.
+	[ -n "$tap_pass" ] || { tap_pass=0; tap_fail=1; cat "$TMP/tap" >&2; }
+	[ $tap_rc -eq 0 ] || [ "$tap_fail" -gt 0 ] || tap_fail=1
+	PASSED=$((PASSED + tap_pass))
+	FAILED=$((FAILED + tap_fail))
+}
+interrupted() { # interrupted DELAY DESCRIPTION COMMAND...: Ctrl-C after DELAY seconds must make COMMAND exit 1 (stderr in $TMP/err)
+	delay=$1; desc=$2; shift 2
+	"$@" 2>"$TMP/err" &
+	pid=$!
+	sleep "$delay"
+	kill -INT $pid
+	wait $pid
+	check "$desc exits 1" [ $? -eq 1 ]
 }
 finish() { # finish SUITE
 	echo "$1: $PASSED passed, $FAILED failed"

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { siteEngine, TOP } from "./lib.mjs";
-import { checkLinks } from "../browser/lib.mjs";
+import { checkLinks } from "../js/browser.mjs";
 
 const AKB = process.env.AKB_BIN || path.join(TOP, "build/agentkb");
 let tmp, site, sources;

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { checkLinks, launch, serve } from "../browser/lib.mjs";
+import { checkLinks, launch, serve } from "../js/browser.mjs";
 import { TOP } from "./lib.mjs";
 
 const AKB = process.env.AKB_BIN || path.join(TOP, "build/agentkb");

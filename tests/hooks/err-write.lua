@@ -1,1 +1,0 @@
-return { site = function(site) io.open("tests/hooks/x.txt", "w") end }

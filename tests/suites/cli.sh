@@ -1,0 +1,159 @@
+#!/bin/sh
+# Command-line behaviour: exit codes, config errors, the input rules of the
+# walk (hidden, node_modules, symlinks, documentation files), slugs, the
+# report, and that a failed build never touches the previous site.
+. tests/lib/common.sh
+
+
+# Usage errors exit 2.
+expect_rc 2 "no command" "$AKB"
+expect_rc 2 "unknown command" "$AKB" frobnicate
+expect_rc 2 "unknown option" "$AKB" build --frobnicate
+expect_rc 2 "option without value" "$AKB" build -o
+expect_rc 0 "help" "$AKB" help
+expect_rc 0 "version" "$AKB" version
+has "$TMP/out" "agentkb " "version prints the version"
+
+# A site with the cases the walk must handle.
+S="$TMP/site"
+mkdir -p "$S/c/team" "$S/c/.hidden" "$S/c/node_modules/pkg" "$S/outside"
+cat >"$S/c/team/alpha.md" <<'MD'
+---
+name: LSP/Index Engineer
+description: Builds the index.
+department: Engineering
+category: tooling
+tools: Read, Grep
+model: sonnet
+color: "#ff0000"
+emoji: 🔧
+---
+# Alpha
+
+Body with <script>alert(1)</script> raw HTML.
+MD
+cat >"$S/c/team/beta.md" <<'MD'
+---
+name: LSP/Index Engineer
+description: Same name as alpha.
+department: engineering
+---
+Beta body.
+MD
+printf -- '---\nname: ../../etc/passwd\n---\nsneaky\n' >"$S/c/gamma.md"
+printf '# Heading Name\n\nNo front-matter here.\n' >"$S/c/delta.md"
+printf '# Docs\n' >"$S/c/README.md"
+printf -- '---\nname: hidden\n---\n' >"$S/c/.hidden/h.md"
+printf -- '---\nname: dep\n---\n' >"$S/c/node_modules/pkg/d.md"
+printf -- '---\nname: outside\n---\n' >"$S/outside/o.md"
+ln -s ../outside "$S/c/escape"
+ln -s .. "$S/c/team/loop"
+
+expect_rc 0 "build with warnings" "$AKB" build "$S/c" -o "$S/out" --report "$S/report.json"
+has "$TMP/err" "built 4 agents" "summary line counts agents"
+has "$TMP/err" "c/team/beta.md:2:1: warning: another agent is also named 'LSP/Index Engineer'" "duplicate name warning"
+has "$TMP/err" "symbolic link leads outside" "escaping symlink warned"
+has "$TMP/err" "symbolic link loop" "symlink loop warned"
+has "$TMP/err" "c/delta.md:1:1: warning: no front-matter; name 'Heading Name' taken from the first heading" "heading name"
+check "slug from display name" test -f "$S/out/agents/lsp-index-engineer/index.html"
+check "duplicate gets its own slug" test -f "$S/out/agents/lsp-index-engineer-2/index.html"
+check "dotted name stays inside" test -f "$S/out/agents/etc-passwd/index.html"
+check "raw file beside the page" test -f "$S/out/agents/lsp-index-engineer/lsp-index-engineer.md"
+check "hidden folder skipped" sh -c "! grep -q '\"hidden\"' '$S/out/agents.json'"
+check "node_modules skipped" sh -c "! grep -q '\"dep\"' '$S/out/agents.json'"
+check "symlink outside not followed" sh -c "! grep -q '\"outside\"' '$S/out/agents.json'"
+check "terms merge case-insensitively" test -f "$S/out/departments/engineering/index.html"
+check "no second engineering term" sh -c "[ \$(ls '$S/out/departments' | wc -l) -eq 2 ]"
+has "$S/out/agents/lsp-index-engineer/index.html" "&lt;script&gt;alert(1)&lt;/script&gt;" "raw HTML shown escaped"
+check "raw HTML never emitted" sh -c "! grep -q '<script>alert' '$S/out/agents/lsp-index-engineer/index.html'"
+has "$S/out/agents/lsp-index-engineer/index.html" "<th scope=\"row\">emoji</th>" "unknown keys in metadata table"
+has "$S/report.json" '"status": "skipped", "reason": "not an agent (README files are documentation)"' "README reported as skipped"
+has "$S/report.json" '"path": "'"$S"'/c/delta.md", "status": "rendered"' "delta rendered"
+check "404 page" test -f "$S/out/404.html"
+check "no absolute links" sh -c "! grep -rhoE '(href|src)=\"/[^/]' '$S/out' --include=*.html"
+links_ok "$S/out"
+check "no staging folders left" sh -c "[ -z \"\$(ls -A '$S' | grep tmp)\" ]"
+
+# --strict turns the warnings into errors: exit 1, previous site untouched.
+before=$(ls -R "$S/out" | cksum)
+expect_rc 1 "strict build fails" "$AKB" build "$S/c" -o "$S/out" --strict
+has "$TMP/err" "error: another agent is also named" "strict promotes warnings"
+has "$TMP/err" "build failed" "failure summary"
+check "previous site untouched" [ "$(ls -R "$S/out" | cksum)" = "$before" ]
+check "no staging folder after failure" sh -c "[ -z \"\$(ls -A '$S' | grep tmp)\" ]"
+
+# Config: unknown keys are errors with their position.
+printf 'title: T\nbase_urll: x\n' >"$S/bad.yaml"
+expect_rc 1 "unknown config key" "$AKB" build "$S/c" -o "$S/out2" --config "$S/bad.yaml"
+has "$TMP/err" "bad.yaml:2:1: error: unknown config key 'base_urll'" "unknown key position"
+check "bad config writes nothing" test ! -e "$S/out2"
+printf 'title: [a\n' >"$S/broken.yaml"
+expect_rc 1 "broken config" "$AKB" build "$S/c" -o "$S/out2" --config "$S/broken.yaml"
+has "$TMP/err" "broken.yaml:2:1: error: invalid YAML" "broken YAML position"
+printf 'title: My KB\ntaxonomies: [department, tags]\n' >"$S/good.yaml"
+expect_rc 0 "config taxonomies" "$AKB" build "$S/c" -o "$S/out3" --config "$S/good.yaml" -q
+has "$S/out3/index.html" "<title>My KB" "title from config"
+links_ok "$S/out3"
+check "configured taxonomy only" test ! -e "$S/out3/models"
+expect_rc 0 "title flag wins" "$AKB" build "$S/c" -o "$S/out3" --config "$S/good.yaml" --title "Flag KB" -q
+has "$S/out3/index.html" "<title>Flag KB" "flag overrides config"
+links_ok "$S/out3"
+
+# Missing content folder.
+expect_rc 1 "missing content" "$AKB" build "$S/nope" -o "$S/out4"
+has "$TMP/err" "nope: error: unable to read content folder" "missing content message"
+
+# A code block that trips the highlighter's limits is plain text with a warning at its fence.
+H="$TMP/hldata"
+mkdir -p "$H/langDefs" "$H/themes" "$TMP/hl/c"
+printf 'Description="catastrophic"\nKeywords={ { Id=1, Regex=[[(a+)+b]] } }\n' >"$H/langDefs/evil.lang"
+cp /usr/share/highlight/themes/github.theme /usr/share/highlight/themes/molokai.theme "$H/themes/"
+printf 'highlight:\n  datadir: %s\n' "$H" >"$TMP/hl/agentkb.yaml"
+printf -- '---\nname: evil\n---\nText.\n\n```evil\naaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac b\n```\n' >"$TMP/hl/c/evil.md"
+expect_rc 0 "pathological block" "$AKB" build "$TMP/hl/c" -o "$TMP/hl/out" --config "$TMP/hl/agentkb.yaml"
+has "$TMP/err" "c/evil.md:6: warning: code block not highlighted (" "fallback warning names path:line"
+has "$TMP/hl/out/agents/evil/index.html" "<code class=\"hl language-evil\">aaaaaaaa" "fallback block is plain text"
+links_ok "$TMP/hl/out"
+printf 'highlight:\n  theme: no-such-theme\n' >"$TMP/hl/bad.yaml"
+expect_rc 1 "unknown highlight theme" "$AKB" build "$TMP/hl/c" -o "$TMP/hl/out2" --config "$TMP/hl/bad.yaml"
+has "$TMP/err" "no-such-theme" "unknown theme named"
+printf 'highlight:\n  themes: x\n' >"$TMP/hl/typo.yaml"
+expect_rc 1 "unknown highlight key" "$AKB" build "$TMP/hl/c" -o "$TMP/hl/out2" --config "$TMP/hl/typo.yaml"
+has "$TMP/err" "typo.yaml:2:3: error: unknown config key 'highlight.themes'" "nested unknown key position"
+
+# Ctrl-C mid-build: exit 1, the previous site intact, no staging folder left.
+sh scripts/gen-corpus.sh 3000 "$TMP/big" >/dev/null
+mkdir -p "$TMP/intr"
+"$AKB" build "$S/c" -o "$TMP/intr/site" -q 2>/dev/null
+interrupted 0.3 "interrupted build" "$AKB" build "$TMP/big" -o "$TMP/intr/site" -q
+has "$TMP/err" "interrupted; " "interrupt reported"
+check "site before the interrupt kept" [ "$(ls "$TMP/intr/site/agents" | wc -l)" -eq 4 ]
+check "no staging folder after interrupt" [ "$(ls -A "$TMP/intr")" = "site" ]
+links_ok "$TMP/intr/site"
+
+# A long group on the home page shows its first cards and links to the term page with all of them.
+H="$TMP/home"
+mkdir -p "$H/c"
+i=1
+while [ $i -le 30 ]; do
+	printf -- '---\nname: Agent %02d\ndepartment: Ops\ncategory: Infra\n---\nBody.\n' $i >"$H/c/a$i.md"
+	i=$((i + 1))
+done
+printf -- '---\nname: Solo\ndepartment: Ops\ncategory: Other Cat\n---\nBody.\n' >"$H/c/solo.md"
+expect_rc 0 "home page cap build" "$AKB" build "$H/c" -o "$H/out"
+expect_home() { # expect_home DESCRIPTION COUNT
+	n=$(grep -c '<article class="card"' "$H/out/index.html")
+	if [ "$n" = "$2" ]; then ok; else fail "$1: $n cards on the home page, want $2"; fi
+}
+expect_home "24 cards of Infra plus Solo" 25
+has "$H/out/index.html" 'href="categories/infra/index.html">All 30 agents in Infra' "link to all of a capped group"
+check "the term page lists all 30" [ "$(grep -c '<article class="card"' "$H/out/categories/infra/index.html")" = 30 ]
+links_ok "$H/out"
+printf 'home_per_group: 0\n' >"$H/agentkb.yaml"
+expect_rc 0 "home_per_group: 0 build" "$AKB" build "$H/c" -o "$H/out" -c "$H/agentkb.yaml"
+expect_home "home_per_group: 0 shows every card" 31
+printf 'home_per_group: -1\n' >"$H/agentkb.yaml"
+expect_rc 1 "negative home_per_group" "$AKB" build "$H/c" -o "$H/out" -c "$H/agentkb.yaml"
+has "$TMP/err" "agentkb.yaml:1:17: error: 'home_per_group' must be a whole number (0 for no limit)" "home_per_group type error"
+
+finish cli
