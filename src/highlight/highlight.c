@@ -972,19 +972,12 @@ int akb_highlight(struct akb_highlighter *hl, const char *name, const char *code
 		akb_buf_release(&scratch);
 		return 0;
 	}
-	struct run r;
-	memset(&r, 0, sizeof(r));
-	r.hl = hl;
-	r.code = code;
-	r.len = len;
-	r.fn = fn;
-	r.ctx = ctx;
-	r.error = error;
-	r.hooks.hl = hl;
-	r.change_index = SIZE_MAX;
-	r.change_line = UINT_MAX;
-	/* Generous for real code (every pattern scans each line about once), finite for anything else. */
-	r.budget = ((long long)len + 256) * 512;
+	struct run r = {
+		.hl = hl, .code = code, .len = len, .fn = fn, .ctx = ctx, .error = error, .hooks = { .hl = hl },
+		.change_index = SIZE_MAX, .change_line = UINT_MAX,
+		/* Generous for real code (every pattern scans each line about once), finite for anything else. */
+		.budget = ((long long)len + 256) * 512,
+	};
 	S_set_syntax(&r, (struct syntax){ def, NULL });
 
 	S_root(&r);
