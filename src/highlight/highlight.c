@@ -644,276 +644,265 @@ static int S_state(struct run *r, int old_state)
 
 /* ---- states ------------------------------------------------------------- */
 
-static int S_ml_comment(struct run *r);
-static int S_sl_comment(struct run *r);
-static int S_string(struct run *r, int old_state);
+/*
+ * Every process*State of highlight runs the same loop: print the token, read
+ * the next state, buffer whitespace, stop at the end of the input, and
+ * otherwise let the state decide. S_run_state is that loop; each processor
+ * brings a step (the rest of its switch) and keeps its locals here.
+ */
+struct state_run {
+	int my;       /* myState */
+	int ns;       /* newState: what the token just read opens */
+	int eof;
+	int done;     /* exitState */
+	int returned; /* returnedFromOtherState: a nested state left its last token to be read again */
+	void (*step)(struct run *r, struct state_run *s);
+	void (*each_round)(struct run *r); /* before the token is printed; optional */
 
-/* processNumberState, processSymbolState, processEscapeCharState, processInterpolationState */
-static int S_simple(struct run *r, int my)
+	int kw_class;             /* keyword: the class it opened with (myClassID) */
+	int open_id;              /* comment, string: the pattern that opened it */
+	int depth;                /* multi-line comment: open delimiters not closed yet */
+	size_t open_at, open_len; /* string: the opening delimiter */
+	int raw;                  /* string: escapes do not apply (isRawString) */
+};
+
+/* A state's processor: `st` is the state the token opened, `outer` the state it opened in. */
+typedef int (*state_fn)(struct run *r, int st, int outer);
+
+/* The loop, its span in class `cls`. */
+static int S_run_state(struct run *r, struct state_run *s, int cls)
 {
-	int ns = HLS_STANDARD, eof = 0, done = 0;
-	S_open(r, my);
+	r->out_cls = cls; /* openTag */
+	s->ns = HLS_STANDARD;
 	do {
-		S_print_token(r, ns != HLS_WS);
-		ns = S_state(r, my);
-		switch (ns) {
-		case HLS_WS: S_ws(r); break;
-		case HLS_EOL: S_newline(r, 1); done = 1; break;
-		case HLS_EOF: eof = 1; break;
-		default: done = ns != my; break;
-		}
-	} while (!done && !eof);
+		if (s->each_round)
+			s->each_round(r);
+		if (!s->returned)
+			S_print_token(r, s->ns != HLS_WS); /* printMaskedToken */
+		s->returned = 0;
+		s->ns = S_state(r, s->my); /* getCurrentState */
+		if (s->ns == HLS_WS)
+			S_ws(r); /* processWsState */
+		else if (s->ns == HLS_EOF)
+			s->eof = 1;
+		else
+			s->step(r, s);
+	} while (!s->done && !s->eof);
 	S_close(r);
-	return eof;
+	return s->eof;
 }
 
-/* processKeywordState */
-static int S_keyword(struct run *r, int my)
+/* A state inside this one: its span closes, the other state runs, and it reopens. */
+static void S_nest(struct run *r, struct state_run *s, state_fn process, int st)
 {
-	int ns = HLS_STANDARD, eof = 0, done = 0, id = r->kw_class;
-	r->out_cls = S_kw_cls(r, id);
-	do {
-		S_print_token(r, ns != HLS_WS);
-		ns = S_state(r, my);
-		switch (ns) {
-		case HLS_WS: S_ws(r); break;
-		case HLS_EOL: S_newline(r, 1); done = 1; break;
-		case HLS_EOF: eof = 1; break;
-		case HLS_KEYWORD_END: done = 1; break;
-		default: done = id != r->kw_class || my != ns; break;
-		}
-	} while (!done && !eof);
 	S_close(r);
+	s->eof = process(r, st, s->my);
+	S_open(r, s->my);
+}
+
+/* A line break inside a span: the span closes before it and reopens after. */
+static void S_newline_inside(struct run *r, int cls)
+{
+	S_ws_push(r, 0, 0, AKB_HL_PLAIN);
+	S_newline(r, 1);
+	S_ws_push(r, 0, 0, cls);
+}
+
+/* processNumberState, processSymbolState, processEscapeCharState, processInterpolationState */
+static void S_simple_step(struct run *r, struct state_run *s)
+{
+	if (s->ns == HLS_EOL)
+		S_newline(r, 1);
+	s->done = s->ns != s->my; /* the end of the line is another state too */
+}
+
+static int S_simple(struct run *r, int st, int outer)
+{
+	struct state_run s = { .my = st, .step = S_simple_step };
+	return S_run_state(r, &s, S_state_cls(r, st));
+}
+
+/* processKeywordState: a simple state that a keyword of another class ends too (KEYWORD_END is another state). */
+static void S_keyword_step(struct run *r, struct state_run *s)
+{
+	S_simple_step(r, s);
+	if (s->kw_class != r->kw_class)
+		s->done = 1;
+}
+
+static int S_keyword(struct run *r, int st, int outer)
+{
+	struct state_run s = { .my = st, .step = S_keyword_step, .kw_class = r->kw_class };
+	int eof = S_run_state(r, &s, S_kw_cls(r, s.kw_class));
 	r->kw_class = 0;
 	return eof;
 }
 
-/* processMultiLineCommentState */
-static int S_ml_comment(struct run *r)
+/*
+ * processSyntaxChangeState: the end delimiter of an embedded section. Each
+ * round begins back in the host language (highlight checks that myState is
+ * EMBEDDED_CODE_END; this processor runs for nothing else).
+ */
+static void S_back_to_host(struct run *r)
 {
-	int count = 1, ns = HLS_STANDARD, eof = 0, done = 0;
-	int open_id = S_open_delim_id(r, HLS_ML_COMMENT);
-	S_open(r, HLS_ML_COMMENT);
-	do {
-		S_print_token(r, ns != HLS_WS);
-		ns = S_state(r, HLS_ML_COMMENT);
-		switch (ns) {
-		case HLS_WS: S_ws(r); break;
-		case HLS_EOL:
-			S_ws_push(r, 0, 0, AKB_HL_PLAIN);
-			S_newline(r, 1);
-			S_ws_push(r, 0, 0, AKB_HL_COMMENT);
+	if (r->nstack)
+		r->nstack--;
+	if (r->nstack)
+		S_set_syntax(r, r->stack[r->nstack - 1]);
+	S_match_reset(r, HLS_EMBEDDED_CODE_BEGIN);
+}
+
+static void S_syntax_change_step(struct run *r, struct state_run *s)
+{
+	if (s->ns == HLS_EOL)
+		S_newline(r, 1);
+	s->done = 1;
+}
+
+static int S_syntax_change(struct run *r, int st, int outer)
+{
+	struct state_run s = { .my = st, .step = S_syntax_change_step, .each_round = S_back_to_host };
+	/* The class comes from the embedded language: the first round has not left it yet. */
+	return S_run_state(r, &s, S_kw_cls(r, 0));
+}
+
+/* processMultiLineCommentState */
+static void S_ml_comment_step(struct run *r, struct state_run *s)
+{
+	switch (s->ns) {
+	case HLS_EOL: S_newline_inside(r, AKB_HL_COMMENT); break;
+	case HLS_ML_COMMENT:
+		if (r->cur.def->nested_comments)
+			s->depth++;
+		/* Equal open and close delimiters: this one closes. */
+		if (S_distinct(r, S_open_delim_id(r, HLS_ML_COMMENT)))
 			break;
-		case HLS_EOF: eof = 1; break;
-		case HLS_ML_COMMENT:
-			if (r->cur.def->nested_comments)
-				count++;
-			/* Equal open and close delimiters: this one closes. */
-			if (S_distinct(r, S_open_delim_id(r, HLS_ML_COMMENT)))
-				break;
-			/* fall through */
-		case HLS_ML_COMMENT_END:
-			if (!S_matches_open(r, HLS_ML_COMMENT_END, open_id))
-				break;
-			if (!--count) {
-				S_print_token(r, 1);
-				done = 1;
-			}
+		/* fall through */
+	case HLS_ML_COMMENT_END:
+		if (!S_matches_open(r, HLS_ML_COMMENT_END, s->open_id))
 			break;
-		default: break;
+		if (!--s->depth) {
+			S_print_token(r, 1);
+			s->done = 1;
 		}
-	} while (!done && !eof);
-	S_close(r);
-	return eof;
+		break;
+	default: break;
+	}
+}
+
+static int S_ml_comment(struct run *r, int st, int outer)
+{
+	struct state_run s = { .my = st, .step = S_ml_comment_step, .depth = 1 };
+	s.open_id = S_open_delim_id(r, st);
+	return S_run_state(r, &s, S_state_cls(r, st));
 }
 
 /* processSingleLineCommentState (without highlight's "@highlight" line command) */
-static int S_sl_comment(struct run *r)
+static void S_sl_comment_step(struct run *r, struct state_run *s)
 {
-	int ns = HLS_STANDARD, eof = 0, done = 0;
-	S_open(r, HLS_SL_COMMENT);
-	do {
-		S_print_token(r, ns != HLS_WS);
-		ns = S_state(r, HLS_SL_COMMENT);
-		switch (ns) {
-		case HLS_WS: S_ws(r); break;
-		case HLS_EOL:
-			S_print_token(r, 1);
-			done = 1;
-			S_newline(r, 1);
-			break;
-		case HLS_EOF: eof = 1; break;
-		default: break;
-		}
-	} while (!done && !eof);
-	S_close(r);
-	return eof;
+	if (s->ns != HLS_EOL)
+		return;
+	S_print_token(r, 1);
+	s->done = 1;
+	S_newline(r, 1);
 }
 
-/* processDirectiveState */
-static int S_directive(struct run *r)
+static int S_sl_comment(struct run *r, int st, int outer)
 {
-	int ns = HLS_STANDARD, eof = 0, done = 0;
-	S_open(r, HLS_DIRECTIVE);
-	do {
-		S_print_token(r, ns != HLS_WS);
-		ns = S_state(r, HLS_DIRECTIVE);
-		switch (ns) {
-		case HLS_WS: S_ws(r); break;
-		case HLS_DIRECTIVE_END:
-			S_print_token(r, 1);
-			done = 1;
-			break;
-		case HLS_EOL:
-			S_print_token(r, 1);
-			if (r->cur.def->continuation != 0x13)
-				done = r->term_char != r->cur.def->continuation;
-			if (!done)
-				S_ws_push(r, 0, 0, AKB_HL_PLAIN);
-			S_newline(r, 1);
-			if (!done)
-				S_ws_push(r, 0, 0, AKB_HL_DIRECTIVE);
-			break;
-		case HLS_ML_COMMENT:
-			S_close(r);
-			eof = S_ml_comment(r);
-			S_open(r, HLS_DIRECTIVE);
-			break;
-		case HLS_SL_COMMENT:
-			S_close(r);
-			eof = S_sl_comment(r);
-			S_open(r, HLS_DIRECTIVE);
-			done = 1;
-			break;
-		case HLS_STRING:
-			S_close(r);
-			eof = S_string(r, HLS_DIRECTIVE);
-			S_open(r, HLS_DIRECTIVE);
-			break;
-		case HLS_EOF: eof = 1; break;
-		default: break;
-		}
-	} while (!done && !eof);
-	S_close(r);
-	return eof;
+	struct state_run s = { .my = st, .step = S_sl_comment_step };
+	return S_run_state(r, &s, S_state_cls(r, st));
 }
 
 /* processStringState */
-static int S_string(struct run *r, int old_state)
+static void S_string_step(struct run *r, struct state_run *s)
 {
-	int ns = HLS_STANDARD, eof = 0, done = 0, returned = 0;
-	int my = old_state == HLS_DIRECTIVE ? HLS_DIRECTIVE_STRING : HLS_STRING;
-	int open_id = S_open_delim_id(r, my);
-	size_t open_at = r->ls + r->tok, open_len = r->tok_len;
-	const struct hl_def *d = r->cur.def;
-	int raw = open_id > 0 && d->rx[open_id - 1].raw;
-	/* A raw-string prefix right before the delimiter (r"..." in Python). */
-	if (d->raw_prefix && r->tok > 0 && (unsigned char)r->code[r->ls + r->tok - 1] == d->raw_prefix)
-		raw = 1;
-	S_open(r, my);
-	do {
-		if (!returned)
-			S_print_token(r, ns != HLS_WS);
-		returned = 0;
-		ns = S_state(r, my);
-		const char *tok = r->code + r->ls + r->tok;
-		switch (ns) {
-		case HLS_WS: S_ws(r); break;
-		case HLS_EOL:
-			S_ws_push(r, 0, 0, AKB_HL_PLAIN);
-			S_newline(r, 1);
-			S_ws_push(r, 0, 0, S_state_cls(r, my));
-			break;
-		case HLS_STRING_END:
-			if (r->hook_result || S_matches_open(r, HLS_STRING_END, open_id)) {
-				done = r->cur.def->equal_length ? open_len == r->tok_len : 1;
-				S_print_token(r, 1);
-			}
-			break;
-		case HLS_STRING:
-			/* The opening delimiter again closes the string. */
-			done = S_distinct(r, S_open_delim_id(r, HLS_STRING)) && r->tok_len == open_len &&
-			       !memcmp(tok, r->code + open_at, open_len);
+	const char *tok = r->code + r->ls + r->tok;
+	switch (s->ns) {
+	case HLS_EOL: S_newline_inside(r, S_state_cls(r, s->my)); break;
+	case HLS_STRING_END:
+		if (r->hook_result || S_matches_open(r, HLS_STRING_END, s->open_id)) {
+			s->done = r->cur.def->equal_length ? s->open_len == r->tok_len : 1;
+			S_print_token(r, 1);
+		}
+		break;
+	case HLS_STRING:
+		/* The opening delimiter again closes the string. */
+		s->done = S_distinct(r, S_open_delim_id(r, HLS_STRING)) && r->tok_len == s->open_len &&
+			  !memcmp(tok, r->code + s->open_at, s->open_len);
+		S_print_token(r, 1);
+		break;
+	case HLS_ESC_CHAR:
+		if (s->raw) {
+			s->done = r->tok_len > 1 && tok[1] == r->code[s->open_at];
 			S_print_token(r, 1);
 			break;
-		case HLS_ESC_CHAR:
-			if (!raw) {
-				S_close(r);
-				eof = S_simple(r, HLS_ESC_CHAR);
-				S_open(r, my);
-				returned = 1;
-			} else {
-				done = r->tok_len > 1 && tok[1] == r->code[open_at];
-				S_print_token(r, 1);
-			}
-			break;
-		case HLS_STRING_INTERPOLATION:
-			S_close(r);
-			eof = S_simple(r, HLS_STRING_INTERPOLATION);
-			S_open(r, my);
-			returned = 1;
-			break;
-		case HLS_EOF: eof = 1; break;
-		default: S_print_token(r, 1); break;
 		}
-	} while (!done && !eof);
-	S_close(r);
-	return eof;
+		/* fall through */
+	case HLS_STRING_INTERPOLATION:
+		S_nest(r, s, S_simple, s->ns);
+		s->returned = 1;
+		break;
+	default: S_print_token(r, 1); break;
+	}
 }
 
-/* processSyntaxChangeState: the end delimiter of an embedded section, back in the host. */
-static int S_syntax_change(struct run *r, int my)
+/* isRawString: a raw delimiter pair, or a raw-string prefix right before the delimiter (r"..." in Python). */
+static int S_raw_string(const struct run *r, int open_id)
 {
-	int ns = HLS_STANDARD, eof = 0, done = 0;
-	r->out_cls = S_kw_cls(r, 0);
-	do {
-		if (my == HLS_EMBEDDED_CODE_END) {
-			if (r->nstack)
-				r->nstack--;
-			if (r->nstack)
-				S_set_syntax(r, r->stack[r->nstack - 1]);
-			S_match_reset(r, HLS_EMBEDDED_CODE_BEGIN);
-		}
-		S_print_token(r, ns != HLS_WS);
-		ns = S_state(r, my);
-		switch (ns) {
-		case HLS_WS: S_ws(r); break;
-		case HLS_EOL: S_newline(r, 1); done = 1; break;
-		case HLS_EOF: eof = 1; break;
-		default: done = 1; break;
-		}
-	} while (!done && !eof);
-	S_close(r);
-	return eof;
+	const struct hl_def *d = r->cur.def;
+	if (open_id > 0 && d->rx[open_id - 1].raw)
+		return 1;
+	return d->raw_prefix && r->tok > 0 && (unsigned char)r->code[r->ls + r->tok - 1] == d->raw_prefix;
 }
 
-/* The processor of a state a root token opens; 0 for a state the root prints itself. */
-typedef int (*state_fn)(struct run *r, int st);
-
-static int S_enter_string(struct run *r, int st)
+static int S_string(struct run *r, int st, int outer)
 {
-	(void)st;
-	return S_string(r, HLS_STANDARD);
+	int my = outer == HLS_DIRECTIVE ? HLS_DIRECTIVE_STRING : HLS_STRING;
+	struct state_run s = { .my = my, .step = S_string_step };
+	s.open_id = S_open_delim_id(r, my);
+	s.open_at = r->ls + r->tok;
+	s.open_len = r->tok_len;
+	s.raw = S_raw_string(r, s.open_id);
+	return S_run_state(r, &s, S_state_cls(r, my));
 }
 
-static int S_enter_ml_comment(struct run *r, int st)
+/* processDirectiveState */
+static void S_directive_eol(struct run *r, struct state_run *s)
 {
-	(void)st;
-	return S_ml_comment(r);
+	S_print_token(r, 1);
+	if (r->cur.def->continuation != 0x13)
+		s->done = r->term_char != r->cur.def->continuation;
+	if (s->done)
+		S_newline(r, 1);
+	else
+		S_newline_inside(r, AKB_HL_DIRECTIVE);
 }
 
-static int S_enter_sl_comment(struct run *r, int st)
+static void S_directive_step(struct run *r, struct state_run *s)
 {
-	(void)st;
-	return S_sl_comment(r);
+	switch (s->ns) {
+	case HLS_DIRECTIVE_END:
+		S_print_token(r, 1);
+		s->done = 1;
+		break;
+	case HLS_EOL: S_directive_eol(r, s); break;
+	case HLS_ML_COMMENT: S_nest(r, s, S_ml_comment, HLS_ML_COMMENT); break;
+	case HLS_SL_COMMENT:
+		S_nest(r, s, S_sl_comment, HLS_SL_COMMENT);
+		s->done = 1;
+		break;
+	case HLS_STRING: S_nest(r, s, S_string, HLS_STRING); break;
+	default: break;
+	}
 }
 
-static int S_enter_directive(struct run *r, int st)
+static int S_directive(struct run *r, int st, int outer)
 {
-	(void)st;
-	return S_directive(r);
+	struct state_run s = { .my = st, .step = S_directive_step };
+	return S_run_state(r, &s, S_state_cls(r, st));
 }
 
+/* The processor of a state a root token opens; NULL for a state the root prints itself. */
 static state_fn S_processor(int st)
 {
 	switch (st) {
@@ -921,10 +910,10 @@ static state_fn S_processor(int st)
 	case HLS_NUMBER:
 	case HLS_ESC_CHAR:
 	case HLS_SYMBOL: return S_simple;
-	case HLS_ML_COMMENT: return S_enter_ml_comment;
-	case HLS_SL_COMMENT: return S_enter_sl_comment;
-	case HLS_STRING: return S_enter_string;
-	case HLS_DIRECTIVE: return S_enter_directive;
+	case HLS_ML_COMMENT: return S_ml_comment;
+	case HLS_SL_COMMENT: return S_sl_comment;
+	case HLS_STRING: return S_string;
+	case HLS_DIRECTIVE: return S_directive;
 	case HLS_EMBEDDED_CODE_END: return S_syntax_change;
 	default: return NULL;
 	}
@@ -933,15 +922,14 @@ static state_fn S_processor(int st)
 /* processRootState */
 static void S_root(struct run *r)
 {
-	int eof = 0, first = 1;
+	struct state_run root = { .my = HLS_STANDARD };
+	int first = 1;
 	S_open(r, HLS_STANDARD);
 	do {
 		int st = S_state(r, HLS_STANDARD);
-		state_fn enter = S_processor(st);
-		if (enter) {
-			S_close(r);
-			eof = enter(r, st);
-			S_open(r, HLS_STANDARD);
+		state_fn process = S_processor(st);
+		if (process) {
+			S_nest(r, &root, process, st);
 			continue;
 		}
 		switch (st) {
@@ -955,11 +943,11 @@ static void S_root(struct run *r)
 			}
 			first = 0;
 			break;
-		case HLS_EOF: eof = 1; break;
+		case HLS_EOF: root.eof = 1; break;
 		case HLS_WS: S_ws(r); break;
 		default: S_print_token(r, 1); break;
 		}
-	} while (!eof);
+	} while (!root.eof);
 	S_close(r);
 }
 
@@ -984,19 +972,12 @@ int akb_highlight(struct akb_highlighter *hl, const char *name, const char *code
 		akb_buf_release(&scratch);
 		return 0;
 	}
-	struct run r;
-	memset(&r, 0, sizeof(r));
-	r.hl = hl;
-	r.code = code;
-	r.len = len;
-	r.fn = fn;
-	r.ctx = ctx;
-	r.error = error;
-	r.hooks.hl = hl;
-	r.change_index = SIZE_MAX;
-	r.change_line = UINT_MAX;
-	/* Generous for real code (every pattern scans each line about once), finite for anything else. */
-	r.budget = ((long long)len + 256) * 512;
+	struct run r = {
+		.hl = hl, .code = code, .len = len, .fn = fn, .ctx = ctx, .error = error, .hooks = { .hl = hl },
+		.change_index = SIZE_MAX, .change_line = UINT_MAX,
+		/* Generous for real code (every pattern scans each line about once), finite for anything else. */
+		.budget = ((long long)len + 256) * 512,
+	};
 	S_set_syntax(&r, (struct syntax){ def, NULL });
 
 	S_root(&r);

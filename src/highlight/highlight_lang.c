@@ -384,6 +384,7 @@ struct loader {
 	struct hl_def *def;
 	lua_State *L;
 	size_t cap_rx;
+	size_t cap_nested;
 	struct akb_buf *error;
 };
 
@@ -512,90 +513,135 @@ static int S_kw_class(struct hl_def *def, int id)
 	return (int)def->nclasses;
 }
 
-static int S_load_keywords(struct loader *ld)
+/* Adds the pattern on top of the Lua stack (a string or a number), or `fallback` where there is none. */
+static int S_push_top_or(struct loader *ld, const char *fallback, int state)
+{
+	size_t len = 0;
+	const char *s = NULL;
+	if (lua_type(ld->L, -1) == LUA_TSTRING || lua_type(ld->L, -1) == LUA_TNUMBER)
+		s = lua_tolstring(ld->L, -1, &len);
+	if (!s) {
+		s = fallback;
+		len = strlen(s);
+	}
+	return S_push(ld, s, len, state, 0) ? 0 : -1;
+}
+
+/* Runs `entry` on each table of the global list `name`; a definition without the list has none. */
+static int S_load_list(struct loader *ld, const char *name, int (*entry)(struct loader *ld, int t))
 {
 	lua_State *L = ld->L;
-	if (lua_getglobal(L, "Keywords") != LUA_TTABLE) {
+	if (lua_getglobal(L, name) != LUA_TTABLE) {
 		lua_pop(L, 1);
 		return 0;
 	}
 	for (lua_Integer i = 1; lua_geti(L, -1, i) == LUA_TTABLE; i++) {
 		int t = lua_gettop(L);
-		lua_getfield(L, t, "Id");
-		int cls = S_kw_class(ld->def, (int)lua_tonumber(L, -1));
-		lua_pop(L, 1);
-		size_t len;
-		if (lua_getfield(L, t, "List") == LUA_TTABLE) {
-			for (lua_Integer j = 1; lua_geti(L, -1, j) != LUA_TNIL; j++) {
-				const char *w = lua_tolstring(L, -1, &len);
-				if (w)
-					hl_words_add(&ld->def->keywords, w, len, cls);
-				lua_pop(L, 1);
-			}
-			lua_pop(L, 1);
-		} else {
-			const char *re = S_field_string(L, t, "Regex", &len);
-			if (re) {
-				struct hl_regex *r = S_push(ld, re, len, HLS_KEYWORD, 0);
-				if (!r)
-					return -1;
-				r->kw_class = cls;
-				lua_getfield(L, t, "Group");
-				if (!lua_isnil(L, -1))
-					r->group = (int)lua_tonumber(L, -1);
-			}
-		}
+		if (entry(ld, t) < 0)
+			return -1;
 		lua_settop(L, t - 1);
 	}
 	lua_pop(L, 2);
 	return 0;
 }
 
-static int S_load_comments(struct loader *ld)
+/* The entry's Delimiter = { open, close }; NULL for one that is missing. The strings stay on the stack. */
+static void S_delimiter_pair(lua_State *L, int t, const char **open, size_t *olen, const char **close, size_t *clen)
+{
+	*open = *close = NULL;
+	*olen = *clen = 0;
+	if (lua_getfield(L, t, "Delimiter") != LUA_TTABLE)
+		return;
+	int d = lua_gettop(L);
+	lua_geti(L, d, 1);
+	*open = lua_tolstring(L, -1, olen);
+	lua_geti(L, d, 2);
+	*close = lua_tolstring(L, -1, clen);
+}
+
+/* An opening pattern and the closing one that must pair with it (match_open); returns the closing one. */
+static struct hl_regex *S_push_pair(struct loader *ld, const char *open, size_t olen, int open_state,
+				    const char *close, size_t clen, int close_state)
+{
+	if (!S_push(ld, open, olen, open_state, 0))
+		return NULL;
+	int open_id = (int)ld->def->nrx;
+	struct hl_regex *r = S_push(ld, close, clen, close_state, 0);
+	if (r)
+		r->match_open = open_id;
+	return r;
+}
+
+/* One of Keywords: a word list or a pattern, in keyword class Id. */
+static int S_load_keyword(struct loader *ld, int t)
 {
 	lua_State *L = ld->L;
-	if (lua_getglobal(L, "Comments") != LUA_TTABLE) {
-		lua_pop(L, 1);
+	lua_getfield(L, t, "Id");
+	int cls = S_kw_class(ld->def, (int)lua_tonumber(L, -1));
+	lua_pop(L, 1);
+	size_t len;
+	if (lua_getfield(L, t, "List") == LUA_TTABLE) {
+		for (lua_Integer j = 1; lua_geti(L, -1, j) != LUA_TNIL; j++) {
+			const char *w = lua_tolstring(L, -1, &len);
+			if (w)
+				hl_words_add(&ld->def->keywords, w, len, cls);
+			lua_pop(L, 1);
+		}
 		return 0;
 	}
-	for (lua_Integer i = 1; lua_geti(L, -1, i) == LUA_TTABLE; i++) {
-		int t = lua_gettop(L);
-		lua_getfield(L, t, "Delimiter");
-		int d = lua_gettop(L);
-		size_t olen = 0, clen = 0;
-		const char *open = NULL, *close = NULL;
-		if (lua_istable(L, d)) {
-			lua_geti(L, d, 1);
-			open = lua_tolstring(L, -1, &olen);
-			lua_geti(L, d, 2);
-			close = lua_tolstring(L, -1, &clen);
-		}
-		if (S_field_flag(L, t, "Block")) {
-			lua_getfield(L, t, "Nested");
-			if (!lua_isnil(L, -1))
-				ld->def->nested_comments = lua_toboolean(L, -1);
-			if (open && close) {
-				struct hl_regex *r = S_push(ld, open, olen, HLS_ML_COMMENT, 0);
-				if (!r)
-					return -1;
-				int open_id = (int)ld->def->nrx;
-				r = S_push(ld, close, clen, HLS_ML_COMMENT_END, 0);
-				if (!r)
-					return -1;
-				/* highlight compares the trimmed pattern texts. */
-				S_trim(&open, &olen);
-				S_trim(&close, &clen);
-				int distinct = olen != clen || memcmp(open, close, olen) != 0;
-				r->distinct = distinct;
-				r->match_open = open_id;
-				ld->def->rx[open_id - 1].distinct = distinct;
-			}
-		} else if (open && !S_push(ld, open, olen, HLS_SL_COMMENT, 0)) {
-			return -1;
-		}
-		lua_settop(L, t - 1);
-	}
-	lua_pop(L, 2);
+	const char *re = S_field_string(L, t, "Regex", &len);
+	if (!re)
+		return 0;
+	struct hl_regex *r = S_push(ld, re, len, HLS_KEYWORD, 0);
+	if (!r)
+		return -1;
+	r->kw_class = cls;
+	lua_getfield(L, t, "Group");
+	if (!lua_isnil(L, -1))
+		r->group = (int)lua_tonumber(L, -1);
+	return 0;
+}
+
+/* One of Comments: a block comment's delimiter pair, or a line comment's opening. */
+static int S_load_comment(struct loader *ld, int t)
+{
+	lua_State *L = ld->L;
+	size_t olen, clen;
+	const char *open, *close;
+	S_delimiter_pair(L, t, &open, &olen, &close, &clen);
+	if (!S_field_flag(L, t, "Block"))
+		return open && !S_push(ld, open, olen, HLS_SL_COMMENT, 0) ? -1 : 0;
+	lua_getfield(L, t, "Nested");
+	if (!lua_isnil(L, -1))
+		ld->def->nested_comments = lua_toboolean(L, -1);
+	if (!open || !close)
+		return 0;
+	struct hl_regex *r = S_push_pair(ld, open, olen, HLS_ML_COMMENT, close, clen, HLS_ML_COMMENT_END);
+	if (!r)
+		return -1;
+	/* highlight compares the trimmed pattern texts. */
+	S_trim(&open, &olen);
+	S_trim(&close, &clen);
+	r->distinct = olen != clen || memcmp(open, close, olen) != 0;
+	ld->def->rx[r->match_open - 1].distinct = r->distinct;
+	return 0;
+}
+
+/* One of Strings.DelimiterPairs: Open, Close and whether escapes apply (Raw). */
+static int S_load_string_pair(struct loader *ld, int e)
+{
+	lua_State *L = ld->L;
+	size_t olen, clen;
+	const char *open = S_field_string(L, e, "Open", &olen);
+	const char *close = S_field_string(L, e, "Close", &clen);
+	if (!open || !close)
+		return 0;
+	struct hl_regex *r = S_push_pair(ld, open, olen, HLS_STRING, close, clen, HLS_STRING_END);
+	if (!r)
+		return -1;
+	lua_getfield(L, e, "Raw");
+	if (!lua_isnil(L, -1))
+		ld->def->rx[r->match_open - 1].raw = lua_toboolean(L, -1);
 	return 0;
 }
 
@@ -624,80 +670,57 @@ static int S_load_strings(struct loader *ld)
 		int p = lua_gettop(L);
 		for (lua_Integer i = 1; lua_geti(L, p, i) == LUA_TTABLE; i++) {
 			int e = lua_gettop(L);
-			size_t olen, clen;
-			const char *open = S_field_string(L, e, "Open", &olen);
-			const char *close = S_field_string(L, e, "Close", &clen);
-			if (open && close) {
-				struct hl_regex *r = S_push(ld, open, olen, HLS_STRING, 0);
-				if (!r)
-					return -1;
-				int open_id = (int)ld->def->nrx;
-				lua_getfield(L, e, "Raw");
-				if (!lua_isnil(L, -1))
-					r->raw = lua_toboolean(L, -1);
-				if (!(r = S_push(ld, close, clen, HLS_STRING_END, 0)))
-					return -1;
-				r->match_open = open_id;
-			}
+			if (S_load_string_pair(ld, e) < 0)
+				return -1;
 			lua_settop(L, e - 1);
 		}
 	}
 	lua_settop(L, t);
 	ld->def->equal_length = S_field_flag(L, t, "AssertEqualLength");
-	s = S_field_string(L, t, "Escape", &len);
-	if (!s) {
-		s = S_default_escape;
-		len = strlen(s);
-	}
-	if (!S_push(ld, s, len, HLS_ESC_CHAR, 0))
+	lua_getfield(L, t, "Escape");
+	if (S_push_top_or(ld, S_default_escape, HLS_ESC_CHAR) < 0)
 		return -1;
 	lua_settop(L, t - 1);
 	return 0;
 }
 
-static int S_load_nested(struct loader *ld)
+/* One of NestedSections: a language embedded between two delimiters. */
+static int S_load_section(struct loader *ld, int t)
 {
 	lua_State *L = ld->L;
-	if (lua_getglobal(L, "NestedSections") != LUA_TTABLE) {
-		lua_pop(L, 1);
-		return 0;
-	}
 	struct hl_def *def = ld->def;
-	size_t cap = 0;
-	for (lua_Integer i = 1; lua_geti(L, -1, i) == LUA_TTABLE; i++) {
-		int t = lua_gettop(L);
-		size_t llen, olen = 0, clen = 0;
-		const char *lang = S_field_string(L, t, "Lang", &llen);
-		const char *open = NULL, *close = NULL;
-		if (lua_getfield(L, t, "Delimiter") == LUA_TTABLE) {
-			lua_geti(L, -1, 1);
-			open = lua_tolstring(L, -1, &olen);
-			lua_geti(L, -2, 2);
-			close = lua_tolstring(L, -1, &clen);
-		}
-		if (lang && open && close) {
-			if (def->nnested == cap) {
-				cap = cap ? cap * 2 : 4;
-				def->nested = akb_xrealloc(def->nested, akb_xmul(cap, sizeof(*def->nested)));
-			}
-			struct hl_nested *n = &def->nested[def->nnested];
-			memset(n, 0, sizeof(*n));
-			n->lang = akb_xstrndup(lang, llen);
-			if (S_compile(ld, &n->end, close, clen, HLS_EMBEDDED_CODE_END) < 0) {
-				free(n->lang);
-				return -1;
-			}
-			n->sealed = S_field_flag(L, t, "Sealed");
-			def->nnested++;
-			/* highlight inserts each opening delimiter at the front of the list. */
-			struct hl_regex *r = S_push(ld, open, olen, HLS_EMBEDDED_CODE_BEGIN, 1);
-			if (!r)
-				return -1;
-			r->nested = (int)def->nnested - 1;
-		}
-		lua_settop(L, t - 1);
+	size_t llen, olen, clen;
+	const char *lang = S_field_string(L, t, "Lang", &llen);
+	const char *open, *close;
+	S_delimiter_pair(L, t, &open, &olen, &close, &clen);
+	if (!lang || !open || !close)
+		return 0;
+	if (def->nnested == ld->cap_nested) {
+		ld->cap_nested = ld->cap_nested ? ld->cap_nested * 2 : 4;
+		def->nested = akb_xrealloc(def->nested, akb_xmul(ld->cap_nested, sizeof(*def->nested)));
 	}
-	lua_pop(L, 2);
+	struct hl_nested *n = &def->nested[def->nnested];
+	memset(n, 0, sizeof(*n));
+	n->lang = akb_xstrndup(lang, llen);
+	if (S_compile(ld, &n->end, close, clen, HLS_EMBEDDED_CODE_END) < 0) {
+		free(n->lang);
+		return -1;
+	}
+	n->sealed = S_field_flag(L, t, "Sealed");
+	def->nnested++;
+	/* highlight inserts each opening delimiter at the front of the list. */
+	struct hl_regex *r = S_push(ld, open, olen, HLS_EMBEDDED_CODE_BEGIN, 1);
+	if (!r)
+		return -1;
+	r->nested = (int)def->nnested - 1;
+	return 0;
+}
+
+static int S_load_nested(struct loader *ld)
+{
+	struct hl_def *def = ld->def;
+	if (S_load_list(ld, "NestedSections", S_load_section) < 0)
+		return -1;
 	/* Delimiter ids are positions, and the front insertions moved them. */
 	for (size_t i = 0; i < def->nrx; i++)
 		if (def->rx[i].match_open)
@@ -870,24 +893,14 @@ static int S_load_def(struct loader *ld)
 	def->ignore_case = S_global_flag(L, "IgnoreCase");
 	def->disabled = S_global_flag(L, "DisableHighlighting");
 	def->nested_comments = 1;
-	if (S_load_keywords(ld) < 0 || S_load_comments(ld) < 0)
+	if (S_load_list(ld, "Keywords", S_load_keyword) < 0 || S_load_list(ld, "Comments", S_load_comment) < 0)
 		return -1;
 	/* Identifiers and numbers come after the comments (fortran's ^cC.*$ must win). */
 	lua_getglobal(L, "Identifiers");
-	s = lua_tolstring(L, -1, &len);
-	if (!s) {
-		s = S_default_identifier;
-		len = strlen(s);
-	}
-	if (!S_push(ld, s, len, HLS_IDENTIFIER_BEGIN, 0))
+	if (S_push_top_or(ld, S_default_identifier, HLS_IDENTIFIER_BEGIN) < 0)
 		return -1;
 	lua_getglobal(L, "Digits");
-	s = lua_tolstring(L, -1, &len);
-	if (!s) {
-		s = S_default_number;
-		len = strlen(s);
-	}
-	if (!S_push(ld, s, len, HLS_NUMBER, 0))
+	if (S_push_top_or(ld, S_default_number, HLS_NUMBER) < 0)
 		return -1;
 	lua_pop(L, 2);
 	if (S_load_strings(ld) < 0)
@@ -958,7 +971,7 @@ static struct hl_def *S_def_load(struct akb_highlighter *hl, long idx, struct ak
 	akb_buf_printf(&path, "%s/langDefs/%s.lang", hl->datadir, def->name);
 	def->path = akb_buf_detach(&path, NULL);
 
-	struct loader ld = { hl, def, NULL, 0, error };
+	struct loader ld = { .hl = hl, .def = def, .error = error };
 	/* AddKeyword while the file runs adds to the definition itself (before its lists, as in highlight). */
 	ld.L = S_run_def(hl, def, &def->keywords, error);
 	if (!ld.L || S_load_def(&ld) < 0) {
@@ -1098,11 +1111,8 @@ static struct hl_hook_slot *S_hook_slot(struct hl_hooks *h, struct hl_def *def, 
 		h->slots = akb_xrealloc(h->slots, akb_xmul(h->cap, sizeof(*h->slots)));
 	}
 	struct hl_hook_slot *slot = &h->slots[h->len++];
-	memset(slot, 0, sizeof(*slot));
-	slot->def = def;
-	slot->L = L;
 	lua_getglobal(L, "OnStateChange");
-	slot->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	*slot = (struct hl_hook_slot){ .def = def, .L = L, .fn_ref = luaL_ref(L, LUA_REGISTRYINDEX) };
 	return slot;
 }
 

@@ -138,11 +138,15 @@ static int S_report_call_error(struct akb_hooks *h, const struct hook_entry *e, 
 }
 
 /*
- * Calls the function under the stack's `nargs` arguments with the limits
- * and the message handler; leaves one result. Returns 0, or -1 (reported).
+ * Calls e's hook of `kind` on the values at the stack indexes args[0..nargs)
+ * (they stay where they are) with the limits and the message handler;
+ * leaves one result. Returns 0, or -1 (reported).
  */
-static int S_call(struct akb_hooks *h, const struct hook_entry *e, enum hook_kind kind, int nargs)
+static int S_call(struct akb_hooks *h, const struct hook_entry *e, enum hook_kind kind, int nargs, const int *args)
 {
+	lua_rawgeti(h->L, LUA_REGISTRYINDEX, e->fn[kind]);
+	for (int i = 0; i < nargs; i++)
+		lua_pushvalue(h->L, args[i]);
 	int status = akb_lua_call(h->sb, nargs, 1, h->cfg->hook_limits.instructions, h->mem_cap);
 	if (status == LUA_OK)
 		return 0;
@@ -309,9 +313,7 @@ int akb_hooks_run_agents(struct akb_hooks *h, struct akb_site *site)
 		for (size_t k = 0; k < h->nentries && !rc && !a->dropped; k++) {
 			const struct hook_entry *e = &h->entries[k];
 			if (e->fn[HOOK_FILTER] != LUA_NOREF) {
-				lua_rawgeti(L, LUA_REGISTRYINDEX, e->fn[HOOK_FILTER]);
-				lua_pushvalue(L, t);
-				if (S_call(h, e, HOOK_FILTER, 1) != 0) {
+				if (S_call(h, e, HOOK_FILTER, 1, &t) != 0) {
 					rc = -1;
 					break;
 				}
@@ -330,9 +332,7 @@ int akb_hooks_run_agents(struct akb_hooks *h, struct akb_site *site)
 				lua_pop(L, 1);
 			}
 			if (!rc && !a->dropped && e->fn[HOOK_AGENT] != LUA_NOREF) {
-				lua_rawgeti(L, LUA_REGISTRYINDEX, e->fn[HOOK_AGENT]);
-				lua_pushvalue(L, t);
-				if (S_call(h, e, HOOK_AGENT, 1) != 0) {
+				if (S_call(h, e, HOOK_AGENT, 1, &t) != 0) {
 					rc = -1;
 					break;
 				}
@@ -401,9 +401,7 @@ int akb_hooks_run_site(struct akb_hooks *h, struct akb_site *site)
 		const struct hook_entry *e = &h->entries[k];
 		if (e->fn[HOOK_SITE] == LUA_NOREF)
 			continue;
-		lua_rawgeti(L, LUA_REGISTRYINDEX, e->fn[HOOK_SITE]);
-		lua_pushvalue(L, st);
-		if (S_call(h, e, HOOK_SITE, 1) != 0) {
+		if (S_call(h, e, HOOK_SITE, 1, &st) != 0) {
 			rc = -1;
 			break;
 		}
@@ -459,10 +457,7 @@ int akb_hooks_run_page(struct akb_hooks *h, const char *rel, const char *kind, c
 		const struct hook_entry *e = &h->entries[k];
 		if (e->fn[HOOK_PAGE] == LUA_NOREF)
 			continue;
-		lua_rawgeti(L, LUA_REGISTRYINDEX, e->fn[HOOK_PAGE]);
-		lua_pushvalue(L, page);
-		lua_pushvalue(L, cur);
-		if (S_call(h, e, HOOK_PAGE, 2) != 0) {
+		if (S_call(h, e, HOOK_PAGE, 2, (const int[]){ page, cur }) != 0) {
 			rc = -1;
 			break;
 		}

@@ -438,82 +438,94 @@ static int S_page_string(struct akb_hooks *h, int t, const char *key, int requir
 	return rc;
 }
 
+/* Pushes the list site[key] and returns its length; -1 (reported: it must be `what`) when it is no table. */
+static lua_Integer S_push_site_list(struct akb_hooks *h, int st, const char *key, const char *origin, const char *what)
+{
+	lua_getfield(h->L, st, key);
+	if (lua_istable(h->L, -1))
+		return (lua_Integer)lua_rawlen(h->L, -1);
+	lua_pop(h->L, 1);
+	return akb_error(h->diag, origin, 0, 0, "site.%s must be %s", key, what);
+}
+
+/* Reads site.pages[ix], the table at stack index t, into a new page; pops it. Returns 0, or -1 (reported). */
+static int S_pull_page(struct akb_hooks *h, int t, size_t ix, struct akb_site *site, const char *origin)
+{
+	lua_State *L = h->L;
+	int rc = 0;
+	struct akb_site_page *p = akb_site_add_page(site);
+	p->origin = akb_xstrdup(origin);
+	char *path = NULL, *tpl = NULL;
+	rc |= S_page_string(h, t, "path", 1, ix, origin, &path);
+	rc |= S_page_string(h, t, "title", 1, ix, origin, &p->title);
+	rc |= S_page_string(h, t, "markdown", 0, ix, origin, &p->markdown);
+	rc |= S_page_string(h, t, "template", 0, ix, origin, &tpl);
+	if (!rc && path) {
+		struct akb_buf file = AKB_BUF_INIT;
+		const char *s = path;
+		while (*s == '/')
+			s++;
+		akb_buf_puts(&file, s);
+		while (file.len && file.ptr[file.len - 1] == '/')
+			file.ptr[--file.len] = 0;
+		size_t fl = file.len;
+		if (!(fl > 5 && !strcmp(file.ptr + fl - 5, ".html")))
+			akb_buf_puts(&file, fl ? "/index.html" : "index.html");
+		if (!hk_site_path_ok(file.ptr) || !fl)
+			rc = akb_error(h->diag, origin, 0, 0,
+				       "site.pages[%zu].path '%s' must be a relative path inside the site", ix, path);
+		else if (S_reserved_path(site, h->cfg, file.ptr))
+			rc = akb_error(h->diag, origin, 0, 0,
+				       "site.pages[%zu].path '%s' is taken by the site's own pages", ix, path);
+		for (size_t j = 0; !rc && j + 1 < site->npages; j++)
+			if (!strcmp(site->pages[j].path, file.ptr))
+				rc = akb_error(h->diag, origin, 0, 0, "site.pages[%zu].path '%s' is used twice", ix,
+					       path);
+		p->path = akb_buf_detach(&file, NULL);
+	}
+	if (!rc && tpl) {
+		size_t tl = strlen(tpl);
+		if (tl > 9 && !strcmp(tpl + tl - 9, ".mustache"))
+			p->template_file = tpl;
+		else
+			p->template_name = tpl;
+		tpl = NULL;
+	}
+	if (!rc && !p->markdown && !p->template_name && !p->template_file)
+		rc = akb_error(h->diag, origin, 0, 0, "site.pages[%zu] needs 'markdown' or 'template'", ix);
+	lua_getfield(L, t, "data");
+	if (!rc && !lua_isnil(L, -1)) {
+		struct akb_buf err = AKB_BUF_INIT;
+		if (S_to_value(L, -1, &p->data, 0, &err) != 0)
+			rc = akb_error(h->diag, origin, 0, 0, "site.pages[%zu].data %s", ix, err.ptr);
+		akb_buf_release(&err);
+	}
+	lua_pop(L, 1);
+	lua_getfield(L, t, "nav");
+	p->nav = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	free(path);
+	free(tpl);
+	lua_settop(L, t - 1);
+	return rc;
+}
+
 /* Reads site.pages into site->pages. */
 int hk_pull_pages(struct akb_hooks *h, int st, struct akb_site *site, const char *origin)
 {
-	lua_State *L = h->L;
-	lua_getfield(L, st, "pages");
-	int pages = lua_gettop(L), rc = 0;
-	if (!lua_istable(L, pages)) {
-		lua_pop(L, 1);
-		return lua_isnil(L, pages) ? 0 : akb_error(h->diag, origin, 0, 0, "site.pages must be a list of pages");
-	}
-	lua_Integer n = (lua_Integer)lua_rawlen(L, pages);
+	lua_Integer n = S_push_site_list(h, st, "pages", origin, "a list of pages");
+	if (n < 0)
+		return -1;
+	int rc = 0;
 	for (lua_Integer i = 1; i <= n && !rc; i++) {
-		lua_rawgeti(L, pages, i);
-		int t = lua_gettop(L);
-		size_t ix = (size_t)i;
-		if (!lua_istable(L, t)) {
-			rc = akb_error(h->diag, origin, 0, 0, "site.pages[%zu] must be a table (path, title, markdown or template)",
-				       ix);
-			break;
-		}
-		struct akb_site_page *p = akb_site_add_page(site);
-		p->origin = akb_xstrdup(origin);
-		char *path = NULL, *tpl = NULL;
-		rc |= S_page_string(h, t, "path", 1, ix, origin, &path);
-		rc |= S_page_string(h, t, "title", 1, ix, origin, &p->title);
-		rc |= S_page_string(h, t, "markdown", 0, ix, origin, &p->markdown);
-		rc |= S_page_string(h, t, "template", 0, ix, origin, &tpl);
-		if (!rc && path) {
-			struct akb_buf file = AKB_BUF_INIT;
-			const char *s = path;
-			while (*s == '/')
-				s++;
-			akb_buf_puts(&file, s);
-			while (file.len && file.ptr[file.len - 1] == '/')
-				file.ptr[--file.len] = 0;
-			size_t fl = file.len;
-			if (!(fl > 5 && !strcmp(file.ptr + fl - 5, ".html")))
-				akb_buf_puts(&file, fl ? "/index.html" : "index.html");
-			if (!hk_site_path_ok(file.ptr) || !fl)
-				rc = akb_error(h->diag, origin, 0, 0,
-					       "site.pages[%zu].path '%s' must be a relative path inside the site", ix, path);
-			else if (S_reserved_path(site, h->cfg, file.ptr))
-				rc = akb_error(h->diag, origin, 0, 0,
-					       "site.pages[%zu].path '%s' is taken by the site's own pages", ix, path);
-			for (size_t j = 0; !rc && j + 1 < site->npages; j++)
-				if (!strcmp(site->pages[j].path, file.ptr))
-					rc = akb_error(h->diag, origin, 0, 0, "site.pages[%zu].path '%s' is used twice", ix,
-						       path);
-			p->path = akb_buf_detach(&file, NULL);
-		}
-		if (!rc && tpl) {
-			size_t tl = strlen(tpl);
-			if (tl > 9 && !strcmp(tpl + tl - 9, ".mustache"))
-				p->template_file = tpl;
-			else
-				p->template_name = tpl;
-			tpl = NULL;
-		}
-		if (!rc && !p->markdown && !p->template_name && !p->template_file)
-			rc = akb_error(h->diag, origin, 0, 0, "site.pages[%zu] needs 'markdown' or 'template'", ix);
-		lua_getfield(L, t, "data");
-		if (!rc && !lua_isnil(L, -1)) {
-			struct akb_buf err = AKB_BUF_INIT;
-			if (S_to_value(L, -1, &p->data, 0, &err) != 0)
-				rc = akb_error(h->diag, origin, 0, 0, "site.pages[%zu].data %s", ix, err.ptr);
-			akb_buf_release(&err);
-		}
-		lua_pop(L, 1);
-		lua_getfield(L, t, "nav");
-		p->nav = lua_toboolean(L, -1);
-		lua_pop(L, 1);
-		free(path);
-		free(tpl);
-		lua_settop(L, t - 1);
+		lua_rawgeti(h->L, -1, i);
+		if (lua_istable(h->L, -1))
+			rc = S_pull_page(h, lua_gettop(h->L), (size_t)i, site, origin);
+		else
+			rc = akb_error(h->diag, origin, 0, 0,
+				       "site.pages[%zu] must be a table (path, title, markdown or template)", (size_t)i);
 	}
-	lua_pop(L, 1);
+	lua_pop(h->L, 1);
 	return rc ? -1 : 0;
 }
 
@@ -521,13 +533,10 @@ int hk_pull_pages(struct akb_hooks *h, int st, struct akb_site *site, const char
 int hk_pull_taxonomies(struct akb_hooks *h, int st, struct akb_site *site, const char *origin)
 {
 	lua_State *L = h->L;
-	lua_getfield(L, st, "taxonomies");
+	lua_Integer n = S_push_site_list(h, st, "taxonomies", origin, "a list of front-matter keys");
+	if (n < 0)
+		return -1;
 	int t = lua_gettop(L), rc = 0;
-	if (!lua_istable(L, t)) {
-		lua_pop(L, 1);
-		return akb_error(h->diag, origin, 0, 0, "site.taxonomies must be a list of front-matter keys");
-	}
-	lua_Integer n = (lua_Integer)lua_rawlen(L, t);
 	char **keys = akb_xcalloc((size_t)n + 1, sizeof(char *));
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_rawgeti(L, t, i);

@@ -890,14 +890,10 @@ struct S_error {
 static struct S_tpl *S_parse(struct akb_tpl_set *set, const char *src, size_t len, const char *path,
 			     struct S_error *err)
 {
-	struct S_parser p;
-	memset(&p, 0, sizeof(p));
-	p.set = set;
-	p.src = src;
-	p.len = len;
-	akb_buf_init(&p.text);
-	akb_buf_init(&p.err);
-	p.tpl = akb_xcalloc(1, sizeof(*p.tpl));
+	struct S_parser p = {
+		.set = set, .src = src, .len = len, .text = AKB_BUF_INIT, .err = AKB_BUF_INIT,
+		.tpl = akb_xcalloc(1, sizeof(struct S_tpl)),
+	};
 	p.path = S_strndup(&p.tpl->arena, path, strlen(path));
 
 	struct S_tpl *tpl = p.tpl;
@@ -1273,13 +1269,7 @@ static void S_render_nodes(struct S_render *r, const struct S_node *nodes, size_
 static int S_render_tpl(struct akb_tpl_set *set, const struct S_tpl *tpl, const struct akb_value *data,
 			struct akb_buf *out, struct akb_diag *diag)
 {
-	struct S_render r;
-	memset(&r, 0, sizeof(r));
-	r.set = set;
-	r.out = out;
-	r.diag = diag;
-	akb_buf_init(&r.indent);
-	r.at_line_start = 1;
+	struct S_render r = { .set = set, .out = out, .diag = diag, .indent = AKB_BUF_INIT, .at_line_start = 1 };
 	S_push(&r, data ? data : &S_null);
 	S_render_nodes(&r, tpl->nodes, tpl->nnodes, NULL);
 	free(r.stack);
