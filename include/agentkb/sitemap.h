@@ -16,7 +16,7 @@
 
 struct akb_sitemap;
 
-/* A sitemap for the site at `base_url` (normalised, ending in '/'). */
+/* A sitemap for the site at `base_url` (normalised, ending in '/'; kept, not copied: it must outlive the sitemap). */
 struct akb_sitemap *akb_sitemap_new(const char *base_url);
 void akb_sitemap_free(struct akb_sitemap *sm);
 

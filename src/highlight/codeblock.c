@@ -59,89 +59,92 @@ static int S_word_is(const char *p, size_t n, const char *word)
 	return strlen(word) == n && strncmp(p, word, n) == 0;
 }
 
+/*
+ * One attribute, however it was written ({linenos=false}, title="x",
+ * hl_lines=[2,"4-6"], a bare showLineNumbers): what it sets. `val` is NULL
+ * for a bare word.
+ */
+static void S_attribute(struct akb_fence_info *fi, size_t *cap, const char *key, size_t klen, const char *val,
+			size_t vlen)
+{
+	if (S_word_is(key, klen, "linenos") || S_word_is(key, klen, "showLineNumbers")) {
+		fi->linenos = !val || !S_word_is(val, vlen, "false");
+	} else if (S_word_is(key, klen, "title") && val) {
+		free(fi->title);
+		fi->title = akb_xstrndup(val, vlen);
+	} else if (S_word_is(key, klen, "hl_lines") && val) {
+		char *v = akb_xstrndup(val, vlen);
+		S_parse_lines(v, "", fi, cap);
+		free(v);
+	}
+}
+
+/* After '{': "2,4-6" or "linenos=true,hl_lines=[2,\"4-6\"]", up to and past the '}'. */
+static const char *S_parse_braces(const char *p, struct akb_fence_info *fi, size_t *cap)
+{
+	while (*p && *p != '}') {
+		const char *key = p;
+		p += strcspn(p, "=,} ");
+		size_t klen = (size_t)(p - key);
+		if (*p == '=') {
+			const char *val = ++p;
+			if (*p == '[') {
+				p = S_parse_lines(p + 1, "]}", fi, cap);
+				p += *p == ']';
+			} else {
+				p += strcspn(p, ",} ");
+				S_attribute(fi, cap, key, klen, val, (size_t)(p - val));
+			}
+		} else if (klen && isdigit((unsigned char)*key)) {
+			S_parse_lines(key, ",} ", fi, cap);
+		} else {
+			S_attribute(fi, cap, key, klen, NULL, 0);
+		}
+		p += strspn(p, ", ");
+	}
+	return p + (*p == '}');
+}
+
+/* A word after the language: `title="A file"`, `linenos=false`, `showLineNumbers`. */
+static const char *S_parse_word(const char *p, struct akb_fence_info *fi, size_t *cap)
+{
+	const char *key = p;
+	p += strcspn(p, " \t{=");
+	size_t klen = (size_t)(p - key);
+	if (*p != '=') {
+		S_attribute(fi, cap, key, klen, NULL, 0);
+		return p;
+	}
+	const char *val = ++p;
+	size_t vlen;
+	if (*p == '"' || *p == '\'') {
+		char quote[2] = { *p, '\0' };
+		val = ++p;
+		vlen = strcspn(p, quote);
+		p += vlen + (p[vlen] != '\0');
+	} else {
+		vlen = strcspn(p, " \t");
+		p += vlen;
+	}
+	S_attribute(fi, cap, key, klen, val, vlen);
+	return p;
+}
+
 void akb_fence_info_parse(const char *info, struct akb_fence_info *fi)
 {
 	memset(fi, 0, sizeof(*fi));
 	fi->linenos = -1;
 	size_t cap = 0;
-	const char *p = info;
 	/* The language is the first word; attributes follow. */
-	while (*p == ' ' || *p == '\t')
-		p++;
-	while (*p && *p != ' ' && *p != '\t' && *p != '{')
-		p++;
+	const char *p = info + strspn(info, " \t");
+	p += strcspn(p, " \t{");
 	while (*p) {
-		if (*p == ' ' || *p == '\t' || *p == ',') {
+		if (*p == ' ' || *p == '\t' || *p == ',')
 			p++;
-		} else if (*p == '{') {
-			p++;
-			/* {2,4-6} or {linenos=true,hl_lines=[2,"4-6"]} */
-			while (*p && *p != '}') {
-				const char *key = p;
-				while (*p && *p != '=' && *p != ',' && *p != '}' && *p != ' ')
-					p++;
-				size_t klen = (size_t)(p - key);
-				if (*p == '=') {
-					p++;
-					const char *val = p;
-					if (*p == '[') {
-						p = S_parse_lines(p + 1, "]}", fi, &cap);
-						if (*p == ']')
-							p++;
-					} else {
-						while (*p && *p != ',' && *p != '}' && *p != ' ')
-							p++;
-					}
-					if (S_word_is(key, klen, "linenos"))
-						fi->linenos = !(S_word_is(val, (size_t)(p - val), "false"));
-					else if (S_word_is(key, klen, "hl_lines") && *val != '[')
-						S_parse_lines(val, ",} ", fi, &cap);
-				} else if (klen && isdigit((unsigned char)*key)) {
-					S_parse_lines(key, ",} ", fi, &cap);
-				} else if (S_word_is(key, klen, "linenos") || S_word_is(key, klen, "showLineNumbers")) {
-					fi->linenos = 1;
-				}
-				while (*p == ',' || *p == ' ')
-					p++;
-			}
-			if (*p == '}')
-				p++;
-		} else {
-			const char *w = p;
-			while (*p && *p != ' ' && *p != '\t' && *p != '{' && *p != '=')
-				p++;
-			size_t n = (size_t)(p - w);
-			if (*p == '=') {
-				p++;
-				const char *val = p;
-				size_t vlen;
-				if (*p == '"' || *p == '\'') {
-					char q = *p++;
-					val = p;
-					while (*p && *p != q)
-						p++;
-					vlen = (size_t)(p - val);
-					if (*p)
-						p++;
-				} else {
-					while (*p && *p != ' ' && *p != '\t')
-						p++;
-					vlen = (size_t)(p - val);
-				}
-				if (S_word_is(w, n, "title")) {
-					free(fi->title);
-					fi->title = akb_xstrndup(val, vlen);
-				} else if (S_word_is(w, n, "linenos")) {
-					fi->linenos = !S_word_is(val, vlen, "false");
-				} else if (S_word_is(w, n, "hl_lines")) {
-					char *v = akb_xstrndup(val, vlen);
-					S_parse_lines(v, "", fi, &cap);
-					free(v);
-				}
-			} else if (S_word_is(w, n, "linenos") || S_word_is(w, n, "showLineNumbers")) {
-				fi->linenos = 1;
-			}
-		}
+		else if (*p == '{')
+			p = S_parse_braces(p + 1, fi, &cap);
+		else
+			p = S_parse_word(p, fi, &cap);
 	}
 	if (fi->nmarked) {
 		qsort(fi->marked, fi->nmarked, sizeof(unsigned), S_cmp_unsigned);

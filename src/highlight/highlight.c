@@ -1026,11 +1026,10 @@ struct akb_highlighter *akb_highlighter_new(const struct akb_highlighter_options
 		akb_die("out of memory");
 	pcre2_set_match_limit(hl->mctx, HL_MATCH_LIMIT);
 	pcre2_set_depth_limit(hl->mctx, HL_DEPTH_LIMIT);
-	if (hl_catalog_init(hl, opts ? opts->filetypes : NULL, diag) < 0) {
-		akb_highlighter_free(hl);
-		return NULL;
-	}
-	return hl;
+	if (hl_catalog_init(hl, opts ? opts->filetypes : NULL, diag) == 0)
+		return hl;
+	akb_highlighter_free(hl);
+	return NULL;
 }
 
 void akb_highlighter_free(struct akb_highlighter *hl)

@@ -16,7 +16,6 @@
  */
 #include "core/prefix.h"
 
-#include <dirent.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@
 #include "agentkb/buf.h"
 #include "agentkb/css.h"
 #include "agentkb/diag.h"
+#include "agentkb/dir.h"
 #include "agentkb/lua_sandbox.h"
 #include "highlight_int.h"
 
@@ -216,11 +216,11 @@ static long S_name_index(const struct akb_highlighter *hl, const char *name)
 	return -1;
 }
 
-static void S_alias(struct akb_highlighter *hl, const char *alias, const char *target)
+static void S_alias_n(struct akb_highlighter *hl, const char *alias, size_t len, const char *target)
 {
 	long i = S_name_index(hl, target);
 	if (i >= 0)
-		hl_words_add(&hl->aliases, alias, strlen(alias), (int)i + 1);
+		hl_words_add(&hl->aliases, alias, len, (int)i + 1);
 }
 
 static void S_alias_lower(struct akb_highlighter *hl, const char *alias, size_t len, const char *target)
@@ -229,7 +229,7 @@ static void S_alias_lower(struct akb_highlighter *hl, const char *alias, size_t 
 	for (char *p = low; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	S_alias(hl, low, target);
+	S_alias_n(hl, low, len, target);
 	free(low);
 }
 
@@ -238,34 +238,61 @@ static void S_alias_lower(struct akb_highlighter *hl, const char *alias, size_t 
  * come before the definition names and filetypes.conf, so "text" stays
  * plain although highlight maps it to txt.lang.
  */
-static const char *const S_aliases[][2] = {
-	{ "ts", "ts" }, { "typescript", "ts" }, { "tsx", "ts" }, { "mts", "ts" }, { "cts", "ts" },
-	{ "js", "js" }, { "javascript", "js" }, { "jsx", "jsx" }, { "mjs", "js" }, { "cjs", "js" },
-	{ "node", "js" }, { "py", "python" }, { "python", "python" }, { "python3", "python" },
-	{ "py3", "python" }, { "sh", "sh" }, { "bash", "sh" }, { "shell", "sh" }, { "zsh", "sh" },
-	{ "console", "sh" }, { "shell-session", "sh" }, { "shellsession", "sh" }, { "ksh", "sh" },
-	{ "yml", "yaml" }, { "yaml", "yaml" }, { "sql", "sql" }, { "postgresql", "sql" },
-	{ "postgres", "sql" }, { "psql", "sql" }, { "mysql", "sql" }, { "plpgsql", "sql" },
-	{ "sqlite", "sql" }, { "json", "json" }, { "jsonc", "json" }, { "json5", "json" },
-	{ "jsonl", "json" }, { "go", "go" }, { "golang", "go" }, { "rs", "rs" }, { "rust", "rs" },
-	{ "dockerfile", "docker" }, { "docker", "docker" }, { "containerfile", "docker" },
-	{ "c", "c" }, { "h", "c" }, { "cpp", "c" }, { "c++", "c" }, { "cc", "c" }, { "cxx", "c" },
-	{ "hpp", "c" }, { "java", "java" }, { "rb", "ruby" }, { "ruby", "ruby" }, { "toml", "ini" },
-	{ "ini", "ini" }, { "cfg", "ini" }, { "diff", "diff" }, { "patch", "diff" },
-	{ "html", "html" }, { "htm", "html" }, { "xhtml", "html" }, { "xml", "xml" },
-	{ "css", "css" }, { "scss", "scss" }, { "less", "less" }, { "md", "md" },
-	{ "markdown", "md" }, { "kt", "kotlin" }, { "kotlin", "kotlin" }, { "kts", "kotlin" },
-	{ "cs", "csharp" }, { "c#", "csharp" }, { "csharp", "csharp" }, { "f#", "fsharp" },
-	{ "ps1", "ps1" }, { "powershell", "ps1" }, { "pwsh", "ps1" }, { "bat", "bat" },
-	{ "batch", "bat" }, { "cmd", "bat" }, { "make", "make" }, { "makefile", "make" },
-	{ "hcl", "hcl" }, { "terraform", "hcl" }, { "tf", "hcl" }, { "objc", "objc" },
-	{ "objective-c", "objc" }, { "pl", "perl" }, { "perl", "perl" }, { "lua", "lua" },
-	{ "php", "php" }, { "swift", "swift" }, { "scala", "scala" }, { "r", "r" },
-	{ "elixir", "elixir" }, { "ex", "elixir" }, { "exs", "elixir" }, { "erlang", "erlang" },
-	{ "haskell", "haskell" }, { "hs", "haskell" }, { "clojure", "clojure" }, { "dart", "dart" },
-	{ "julia", "julia" }, { "nginx", "nginx" }, { "groovy", "java" }, { "gradle", "java" },
-	{ "vb", "vb" }, { "vbnet", "vb" }, { "tex", "tex" }, { "latex", "tex" }, { "awk", "awk" },
-	{ "vim", "vimscript" }, { "cmake", "cmake" }, { "proto", "idl" },
+struct alias_row {
+	const char *def;     /* the definition (langDefs/<def>.lang) */
+	const char *aliases; /* the fence names that pick it, space-separated */
+};
+
+static const struct alias_row S_aliases[] = {
+	{ "ts", "ts typescript tsx mts cts" },
+	{ "js", "js javascript mjs cjs node" },
+	{ "jsx", "jsx" },
+	{ "python", "py python python3 py3" },
+	{ "sh", "sh bash shell zsh console shell-session shellsession ksh" },
+	{ "yaml", "yml yaml" },
+	{ "sql", "sql postgresql postgres psql mysql plpgsql sqlite" },
+	{ "json", "json jsonc json5 jsonl" },
+	{ "go", "go golang" },
+	{ "rs", "rs rust" },
+	{ "docker", "dockerfile docker containerfile" },
+	{ "c", "c h cpp c++ cc cxx hpp" },
+	{ "java", "java groovy gradle" },
+	{ "ruby", "rb ruby" },
+	{ "ini", "toml ini cfg" },
+	{ "diff", "diff patch" },
+	{ "html", "html htm xhtml" },
+	{ "xml", "xml" },
+	{ "css", "css" },
+	{ "scss", "scss" },
+	{ "less", "less" },
+	{ "md", "md markdown" },
+	{ "kotlin", "kt kotlin kts" },
+	{ "csharp", "cs c# csharp" },
+	{ "fsharp", "f#" },
+	{ "ps1", "ps1 powershell pwsh" },
+	{ "bat", "bat batch cmd" },
+	{ "make", "make makefile" },
+	{ "hcl", "hcl terraform tf" },
+	{ "objc", "objc objective-c" },
+	{ "perl", "pl perl" },
+	{ "lua", "lua" },
+	{ "php", "php" },
+	{ "swift", "swift" },
+	{ "scala", "scala" },
+	{ "r", "r" },
+	{ "elixir", "elixir ex exs" },
+	{ "erlang", "erlang" },
+	{ "haskell", "haskell hs" },
+	{ "clojure", "clojure" },
+	{ "dart", "dart" },
+	{ "julia", "julia" },
+	{ "nginx", "nginx" },
+	{ "vb", "vb vbnet" },
+	{ "tex", "tex latex" },
+	{ "awk", "awk" },
+	{ "vimscript", "vim" },
+	{ "cmake", "cmake" },
+	{ "idl", "proto" },
 };
 
 /* Placeholders and plain-text names: no highlighting at all. */
@@ -274,32 +301,27 @@ static const char *const S_plain[] = {
 	"[language]", "language", "lang", "code",
 };
 
+static int S_is_lang_file(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 5 && !strcmp(name + n - 5, ".lang") && name[0] != '.';
+}
+
 static int S_catalog_list(struct akb_highlighter *hl, struct akb_diag *diag)
 {
 	struct akb_buf dir = AKB_BUF_INIT;
 	akb_buf_printf(&dir, "%s/langDefs", hl->datadir);
-	DIR *d = opendir(dir.ptr);
-	if (!d) {
+	hl->names = akb_dir_names(dir.ptr, S_is_lang_file, &hl->nnames);
+	if (!hl->names) {
 		akb_error(diag, dir.ptr, 0, 0, "unable to open the highlight language definitions");
 		akb_buf_release(&dir);
 		return -1;
 	}
-	size_t cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		if (n <= 5 || strcmp(e->d_name + n - 5, ".lang") || e->d_name[0] == '.')
-			continue;
-		if (hl->nnames == cap) {
-			cap = cap ? cap * 2 : 256;
-			hl->names = akb_xrealloc(hl->names, akb_xmul(cap, sizeof(*hl->names)));
-		}
-		hl->names[hl->nnames++] = akb_xstrndup(e->d_name, n - 5);
-	}
-	closedir(d);
 	akb_buf_release(&dir);
-	if (hl->nnames)
-		qsort(hl->names, hl->nnames, sizeof(*hl->names), S_cmp_names);
+	for (size_t i = 0; i < hl->nnames; i++)
+		hl->names[i][strlen(hl->names[i]) - 5] = '\0';
+	/* sorted again without ".lang": "c" before "c++" (S_name_index searches them) */
+	qsort(hl->names, hl->nnames, sizeof(*hl->names), S_cmp_names);
 	hl->defs = akb_xcalloc(hl->nnames, sizeof(*hl->defs));
 	hl->errors = akb_xcalloc(hl->nnames, sizeof(*hl->errors));
 	return 0;
@@ -356,7 +378,11 @@ int hl_catalog_init(struct akb_highlighter *hl, const char *filetypes, struct ak
 	for (size_t i = 0; i < sizeof(S_plain) / sizeof(S_plain[0]); i++)
 		hl_words_add(&hl->aliases, S_plain[i], strlen(S_plain[i]), -1);
 	for (size_t i = 0; i < sizeof(S_aliases) / sizeof(S_aliases[0]); i++)
-		S_alias(hl, S_aliases[i][0], S_aliases[i][1]);
+		for (const char *w = S_aliases[i].aliases; *w; w += strspn(w, " ")) {
+			size_t n = strcspn(w, " ");
+			S_alias_n(hl, w, n, S_aliases[i].def);
+			w += n;
+		}
 	for (size_t i = 0; i < hl->nnames; i++)
 		S_alias_lower(hl, hl->names[i], strlen(hl->names[i]), hl->names[i]);
 

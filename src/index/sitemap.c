@@ -19,25 +19,22 @@ static const char S_head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 static const char S_tail[] = "</urlset>\n";
 
 struct akb_sitemap {
-	char *base;           /* the site's base URL, ending in '/' (owned) */
+	const char *base;     /* the site's base URL, ending in '/' (the caller's, outliving the sitemap) */
 	struct akb_buf urls;  /* every URL, each ending in '\0' */
 	size_t count;
 };
 
 struct akb_sitemap *akb_sitemap_new(const char *base_url)
 {
-	struct akb_sitemap *sm = akb_xcalloc(1, sizeof(*sm));
-	sm->base = akb_xstrdup(base_url);
-	akb_buf_init(&sm->urls);
+	struct akb_sitemap *sm = akb_xmalloc(sizeof(*sm));
+	*sm = (struct akb_sitemap){ .base = base_url, .urls = AKB_BUF_INIT };
 	return sm;
 }
 
 void akb_sitemap_free(struct akb_sitemap *sm)
 {
-	if (!sm)
-		return;
-	free(sm->base);
-	akb_buf_release(&sm->urls);
+	if (sm)
+		akb_buf_release(&sm->urls);
 	free(sm);
 }
 
