@@ -530,6 +530,13 @@ int hk_pull_pages(struct akb_hooks *h, int st, struct akb_site *site, const char
 }
 
 /* Reads site.taxonomies (a list of front-matter keys) into site->taxonomy_keys. */
+static int S_same_strings(const char *const *a, char *const *b)
+{
+	while (*a && *b && !strcmp(*a, *b))
+		a++, b++;
+	return !*a && !*b;
+}
+
 int hk_pull_taxonomies(struct akb_hooks *h, int st, struct akb_site *site, const char *origin)
 {
 	lua_State *L = h->L;
@@ -556,6 +563,14 @@ int hk_pull_taxonomies(struct akb_hooks *h, int st, struct akb_site *site, const
 		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
+	const char *const *before = (const char *const *)(site->taxonomy_keys ? site->taxonomy_keys : h->cfg->taxonomies);
+	if (!rc && !site->taxonomy_keys && S_same_strings(before, keys)) {
+		/* The hook left the list as it was: the taxonomies stay the defaults (idle ones still left out). */
+		for (char **k = keys; *k; k++)
+			free(*k);
+		free(keys);
+		return 0;
+	}
 	if (site->taxonomy_keys) {
 		for (char **k = site->taxonomy_keys; *k; k++)
 			free(*k);

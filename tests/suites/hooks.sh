@@ -47,6 +47,14 @@ expect "site() removal reason" "$(json "$TMP/s.report.json" '.files | find(.stat
 has "$TMP/s/agents/etl-engineer/index.html" "SITE-BODY-MARKER" "site() can change a body"
 has "$TMP/s/agents/ui-builder/index.html" "Builds components with care." "bodies site() did not read stay"
 check "site() added a taxonomy" test -f "$TMP/s/priorities/high/index.html"
+# A site() that leaves site.taxonomies as it was keeps the taxonomies a build without hooks has
+# (the sample's collection mirrors its departments and every file is a sub-agent: no such pages).
+printf 'return { site = function(site) end }\n' >"$TMP/noop.lua"
+"$AKB" build content -o "$TMP/n0" -q 2>/dev/null
+"$AKB" build content -o "$TMP/n1" -q --hook "$TMP/noop.lua" 2>/dev/null
+expect "a no-op site() keeps the same taxonomy pages" "$(cd "$TMP/n1" && ls -d */ | tr '\n' ' ')" \
+	"$(cd "$TMP/n0" && ls -d */ | tr '\n' ' ')"
+check "no collections page for one collection" test ! -e "$TMP/n1/collections"
 G="$TMP/s/guide/intro/index.html"
 check "markdown page written" test -f "$G"
 has "$G" 'href="../../agents/ui-builder/index.html"' "page links are site-root relative"
