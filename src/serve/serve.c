@@ -198,9 +198,14 @@ static int S_build(struct session *s, const char *changed)
 	return rc;
 }
 
-/* Starts the HTTP threads with the interrupt signals blocked, so they reach this thread only. */
+/*
+ * Starts the HTTP threads with the interrupt signals blocked, so they reach
+ * this thread only. A browser that goes away mid-answer must not kill the
+ * server: SIGPIPE is ignored.
+ */
 static struct akb_http *S_start_http(struct session *s, int *port, struct akb_diag *diag)
 {
+	signal(SIGPIPE, SIG_IGN);
 	sigset_t block, old;
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
