@@ -4,8 +4,9 @@
 # slashes, NUL, symlinks) never answered with an outside file, the reload
 # script in served pages only, a rebuild and a `reload` event after an
 # edit (a new folder included), an `error` event for a broken hook while
-# the last good site is still served, Ctrl-C exiting 0 with no temporary
-# folder left. Every wait is bounded, and the server is always killed.
+# the last good site is still served, a theme folder and a config file
+# outside the content watched too, Ctrl-C and SIGTERM exiting 0 with no
+# temporary folder left. Every wait is bounded, and the server is always killed.
 . tests/lib/common.sh
 SERVER=""
 EVENTS=""
@@ -173,11 +174,31 @@ expect "no temporary folder left" "$(ls -A "$TMP/tmpdir")" ""
 kill $EVENTS 2>/dev/null
 EVENTS=""
 
-# SIGTERM too, and usage errors.
-TMPDIR="$TMP/tmpdir" "$AKB" serve "$TMP/c" -p 0 -q 2>"$TMP/serve2.err" &
+# A theme folder and a config file outside the content are watched too; SIGTERM stops it.
+cp -R themes/default "$TMP/theme"
+printf 'title: First Serve Title\ncontent: c\n' >"$TMP/site.yaml"
+TMPDIR="$TMP/tmpdir" "$AKB" serve -c "$TMP/site.yaml" --theme "$TMP/theme" -p 0 -q 2>"$TMP/serve2.err" &
 SERVER=$!
 check "a second server starts" wait_for "$TMP/serve2.err" '^serving ' 60
 PORT=$(sed -n 's/^serving .*:\([0-9]*\)\/$/\1/p' "$TMP/serve2.err")
+URL="http://127.0.0.1:$PORT/"
+get / >/dev/null
+has "$TMP/body" "First Serve Title" "the config's title"
+curl -sN --max-time 90 "${URL}__agentkb/events" >"$TMP/events4" 2>/dev/null &
+EVENTS=$!
+check "events: hello (second server)" wait_for "$TMP/events4" '^event: hello' 10
+echo '/* THEME-EDIT-MARKER */' >>"$TMP/theme/static/style.css"
+check "a theme edit sends a reload" wait_more "$TMP/events4" '^event: reload' 0 60
+get /assets/style.css >/dev/null
+has "$TMP/body" THEME-EDIT-MARKER "the edited theme is served"
+reloads=$(count "$TMP/events4" '^event: reload')
+printf 'title: Second Serve Title\ncontent: c\n' >"$TMP/site.yaml.new"
+mv "$TMP/site.yaml.new" "$TMP/site.yaml"
+check "a config replaced by a rename sends a reload" wait_more "$TMP/events4" '^event: reload' "$reloads" 60
+get / >/dev/null
+has "$TMP/body" "Second Serve Title" "the new config applies"
+kill $EVENTS 2>/dev/null
+EVENTS=""
 expect_rc 1 "a port in use" "$AKB" serve "$TMP/c" -p "$PORT"
 has "$TMP/err" "unable to listen" "a port in use is reported"
 kill -TERM $SERVER
