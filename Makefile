@@ -13,9 +13,9 @@ SANITIZE  ?=
 CONTENT   ?= content
 OUT       ?= public
 
-PKGS := libcmark-gfm yaml-0.1 $(LUA_PKG) libpcre2-8 libarchive jansson
+PKGS := libcmark-gfm yaml-0.1 $(LUA_PKG) libpcre2-8 libarchive jansson libmicrohttpd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo "-lcmark-gfm -lcmark-gfm-extensions -lyaml -llua5.4 -lpcre2-8 -larchive -ljansson")
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo "-lcmark-gfm -lcmark-gfm-extensions -lyaml -llua5.4 -lpcre2-8 -larchive -ljansson -lmicrohttpd")
 
 WARNINGS := -std=c11 -Wall -Wextra -pedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings -Wno-unused-parameter

@@ -6,7 +6,7 @@
 # Run as root (or with sudo available); otherwise it prints the apt-get command to run.
 set -e
 MODE=${1:-build}
-PACKAGES="pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libpcre2-dev libarchive-dev libjansson-dev highlight"
+PACKAGES="pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libpcre2-dev libarchive-dev libjansson-dev libmicrohttpd-dev highlight"
 if [ "$MODE" = test ]; then
 	# node runs the report, link and browser checks; chromium is the browser they drive;
 	# unzip (and tar, always there) unpack the bundles tests/suites/bundle.sh makes.

@@ -21,6 +21,7 @@
 #include "agentkb/walk.h"
 #include "agentkb/output.h"
 #include "agentkb/search.h"
+#include "agentkb/serve.h"
 
 #define EXIT_USAGE 2
 
@@ -30,6 +31,7 @@ static const char S_usage[] =
 	"                                    (lints the agent files: rule ids in agentkb check --list-rules)\n"
 	"       agentkb check --links OUT   (reports broken links, anchors and assets in a built site)\n"
 	"       agentkb bundle [CONTENT] -o FILE.html|FILE.zip|FILE.tar.gz [options]   (the site as one file; build options)\n"
+	"       agentkb serve [CONTENT] [-p PORT] [--bind ADDR] [options]   (live preview: rebuilds and reloads on change)\n"
 	"       agentkb tokenize < TEXT   (prints the search tokens of TEXT, one per line)\n"
 	"       agentkb version\n"
 	"       agentkb help\n"
@@ -47,7 +49,11 @@ static const char S_usage[] =
 	"      --strict         treat every warning as an error\n"
 	"      --report FILE    write a JSON build report (every input file, its status and diagnostics)\n"
 	"      --stats          print throughput (files/s, MB/s) and peak memory\n"
-	"  -q, --quiet          no summary line\n";
+	"  -q, --quiet          no summary line\n"
+	"\n"
+	"serve options (and the build options but -o):\n"
+	"  -p, --port PORT      port to listen on (default: 8000; 0 picks a free one)\n"
+	"      --bind ADDR      address to listen on (default: 127.0.0.1)\n";
 
 static int S_usage_error(const char *fmt, const char *arg)
 {
@@ -68,133 +74,204 @@ static void S_config_relative(char **field, const char *root)
 	*field = akb_buf_detach(&joined, NULL);
 }
 
+enum mode { M_BUILD, M_BUNDLE, M_SERVE };
+
+/* The options of `build`, which `bundle` and `serve` take too. */
+struct build_args {
+	const char *content, *output, *config, *theme, *title, *base_url, *report;
+	const char *bind, *port; /* serve only */
+	int strict, quiet, stats;
+	const char **hooks;   /* repeatable options, applied in order once the config is read */
+	const char **filters; /* option, value, option, value, ... */
+	size_t nhooks, nfilters;
+};
+
+static void S_args_release(struct build_args *a)
+{
+	free(a->hooks);
+	free(a->filters);
+}
+
+/* The option `a` sets to its value, or NULL when it takes none. */
+static const char **S_value_of(struct build_args *args, const char *a, enum mode mode)
+{
+	if (!strcmp(a, "-o") || !strcmp(a, "--output"))
+		return mode == M_SERVE ? NULL : &args->output;
+	if (!strcmp(a, "-c") || !strcmp(a, "--config"))
+		return &args->config;
+	if (!strcmp(a, "--theme"))
+		return &args->theme;
+	if (!strcmp(a, "--title"))
+		return &args->title;
+	if (!strcmp(a, "--base-url"))
+		return &args->base_url;
+	if (!strcmp(a, "--report"))
+		return &args->report;
+	if (mode == M_SERVE && (!strcmp(a, "-p") || !strcmp(a, "--port")))
+		return &args->port;
+	if (mode == M_SERVE && !strcmp(a, "--bind"))
+		return &args->bind;
+	return NULL;
+}
+
+/* Parses the build options. Returns -1 to go on, or the exit status (help: 0, bad usage: 2). */
+static int S_parse_build(int argc, char **argv, enum mode mode, struct build_args *args)
+{
+	memset(args, 0, sizeof *args);
+	args->hooks = akb_xcalloc((size_t)argc + 1, sizeof(char *));
+	args->filters = akb_xcalloc((size_t)argc + 1, sizeof(char *));
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char **takes = S_value_of(args, a, mode);
+		int listed = !strcmp(a, "--hook") || !strcmp(a, "--department") || !strcmp(a, "--category") ||
+			     !strcmp(a, "--exclude-department") || !strcmp(a, "--exclude-category");
+		if ((takes || listed) && i + 1 >= argc)
+			return S_usage_error("option '%s' needs a value", a);
+		if (listed && !strcmp(a, "--hook")) {
+			args->hooks[args->nhooks++] = argv[++i];
+		} else if (listed) {
+			args->filters[args->nfilters++] = a;
+			args->filters[args->nfilters++] = argv[++i];
+		} else if (takes) {
+			*takes = argv[++i];
+		} else if (!strcmp(a, "--strict"))
+			args->strict = 1;
+		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+			args->quiet = 1;
+		else if (!strcmp(a, "--stats"))
+			args->stats = 1;
+		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(S_usage, stdout);
+			return 0;
+		} else if (mode == M_SERVE && (!strcmp(a, "-o") || !strcmp(a, "--output"))) {
+			return S_usage_error("%s", "serve builds into a temporary folder: -o is not used");
+		} else if (a[0] == '-' && a[1]) {
+			return S_usage_error("unknown option '%s'", a);
+		} else if (!args->content) {
+			args->content = a;
+		} else {
+			return S_usage_error("unexpected argument '%s'", a);
+		}
+	}
+	return -1;
+}
+
+/*
+ * The config as `build` reads it: the config file, then the flags.
+ * Returns 0, -1 for an invalid config (reported), or EXIT_USAGE for an
+ * invalid --base-url (printed).
+ */
+static int S_make_config(const struct build_args *a, enum mode mode, struct akb_config *cfg, struct akb_diag *diag)
+{
+	struct akb_buf found = AKB_BUF_INIT;
+	int inside = 0, rc = 0;
+	if (a->config)
+		rc = akb_config_load(cfg, a->config, 1, diag);
+	else if (akb_config_find(a->content, &found, &inside))
+		rc = akb_config_load(cfg, found.ptr, 1, diag);
+	akb_buf_release(&found);
+	if (rc != 0)
+		return -1;
+	S_config_relative(&cfg->content, cfg->root);
+	/* A config inside the content folder does not put the site in there unless it says so. */
+	if (!inside || cfg->output_given)
+		S_config_relative(&cfg->output, cfg->root);
+	for (char **h = cfg->hooks; *h; h++)
+		S_config_relative(h, cfg->root);
+	for (size_t i = 0; i < a->nhooks; i++)
+		akb_config_push(&cfg->hooks, a->hooks[i]);
+	for (size_t i = 0; i < a->nfilters; i += 2) {
+		const char *opt = a->filters[i] + 2;
+		int exclude = !strncmp(opt, "exclude-", 8);
+		akb_config_add_filter(cfg, exclude ? opt + 8 : opt, a->filters[i + 1], exclude);
+	}
+	if (a->content)
+		akb_config_set(&cfg->content, a->content);
+	if (a->output && mode == M_BUILD)
+		akb_config_set(&cfg->output, a->output);
+	if (a->theme)
+		akb_config_set(&cfg->theme, a->theme);
+	if (a->title)
+		akb_config_set(&cfg->title, a->title);
+	const char *why = a->base_url ? akb_config_set_base_url(&cfg->base_url, a->base_url) : NULL;
+	if (why) {
+		fprintf(stderr, "agentkb: invalid --base-url '%s': %s\n", a->base_url, why);
+		return EXIT_USAGE;
+	}
+	cfg->strict |= a->strict;
+	diag->strict = cfg->strict;
+	return 0;
+}
+
 /* `build`, and `bundle` (same options; -o names the bundle file, whose extension picks its kind). */
 static int S_cmd_build(int argc, char **argv, const char *argv0, int bundle)
 {
-	const char *content = NULL, *output = NULL, *config = NULL, *theme = NULL, *title = NULL,
-		   *base_url = NULL, *report = NULL;
-	int strict = 0, quiet = 0, stats = 0;
-	/* Repeatable options, applied in order once the config is read. */
-	const char **hooks = akb_xcalloc((size_t)argc + 1, sizeof(char *));
-	const char **filters = akb_xcalloc((size_t)argc + 1, sizeof(char *)); /* option, value, option, value, ... */
-	size_t nhooks = 0, nfilters = 0;
-	int rc = 0;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char **takes = NULL;
-		if (!strcmp(a, "--hook") || !strcmp(a, "--department") || !strcmp(a, "--category") ||
-		    !strcmp(a, "--exclude-department") || !strcmp(a, "--exclude-category")) {
-			if (i + 1 >= argc) {
-				rc = S_usage_error("option '%s' needs a value", a);
-				goto out;
-			}
-			if (!strcmp(a, "--hook")) {
-				hooks[nhooks++] = argv[++i];
-			} else {
-				filters[nfilters++] = a;
-				filters[nfilters++] = argv[++i];
-			}
-			continue;
-		}
-		if (!strcmp(a, "-o") || !strcmp(a, "--output"))
-			takes = &output;
-		else if (!strcmp(a, "-c") || !strcmp(a, "--config"))
-			takes = &config;
-		else if (!strcmp(a, "--theme"))
-			takes = &theme;
-		else if (!strcmp(a, "--title"))
-			takes = &title;
-		else if (!strcmp(a, "--base-url"))
-			takes = &base_url;
-		else if (!strcmp(a, "--report"))
-			takes = &report;
-		else if (!strcmp(a, "--strict"))
-			strict = 1;
-		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
-			quiet = 1;
-		else if (!strcmp(a, "--stats"))
-			stats = 1;
-		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(S_usage, stdout);
-			goto out;
-		} else if (a[0] == '-' && a[1]) {
-			rc = S_usage_error("unknown option '%s'", a);
-			goto out;
-		} else if (!content) {
-			content = a;
-		} else {
-			rc = S_usage_error("unexpected argument '%s'", a);
-			goto out;
-		}
-		if (takes) {
-			if (i + 1 >= argc) {
-				rc = S_usage_error("option '%s' needs a value", a);
-				goto out;
-			}
-			*takes = argv[++i];
-		}
-	}
-
-	if (bundle && (!output || akb_bundle_kind_of(output) == AKB_BUNDLE_NONE)) {
-		rc = output ? S_usage_error("unknown bundle type '%s'; use .html, .zip, .tar.gz or .tgz", output)
-			    : S_usage_error("%s", "bundle needs -o FILE (.html, .zip, .tar.gz or .tgz)");
+	struct build_args a;
+	int rc = S_parse_build(argc, argv, bundle ? M_BUNDLE : M_BUILD, &a);
+	if (rc >= 0)
+		goto out;
+	if (bundle && (!a.output || akb_bundle_kind_of(a.output) == AKB_BUNDLE_NONE)) {
+		rc = a.output ? S_usage_error("unknown bundle type '%s'; use .html, .zip, .tar.gz or .tgz", a.output)
+			      : S_usage_error("%s", "bundle needs -o FILE (.html, .zip, .tar.gz or .tgz)");
 		goto out;
 	}
 	struct akb_diag diag;
 	akb_diag_init(&diag, stderr);
 	struct akb_config cfg;
 	akb_config_init(&cfg);
-	struct akb_buf found = AKB_BUF_INIT;
-	int inside = 0;
-	if (config)
-		rc = akb_config_load(&cfg, config, 1, &diag);
-	else if (akb_config_find(content, &found, &inside))
-		rc = akb_config_load(&cfg, found.ptr, 1, &diag);
-	akb_buf_release(&found);
+	rc = S_make_config(&a, bundle ? M_BUNDLE : M_BUILD, &cfg, &diag);
 	if (rc == 0) {
-		S_config_relative(&cfg.content, cfg.root);
-		/* A config inside the content folder does not put the site in there unless it says so. */
-		if (!inside || cfg.output_given)
-			S_config_relative(&cfg.output, cfg.root);
-		for (char **h = cfg.hooks; *h; h++)
-			S_config_relative(h, cfg.root);
-		for (size_t i = 0; i < nhooks; i++)
-			akb_config_push(&cfg.hooks, hooks[i]);
-		for (size_t i = 0; i < nfilters; i += 2) {
-			const char *opt = filters[i] + 2;
-			int exclude = !strncmp(opt, "exclude-", 8);
-			akb_config_add_filter(&cfg, exclude ? opt + 8 : opt, filters[i + 1], exclude);
-		}
-		if (content)
-			akb_config_set(&cfg.content, content);
-		if (output && !bundle)
-			akb_config_set(&cfg.output, output);
-		if (theme)
-			akb_config_set(&cfg.theme, theme);
-		if (title)
-			akb_config_set(&cfg.title, title);
-		const char *why = base_url ? akb_config_set_base_url(&cfg.base_url, base_url) : NULL;
-		if (why) {
-			akb_config_release(&cfg);
-			akb_diag_release(&diag);
-			fprintf(stderr, "agentkb: invalid --base-url '%s': %s\n", base_url, why);
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		cfg.strict |= strict;
-		diag.strict = cfg.strict;
-		struct akb_build_options opts = { argv0, report, quiet, stats };
+		struct akb_build_options opts = { argv0, a.report, a.quiet, a.stats };
 		struct akb_build_result res;
-		rc = bundle ? akb_bundle(&cfg, &opts, output, &diag) : akb_build(&cfg, &opts, &res, &diag);
-	} else {
+		rc = bundle ? akb_bundle(&cfg, &opts, a.output, &diag) : akb_build(&cfg, &opts, &res, &diag);
+		rc = rc == 0 ? 0 : 1;
+	} else if (rc != EXIT_USAGE) {
 		fprintf(stderr, "%s failed: invalid config\n", bundle ? "bundle" : "build");
+		rc = 1;
 	}
 	akb_config_release(&cfg);
 	akb_diag_release(&diag);
-	rc = rc == 0 ? 0 : 1;
 out:
-	free(hooks);
-	free(filters);
+	S_args_release(&a);
+	return rc;
+}
+
+/* akb_serve_config_fn: the config read again before every build of `serve`. */
+static int S_serve_config(void *ctx, struct akb_config *cfg, struct akb_diag *diag)
+{
+	return S_make_config(ctx, M_SERVE, cfg, diag);
+}
+
+/* `serve`: the build options, plus -p PORT and --bind ADDR. */
+static int S_cmd_serve(int argc, char **argv, const char *argv0)
+{
+	struct build_args a;
+	int rc = S_parse_build(argc, argv, M_SERVE, &a);
+	if (rc >= 0)
+		goto out;
+	char *end = NULL;
+	long port = a.port ? strtol(a.port, &end, 10) : AKB_SERVE_DEFAULT_PORT;
+	if (a.port && (!*a.port || *end || port < 0 || port > 65535)) {
+		rc = S_usage_error("invalid port '%s' (0 to 65535; 0 picks a free one)", a.port);
+		goto out;
+	}
+	/* A bad --base-url is bad usage, as for build. */
+	struct akb_diag diag;
+	akb_diag_init(&diag, stderr);
+	struct akb_config cfg;
+	akb_config_init(&cfg);
+	int first = a.base_url ? S_make_config(&a, M_SERVE, &cfg, &diag) : 0;
+	akb_config_release(&cfg);
+	if (first == EXIT_USAGE) {
+		rc = EXIT_USAGE;
+	} else {
+		struct akb_build_options opts = { argv0, a.report, a.quiet, a.stats };
+		struct akb_serve_options so = { a.bind ? a.bind : "127.0.0.1", (int)port, &opts, S_serve_config, &a };
+		rc = akb_serve(&so, &diag) == 0 ? 0 : 1;
+	}
+	akb_diag_release(&diag);
+out:
+	S_args_release(&a);
 	return rc;
 }
 
@@ -381,6 +458,10 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "build") || !strcmp(cmd, "bundle")) {
 		akb_output_catch_signals();
 		return S_cmd_build(argc - 2, argv + 2, argv[0], !strcmp(cmd, "bundle"));
+	}
+	if (!strcmp(cmd, "serve")) {
+		akb_output_catch_signals();
+		return S_cmd_serve(argc - 2, argv + 2, argv[0]);
 	}
 	if (!strcmp(cmd, "check"))
 		return S_cmd_check(argc - 2, argv + 2);
