@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agentkb/attach.h"
 #include "agentkb/build.h"
@@ -48,6 +49,13 @@ static int S_copy_static(void *ctx, const char *rel, const char *path, const cha
 	int rc = path ? akb_output_copy(c->out, dest.ptr, path, c->diag) : akb_output_write(c->out, dest.ptr, data, len, c->diag);
 	akb_buf_release(&dest);
 	return rc;
+}
+
+/* Threads for the per-agent work when -j does not say: every core this process may use. */
+static unsigned S_cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 && n < 256 ? (unsigned)n : 1;
 }
 
 /*
@@ -217,7 +225,8 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	hl = S_open_highlighter(cfg, diag);
 	struct akb_codeblock_options copts = { hl, cfg->highlight.linenos };
 	struct akb_render_stats stats;
-	struct akb_render_options ropts = { akb_codeblock_render, &copts, &rendered, NULL, NULL, NULL };
+	struct akb_render_options ropts = { .code = akb_codeblock_render, .code_ctx = &copts, .rendered = &rendered };
+	ropts.jobs = cfg->jobs ? cfg->jobs : S_cores();
 	ropts.lint = &lint;
 	if (akb_hooks_have_page(hooks)) {
 		ropts.page_filter = S_page_filter;

@@ -49,6 +49,7 @@ static const char S_usage[] =
 	"      --strict         treat every warning as an error\n"
 	"      --report FILE    write a JSON build report (every input file, its status and diagnostics)\n"
 	"      --stats          print throughput (files/s, MB/s) and peak memory\n"
+	"  -j, --jobs N         threads for the agent pages (default: one per core; the output is the same)\n"
 	"  -q, --quiet          no summary line\n"
 	"\n"
 	"serve options (and the build options but -o):\n"
@@ -80,6 +81,7 @@ enum mode { M_BUILD, M_BUNDLE, M_SERVE };
 struct build_args {
 	const char *content, *output, *config, *theme, *title, *base_url, *report;
 	const char *bind, *port; /* serve only */
+	const char *jobs;
 	int strict, quiet, stats;
 	const char **hooks;   /* repeatable options, applied in order once the config is read */
 	const char **filters; /* option, value, option, value, ... */
@@ -107,6 +109,8 @@ static const char **S_value_of(struct build_args *args, const char *a, enum mode
 		return &args->base_url;
 	if (!strcmp(a, "--report"))
 		return &args->report;
+	if (!strcmp(a, "-j") || !strcmp(a, "--jobs"))
+		return &args->jobs;
 	if (mode == M_SERVE && (!strcmp(a, "-p") || !strcmp(a, "--port")))
 		return &args->port;
 	if (mode == M_SERVE && !strcmp(a, "--bind"))
@@ -199,6 +203,15 @@ static int S_make_config(const struct build_args *a, enum mode mode, struct akb_
 		return EXIT_USAGE;
 	}
 	cfg->strict |= a->strict;
+	if (a->jobs) {
+		char *end;
+		long n = strtol(a->jobs, &end, 10);
+		if (*end || n < 1 || n > 256) {
+			fprintf(stderr, "agentkb: -j takes a number of threads from 1 to 256, not '%s'\n", a->jobs);
+			return EXIT_USAGE;
+		}
+		cfg->jobs = (unsigned)n;
+	}
 	diag->strict = cfg->strict;
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,9 @@ fail:
 }
 
 /* mkdir -p for the folders of `path` (everything before its last '/'). */
+static pthread_mutex_t S_count_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* mkdir -p; another thread making the same folder is fine (EEXIST). */
 static int S_make_parents(char *path)
 {
 	for (char *p = path + 1; *p; p++) {
@@ -133,12 +137,15 @@ int akb_output_write(struct akb_output *o, const char *rel, const void *data, si
 	if (f && fclose(f) != 0 && rc == 0)
 		rc = akb_error(diag, path.ptr, 0, 0, "unable to write: %s", strerror(errno));
 	akb_buf_release(&path);
+	/* render writes agent pages from several threads (render.h: jobs) */
+	pthread_mutex_lock(&S_count_lock);
 	if (rc) {
 		o->failed = 1;
 	} else {
 		o->files++;
 		o->bytes += len;
 	}
+	pthread_mutex_unlock(&S_count_lock);
 	return rc;
 }
 

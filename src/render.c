@@ -4,6 +4,7 @@
  */
 #include "core/prefix.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -52,6 +53,7 @@ struct renderer {
 	size_t *namesake;            /* per agent: the next kept agent with the same name (a ring), or itself */
 	struct akb_graph graph;      /* which agents name which (graph.h) */
 	struct akb_related related;  /* each agent's related agents (related.h) */
+	char **listed_out;           /* set while rendering one agent on a worker: where its listed page goes */
 	int failed;
 };
 
@@ -482,7 +484,9 @@ static void S_emit(struct renderer *r, const char *template_name, struct akb_val
 		akb_url_page(&url, r->cfg->base_url, rel);
 		akb_map_set_cstr(page, "canonical", url.ptr);
 		akb_buf_release(&url);
-		if (r->opts && r->opts->rendered)
+		if (r->opts && r->opts->rendered && r->listed_out)
+			*r->listed_out = akb_xstrdup(rel);
+		else if (r->opts && r->opts->rendered)
 			S_rendered_listed(r->opts->rendered, rel);
 	}
 	const struct akb_render_options *o = r->opts;
@@ -881,6 +885,100 @@ static void S_render_agent(struct renderer *r, size_t idx)
 		r->failed = 1;
 	akb_buf_release(&tmp);
 	akb_value_release(&page);
+}
+
+/*
+ * Agent pages on several threads. Each page is rendered by a copy of the
+ * renderer with its own diagnostics and counts (everything else it reads is
+ * shared and no longer changes); what a page produced is merged in the
+ * site's order afterwards, so the output, the messages and the sitemap are
+ * those of one thread, byte for byte.
+ */
+struct agent_job {
+	struct akb_diag diag; /* its messages, replayed in order */
+	char *listed;         /* its page, for the sitemap, or NULL */
+	size_t pages, code_blocks;
+	int failed;
+};
+
+struct agent_pool {
+	struct renderer *r;
+	struct agent_job *jobs;
+	pthread_mutex_t lock;
+	size_t next; /* the next position in site->order to take */
+};
+
+static void S_render_job(const struct renderer *shared, size_t k, struct agent_job *job)
+{
+	struct renderer local = *shared;
+	struct akb_render_stats stats = { 0 };
+	akb_diag_init(&job->diag, NULL);
+	local.diag = &job->diag;
+	local.stats = &stats;
+	local.listed_out = &job->listed;
+	local.failed = 0;
+	S_render_agent(&local, shared->site->order[k]);
+	job->pages = stats.pages;
+	job->code_blocks = stats.code_blocks;
+	job->failed = local.failed;
+}
+
+static void *S_agent_worker(void *arg)
+{
+	struct agent_pool *pool = arg;
+	for (;;) {
+		pthread_mutex_lock(&pool->lock);
+		size_t k = pool->next++;
+		pthread_mutex_unlock(&pool->lock);
+		if (k >= pool->r->site->norder)
+			return NULL;
+		S_render_job(pool->r, k, &pool->jobs[k]);
+	}
+}
+
+/* A job's results into the renderer, as if it had run here; stops taking them after a failed page, as one thread would. */
+static void S_merge_job(struct renderer *r, struct agent_job *job)
+{
+	for (size_t i = 0; i < job->diag.len && !r->failed; i++) {
+		const struct akb_diagnostic *d = &job->diag.items[i];
+		akb_diag_add(r->diag, d->severity, d->path, d->line, d->col, "%s", d->message);
+	}
+	if (!r->failed) {
+		if (job->listed)
+			S_rendered_listed(r->opts->rendered, job->listed);
+		r->stats->pages += job->pages;
+		r->stats->code_blocks += job->code_blocks;
+		r->failed = job->failed;
+	}
+	akb_diag_release(&job->diag);
+	free(job->listed);
+}
+
+static void S_render_agents(struct renderer *r)
+{
+	size_t n = r->site->norder;
+	unsigned threads = r->opts && r->opts->jobs > 1 ? r->opts->jobs : 1;
+	/* Page hooks share one Lua state and may count or remember pages: they see the pages in order. */
+	if (threads < 2 || n < 2 || r->opts->page_filter) {
+		for (size_t k = 0; k < n && !r->failed; k++)
+			S_render_agent(r, r->site->order[k]);
+		return;
+	}
+	if (threads > n)
+		threads = (unsigned)n;
+	struct agent_pool pool = { r, akb_xcalloc(n, sizeof(struct agent_job)), PTHREAD_MUTEX_INITIALIZER, 0 };
+	pthread_t *tids = akb_xcalloc(threads, sizeof(*tids));
+	unsigned started = 0;
+	while (started + 1 < threads && pthread_create(&tids[started], NULL, S_agent_worker, &pool) == 0)
+		started++;
+	S_agent_worker(&pool); /* this thread takes pages too */
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	for (size_t k = 0; k < n; k++)
+		S_merge_job(r, &pool.jobs[k]);
+	pthread_mutex_destroy(&pool.lock);
+	free(pool.jobs);
+	free(tids);
 }
 
 /* Home-page order: department term, then category term (agents without one last), then name. */
@@ -1311,8 +1409,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 			r.failed = 1;
 	if (!r.failed) {
 		S_render_index(&r);
-		for (size_t k = 0; k < site->norder && !r.failed; k++)
-			S_render_agent(&r, site->order[k]);
+		S_render_agents(&r);
 		S_render_taxonomies(&r);
 		S_render_pages(&r);
 		S_render_graph(&r);

@@ -34,6 +34,7 @@ struct akb_config {
 	int collections;   /* derive each agent's collection from its folder */
 	char **not_agents; /* file names (without .md) that are documentation, not agents; NULL-terminated (owned) */
 	int strict;        /* warnings are errors */
+	unsigned jobs;     /* threads for the per-agent work (-j); 0: one per core */
 	size_t home_per_group; /* cards per category on the home page before "all N" links; 0 for all */
 	char **hooks;      /* Lua hook files, in run order: `hooks` of the config, then --hook; NULL-terminated (owned) */
 	struct akb_filter_rule *filters; /* --department/--category shortcuts (owned) */

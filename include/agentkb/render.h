@@ -60,6 +60,11 @@ struct akb_render_options {
 	int (*page_filter)(void *ctx, const char *rel, const char *kind, const char *title, struct akb_buf *html);
 	void *page_ctx;
 	const struct akb_lint *lint; /* findings shown in each agent page's "problems" box; NULL for none */
+	/*
+	 * Threads for the agent pages (0 or 1: this one only). The output and
+	 * the messages are the same for any number; page hooks make it one.
+	 */
+	unsigned jobs;
 };
 
 struct akb_render_stats {
