@@ -93,20 +93,51 @@ fail:
 /* mkdir -p for the folders of `path` (everything before its last '/'). */
 static pthread_mutex_t S_count_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* mkdir -p; another thread making the same folder is fine (EEXIST). */
+/*
+ * mkdir -p of the folder `path` is in, deepest first: mostly only the last
+ * folder is missing. Another thread making the same folder is fine (EEXIST).
+ */
 static int S_make_parents(char *path)
 {
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
+	char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 0;
+	*slash = '\0';
+	int rc = mkdir(path, 0777);
+	if (rc != 0 && errno == ENOENT && S_make_parents(path) == 0)
+		rc = mkdir(path, 0777);
+	int ok = rc == 0 || errno == EEXIST;
+	*slash = '/';
+	return ok ? 0 : -1;
+}
+
+/*
+ * Writes a whole file in three system calls: its folders are made only when
+ * the open says they are missing, not tried for every file (a site is
+ * thousands of files in a few hundred folders). Returns 0, or -1 with errno.
+ */
+static int S_write_file(char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 && errno == ENOENT && S_make_parents(path) == 0)
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return -1;
+	const char *p = data;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
 			continue;
-		*p = '\0';
-		int rc = mkdir(path, 0777);
-		int err = errno;
-		*p = '/';
-		if (rc != 0 && err != EEXIST)
+		if (n <= 0) {
+			int err = n < 0 ? errno : ENOSPC;
+			close(fd);
+			errno = err;
 			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
 	}
-	return 0;
+	return close(fd);
 }
 
 int akb_output_write(struct akb_output *o, const char *rel, const void *data, size_t len, struct akb_diag *diag)
@@ -125,17 +156,9 @@ int akb_output_write(struct akb_output *o, const char *rel, const void *data, si
 	}
 	struct akb_buf path = AKB_BUF_INIT;
 	akb_buf_printf(&path, "%s/%s", o->staging_dir, rel);
-	int rc = -1;
-	FILE *f = NULL;
-	if (S_make_parents(path.ptr) != 0 || !(f = fopen(path.ptr, "wb"))) {
+	int rc = S_write_file(path.ptr, data, len);
+	if (rc)
 		akb_error(diag, path.ptr, 0, 0, "unable to write: %s", strerror(errno));
-	} else if (len && fwrite(data, 1, len, f) != len) {
-		akb_error(diag, path.ptr, 0, 0, "unable to write: %s", strerror(errno));
-	} else {
-		rc = 0;
-	}
-	if (f && fclose(f) != 0 && rc == 0)
-		rc = akb_error(diag, path.ptr, 0, 0, "unable to write: %s", strerror(errno));
 	akb_buf_release(&path);
 	/* render writes agent pages from several threads (render.h: jobs) */
 	pthread_mutex_lock(&S_count_lock);
