@@ -13,6 +13,7 @@
 
 #include "agentkb/attach.h"
 #include "agentkb/build.h"
+#include "agentkb/threads.h"
 #include "agentkb/lint.h"
 #include "agentkb/codeblock.h"
 #include "agentkb/highlight.h"
@@ -49,13 +50,6 @@ static int S_copy_static(void *ctx, const char *rel, const char *path, const cha
 	int rc = path ? akb_output_copy(c->out, dest.ptr, path, c->diag) : akb_output_write(c->out, dest.ptr, data, len, c->diag);
 	akb_buf_release(&dest);
 	return rc;
-}
-
-/* Threads for the per-agent work when -j does not say: every core this process may use. */
-static unsigned S_cores(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 && n < 256 ? (unsigned)n : 1;
 }
 
 /*
@@ -137,6 +131,65 @@ static int S_write_hook_files(const struct akb_site *site, struct akb_output *ou
 	return rc;
 }
 
+/*
+ * Loading on several threads: every file to load gets its agent slot first
+ * (so the site's order is the input order), each is loaded with its own
+ * messages, and the messages are replayed in input order afterwards, as one
+ * thread would have printed them.
+ */
+struct load_pool {
+	const struct akb_input_list *inputs;
+	struct akb_agent *agents;  /* one per input to load, in input order */
+	const size_t *input_of;    /* agents[k] is inputs->items[input_of[k]] */
+	struct akb_diag *diags;    /* one per agent */
+	int *failed;
+};
+
+static void S_load_one(void *ctx, size_t k)
+{
+	struct load_pool *p = ctx;
+	p->failed[k] = akb_agent_load(&p->agents[k], &p->inputs->items[p->input_of[k]], &p->diags[k]) != 0;
+}
+
+/* Loads the inputs to load into site->agents, keeping those that could be read, in input order. */
+static void S_load_agents(const struct akb_config *cfg, struct akb_input_list *inputs, struct akb_site *site,
+			  size_t *agent_of, struct akb_build_result *res, struct akb_diag *diag)
+{
+	size_t n = 0, first = site->nagents;
+	size_t *input_of = akb_xmalloc(akb_xmul(inputs->len + 1, sizeof(size_t)));
+	for (size_t i = 0; i < inputs->len; i++)
+		if (!inputs->items[i].attached && !inputs->items[i].skip)
+			input_of[n++] = i;
+	for (size_t k = 0; k < n; k++)
+		akb_site_add_agent(site); /* every slot before any thread takes one: no realloc under them */
+	struct load_pool pool = { inputs, site->agents + first, input_of, akb_xcalloc(n + 1, sizeof(struct akb_diag)),
+				  akb_xcalloc(n + 1, sizeof(int)) };
+	for (size_t k = 0; k < n; k++) {
+		akb_diag_init(&pool.diags[k], NULL);
+		pool.diags[k].strict = diag->strict; /* a load may depend on it (frontmatter.h) */
+	}
+	akb_parallel_for(n, cfg->jobs ? cfg->jobs : akb_cores(), S_load_one, &pool);
+	size_t kept = first;
+	for (size_t k = 0; k < n; k++) {
+		const struct akb_diag *d = &pool.diags[k];
+		for (size_t j = 0; j < d->len; j++)
+			akb_diag_add(diag, d->items[j].severity, d->items[j].path, d->items[j].line, d->items[j].col, "%s",
+				     d->items[j].message);
+		akb_diag_release(&pool.diags[k]);
+		if (pool.failed[k]) {
+			res->skipped++;
+			continue;
+		}
+		site->agents[kept] = pool.agents[k];
+		agent_of[input_of[k]] = kept++;
+		res->input_bytes += site->agents[kept - 1].raw_len;
+	}
+	site->nagents = kept;
+	free(pool.diags);
+	free(pool.failed);
+	free(input_of);
+}
+
 int akb_build_load(const struct akb_config *cfg, struct akb_input_list *inputs, struct akb_site *site,
 		   size_t **agent_of, struct akb_build_result *res, struct akb_diag *diag)
 {
@@ -148,23 +201,10 @@ int akb_build_load(const struct akb_config *cfg, struct akb_input_list *inputs, 
 	*agent_of = akb_xmalloc(akb_xmul(inputs->len + 1, sizeof(size_t)));
 	for (size_t i = 0; i < inputs->len; i++) {
 		(*agent_of)[i] = SIZE_MAX;
-		if (inputs->items[i].attached) {
-			res->attached++;
-			continue;
-		}
-		if (inputs->items[i].skip) {
-			res->skipped++;
-			continue;
-		}
-		struct akb_agent *a = akb_site_add_agent(site);
-		if (akb_agent_load(a, &inputs->items[i], diag) != 0) {
-			site->nagents--;
-			res->skipped++;
-			continue;
-		}
-		(*agent_of)[i] = site->nagents - 1;
-		res->input_bytes += a->raw_len;
+		res->attached += inputs->items[i].attached;
+		res->skipped += !inputs->items[i].attached && inputs->items[i].skip;
 	}
+	S_load_agents(cfg, inputs, site, *agent_of, res, diag);
 	akb_attach_collect(inputs, site);
 	akb_plugin_link(site);
 	return 0;
@@ -226,7 +266,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	struct akb_codeblock_options copts = { hl, cfg->highlight.linenos };
 	struct akb_render_stats stats;
 	struct akb_render_options ropts = { .code = akb_codeblock_render, .code_ctx = &copts, .rendered = &rendered };
-	ropts.jobs = cfg->jobs ? cfg->jobs : S_cores();
+	ropts.jobs = cfg->jobs ? cfg->jobs : akb_cores();
 	ropts.lint = &lint;
 	if (akb_hooks_have_page(hooks)) {
 		ropts.page_filter = S_page_filter;

@@ -4,7 +4,6 @@
  */
 #include "core/prefix.h"
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "agentkb/plugin.h"
 #include "agentkb/render.h"
 #include "agentkb/strmap.h"
+#include "agentkb/threads.h"
 #include "agentkb/url.h"
 #include "agentkb/utf8.h"
 
@@ -902,38 +902,25 @@ struct agent_job {
 };
 
 struct agent_pool {
-	struct renderer *r;
+	const struct renderer *r;
 	struct agent_job *jobs;
-	pthread_mutex_t lock;
-	size_t next; /* the next position in site->order to take */
 };
 
-static void S_render_job(const struct renderer *shared, size_t k, struct agent_job *job)
+static void S_render_job(void *ctx, size_t k)
 {
-	struct renderer local = *shared;
+	const struct agent_pool *pool = ctx;
+	struct agent_job *job = &pool->jobs[k];
+	struct renderer local = *pool->r;
 	struct akb_render_stats stats = { 0 };
 	akb_diag_init(&job->diag, NULL);
 	local.diag = &job->diag;
 	local.stats = &stats;
 	local.listed_out = &job->listed;
 	local.failed = 0;
-	S_render_agent(&local, shared->site->order[k]);
+	S_render_agent(&local, pool->r->site->order[k]);
 	job->pages = stats.pages;
 	job->code_blocks = stats.code_blocks;
 	job->failed = local.failed;
-}
-
-static void *S_agent_worker(void *arg)
-{
-	struct agent_pool *pool = arg;
-	for (;;) {
-		pthread_mutex_lock(&pool->lock);
-		size_t k = pool->next++;
-		pthread_mutex_unlock(&pool->lock);
-		if (k >= pool->r->site->norder)
-			return NULL;
-		S_render_job(pool->r, k, &pool->jobs[k]);
-	}
 }
 
 /* A job's results into the renderer, as if it had run here; stops taking them after a failed page, as one thread would. */
@@ -964,21 +951,11 @@ static void S_render_agents(struct renderer *r)
 			S_render_agent(r, r->site->order[k]);
 		return;
 	}
-	if (threads > n)
-		threads = (unsigned)n;
-	struct agent_pool pool = { r, akb_xcalloc(n, sizeof(struct agent_job)), PTHREAD_MUTEX_INITIALIZER, 0 };
-	pthread_t *tids = akb_xcalloc(threads, sizeof(*tids));
-	unsigned started = 0;
-	while (started + 1 < threads && pthread_create(&tids[started], NULL, S_agent_worker, &pool) == 0)
-		started++;
-	S_agent_worker(&pool); /* this thread takes pages too */
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
+	struct agent_pool pool = { r, akb_xcalloc(n, sizeof(struct agent_job)) };
+	akb_parallel_for(n, threads, S_render_job, &pool);
 	for (size_t k = 0; k < n; k++)
 		S_merge_job(r, &pool.jobs[k]);
-	pthread_mutex_destroy(&pool.lock);
 	free(pool.jobs);
-	free(tids);
 }
 
 /* Home-page order: department term, then category term (agents without one last), then name. */
