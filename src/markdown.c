@@ -15,6 +15,7 @@
 #include "agentkb/slug.h"
 
 static pthread_once_t S_register_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t S_inline_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void S_register(void)
 {
@@ -33,9 +34,18 @@ static cmark_node *S_parse(const char *text, size_t len, int options, cmark_pars
 		if (ext)
 			cmark_parser_attach_syntax_extension(parser, ext);
 	}
-	cmark_parser_feed(parser, text, len);
 	*parser_out = parser;
-	return cmark_parser_finish(parser);
+	/*
+	 * cmark-gfm turns its extensions' special characters on and off in one
+	 * table shared by every parser whenever it parses inlines (table rows
+	 * while feeding, every paragraph in finish): two threads at once lose
+	 * autolinks. One parse at a time; rendering the tree stays parallel.
+	 */
+	pthread_mutex_lock(&S_inline_lock);
+	cmark_parser_feed(parser, text, len);
+	cmark_node *root = cmark_parser_finish(parser);
+	pthread_mutex_unlock(&S_inline_lock);
+	return root;
 }
 
 /* Appends the plain text under `node` (for heading ids and the table of contents). */
