@@ -180,9 +180,9 @@ static void S_load_agents(const struct akb_config *cfg, struct akb_input_list *i
 			res->skipped++;
 			continue;
 		}
+		res->input_bytes += pool.agents[k].raw_len;
 		site->agents[kept] = pool.agents[k];
 		agent_of[input_of[k]] = kept++;
-		res->input_bytes += site->agents[kept - 1].raw_len;
 	}
 	site->nagents = kept;
 	free(pool.diags);

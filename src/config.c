@@ -318,7 +318,7 @@ struct S_key {
 	enum S_kind kind;
 	size_t field;                 /* offsetof the field in struct akb_config */
 	const struct S_key *section;  /* with S_SECTION: the section's keys */
-	int given;                    /* 1: set output_given, 2: taxonomies_given */
+	size_t given;                 /* offsetof an int set when the key is read (output_given ...), or 0 */
 };
 
 #define S_FIELD(f) offsetof(struct akb_config, f)
@@ -356,9 +356,9 @@ static const struct S_key S_top_keys[] = {
 	{ "language", S_STRING, S_FIELD(language), NULL, 0 },
 	{ "theme", S_STRING, S_FIELD(theme), NULL, 0 },
 	{ "content", S_STRING, S_FIELD(content), NULL, 0 },
-	{ "output", S_STRING, S_FIELD(output), NULL, 1 },
+	{ "output", S_STRING, S_FIELD(output), NULL, S_FIELD(output_given) },
 	{ "strict", S_BOOL, S_FIELD(strict), NULL, 0 },
-	{ "taxonomies", S_LIST, S_FIELD(taxonomies), NULL, 2 },
+	{ "taxonomies", S_LIST, S_FIELD(taxonomies), NULL, S_FIELD(taxonomies_given) },
 	{ "group_by", S_STRING, S_FIELD(group_by), NULL, 0 },
 	{ "collections", S_BOOL, S_FIELD(collections), NULL, 0 },
 	{ "not_agents", S_LIST, S_FIELD(not_agents), NULL, 0 },
@@ -407,10 +407,8 @@ static void S_read_value(struct reader *r, struct akb_config *cfg, const struct 
 		}
 		break;
 	}
-	if (k->given == 1)
-		cfg->output_given = 1;
-	else if (k->given == 2)
-		cfg->taxonomies_given = 1;
+	if (k->given)
+		*(int *)(void *)((char *)cfg + k->given) = 1;
 }
 
 static void S_read_map(struct reader *r, struct akb_config *cfg, const struct akb_value *map, const char *section,

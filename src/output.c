@@ -272,3 +272,15 @@ void akb_output_release(struct akb_output *o)
 	free(o->final_dir);
 	memset(o, 0, sizeof(*o));
 }
+
+int akb_temp_dir(const char *what, struct akb_buf *dir, struct akb_diag *diag)
+{
+	const char *root = getenv("TMPDIR");
+	akb_buf_clear(dir);
+	akb_buf_printf(dir, "%s/agentkb-%s-XXXXXX", root && *root ? root : "/tmp", what);
+	if (mkdtemp(dir->ptr))
+		return 0;
+	akb_error(diag, dir->ptr, 0, 0, "unable to create a temporary folder: %s", strerror(errno));
+	akb_buf_clear(dir);
+	return -1;
+}

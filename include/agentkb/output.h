@@ -45,4 +45,10 @@ void akb_output_release(struct akb_output *o);
 /* Removes a folder tree (used for staging and replaced sites). Returns 0 or -1. */
 int akb_remove_tree(const char *path);
 
+/*
+ * A new private folder "$TMPDIR/agentkb-WHAT-XXXXXX" (/tmp without TMPDIR)
+ * into `dir`. Returns 0, or -1 reported (`dir` left empty).
+ */
+int akb_temp_dir(const char *what, struct akb_buf *dir, struct akb_diag *diag);
+
 #endif

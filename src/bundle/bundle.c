@@ -177,7 +177,6 @@ int akb_bundle(const struct akb_config *cfg, const struct akb_build_options *opt
 	enum akb_bundle_kind kind = akb_bundle_kind_of(path);
 	if (kind == AKB_BUNDLE_NONE)
 		return akb_error(diag, path, 0, 0, "unknown bundle type; use %s", akb_bundle_extensions);
-	const char *tmproot = getenv("TMPDIR");
 	struct akb_buf work = AKB_BUF_INIT, site = AKB_BUF_INIT, tmp = AKB_BUF_INIT, packed = AKB_BUF_INIT;
 	struct list files = { 0 };
 	int fd = -1, rc = -1;
@@ -185,12 +184,8 @@ int akb_bundle(const struct akb_config *cfg, const struct akb_build_options *opt
 	struct akb_build_result res;
 	memset(&res, 0, sizeof res);
 
-	akb_buf_printf(&work, "%s/agentkb-bundle-XXXXXX", tmproot && *tmproot ? tmproot : "/tmp");
-	if (!mkdtemp(work.ptr)) {
-		akb_error(diag, work.ptr, 0, 0, "unable to create a temporary folder: %s", strerror(errno));
-		akb_buf_clear(&work);
+	if (akb_temp_dir("bundle", &work, diag) != 0)
 		goto done;
-	}
 	akb_buf_printf(&site, "%s/site", work.ptr);
 
 	/* The site, built as `agentkb build` would, into the temporary folder. */

@@ -9,25 +9,11 @@
 
 #include <string.h>
 
+#include "agentkb/mime.h"
 #include "agentkb/minify.h"
 #include "bundle/bundle_int.h"
 
 extern const char akb_bundle_runtime_js[]; /* generated from src/bundle/bundle_runtime.js */
-
-static const char *S_mime(const char *path)
-{
-	static const char *const map[][2] = {
-		{ ".svg", "image/svg+xml" }, { ".png", "image/png" },   { ".jpg", "image/jpeg" },
-		{ ".jpeg", "image/jpeg" },   { ".gif", "image/gif" },   { ".webp", "image/webp" },
-		{ ".ico", "image/x-icon" },  { ".css", "text/css" },    { ".js", "text/javascript" },
-		{ ".json", "application/json" }, { ".md", "text/markdown" }, { ".txt", "text/plain" },
-		{ NULL, NULL },
-	};
-	for (int i = 0; map[i][0]; i++)
-		if (bnd_ends_with(path, map[i][0]))
-			return map[i][1];
-	return "application/octet-stream";
-}
 
 /*
  * Appends s[0..len) with every case-insensitive "</tag" turned into
@@ -54,7 +40,7 @@ int bnd_data_url(struct bnd_packer *pk, const char *path, struct akb_buf *out)
 		akb_buf_release(&data);
 		return -1;
 	}
-	akb_buf_printf(out, "data:%s;base64,", S_mime(path));
+	akb_buf_printf(out, "data:%s;base64,", akb_mime_type(path));
 	akb_buf_put_base64(out, data.ptr, data.len);
 	akb_buf_release(&data);
 	return 0;

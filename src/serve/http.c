@@ -21,6 +21,7 @@
 
 #include <microhttpd.h>
 
+#include "agentkb/mime.h"
 #include "serve/serve_int.h"
 
 #define S_PING_SECONDS 15
@@ -32,9 +33,13 @@ struct akb_http {
 
 /* ---- responses ---- */
 
+/* `type` as mime.h names it; text is always UTF-8 here, and says so. */
 static void S_headers(struct MHD_Response *r, const char *type)
 {
-	MHD_add_response_header(r, "Content-Type", type);
+	struct akb_buf full = AKB_BUF_INIT;
+	akb_buf_printf(&full, "%s%s", type, strncmp(type, "text/", 5) ? "" : "; charset=utf-8");
+	MHD_add_response_header(r, "Content-Type", full.ptr);
+	akb_buf_release(&full);
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 }
@@ -54,7 +59,7 @@ static enum MHD_Result S_text(struct MHD_Connection *c, unsigned status, const c
 	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)(uintptr_t)text,
 								 MHD_RESPMEM_PERSISTENT);
 	if (r)
-		S_headers(r, "text/plain; charset=utf-8");
+		S_headers(r, "text/plain");
 	return S_queue(c, status, r);
 }
 
@@ -69,7 +74,7 @@ static enum MHD_Result S_page(struct MHD_Connection *c, unsigned status, struct 
 		free(data);
 		return MHD_NO;
 	}
-	S_headers(r, "text/html; charset=utf-8");
+	S_headers(r, "text/html");
 	return S_queue(c, status, r);
 }
 
@@ -90,7 +95,7 @@ static int S_slurp(int fd, struct akb_buf *out)
 static enum MHD_Result S_file(struct MHD_Connection *c, unsigned status, int fd, const struct stat *st,
 			      const char *name, unsigned long gen)
 {
-	const char *type = akb_route_type(name);
+	const char *type = akb_mime_type(name);
 	if (akb_route_is_html(type)) {
 		struct akb_buf html = AKB_BUF_INIT;
 		if (S_slurp(fd, &html) != 0) {
@@ -128,7 +133,7 @@ static enum MHD_Result S_redirect(struct MHD_Connection *c, const char *url)
 	akb_buf_printf(&to, "%s/", url);
 	struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"", MHD_RESPMEM_PERSISTENT);
 	if (r) {
-		S_headers(r, "text/plain; charset=utf-8");
+		S_headers(r, "text/plain");
 		MHD_add_response_header(r, "Location", to.ptr);
 	}
 	akb_buf_release(&to);
@@ -250,7 +255,7 @@ static enum MHD_Result S_events(struct MHD_Connection *c, struct akb_live *live)
 		S_stream_free(s);
 		return MHD_NO;
 	}
-	S_headers(r, "text/event-stream; charset=utf-8");
+	S_headers(r, "text/event-stream");
 	return S_queue(c, 200, r);
 }
 
@@ -296,7 +301,7 @@ static enum MHD_Result S_answer(void *cls, struct MHD_Connection *c, const char 
 		struct MHD_Response *r = MHD_create_response_from_buffer(19, (void *)(uintptr_t)"method not allowed\n",
 									 MHD_RESPMEM_PERSISTENT);
 		if (r) {
-			S_headers(r, "text/plain; charset=utf-8");
+			S_headers(r, "text/plain");
 			MHD_add_response_header(r, "Allow", "GET, HEAD");
 		}
 		return S_queue(c, 405, r);

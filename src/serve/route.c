@@ -2,59 +2,22 @@
  * route: what a URL of `agentkb serve` maps to. The path is decoded one
  * segment at a time and opened segment by segment below the site's folder
  * with O_NOFOLLOW, so no '..', encoded '/', NUL or symlink can reach a file
- * outside the site. Also the content types and the reload script injected
- * into served pages (never into the built files).
+ * outside the site. Also the reload script injected into served pages
+ * (never into the built files).
  */
 #include "core/prefix.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
+#include "agentkb/ascii.h"
 #include "serve/serve_int.h"
-
-static const struct {
-	const char *ext;
-	const char *type;
-} S_types[] = {
-	{ ".html", "text/html; charset=utf-8" }, { ".htm", "text/html; charset=utf-8" },
-	{ ".css", "text/css; charset=utf-8" }, { ".js", "text/javascript; charset=utf-8" },
-	{ ".mjs", "text/javascript; charset=utf-8" }, { ".json", "application/json" },
-	{ ".svg", "image/svg+xml" }, { ".png", "image/png" }, { ".ico", "image/x-icon" },
-	{ ".xml", "application/xml" }, { ".txt", "text/plain; charset=utf-8" },
-	{ ".md", "text/markdown; charset=utf-8" }, { ".woff2", "font/woff2" }, { ".gz", "application/gzip" },
-	{ ".jpg", "image/jpeg" }, { ".jpeg", "image/jpeg" }, { ".gif", "image/gif" }, { ".webp", "image/webp" },
-	{ ".toml", "text/plain; charset=utf-8" }, { ".mdc", "text/markdown; charset=utf-8" },
-	{ NULL, NULL },
-};
-
-const char *akb_route_type(const char *name)
-{
-	size_t n = strlen(name);
-	for (int i = 0; S_types[i].ext; i++) {
-		size_t m = strlen(S_types[i].ext);
-		if (n > m && !strcasecmp(name + n - m, S_types[i].ext))
-			return S_types[i].type;
-	}
-	return "application/octet-stream";
-}
 
 int akb_route_is_html(const char *type)
 {
 	return !strncmp(type, "text/html", 9);
-}
-
-static int S_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /*
@@ -69,7 +32,7 @@ static int S_decode_segment(const char *raw, size_t n, struct akb_buf *out)
 		if (c == '%') {
 			if (i + 2 >= n)
 				return -1;
-			int hi = S_hex(raw[i + 1]), lo = S_hex(raw[i + 2]);
+			int hi = akb_hex_digit((unsigned char)raw[i + 1]), lo = akb_hex_digit((unsigned char)raw[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			c = hi * 16 + lo;

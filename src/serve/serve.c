@@ -115,7 +115,7 @@ static void S_errors(const struct akb_diag *diag, struct akb_buf *out)
 {
 	struct akb_buf line = AKB_BUF_INIT;
 	for (size_t i = 0; i < diag->len; i++) {
-		if (diag->items[i].severity != AKB_ERROR && !(diag->strict && diag->items[i].severity == AKB_WARNING))
+		if (diag->items[i].severity != AKB_ERROR) /* with --strict, warnings were recorded as errors */
 			continue;
 		akb_buf_clear(&line);
 		akb_diag_format(&diag->items[i], &line);
@@ -234,17 +234,6 @@ static void S_loop(struct session *s)
 	akb_buf_release(&changed);
 }
 
-static int S_make_work(struct session *s, struct akb_diag *diag)
-{
-	const char *tmproot = getenv("TMPDIR");
-	akb_buf_printf(&s->work, "%s/agentkb-serve-XXXXXX", tmproot && *tmproot ? tmproot : "/tmp");
-	if (mkdtemp(s->work.ptr))
-		return 0;
-	akb_error(diag, s->work.ptr, 0, 0, "unable to create a temporary folder: %s", strerror(errno));
-	akb_buf_clear(&s->work);
-	return -1;
-}
-
 int akb_serve(const struct akb_serve_options *so, struct akb_diag *diag)
 {
 	struct session s;
@@ -259,7 +248,7 @@ int akb_serve(const struct akb_serve_options *so, struct akb_diag *diag)
 		fprintf(stderr, "serve failed: invalid config\n");
 		goto done;
 	}
-	if (akb_watch_init(&s.watch, diag) != 0 || S_make_work(&s, diag) != 0)
+	if (akb_watch_init(&s.watch, diag) != 0 || akb_temp_dir("serve", &s.work, diag) != 0)
 		goto done;
 	if (!(http = S_start_http(&s, &port, diag)))
 		goto done;

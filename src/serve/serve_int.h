@@ -53,8 +53,6 @@ enum akb_route {
  * index.html. `name` gets the file's last segment (for its type).
  */
 enum akb_route akb_route_open(int root_fd, const char *raw, int *fd, struct stat *st, struct akb_buf *name);
-/* The Content-Type for a file name, by extension. */
-const char *akb_route_type(const char *name);
 /* Is that type an HTML page (the reload script goes in)? */
 int akb_route_is_html(const char *type);
 /* Puts the reload script (for the site of build `gen`) before the last </body> of `html`, or at its end. */

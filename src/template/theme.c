@@ -67,7 +67,7 @@ static const struct akb_theme_file *S_builtin(const struct akb_theme *theme, con
 	return NULL;
 }
 
-/* One key of theme.yaml and its value; 1 if it is wrong. */
+/* One key of theme.yaml and its value; 1 if it is wrong (reported). */
 static int S_theme_pair(struct akb_theme *theme, const struct akb_pair *p, const char *path, struct akb_diag *diag)
 {
 	char **field = NULL;
@@ -75,8 +75,10 @@ static int S_theme_pair(struct akb_theme *theme, const struct akb_pair *p, const
 		field = &theme->code_bg;
 	else if (!strcmp(p->key, "code_background_dark"))
 		field = &theme->code_bg_dark;
-	else
-		return akb_error(diag, path, p->line, p->col, "unknown theme.yaml key '%s'", p->key) != 0;
+	if (!field) {
+		akb_error(diag, path, p->line, p->col, "unknown theme.yaml key '%s'", p->key);
+		return 1;
+	}
 	const char *v = p->value.kind == AKB_STRING ? p->value.u.str.ptr : NULL;
 	if (v && S_hex_colour(v)) {
 		free(*field);

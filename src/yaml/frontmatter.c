@@ -10,6 +10,7 @@
 #include "agentkb/frontmatter.h"
 #include "agentkb/value.h"
 #include "agentkb/yaml.h"
+#include "yaml/yaml_int.h"
 
 const char *const akb_frontmatter_schema_keys[] = {
 	/* Claude Code's sub-agent fields */
@@ -41,14 +42,9 @@ static size_t S_indent_of(const char *s, size_t len)
 	return i;
 }
 
-static int S_is_blank(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
 static size_t S_trimmed_end(const char *s, size_t len)
 {
-	while (len && S_is_blank(s[len - 1]))
+	while (len && yaml_is_blank(s[len - 1]))
 		len--;
 	return len;
 }

@@ -20,11 +20,6 @@ struct S_line {
 	size_t indent; /* leading spaces and tabs */
 };
 
-static int S_is_blank(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
 static struct S_line *S_split_lines(const char *text, size_t len, size_t *count)
 {
 	size_t n = 0, cap = 16, pos = 0;
@@ -40,10 +35,10 @@ static struct S_line *S_split_lines(const char *text, size_t len, size_t *count)
 		l = &lines[n++];
 		l->start = pos;
 		l->next = nl ? end + 1 : len;
-		while (end > pos && S_is_blank(text[end - 1]))
+		while (end > pos && yaml_is_blank(text[end - 1]))
 			end--;
 		l->end = end;
-		for (l->indent = 0; pos + l->indent < end && S_is_blank(text[pos + l->indent]); l->indent++)
+		for (l->indent = 0; pos + l->indent < end && yaml_is_blank(text[pos + l->indent]); l->indent++)
 			;
 		pos = l->next;
 	}
@@ -83,7 +78,7 @@ static void S_raw_value(struct akb_value *out, const char *text, const struct S_
 	size_t i, last = first, common = (size_t)-1, blank_lines = 0;
 	const struct S_line *kl = &lines[first];
 
-	while (value_start < kl->end && S_is_blank(text[value_start]))
+	while (value_start < kl->end && yaml_is_blank(text[value_start]))
 		value_start++;
 	akb_buf_put(&b, text + value_start, kl->end - value_start);
 	for (i = first + 1; i < stop; i++) {

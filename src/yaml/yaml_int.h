@@ -35,6 +35,12 @@ size_t yaml_src_byte(struct yaml_src *src, size_t index);
 /* File line and column (both 1-based; bytes, or characters) of byte `off` of the slice. */
 void yaml_src_where(struct yaml_src *src, size_t off, unsigned *line, unsigned *col);
 
+/* Space, tab, or a stray '\r' (CRLF lines): blank to both front-matter readers. */
+static inline int yaml_is_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
 /* Whether the `len` bytes at `s` are one of the NULL-terminated `words`. */
 int yaml_is_one_of(const char *s, size_t len, const char *const *words);
 
