@@ -115,19 +115,14 @@ static int S_page_filter(void *ctx, const char *rel, const char *kind, const cha
 static int S_write_hook_files(const struct akb_site *site, struct akb_output *out, struct akb_diag *diag)
 {
 	int rc = 0;
-	struct akb_buf path = AKB_BUF_INIT;
 	for (size_t i = 0; i < site->nfiles; i++) {
 		const struct akb_site_file *f = &site->files[i];
-		akb_buf_clear(&path);
-		akb_buf_printf(&path, "%s/%s", out->staging_dir, f->path);
-		struct stat st;
-		if (stat(path.ptr, &st) == 0)
+		if (akb_output_has(out, f->path))
 			rc = akb_error(diag, f->origin, 0, 0, "agentkb.write('%s') would replace a file the site generates",
 				       f->path);
 		else if (akb_output_write(out, f->path, f->data, f->len, diag) != 0)
 			rc = -1;
 	}
-	akb_buf_release(&path);
 	return rc;
 }
 
@@ -260,7 +255,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	if (akb_theme_find(&theme, cfg, opts->argv0, diag) != 0)
 		goto done;
 	tpl = akb_tpl_set_new(akb_theme_load_template, &theme);
-	if (akb_output_begin(&out, cfg->output, diag) != 0)
+	if (akb_output_begin(&out, cfg->output, opts->cache, diag) != 0)
 		goto done;
 	hl = S_open_highlighter(cfg, diag);
 	struct akb_codeblock_options copts = { hl, cfg->highlight.linenos };
@@ -285,6 +280,9 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	res->search_bytes = istats.search_bytes;
 	res->search_terms = istats.search_terms;
 	res->output_bytes = out.bytes;
+	res->output_files = out.files;
+	res->written_files = out.written;
+	res->incremental = out.incremental;
 	if (failed || diag->errors) {
 		akb_output_abort(&out);
 		goto done;

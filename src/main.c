@@ -50,6 +50,7 @@ static const char S_usage[] =
 	"      --report FILE    write a JSON build report (every input file, its status and diagnostics)\n"
 	"      --stats          print throughput (files/s, MB/s) and peak memory\n"
 	"  -j, --jobs N         threads for the agent pages (default: one per core; the output is the same)\n"
+	"      --clean          ignore the build cache: write every file (by default only changed files are)\n"
 	"  -q, --quiet          no summary line\n"
 	"\n"
 	"serve options (and the build options but -o):\n"
@@ -82,7 +83,7 @@ struct build_args {
 	const char *content, *output, *config, *theme, *title, *base_url, *report;
 	const char *bind, *port; /* serve only */
 	const char *jobs;
-	int strict, quiet, stats;
+	int strict, quiet, stats, clean;
 	const char **hooks;   /* repeatable options, applied in order once the config is read */
 	const char **filters; /* option, value, option, value, ... */
 	size_t nhooks, nfilters;
@@ -144,6 +145,8 @@ static int S_parse_build(int argc, char **argv, enum mode mode, struct build_arg
 			args->quiet = 1;
 		else if (!strcmp(a, "--stats"))
 			args->stats = 1;
+		else if (!strcmp(a, "--clean"))
+			args->clean = 1;
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(S_usage, stdout);
 			return 0;
@@ -234,7 +237,8 @@ static int S_cmd_build(int argc, char **argv, const char *argv0, int bundle)
 	akb_config_init(&cfg);
 	rc = S_make_config(&a, bundle ? M_BUNDLE : M_BUILD, &cfg, &diag);
 	if (rc == 0) {
-		struct akb_build_options opts = { argv0, a.report, a.quiet, a.stats };
+		struct akb_build_options opts = { argv0, a.report, a.quiet, a.stats,
+						  a.clean ? AKB_CACHE_REBUILD : AKB_CACHE_USE };
 		struct akb_build_result res;
 		rc = bundle ? akb_bundle(&cfg, &opts, a.output, &diag) : akb_build(&cfg, &opts, &res, &diag);
 		rc = rc == 0 ? 0 : 1;
@@ -278,7 +282,8 @@ static int S_cmd_serve(int argc, char **argv, const char *argv0)
 	if (first == EXIT_USAGE) {
 		rc = EXIT_USAGE;
 	} else {
-		struct akb_build_options opts = { argv0, a.report, a.quiet, a.stats };
+		struct akb_build_options opts = { argv0, a.report, a.quiet, a.stats,
+						  a.clean ? AKB_CACHE_REBUILD : AKB_CACHE_USE };
 		struct akb_serve_options so = { a.bind ? a.bind : "127.0.0.1", (int)port, &opts, S_serve_config, &a };
 		rc = akb_serve(&so, &diag) == 0 ? 0 : 1;
 	}

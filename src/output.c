@@ -57,7 +57,25 @@ static void S_split(const char *path, struct akb_buf *parent, struct akb_buf *ba
 	akb_buf_put(base, path + slash, n - slash);
 }
 
-int akb_output_begin(struct akb_output *o, const char *out_dir, struct akb_diag *diag)
+/*
+ * Reads the cache of OUT; the build is incremental when it can be trusted
+ * and OUT is a folder to update. An OUT without a cache is rebuilt whole.
+ */
+static void S_open_cache(struct akb_output *o, enum akb_cache_mode mode, struct akb_diag *diag)
+{
+	akb_cache_init(&o->prev);
+	akb_cache_init(&o->next);
+	if (mode == AKB_CACHE_OFF)
+		return;
+	struct akb_buf file = AKB_BUF_INIT;
+	akb_cache_file(o->final_dir, &file);
+	o->cache_file = akb_buf_detach(&file, NULL);
+	struct stat st;
+	if (mode == AKB_CACHE_USE && lstat(o->final_dir, &st) == 0 && S_ISDIR(st.st_mode))
+		o->incremental = akb_cache_load(&o->prev, o->cache_file, diag) == 0;
+}
+
+int akb_output_begin(struct akb_output *o, const char *out_dir, enum akb_cache_mode cache, struct akb_diag *diag)
 {
 	memset(o, 0, sizeof(*o));
 	struct akb_buf parent = AKB_BUF_INIT, base = AKB_BUF_INIT, tmpl = AKB_BUF_INIT;
@@ -79,10 +97,13 @@ int akb_output_begin(struct akb_output *o, const char *out_dir, struct akb_diag 
 	chmod(tmpl.ptr, 0755);
 	o->final_dir = akb_xstrdup(out_dir);
 	o->staging_dir = akb_buf_detach(&tmpl, NULL);
+	S_open_cache(o, cache, diag);
 	akb_buf_release(&parent);
 	akb_buf_release(&base);
 	return 0;
 fail:
+	akb_cache_init(&o->prev);
+	akb_cache_init(&o->next);
 	akb_buf_release(&parent);
 	akb_buf_release(&base);
 	akb_buf_release(&tmpl);
@@ -90,7 +111,7 @@ fail:
 	return -1;
 }
 
-/* mkdir -p for the folders of `path` (everything before its last '/'). */
+/* Guards the counters and the new cache: render writes agent pages from several threads (render.h: jobs). */
 static pthread_mutex_t S_count_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
@@ -112,11 +133,12 @@ static int S_make_parents(char *path)
 }
 
 /*
- * Writes a whole file in three system calls: its folders are made only when
+ * Writes a whole file in a few system calls: its folders are made only when
  * the open says they are missing, not tried for every file (a site is
- * thousands of files in a few hundred folders). Returns 0, or -1 with errno.
+ * thousands of files in a few hundred folders). Sets *st to the file's stat
+ * once written (for the cache). Returns 0, or -1 with errno.
  */
-static int S_write_file(char *path, const void *data, size_t len)
+static int S_write_file(char *path, const void *data, size_t len, struct stat *st)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0 && errno == ENOENT && S_make_parents(path) == 0)
@@ -137,10 +159,17 @@ static int S_write_file(char *path, const void *data, size_t len)
 		p += n;
 		len -= (size_t)n;
 	}
+	if (fstat(fd, st) != 0) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
 	return close(fd);
 }
 
-int akb_output_write(struct akb_output *o, const char *rel, const void *data, size_t len, struct akb_diag *diag)
+/* Refuses a write after an interrupt or outside OUT. Returns 0 or -1 (reported). */
+static int S_may_write(struct akb_output *o, const char *rel, struct akb_diag *diag)
 {
 	if (!o->staging_dir)
 		return -1;
@@ -154,22 +183,107 @@ int akb_output_write(struct akb_output *o, const char *rel, const void *data, si
 		o->failed = 1;
 		return akb_error(diag, rel, 0, 0, "refusing to write outside the output folder");
 	}
+	return 0;
+}
+
+/*
+ * Is OUT's copy of `rel` already these bytes? Only when the cache says so
+ * and the file still has the stat the cache recorded.
+ */
+static const struct akb_cache_entry *S_unchanged(struct akb_output *o, const char *rel, uint64_t digest, size_t len)
+{
+	if (!o->incremental)
+		return NULL;
+	const struct akb_cache_entry *e = akb_cache_find(&o->prev, rel);
+	if (!e || e->digest != digest || e->size != len)
+		return NULL;
+	struct akb_buf path = AKB_BUF_INIT;
+	akb_buf_printf(&path, "%s/%s", o->final_dir, rel);
+	struct stat st;
+	int same = lstat(path.ptr, &st) == 0 && akb_cache_stat_matches(e, &st);
+	akb_buf_release(&path);
+	return same ? e : NULL;
+}
+
+/* Counts a file into the site and the new cache: kept as it is in OUT (`kept`) or staged with stat `st`. */
+static void S_record(struct akb_output *o, const char *rel, uint64_t digest, size_t len,
+		     const struct akb_cache_entry *kept, const struct stat *st)
+{
+	pthread_mutex_lock(&S_count_lock);
+	struct akb_cache_entry *e = akb_cache_add(&o->next, rel, digest, len, st);
+	if (kept) {
+		e->mtime_s = kept->mtime_s;
+		e->mtime_ns = kept->mtime_ns;
+		e->ino = kept->ino;
+	} else {
+		e->staged = 1;
+		o->written++;
+	}
+	o->files++;
+	o->bytes += len;
+	pthread_mutex_unlock(&S_count_lock);
+}
+
+static void S_failed(struct akb_output *o)
+{
+	pthread_mutex_lock(&S_count_lock);
+	o->failed = 1;
+	pthread_mutex_unlock(&S_count_lock);
+}
+
+int akb_output_write(struct akb_output *o, const char *rel, const void *data, size_t len, struct akb_diag *diag)
+{
+	if (S_may_write(o, rel, diag) != 0)
+		return -1;
+	uint64_t digest = akb_digest(data, len);
+	const struct akb_cache_entry *kept = S_unchanged(o, rel, digest, len);
+	if (kept) {
+		S_record(o, rel, digest, len, kept, NULL);
+		return 0;
+	}
 	struct akb_buf path = AKB_BUF_INIT;
 	akb_buf_printf(&path, "%s/%s", o->staging_dir, rel);
-	int rc = S_write_file(path.ptr, data, len);
+	struct stat st;
+	int rc = S_write_file(path.ptr, data, len, &st);
 	if (rc)
 		akb_error(diag, path.ptr, 0, 0, "unable to write: %s", strerror(errno));
 	akb_buf_release(&path);
-	/* render writes agent pages from several threads (render.h: jobs) */
-	pthread_mutex_lock(&S_count_lock);
-	if (rc) {
-		o->failed = 1;
-	} else {
-		o->files++;
-		o->bytes += len;
-	}
-	pthread_mutex_unlock(&S_count_lock);
+	if (rc)
+		S_failed(o);
+	else
+		S_record(o, rel, digest, len, NULL, &st);
 	return rc;
+}
+
+int akb_output_adopt(struct akb_output *o, const char *rel, struct akb_diag *diag)
+{
+	if (S_may_write(o, rel, diag) != 0)
+		return -1;
+	struct akb_buf path = AKB_BUF_INIT, data = AKB_BUF_INIT;
+	akb_buf_printf(&path, "%s/%s", o->staging_dir, rel);
+	struct stat st;
+	int rc = akb_buf_read_file(&data, path.ptr) == 0 && stat(path.ptr, &st) == 0 ? 0 : -1;
+	if (rc) {
+		akb_error(diag, path.ptr, 0, 0, "unable to read: %s", strerror(errno));
+		S_failed(o);
+	} else {
+		uint64_t digest = akb_digest(data.ptr, data.len);
+		const struct akb_cache_entry *kept = S_unchanged(o, rel, digest, data.len);
+		if (kept)
+			unlink(path.ptr);
+		S_record(o, rel, digest, data.len, kept, &st);
+	}
+	akb_buf_release(&path);
+	akb_buf_release(&data);
+	return rc;
+}
+
+int akb_output_has(struct akb_output *o, const char *rel)
+{
+	pthread_mutex_lock(&S_count_lock);
+	int has = akb_cache_find(&o->next, rel) != NULL;
+	pthread_mutex_unlock(&S_count_lock);
+	return has;
 }
 
 int akb_output_copy(struct akb_output *o, const char *rel, const char *src, struct akb_diag *diag)
@@ -214,16 +328,13 @@ int akb_remove_tree(const char *path)
 	return rc;
 }
 
-int akb_output_commit(struct akb_output *o, struct akb_diag *diag)
+/*
+ * The full build's commit: two renames, the old site aside and the new one
+ * into place. Between them OUT briefly does not exist, but it is never
+ * half-written.
+ */
+static int S_commit_swap(struct akb_output *o, struct akb_diag *diag)
 {
-	if (o->failed || !o->staging_dir || S_interrupted) {
-		akb_output_abort(o);
-		return -1;
-	}
-	/*
-	 * Two renames: the old site moves aside, the new one into place. Between
-	 * them OUT briefly does not exist, but it is never half-written.
-	 */
 	struct akb_buf old = AKB_BUF_INIT;
 	struct stat st;
 	int had_old = lstat(o->final_dir, &st) == 0;
@@ -257,6 +368,102 @@ int akb_output_commit(struct akb_output *o, struct akb_diag *diag)
 	return 0;
 }
 
+/* Path helpers for the walk below: `rel` grows and shrinks as it descends. */
+static void S_join(struct akb_buf *b, const char *root, const char *rel)
+{
+	akb_buf_clear(b);
+	akb_buf_printf(b, "%s/%s", root, rel);
+}
+
+/*
+ * Removes from OUT everything the new site does not have (files a clean
+ * build would not make), and the folders that leaves empty. `rel` is the
+ * folder walked, "" for OUT itself.
+ */
+static void S_prune(struct akb_output *o, struct akb_buf *rel)
+{
+	struct akb_buf path = AKB_BUF_INIT;
+	S_join(&path, o->final_dir, rel->ptr ? rel->ptr : "");
+	DIR *d = opendir(path.ptr);
+	if (!d) {
+		akb_buf_release(&path);
+		return;
+	}
+	size_t mark = rel->len;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		rel->len = mark;
+		if (mark)
+			akb_buf_putc(rel, '/');
+		akb_buf_puts(rel, de->d_name);
+		S_join(&path, o->final_dir, rel->ptr);
+		int is_dir = de->d_type == DT_DIR;
+		if (de->d_type == DT_UNKNOWN) {
+			struct stat st;
+			is_dir = lstat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode);
+		}
+		if (is_dir) {
+			S_prune(o, rel);
+			S_join(&path, o->final_dir, rel->ptr);
+			rmdir(path.ptr); /* fails, as it should, unless the folder is now empty */
+		} else if (!akb_cache_find(&o->next, rel->ptr)) {
+			unlink(path.ptr);
+		}
+	}
+	closedir(d);
+	rel->len = mark;
+	if (rel->ptr)
+		rel->ptr[mark] = '\0';
+	akb_buf_release(&path);
+}
+
+/*
+ * The incremental commit: OUT loses what the new site does not have, then
+ * each changed file moves in with a rename (atomic per file). Should a move
+ * fail, OUT is partly updated: the cache is dropped, so the next build is
+ * a full one.
+ */
+static int S_commit_in_place(struct akb_output *o, struct akb_diag *diag)
+{
+	struct akb_buf rel = AKB_BUF_INIT, from = AKB_BUF_INIT, to = AKB_BUF_INIT;
+	S_prune(o, &rel);
+	int rc = 0;
+	for (size_t i = 0; i < o->next.len && !rc; i++) {
+		const struct akb_cache_entry *e = &o->next.items[i];
+		if (!e->staged)
+			continue;
+		S_join(&from, o->staging_dir, e->path);
+		S_join(&to, o->final_dir, e->path);
+		rc = rename(from.ptr, to.ptr);
+		if (rc != 0 && errno == ENOENT && S_make_parents(to.ptr) == 0)
+			rc = rename(from.ptr, to.ptr);
+		if (rc != 0)
+			akb_error(diag, to.ptr, 0, 0, "unable to move the new file into place: %s; build again",
+				  strerror(errno));
+	}
+	akb_buf_release(&rel);
+	akb_buf_release(&from);
+	akb_buf_release(&to);
+	akb_output_abort(o); /* the staging folder, now only empty folders */
+	return rc ? -1 : 0;
+}
+
+int akb_output_commit(struct akb_output *o, struct akb_diag *diag)
+{
+	if (o->failed || !o->staging_dir || S_interrupted) {
+		akb_output_abort(o);
+		return -1;
+	}
+	int rc = o->incremental ? S_commit_in_place(o, diag) : S_commit_swap(o, diag);
+	if (o->cache_file && rc == 0)
+		akb_cache_save(&o->next, o->cache_file, diag);
+	else if (o->cache_file && o->incremental)
+		akb_cache_remove(o->cache_file);
+	return rc;
+}
+
 void akb_output_abort(struct akb_output *o)
 {
 	if (o->staging_dir) {
@@ -269,6 +476,9 @@ void akb_output_abort(struct akb_output *o)
 void akb_output_release(struct akb_output *o)
 {
 	akb_output_abort(o);
+	akb_cache_release(&o->prev);
+	akb_cache_release(&o->next);
+	free(o->cache_file);
 	free(o->final_dir);
 	memset(o, 0, sizeof(*o));
 }

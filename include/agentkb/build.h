@@ -10,6 +10,7 @@
 
 #include "agentkb/config.h"
 #include "agentkb/diag.h"
+#include "agentkb/output.h"
 #include "agentkb/report.h"
 
 struct akb_build_options {
@@ -17,6 +18,7 @@ struct akb_build_options {
 	const char *report_path; /* write the JSON build report here; NULL for none */
 	int quiet;               /* no summary line */
 	int stats;               /* print throughput and peak memory */
+	enum akb_cache_mode cache; /* incremental when it can (output.h) */
 };
 
 /*

@@ -8,13 +8,32 @@
 
 #include <stddef.h>
 
+#include "agentkb/cache.h"
 #include "agentkb/diag.h"
+
+/*
+ * How a build uses the cache (cache.h): a full build writes every file into
+ * the staging folder and swaps it with OUT; an incremental one (a trusted
+ * cache and an OUT to update) stages only the files whose bytes changed,
+ * then moves them into OUT and removes what the site no longer has, so OUT
+ * ends up byte for byte what a full build would have made.
+ */
+enum akb_cache_mode {
+	AKB_CACHE_USE,     /* incremental when the cache can be trusted (the default) */
+	AKB_CACHE_REBUILD, /* --clean: a full build, then a fresh cache */
+	AKB_CACHE_OFF      /* no cache at all (bundles build into a folder of their own) */
+};
 
 struct akb_output {
 	char *final_dir;   /* OUT (owned) */
 	char *staging_dir; /* OUT's sibling ".NAME.tmp-XXXXXX" (owned) */
-	size_t files;      /* files written so far */
-	size_t bytes;      /* bytes written so far */
+	char *cache_file;  /* NULL when the cache is off (owned) */
+	struct akb_cache prev; /* the last build's files (incremental builds) */
+	struct akb_cache next; /* this build's files */
+	int incremental;   /* OUT is updated in place from the staged files */
+	size_t files;      /* files in the site so far */
+	size_t bytes;      /* bytes in the site so far */
+	size_t written;    /* files written (the others were already in OUT as they are) */
 	int failed;        /* a write failed; commit will refuse */
 };
 
@@ -27,8 +46,8 @@ void akb_output_catch_signals(void);
 /* Has an interrupt been requested? */
 int akb_output_interrupted(void);
 
-/* Creates the staging folder. Returns 0, or -1 (reported). */
-int akb_output_begin(struct akb_output *o, const char *out_dir, struct akb_diag *diag);
+/* Creates the staging folder and reads the cache. Returns 0, or -1 (reported). */
+int akb_output_begin(struct akb_output *o, const char *out_dir, enum akb_cache_mode cache, struct akb_diag *diag);
 /*
  * Writes `rel` (a '/'-separated path inside the site, folders created as
  * needed). Returns 0, or -1 (reported; the build must then fail).
@@ -36,7 +55,18 @@ int akb_output_begin(struct akb_output *o, const char *out_dir, struct akb_diag 
 int akb_output_write(struct akb_output *o, const char *rel, const void *data, size_t len, struct akb_diag *diag);
 /* Copies a file from disk into the site. */
 int akb_output_copy(struct akb_output *o, const char *rel, const char *src, struct akb_diag *diag);
-/* Replaces OUT with the staging folder. Returns 0, or -1 (reported; OUT untouched). */
+/*
+ * Takes into the site a file that was written straight into the staging
+ * folder at `rel` (an archive, say). Returns 0, or -1 (reported).
+ */
+int akb_output_adopt(struct akb_output *o, const char *rel, struct akb_diag *diag);
+/* Has this build put `rel` in the site? */
+int akb_output_has(struct akb_output *o, const char *rel);
+/*
+ * Replaces OUT with the staging folder (or, incremental, moves the staged
+ * files into OUT and removes the files it no longer has), then saves the
+ * cache. Returns 0, or -1 (reported; OUT untouched).
+ */
 int akb_output_commit(struct akb_output *o, struct akb_diag *diag);
 /* Removes the staging folder (after a failed build). Always safe to call. */
 void akb_output_abort(struct akb_output *o);

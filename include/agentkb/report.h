@@ -24,7 +24,10 @@ struct akb_build_result {
 	size_t merged;    /* identical copies of another agent, shown once */
 	size_t pages;     /* HTML pages written */
 	size_t input_bytes;  /* bytes of agent files read */
-	size_t output_bytes; /* bytes written into the site */
+	size_t output_bytes; /* bytes of the site */
+	size_t output_files; /* files of the site */
+	size_t written_files; /* of which written by this build (the others were unchanged in OUT) */
+	int incremental;      /* OUT was updated in place from the cache (output.h) */
 	size_t search_bytes; /* of which the search index */
 	size_t search_terms; /* distinct terms in the search index */
 	double elapsed_ms;

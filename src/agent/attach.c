@@ -95,11 +95,8 @@ int akb_attach_write(const struct akb_site *site, struct akb_output *out, long l
 			akb_buf_printf(&dst, "%s/agents/%s/%s.tar.gz", out->staging_dir, a->slug, a->slug);
 			rc = akb_archive_write(dst.ptr, AKB_ARCHIVE_TAR_GZ, dir.ptr, paths, a->nfiles + 1, a->slug, mtime,
 					       diag);
-			struct stat st;
-			if (!rc && stat(dst.ptr, &st) == 0) {
-				out->files++;
-				out->bytes += (size_t)st.st_size;
-			}
+			if (!rc)
+				rc = akb_output_adopt(out, dst.ptr + strlen(out->staging_dir) + 1, diag);
 		}
 		free(paths);
 	}

@@ -193,6 +193,7 @@ int akb_bundle(const struct akb_config *cfg, const struct akb_build_options *opt
 	c.output = site.ptr;
 	struct akb_build_options o = *opts;
 	o.quiet = 1;
+	o.cache = AKB_CACHE_OFF; /* a folder of its own, built once */
 	if (akb_build(&c, &o, &res, diag) != 0)
 		goto done;
 	if (S_list(site.ptr, "", &files) != 0) {

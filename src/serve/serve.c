@@ -1,9 +1,10 @@
 /*
  * serve: `agentkb serve` (see serve.h). Builds the site into a temporary
  * folder, starts the HTTP side (http.c), watches the inputs (watch.c) and,
- * after a change and ~100 ms of quiet, builds again into a new folder: a
- * good build replaces the served site and reloads the pages, a failed one
- * keeps the last good site and sends its errors to the pages' overlay.
+ * after a change and ~100 ms of quiet, builds again, incrementally, into the
+ * same folder (output.h: only the changed files are written, and only once
+ * the build succeeded): a good build reloads the pages, a failed one leaves
+ * the last good site as it is and sends its errors to the pages' overlay.
  * SIGINT or SIGTERM stops it; the temporary folder is always removed.
  */
 #include "core/prefix.h"
@@ -79,17 +80,15 @@ struct session {
 	const struct akb_serve_options *so;
 	struct akb_config cfg;  /* the last valid config */
 	int have_cfg;
-	struct akb_buf work;    /* the temporary folder */
-	unsigned builds;        /* site-N folders made so far */
-	unsigned last, before;  /* the served site and the one before it (kept for requests under way); 0 none */
+	struct akb_buf work;    /* the temporary folder: the site is its "site" */
 	struct akb_live live;
 	struct akb_watch watch;
 };
 
-static void S_site_path(const struct session *s, unsigned n, struct akb_buf *out)
+static void S_site_path(const struct session *s, struct akb_buf *out)
 {
 	akb_buf_clear(out);
-	akb_buf_printf(out, "%s/site-%u", s->work.ptr, n);
+	akb_buf_printf(out, "%s/site", s->work.ptr);
 }
 
 /* The inputs of the site: CONTENT, the theme folder (not the built-in one), the hooks, the config. */
@@ -143,8 +142,12 @@ static int S_config(struct session *s, struct akb_diag *diag)
 	return 0;
 }
 
-/* A good build `n`: served from now on; the site before the previous one goes. */
-static void S_publish(struct session *s, unsigned n, const char *dir)
+/*
+ * A good build: served from now on. The folder is opened again each time:
+ * an incremental build updates it in place, but a full one (the first, or
+ * after a cache that could not be trusted) replaces it.
+ */
+static void S_publish(struct session *s, const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
@@ -152,20 +155,11 @@ static void S_publish(struct session *s, unsigned n, const char *dir)
 		return;
 	}
 	akb_live_publish(&s->live, fd);
-	if (s->before) {
-		struct akb_buf old = AKB_BUF_INIT;
-		S_site_path(s, s->before, &old);
-		akb_remove_tree(old.ptr);
-		akb_buf_release(&old);
-	}
-	s->before = s->last;
-	s->last = n;
 }
 
 /*
  * Builds the site again. `changed` lists the paths that changed, one a
- * line ("" for the first build): a full build for now, but it is all an
- * incremental build would need to know.
+ * line ("" for the first build); the build finds what to write by itself.
  */
 static int S_build(struct session *s, const char *changed)
 {
@@ -176,15 +170,17 @@ static int S_build(struct session *s, const char *changed)
 	if (rc == 0) {
 		S_watch_inputs(s);
 		diag.strict = s->cfg.strict;
-		unsigned n = ++s->builds;
-		S_site_path(s, n, &dir);
+		S_site_path(s, &dir);
 		struct akb_config c = s->cfg; /* shallow: only `output` differs, and this copy is never released */
 		c.output = dir.ptr;
 		struct akb_build_options o = *s->so->build;
 		struct akb_build_result res;
 		rc = akb_build(&c, &o, &res, &diag);
-		if (rc == 0)
-			S_publish(s, n, dir.ptr);
+		if (rc == 0) {
+			S_publish(s, dir.ptr);
+			fprintf(stderr, "serve: %zu of %zu files written%s\n", res.written_files, res.output_files,
+				res.incremental ? " (incremental)" : "");
+		}
 	}
 	if (rc != 0 && !akb_output_interrupted()) {
 		struct akb_buf errors = AKB_BUF_INIT;

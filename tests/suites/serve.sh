@@ -68,7 +68,7 @@ if wait_for "$TMP/serve.err" '^serving .* at http://127\.0\.0\.1:[0-9]+/$' 60; t
 fi
 has "$TMP/serve.err" "^serving $TMP/c at " "the serving line names the content folder"
 URL=$(sed -n 's/^serving .* at \(http:.*\)$/\1/p' "$TMP/serve.err")
-SITE=$(ls -d "$TMP"/tmpdir/agentkb-serve-*/site-* | tail -1)
+SITE=$(ls -d "$TMP"/tmpdir/agentkb-serve-*/site)
 check "the site is built under TMPDIR" [ -f "$SITE/index.html" ]
 
 # Types and methods.
@@ -125,6 +125,14 @@ echo "SERVE-EDIT-MARKER-ONE" >>"$TMP/c/engineering/accessibility-auditor.md"
 check "an edit sends a reload event" wait_more "$TMP/events" '^event: reload' 0 60
 get /agents/accessibility-auditor/ >/dev/null
 has "$TMP/body" SERVE-EDIT-MARKER-ONE "the edited agent is served after the reload"
+# The rebuild was incremental: only the files that changed were written, into the same folder.
+last=$(grep '^serve: [0-9]* of [0-9]* files written' "$TMP/serve.err" | tail -1)
+written=$(echo "$last" | sed -n 's/^serve: \([0-9]*\) of.*/\1/p')
+total=$(echo "$last" | sed -n 's/^serve: [0-9]* of \([0-9]*\) files.*/\1/p')
+check "the rebuild after an edit is incremental ($last)" sh -c "echo '$last' | grep -q '(incremental)\$'"
+check "the rebuild wrote some files but far fewer than all ($written of $total)" \
+	[ "${written:-0}" -gt 0 ] && [ "${written:-0}" -lt "$((${total:-0} / 2))" ]
+check "the site is still the one folder" [ "$(ls -d "$TMP"/tmpdir/agentkb-serve-*/site*)" = "$SITE" ]
 
 # A new folder with a new agent in it: watched as it appears.
 mkdir "$TMP/c/newfolder"

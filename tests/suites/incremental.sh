@@ -1,0 +1,180 @@
+#!/bin/sh
+# Incremental builds (cache.h, output.h): a rebuild over an existing site
+# writes only the files whose bytes changed, and the site it leaves is byte
+# for byte the one a clean build makes, after edits, deletes, renames, new
+# files, theme, hook and config changes, hand edits and stray files in OUT.
+# A corrupt or foreign cache is ignored with a warning; a failed build
+# leaves the site and its cache as they were.
+. tests/lib/common.sh
+export SOURCE_DATE_EPOCH=0 # skill archives carry a time: the same one in every build
+
+C="$TMP/content"
+cp -r content "$C"
+SITE="$TMP/inc/site"
+CACHE="$TMP/inc/.agentkb-cache/site.manifest"
+
+# rebuild DESCRIPTION ARGS...: an incremental build of $C into $SITE and a clean one
+# into a new folder; both must exit alike, print the same messages and write the same site.
+# Sets WRITTEN and TOTAL (files written by the incremental build, files in the site).
+rebuild() {
+	desc=$1; shift
+	"$AKB" build "$C" -o "$SITE" --stats "$@" 2>"$TMP/inc.err"
+	inc_rc=$?
+	rm -rf "$TMP/clean"
+	"$AKB" build "$C" -o "$TMP/clean/site" --stats "$@" 2>"$TMP/clean.err"
+	expect "$desc: exits as a clean build" "$inc_rc" "$?"
+	check "$desc: the site is the clean build's" diff -r "$SITE" "$TMP/clean/site"
+	grep -v '^stats:' "$TMP/inc.err" | sed 's/ in [0-9]* ms$//' >"$TMP/inc.msgs"
+	grep -v '^stats:' "$TMP/clean.err" | sed 's/ in [0-9]* ms$//' >"$TMP/clean.msgs"
+	check "$desc: prints the clean build's messages" cmp -s "$TMP/inc.msgs" "$TMP/clean.msgs"
+	WRITTEN=$(sed -n 's/.* \([0-9]*\) of [0-9]* files written.*/\1/p' "$TMP/inc.err")
+	TOTAL=$(sed -n 's/.* [0-9]* of \([0-9]*\) files written.*/\1/p' "$TMP/inc.err")
+}
+stamp() { stat -c '%i %Y.%y' "$1"; } # inode and mtime: unchanged when the file was not written again
+
+"$AKB" build "$C" -o "$SITE" --stats 2>"$TMP/first.err"
+check "the first build succeeds" test -f "$SITE/index.html"
+check "the first build writes the cache beside OUT" test -f "$CACHE"
+has "$TMP/first.err" "files written$" "the first build is a full one"
+check "the cache is not in the site" test ! -e "$SITE/.agentkb-cache"
+
+rebuild "no change"
+expect "no change: nothing written" "$WRITTEN" 0
+has "$TMP/inc.err" "(incremental)" "no change: the build says it is incremental"
+check "no change: the site has all its files" [ "$TOTAL" -gt 90 ]
+
+AGENT=$(cd "$C" && find . -name '*.md' | sort | sed -n 3p | sed 's|^\./||')
+SLUG=$(basename "$AGENT" .md)
+OTHER=$(cd "$SITE/agents" && ls | grep -v "^$SLUG\$" | tail -1)
+before_other=$(stamp "$SITE/agents/$OTHER/$OTHER.md")
+before_page=$(stamp "$SITE/agents/$SLUG/index.html")
+printf '\nOne more paragraph about incremental builds.\n' >>"$C/$AGENT"
+rebuild "body edit"
+check "body edit: some files written" [ "$WRITTEN" -gt 0 ]
+check "body edit: far fewer than all" [ "$WRITTEN" -lt $((TOTAL / 2)) ]
+has "$SITE/agents/$SLUG/index.html" "about incremental builds" "body edit: the page shows the change"
+check "body edit: the edited page was written" [ "$(stamp "$SITE/agents/$SLUG/index.html")" != "$before_page" ]
+expect "body edit: another agent's file kept its inode and time" "$(stamp "$SITE/agents/$OTHER/$OTHER.md")" "$before_other"
+
+sed -i 's/^department: .*/department: incremental-dept/' "$C/$AGENT"
+rebuild "department change"
+check "department change: the new term page" test -f "$SITE/departments/incremental-dept/index.html"
+
+rm "$C/$AGENT"
+rebuild "delete"
+check "delete: the agent's folder is gone" test ! -e "$SITE/agents/$SLUG"
+check "delete: so is its department page" test ! -e "$SITE/departments/incremental-dept"
+
+RENAMED=$(cd "$C" && find . -name '*.md' | sort | sed -n 5p | sed 's|^\./||')
+RSLUG=$(basename "$RENAMED" .md)
+mv "$C/$RENAMED" "$(dirname "$C/$RENAMED")/renamed-for-the-test.md"
+sed -i "s/^name: $RSLUG\$/name: renamed-for-the-test/" "$(dirname "$C/$RENAMED")/renamed-for-the-test.md"
+rebuild "rename"
+check "rename: the new page" test -f "$SITE/agents/renamed-for-the-test/index.html"
+check "rename: the old page is gone" test ! -e "$SITE/agents/$RSLUG"
+
+cat >"$C/brand-new-agent.md" <<'AGENT'
+---
+name: brand-new-agent
+description: An agent added between two builds, to see it appear in every list that should have it.
+tools: Read, Grep
+department: engineering
+---
+It reads. See also `renamed-for-the-test`.
+AGENT
+rebuild "new file"
+check "new file: its page" test -f "$SITE/agents/brand-new-agent/index.html"
+has "$SITE/index.html" "brand-new-agent" "new file: the home page lists it"
+
+cp -r themes/default "$TMP/theme"
+rebuild "own theme" --theme "$TMP/theme"
+sed -i 's|</footer>|<p class="incremental-test">theme edit</p></footer>|' "$TMP/theme/templates/base.mustache"
+rebuild "template edit" --theme "$TMP/theme"
+has "$SITE/index.html" "incremental-test" "template edit: pages show it"
+expect "template edit: every page written again" "$([ "$WRITTEN" -gt 60 ] && echo yes)" yes
+echo '.incremental-test { color: red }' >>"$TMP/theme/static/style.css"
+rebuild "static file edit" --theme "$TMP/theme"
+has "$SITE/assets/style.css" "incremental-test" "static file edit: the new stylesheet"
+
+cat >"$TMP/hook.lua" <<'LUA'
+return { agent = function(a) a.description = a.description .. " (hooked one)"; return a end }
+LUA
+rebuild "hook added" --hook "$TMP/hook.lua"
+has "$SITE/agents.json" "hooked one" "hook added: its change is in"
+sed -i 's/hooked one/hooked two/' "$TMP/hook.lua"
+rebuild "hook edit" --hook "$TMP/hook.lua"
+has "$SITE/agents.json" "hooked two" "hook edit: the new text"
+hasnt "$SITE/agents.json" "hooked one" "hook edit: the old text is gone"
+rebuild "hook removed"
+hasnt "$SITE/agents.json" "hooked two" "hook removed: its change is gone"
+rebuild "config change" --title "Incremental Title"
+has "$SITE/index.html" "Incremental Title" "config change: the new title"
+
+# OUT touched by hand: the cache trusts a file only while it has the recorded stat.
+echo "hand edit" >>"$SITE/index.html"
+echo stray >"$SITE/stray.txt"
+mkdir -p "$SITE/stray-folder/deeper"
+echo stray >"$SITE/stray-folder/deeper/file.txt"
+rm "$SITE/agents/brand-new-agent/index.html"
+rebuild "hand edits in OUT" --title "Incremental Title"
+check "hand edits in OUT: stray files removed" test ! -e "$SITE/stray.txt"
+check "hand edits in OUT: stray folders removed" test ! -e "$SITE/stray-folder"
+expect "hand edits in OUT: the two files written again" "$WRITTEN" 2
+
+# A corrupt, truncated or foreign cache is never trusted.
+for how in truncated foreign garbage; do
+	case $how in
+	truncated) head -c 300 "$CACHE" >"$TMP/m" ;;
+	foreign) sed '1s/.*/agentkb-cache 999 9.9.9/' "$CACHE" >"$TMP/m" ;;
+	garbage) sed '2s/^[0-9a-f]*/zz/' "$CACHE" >"$TMP/m" ;;
+	esac
+	cp "$TMP/m" "$CACHE"
+	echo "hand edit" >>"$SITE/404.html" # a stale file only a full build would fix if the cache were trusted
+	"$AKB" build "$C" -o "$SITE" --stats 2>"$TMP/err"
+	check "$how cache: the build succeeds" [ $? -eq 0 ]
+	has "$TMP/err" "site.manifest:[0-9]*: warning: ignoring the build cache" "$how cache: a warning with the file"
+	has "$TMP/err" "files written$" "$how cache: a full build"
+	rm -rf "$TMP/clean"
+	"$AKB" build "$C" -o "$TMP/clean/site" -q 2>/dev/null
+	check "$how cache: the site is the clean build's" diff -r "$SITE" "$TMP/clean/site"
+done
+
+# A failed build leaves the site and its cache as they were.
+cp -r "$SITE" "$TMP/before"
+cp "$CACHE" "$TMP/cache-before"
+printf -- '---\nname: [unclosed\n---\nbody\n' >"$C/broken.md"
+printf '\nA change the failed build must not publish.\n' >>"$C/brand-new-agent.md"
+"$AKB" build "$C" -o "$SITE" --strict -q 2>"$TMP/err"
+check "failed build: exits 1" [ $? -eq 1 ]
+check "failed build: the site is untouched" diff -r "$TMP/before" "$SITE"
+check "failed build: the cache is untouched" cmp -s "$TMP/cache-before" "$CACHE"
+check "failed build: no staging folder left" [ -z "$(ls -A "$TMP/inc" | grep '\.tmp-')" ]
+rm "$C/broken.md"
+rebuild "after a failed build"
+has "$SITE/agents/brand-new-agent/index.html" "must not publish" "after a failed build: the change is in"
+
+"$AKB" build "$C" -o "$SITE" --clean --stats 2>"$TMP/err"
+has "$TMP/err" " $TOTAL of $TOTAL files written$" "--clean writes every file"
+rebuild "after --clean"
+expect "after --clean: the fresh cache is used" "$WRITTEN" 0
+
+# Parallel incremental builds write the same as one thread.
+printf '\nParallel edit.\n' >>"$C/brand-new-agent.md"
+rebuild "-j 1 incremental" -j 1
+rebuild "-j 2 incremental" -j 2
+
+# Skills: their files and archives (written straight into the staging folder) are cached too.
+F="$TMP/formats"
+"$AKB" build tests/fixtures/formats/corpus -o "$F/site" -q 2>/dev/null
+"$AKB" build tests/fixtures/formats/corpus -o "$F/site" --stats 2>"$TMP/err"
+has "$TMP/err" " 0 of [0-9]* files written (incremental)" "format corpus: a rebuild writes nothing"
+check "format corpus: archives kept" test -n "$(find "$F/site" -name '*.tar.gz' | head -1)"
+"$AKB" build tests/fixtures/formats/corpus -o "$F/clean" -q 2>/dev/null
+check "format corpus: the site is the clean build's" diff -r "$F/site" "$F/clean"
+
+# A bundle builds in a folder of its own: no cache anywhere.
+mkdir "$TMP/b"
+"$AKB" bundle content -o "$TMP/b/site.html" -q 2>/dev/null
+check "bundle: no cache beside it" test ! -e "$TMP/b/.agentkb-cache"
+
+finish incremental
