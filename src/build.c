@@ -227,7 +227,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	if (akb_build_load(cfg, &inputs, &site, &agent_of, res, diag) != 0)
 		goto done;
 	/* The files as written, before hooks: what Claude Code would see. */
-	akb_lint_site(&site, NULL, NULL, &lint);
+	akb_lint_site(&site, NULL, NULL, cfg->jobs, &lint);
 
 	/* hooks: filter() and agent() per agent, then slugs and order, then site() */
 	int hooks_failed;

@@ -17,6 +17,7 @@
 #include "agentkb/render.h"
 #include "agentkb/search.h"
 #include "agentkb/sitemap.h"
+#include "agentkb/threads.h"
 #include "agentkb/url.h"
 #include "agentkb/utf8.h"
 
@@ -113,14 +114,14 @@ static void S_add_word(struct akb_buf *out, const char *s)
 }
 
 /*
- * Feeds one agent to the search index as document `doc`: its fields, its
- * facet values and what a result shows (name, place, excerpt source).
+ * The searchable text of one agent, tokenized into `d` (any thread): its
+ * name, summary and examples, the other front-matter values and the source
+ * path, headings, prose, code and the languages of its code blocks.
  */
-static void S_search_agent(struct akb_search_builder *sb, const struct akb_site *site, const size_t *facets,
-			   size_t doc, const struct akb_agent *a, const struct akb_rendered_agent *md)
+static void S_search_terms(struct akb_search_doc *d, const struct akb_agent *a, const struct akb_rendered_agent *md)
 {
 	struct akb_buf text = AKB_BUF_INIT;
-	akb_search_add_text(sb, doc, AKB_FIELD_NAME, a->name, strlen(a->name));
+	akb_search_doc_text(d, AKB_FIELD_NAME, a->name, strlen(a->name));
 
 	/* The description's summary and its example conversations. */
 	akb_buf_puts(&text, a->summary);
@@ -132,7 +133,7 @@ static void S_search_agent(struct akb_search_builder *sb, const struct akb_site 
 		for (size_t j = 0; turns && j < turns->u.list.len; j++)
 			S_add_word(&text, akb_map_get_cstr(&turns->u.list.items[j], "text"));
 	}
-	akb_search_add_text(sb, doc, AKB_FIELD_SUMMARY, text.ptr, text.len);
+	akb_search_doc_text(d, AKB_FIELD_SUMMARY, text.ptr, text.len);
 
 	/* Every other front-matter value (department, tools, tags, …) and the source path. */
 	akb_buf_clear(&text);
@@ -145,15 +146,29 @@ static void S_search_agent(struct akb_search_builder *sb, const struct akb_site 
 			akb_buf_putc(&text, ' ');
 		akb_value_join_text(&fields->u.map.items[i].value, &text);
 	}
-	akb_search_add_text(sb, doc, AKB_FIELD_META, text.ptr, text.len);
-	akb_search_add_text(sb, doc, AKB_FIELD_HEADINGS, md->heading_text.ptr, md->heading_text.len);
-	akb_search_add_text(sb, doc, AKB_FIELD_BODY, md->prose.ptr, md->prose.len);
-	akb_search_add_text(sb, doc, AKB_FIELD_CODE, md->code.ptr, md->code.len);
+	akb_search_doc_text(d, AKB_FIELD_META, text.ptr, text.len);
+	akb_search_doc_text(d, AKB_FIELD_HEADINGS, md->heading_text.ptr, md->heading_text.len);
+	akb_search_doc_text(d, AKB_FIELD_BODY, md->prose.ptr, md->prose.len);
+	akb_search_doc_text(d, AKB_FIELD_CODE, md->code.ptr, md->code.len);
 	for (const char *l = md->code_langs.ptr; *l;) {
 		size_t n = strcspn(l, "\n");
-		akb_search_add_code_lang(sb, doc, l, n);
+		akb_search_doc_code_lang(d, l, n);
 		l += n + (l[n] == '\n');
 	}
+	akb_buf_release(&text);
+}
+
+/*
+ * Adds one agent to the search index as document `doc`: its terms
+ * (tokenized by S_search_terms), its facet values and what a result shows
+ * (name, place, excerpt source).
+ */
+static void S_search_agent(struct akb_search_builder *sb, const struct akb_site *site, const size_t *facets,
+			   size_t doc, struct akb_search_doc *terms, const struct akb_agent *a,
+			   const struct akb_rendered_agent *md)
+{
+	struct akb_buf text = AKB_BUF_INIT;
+	akb_search_add_doc(sb, doc, terms);
 
 	for (size_t t = 0; t < site->ntaxonomies; t++) {
 		const struct akb_taxonomy *tax = &site->taxonomies[t];
@@ -201,6 +216,25 @@ static void S_search_agent(struct akb_search_builder *sb, const struct akb_site 
 	akb_buf_release(&text);
 }
 
+#define SEARCH_BATCH 64
+
+struct search_pool {
+	const struct akb_site *site;
+	const struct akb_rendered *rendered;
+	size_t first;                 /* the batch's first document */
+	struct akb_search_doc **docs; /* one per document of the batch; NULL when not rendered */
+};
+
+static void S_search_terms_of(void *ctx, size_t i)
+{
+	struct search_pool *p = ctx;
+	size_t idx = p->site->order[p->first + i];
+	if (!p->rendered->agents[idx].rendered)
+		return;
+	p->docs[i] = akb_search_doc_new();
+	S_search_terms(p->docs[i], &p->site->agents[idx], &p->rendered->agents[idx]);
+}
+
 /* The search index: a document per kept agent, in the site's order (render's order too). */
 static int S_write_search(const struct akb_site *site, const struct akb_config *cfg,
 			  const struct akb_rendered *rendered, struct akb_output *out, struct akb_index_stats *stats,
@@ -211,11 +245,20 @@ static int S_write_search(const struct akb_site *site, const struct akb_config *
 	size_t *facets = akb_xcalloc(site->ntaxonomies + 1, sizeof(size_t));
 	for (size_t t = 0; t < site->ntaxonomies; t++)
 		facets[t] = akb_search_add_facet(sb, site->taxonomies[t].key, site->taxonomies[t].label);
-	for (size_t k = 0; k < site->norder; k++) {
-		size_t idx = site->order[k];
-		if (rendered->agents[idx].rendered)
-			S_search_agent(sb, site, facets, k, &site->agents[idx], &rendered->agents[idx]);
+	/* Tokenized on the threads a batch at a time (memory stays bounded), added in order. */
+	struct search_pool pool = { site, rendered, 0, akb_xcalloc(SEARCH_BATCH, sizeof(struct akb_search_doc *)) };
+	for (pool.first = 0; pool.first < site->norder; pool.first += SEARCH_BATCH) {
+		size_t n = site->norder - pool.first < SEARCH_BATCH ? site->norder - pool.first : SEARCH_BATCH;
+		akb_parallel_for(n, cfg->jobs ? cfg->jobs : akb_cores(), S_search_terms_of, &pool);
+		for (size_t i = 0; i < n; i++) {
+			size_t k = pool.first + i, idx = site->order[k];
+			if (pool.docs[i])
+				S_search_agent(sb, site, facets, k, pool.docs[i], &site->agents[idx], &rendered->agents[idx]);
+			akb_search_doc_free(pool.docs[i]);
+			pool.docs[i] = NULL;
+		}
 	}
+	free(pool.docs);
 	struct akb_search_stats sstats;
 	int rc = akb_search_write(sb, out, &sstats, diag);
 	stats->search_bytes = sstats.bytes;

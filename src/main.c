@@ -331,7 +331,7 @@ static int S_cmd_lint(const char *content, const char *config, const char *forma
 	struct akb_lint lint = { 0 };
 	if (rc == 0 && akb_build_load(&cfg, &inputs, &site, &agent_of, &res, &diag) == 0) {
 		akb_site_derive(&site, &cfg);
-		akb_lint_site(&site, only, skip, &lint);
+		akb_lint_site(&site, only, skip, cfg.jobs, &lint);
 		struct akb_buf out = AKB_BUF_INIT;
 		if (!strcmp(format, "json"))
 			akb_lint_json(&site, &lint, &out);

@@ -45,9 +45,11 @@ struct akb_lint {
 /*
  * Lints every agent of `site` (kept, merged and dropped alike: each is a
  * file). `only` and `skip` are NULL-terminated lists of rule ids (any case)
- * to keep or leave out, or NULL.
+ * to keep or leave out, or NULL. The agents are linted on `jobs` threads
+ * (0: one per core); the findings are the same whatever the number.
  */
-void akb_lint_site(const struct akb_site *site, char *const *only, char *const *skip, struct akb_lint *out);
+void akb_lint_site(const struct akb_site *site, char *const *only, char *const *skip, unsigned jobs,
+		   struct akb_lint *out);
 void akb_lint_release(struct akb_lint *lint);
 
 /* The index of agent `agent`'s first finding in lint->items (lint->len when it has none after it). */

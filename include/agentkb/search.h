@@ -129,6 +129,20 @@ void akb_search_add_text(struct akb_search_builder *sb, size_t doc, enum akb_sea
 void akb_search_add_code_lang(struct akb_search_builder *sb, size_t doc, const char *lang, size_t len);
 
 /*
+ * A document tokenized apart from the builder, so that documents can be
+ * tokenized on several threads: the same calls as above, then
+ * akb_search_add_doc in document order, which gives the index the calls on
+ * the builder would have.
+ */
+struct akb_search_doc;
+struct akb_search_doc *akb_search_doc_new(void);
+void akb_search_doc_free(struct akb_search_doc *d);
+void akb_search_doc_text(struct akb_search_doc *d, enum akb_search_field field, const char *text, size_t len);
+void akb_search_doc_code_lang(struct akb_search_doc *d, const char *lang, size_t len);
+/* Adds the terms of `d` to document `doc` (after any added with akb_search_add_text) and empties `d`. */
+void akb_search_add_doc(struct akb_search_builder *sb, size_t doc, struct akb_search_doc *d);
+
+/*
  * Synonym groups for the query side (base.js `syn`): `groups` is a
  * NULL-terminated list of groups, each its words joined by '\n'. With
  * `builtin`, the built-in bilingual table of common engineering terms comes

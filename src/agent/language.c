@@ -100,6 +100,12 @@ const char *akb_language_detect(const char *text, size_t len)
 {
 	size_t han = 0, kana = 0, hangul = 0, latin = 0, i = 0;
 	while (i < len) {
+		unsigned char b = (unsigned char)text[i];
+		if (b < 0x80) { /* most of any text: no decoding */
+			latin += (b | 0x20) >= 'a' && (b | 0x20) <= 'z';
+			i++;
+			continue;
+		}
 		uint32_t c = akb_utf8_lower(akb_utf8_next(text, len, &i));
 		if (S_is_han(c))
 			han++;

@@ -19,6 +19,7 @@
 #include "agentkb/lint.h"
 #include "agentkb/order.h"
 #include "agentkb/strmap.h"
+#include "agentkb/threads.h"
 #include "agentkb/url.h"
 #include "agentkb/version.h"
 #include "agentkb/utf8.h"
@@ -223,7 +224,8 @@ static void S_find(struct linter *l, const char *id, unsigned line, unsigned col
 	va_start(ap, fmt);
 	o->items[o->len++] = (struct akb_finding){ r, l->agent, line, col, akb_xvformat(fmt, ap) };
 	va_end(ap);
-	o->per_rule[r - akb_lint_rules]++;
+	if (o->per_rule) /* counted when the agents' findings are merged */
+		o->per_rule[r - akb_lint_rules]++;
 }
 
 /* The file position of a key, and whether it is there. */
@@ -801,7 +803,47 @@ static int S_by_agent(const void *x, const void *y)
 	return c ? c : akb_order((size_t)(a->rule - akb_lint_rules), (size_t)(b->rule - akb_lint_rules));
 }
 
-void akb_lint_site(const struct akb_site *site, char *const *only, char *const *skip, struct akb_lint *out)
+struct lint_pool {
+	const struct linter *shared; /* the maps, read only while the pool runs */
+	struct akb_lint *each;       /* one per agent */
+};
+
+/* The rules of one agent (every rule but those across files, which the maps answer). */
+static void S_lint_one(void *ctx, size_t i)
+{
+	struct lint_pool *p = ctx;
+	struct linter l = *p->shared;
+	l.out = &p->each[i];
+	l.agent = i;
+	const struct akb_agent *a = &l.site->agents[i];
+	enum akb_format f = a->format;
+	int manifest = f == AKB_FORMAT_PLUGIN || f == AKB_FORMAT_MARKETPLACE;
+	S_names(&l, a);
+	S_keys(&l, a);
+	S_values(&l, a);
+	if (f == AKB_FORMAT_SUBAGENT || f == AKB_FORMAT_SKILL || f == AKB_FORMAT_COMMAND)
+		S_tools_rules(&l, a);
+	S_description(&l, a);
+	if (a->fm.recovered)
+		S_find(&l, "AKB-AG013", a->fm.error_line, a->fm.error_col,
+		       "the front-matter is not valid YAML (an unquoted ': ' in a value?); %s may skip "
+		       "or misread this %s: quote the value",
+		       akb_format_harness(f), f == AKB_FORMAT_SUBAGENT ? "agent" : "file");
+	/* Duplicates among names a file gives, or a command's or skill's from its path. */
+	if (akb_agent_field(a, "name") || f == AKB_FORMAT_COMMAND || f == AKB_FORMAT_SKILL)
+		S_duplicates(&l, a);
+	if (!manifest)
+		S_names_resolve(&l, a);
+	S_refs(&l, a);
+	if (manifest)
+		S_manifest_paths(&l, a);
+	if (f == AKB_FORMAT_CURSOR_RULE)
+		S_cursor_rule(&l, a);
+	S_hidden(&l, a);
+}
+
+void akb_lint_site(const struct akb_site *site, char *const *only, char *const *skip, unsigned jobs,
+		   struct akb_lint *out)
 {
 	memset(out, 0, sizeof(*out));
 	size_t nrules = 0;
@@ -835,34 +877,19 @@ void akb_lint_site(const struct akb_site *site, char *const *only, char *const *
 			akb_strmap_set(&l.kinds, key.ptr, i);
 	}
 	akb_buf_release(&key);
+	/* Each agent on its own, into its own findings (threads.h), merged in agent order. */
+	struct lint_pool pool = { &l, akb_xcalloc(site->nagents + 1, sizeof(struct akb_lint)) };
+	akb_parallel_for(site->nagents, jobs ? jobs : akb_cores(), S_lint_one, &pool);
 	for (size_t i = 0; i < site->nagents; i++) {
-		const struct akb_agent *a = &site->agents[i];
-		enum akb_format f = a->format;
-		int manifest = f == AKB_FORMAT_PLUGIN || f == AKB_FORMAT_MARKETPLACE;
-		l.agent = i;
-		S_names(&l, a);
-		S_keys(&l, a);
-		S_values(&l, a);
-		if (f == AKB_FORMAT_SUBAGENT || f == AKB_FORMAT_SKILL || f == AKB_FORMAT_COMMAND)
-			S_tools_rules(&l, a);
-		S_description(&l, a);
-		if (a->fm.recovered)
-			S_find(&l, "AKB-AG013", a->fm.error_line, a->fm.error_col,
-			       "the front-matter is not valid YAML (an unquoted ': ' in a value?); %s may skip "
-			       "or misread this %s: quote the value",
-			       akb_format_harness(f), f == AKB_FORMAT_SUBAGENT ? "agent" : "file");
-		/* Duplicates among names a file gives, or a command's or skill's from its path. */
-		if (akb_agent_field(a, "name") || f == AKB_FORMAT_COMMAND || f == AKB_FORMAT_SKILL)
-			S_duplicates(&l, a);
-		if (!manifest)
-			S_names_resolve(&l, a);
-		S_refs(&l, a);
-		if (manifest)
-			S_manifest_paths(&l, a);
-		if (f == AKB_FORMAT_CURSOR_RULE)
-			S_cursor_rule(&l, a);
-		S_hidden(&l, a);
+		struct akb_lint *one = &pool.each[i];
+		for (size_t k = 0; k < one->len; k++) {
+			out->items = akb_xgrow(out->items, out->len, &out->cap, 64, sizeof(*out->items));
+			out->items[out->len++] = one->items[k];
+			out->per_rule[one->items[k].rule - akb_lint_rules]++;
+		}
+		free(one->items);
 	}
+	free(pool.each);
 	akb_strmap_release(&l.names);
 	akb_strmap_release(&l.kinds);
 	akb_strmap_release(&l.skills);

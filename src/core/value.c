@@ -105,9 +105,12 @@ struct akb_value *akb_map_get(const struct akb_value *map, const char *key)
 {
 	if (!map || map->kind != AKB_MAP)
 		return NULL;
-	for (size_t i = 0; i < map->u.map.len; i++)
-		if (strcmp(map->u.map.items[i].key, key) == 0)
+	/* Linear: maps are small; the first byte settles most mismatches (templates look up a lot). */
+	for (size_t i = 0; i < map->u.map.len; i++) {
+		const char *k = map->u.map.items[i].key;
+		if (k[0] == key[0] && strcmp(k, key) == 0)
 			return &map->u.map.items[i].value;
+	}
 	return NULL;
 }
 
@@ -117,13 +120,9 @@ struct akb_value *akb_map_put(struct akb_value *map, const char *key)
 	return p ? &p->value : NULL;
 }
 
-struct akb_pair *akb_map_put_pair(struct akb_value *map, const char *key)
+/* A new pair at the end of `map`, whose keys the caller knows do not hold `key`. */
+static struct akb_pair *S_map_append(struct akb_value *map, const char *key)
 {
-	if (!map || map->kind != AKB_MAP)
-		return NULL;
-	for (size_t i = 0; i < map->u.map.len; i++)
-		if (strcmp(map->u.map.items[i].key, key) == 0)
-			return &map->u.map.items[i];
 	if (map->u.map.len == map->u.map.cap) {
 		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
 		map->u.map.items = akb_xrealloc(map->u.map.items, akb_xmul(cap, sizeof(struct akb_pair)));
@@ -134,6 +133,18 @@ struct akb_pair *akb_map_put_pair(struct akb_value *map, const char *key)
 	akb_value_set_null(&p->value);
 	p->line = p->col = 0;
 	return p;
+}
+
+struct akb_pair *akb_map_put_pair(struct akb_value *map, const char *key)
+{
+	if (!map || map->kind != AKB_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->u.map.len; i++) {
+		const char *k = map->u.map.items[i].key;
+		if (k[0] == key[0] && strcmp(k, key) == 0)
+			return &map->u.map.items[i];
+	}
+	return S_map_append(map, key);
 }
 
 int akb_map_remove(struct akb_value *map, const char *key)
@@ -217,9 +228,7 @@ void akb_value_copy(struct akb_value *dst, const struct akb_value *src)
 	case AKB_MAP:
 		akb_value_set_map(dst);
 		for (i = 0; i < src->u.map.len; i++) {
-			struct akb_pair *p = akb_map_put_pair(dst, src->u.map.items[i].key);
-			if (!p)
-				break; /* not reached: dst is a map */
+			struct akb_pair *p = S_map_append(dst, src->u.map.items[i].key); /* a map's keys are unique */
 			akb_value_copy(&p->value, &src->u.map.items[i].value);
 			p->line = src->u.map.items[i].line;
 			p->col = src->u.map.items[i].col;

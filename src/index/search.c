@@ -135,11 +135,31 @@ struct display {
 #define S_TEXTS(d) { &(d)->name, &(d)->url, &(d)->department, &(d)->category, &(d)->model, &(d)->text, &(d)->qualifier }
 #define S_NTEXTS 7
 
+/*
+ * A document's terms before they join the index: each distinct token once,
+ * in the order first seen, with its counts per field. Tokenizing needs no
+ * builder, so documents are tokenized on several threads and added in
+ * order (akb_search_add_doc), which gives the index one thread would.
+ */
+struct doc_term {
+	const char *text; /* the map's copy */
+	size_t len;
+	int indexed;
+	uint32_t tf[AKB_FIELD_COUNT];
+};
+
+struct akb_search_doc {
+	struct akb_strmap ids; /* token -> index in terms */
+	struct doc_term *terms;
+	size_t nterms, cap;
+	uint32_t lengths[AKB_FIELD_COUNT];
+	struct akb_buf langs_seen; /* code languages added, "\nword\n..." */
+};
+
 struct akb_search_builder {
 	size_t ndocs;
 	struct akb_buf synonyms;  /* base.js `syn`, as JSON: [[...], ...] */
-	struct akb_buf langs_seen; /* code languages of document lang_doc, "\nword\n..." */
-	size_t lang_doc;
+	struct akb_search_doc *pending; /* what akb_search_add_text gathered for cur_doc */
 	struct akb_strmap term_ids;
 	struct term *terms;
 	size_t nterms, cap;
@@ -162,8 +182,7 @@ struct akb_search_builder *akb_search_builder_new(size_t ndocs)
 	sb->cur_doc = SIZE_MAX;
 	akb_buf_init(&sb->synonyms);
 	akb_buf_puts(&sb->synonyms, "[]");
-	akb_buf_init(&sb->langs_seen);
-	sb->lang_doc = SIZE_MAX;
+	sb->pending = akb_search_doc_new();
 	return sb;
 }
 
@@ -203,7 +222,7 @@ void akb_search_builder_free(struct akb_search_builder *sb)
 	free(sb->facets);
 	free(sb->touched);
 	akb_buf_release(&sb->synonyms);
-	akb_buf_release(&sb->langs_seen);
+	akb_search_doc_free(sb->pending);
 	free(sb);
 }
 
@@ -236,20 +255,29 @@ static void S_flush_term(struct term *t)
 	memset(t->tf, 0, sizeof t->tf);
 }
 
-/* Documents arrive in id order: when a new one starts, the previous one's terms are final. */
-static void S_begin_doc(struct akb_search_builder *sb, size_t doc)
+/* ---- documents ---- */
+
+struct akb_search_doc *akb_search_doc_new(void)
 {
-	if (sb->cur_doc == doc)
+	struct akb_search_doc *d = akb_xcalloc(1, sizeof(*d));
+	akb_strmap_init(&d->ids);
+	akb_buf_init(&d->langs_seen);
+	akb_buf_putc(&d->langs_seen, '\n');
+	return d;
+}
+
+void akb_search_doc_free(struct akb_search_doc *d)
+{
+	if (!d)
 		return;
-	for (size_t i = 0; i < sb->ntouched; i++)
-		S_flush_term(&sb->terms[sb->touched[i]]);
-	sb->ntouched = 0;
-	sb->cur_doc = doc;
+	akb_strmap_release(&d->ids);
+	free(d->terms);
+	akb_buf_release(&d->langs_seen);
+	free(d);
 }
 
 struct add_ctx {
-	struct akb_search_builder *sb;
-	size_t doc;
+	struct akb_search_doc *d;
 	enum akb_search_field field;
 };
 
@@ -270,49 +298,132 @@ static void S_add_name_prefixes(const struct add_ctx *a, const char *token, size
 		from = NAME_PREFIX_MIN;
 	struct add_ctx pa = *a;
 	pa.field = AKB_FIELD_NAME_PREFIX;
-	struct akb_buf prefix = AKB_BUF_INIT;
-	for (size_t n = from; n < letters; n++) {
-		akb_buf_clear(&prefix);
-		akb_buf_put(&prefix, token, n);
-		S_add_token(&pa, prefix.ptr, prefix.len);
-	}
-	akb_buf_release(&prefix);
+	for (size_t n = from; n < letters; n++)
+		S_add_token(&pa, token, n);
 }
 
 static void S_add_token(void *ctx, const char *token, size_t len)
 {
 	struct add_ctx *a = ctx;
-	struct akb_search_builder *sb = a->sb;
+	struct akb_search_doc *d = a->d;
 	size_t id;
-	if (!akb_strmap_get(&sb->term_ids, token, &id)) {
-		if (sb->nterms == sb->cap) {
-			sb->cap = sb->cap ? sb->cap * 2 : 1024;
-			sb->terms = akb_xrealloc(sb->terms, akb_xmul(sb->cap, sizeof(*sb->terms)));
-		}
-		id = sb->nterms++;
-		struct term *t = &sb->terms[id];
+	if (!akb_strmap_getn(&d->ids, token, len, &id)) {
+		id = d->nterms;
+		d->terms = akb_xgrow(d->terms, d->nterms, &d->cap, 256, sizeof(*d->terms));
+		struct doc_term *t = &d->terms[d->nterms++];
+		memset(t, 0, sizeof(*t));
+		t->text = akb_strmap_setn(&d->ids, token, len, id);
+		t->len = len;
+	}
+	struct doc_term *t = &d->terms[id];
+	if (a->field != AKB_FIELD_NAME_PREFIX)
+		t->indexed = 1;
+	if (t->tf[a->field] < UINT32_MAX)
+		t->tf[a->field]++;
+	d->lengths[a->field]++;
+	if (a->field == AKB_FIELD_NAME)
+		S_add_name_prefixes(a, token, len);
+}
+
+void akb_search_doc_text(struct akb_search_doc *d, enum akb_search_field field, const char *text, size_t len)
+{
+	if (field >= AKB_FIELD_COUNT)
+		return;
+	struct add_ctx a = { d, field };
+	akb_tokenize(text, len, S_add_token, &a);
+}
+
+/* One language word, once per document (d->langs_seen). */
+static void S_add_lang_word(void *ctx, const char *word)
+{
+	struct akb_search_doc *d = ctx;
+	struct akb_buf key = AKB_BUF_INIT;
+	akb_buf_printf(&key, "\n%s\n", word);
+	for (char *p = key.ptr; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (!strstr(d->langs_seen.ptr, key.ptr)) {
+		akb_buf_put(&d->langs_seen, key.ptr + 1, key.len - 1);
+		akb_search_doc_text(d, AKB_FIELD_LANG, word, strlen(word));
+	}
+	akb_buf_release(&key);
+}
+
+void akb_search_doc_code_lang(struct akb_search_doc *d, const char *lang, size_t len)
+{
+	if (!len)
+		return;
+	struct akb_buf word = AKB_BUF_INIT;
+	akb_buf_put(&word, lang, len);
+	S_add_lang_word(d, word.ptr);
+	akb_code_lang_names(lang, len, S_add_lang_word, d);
+	akb_buf_release(&word);
+}
+
+/* The builder's term for a token, made when new (terms are numbered in the order first seen). */
+static struct term *S_term(struct akb_search_builder *sb, const char *token, size_t len)
+{
+	int added;
+	size_t id = akb_strmap_add(&sb->term_ids, token, len, sb->nterms, &added);
+	if (added) {
+		sb->terms = akb_xgrow(sb->terms, sb->nterms, &sb->cap, 1024, sizeof(*sb->terms));
+		struct term *t = &sb->terms[sb->nterms++];
 		memset(t, 0, sizeof(*t));
 		t->text = akb_xstrndup(token, len);
 		akb_buf_init(&t->post);
 		t->cur_doc = SIZE_MAX;
-		akb_strmap_set(&sb->term_ids, t->text, id);
 	}
-	struct term *t = &sb->terms[id];
-	if (a->field != AKB_FIELD_NAME_PREFIX)
-		t->indexed = 1;
-	if (t->cur_doc != a->doc) {
-		t->cur_doc = a->doc;
-		if (sb->ntouched == sb->touched_cap) {
-			sb->touched_cap = sb->touched_cap ? sb->touched_cap * 2 : 1024;
-			sb->touched = akb_xrealloc(sb->touched, akb_xmul(sb->touched_cap, sizeof(size_t)));
+	return &sb->terms[id];
+}
+
+/* Adds a document's terms to cur_doc and empties `d`. */
+static void S_apply(struct akb_search_builder *sb, struct akb_search_doc *d)
+{
+	size_t doc = sb->cur_doc;
+	for (size_t i = 0; i < d->nterms; i++) {
+		const struct doc_term *dt = &d->terms[i];
+		struct term *t = S_term(sb, dt->text, dt->len);
+		t->indexed |= dt->indexed;
+		if (t->cur_doc != doc) {
+			t->cur_doc = doc;
+			sb->touched = akb_xgrow(sb->touched, sb->ntouched, &sb->touched_cap, 1024, sizeof(size_t));
+			sb->touched[sb->ntouched++] = (size_t)(t - sb->terms);
 		}
-		sb->touched[sb->ntouched++] = id;
+		for (int f = 0; f < AKB_FIELD_COUNT; f++)
+			t->tf[f] = dt->tf[f] > UINT32_MAX - t->tf[f] ? UINT32_MAX : t->tf[f] + dt->tf[f];
 	}
-	if (t->tf[a->field] < UINT32_MAX)
-		t->tf[a->field]++;
-	sb->lengths[a->doc * AKB_FIELD_COUNT + a->field]++;
-	if (a->field == AKB_FIELD_NAME)
-		S_add_name_prefixes(a, token, len);
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		sb->lengths[doc * AKB_FIELD_COUNT + (size_t)f] += d->lengths[f];
+	if (d->nterms || d->langs_seen.len > 1) {
+		akb_strmap_release(&d->ids);
+		akb_strmap_init(&d->ids);
+		d->nterms = 0;
+		memset(d->lengths, 0, sizeof d->lengths);
+		akb_buf_clear(&d->langs_seen);
+		akb_buf_putc(&d->langs_seen, '\n');
+	}
+}
+
+/* Documents arrive in id order: when a new one starts, the previous one's terms are final. */
+static void S_begin_doc(struct akb_search_builder *sb, size_t doc)
+{
+	if (sb->cur_doc == doc)
+		return;
+	if (sb->cur_doc < sb->ndocs)
+		S_apply(sb, sb->pending);
+	for (size_t i = 0; i < sb->ntouched; i++)
+		S_flush_term(&sb->terms[sb->touched[i]]);
+	sb->ntouched = 0;
+	sb->cur_doc = doc;
+}
+
+void akb_search_add_doc(struct akb_search_builder *sb, size_t doc, struct akb_search_doc *d)
+{
+	if (doc >= sb->ndocs)
+		return;
+	S_begin_doc(sb, doc);
+	S_apply(sb, sb->pending); /* what add_text gave this document so far comes first */
+	S_apply(sb, d);
 }
 
 void akb_search_add_text(struct akb_search_builder *sb, size_t doc, enum akb_search_field field, const char *text,
@@ -321,31 +432,7 @@ void akb_search_add_text(struct akb_search_builder *sb, size_t doc, enum akb_sea
 	if (doc >= sb->ndocs || field >= AKB_FIELD_COUNT)
 		return;
 	S_begin_doc(sb, doc);
-	struct add_ctx a = { sb, doc, field };
-	akb_tokenize(text, len, S_add_token, &a);
-}
-
-struct lang_ctx {
-	struct akb_search_builder *sb;
-	size_t doc;
-};
-
-/* One language word, once per document (sb->langs_seen). */
-static void S_add_lang_word(void *ctx, const char *word)
-{
-	struct lang_ctx *lc = ctx;
-	struct akb_buf *seen = &lc->sb->langs_seen;
-	struct akb_buf key = AKB_BUF_INIT;
-	akb_buf_printf(&key, "\n%s\n", word);
-	for (char *p = key.ptr; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	if (!strstr(seen->ptr, key.ptr)) {
-		akb_buf_put(seen, key.ptr + 1, key.len - 1);
-		struct add_ctx a = { lc->sb, lc->doc, AKB_FIELD_LANG };
-		akb_tokenize(word, strlen(word), S_add_token, &a);
-	}
-	akb_buf_release(&key);
+	akb_search_doc_text(sb->pending, field, text, len);
 }
 
 void akb_search_add_code_lang(struct akb_search_builder *sb, size_t doc, const char *lang, size_t len)
@@ -353,17 +440,7 @@ void akb_search_add_code_lang(struct akb_search_builder *sb, size_t doc, const c
 	if (doc >= sb->ndocs || !len)
 		return;
 	S_begin_doc(sb, doc);
-	if (sb->lang_doc != doc) {
-		sb->lang_doc = doc;
-		akb_buf_clear(&sb->langs_seen);
-		akb_buf_putc(&sb->langs_seen, '\n');
-	}
-	struct lang_ctx lc = { sb, doc };
-	struct akb_buf word = AKB_BUF_INIT;
-	akb_buf_put(&word, lang, len);
-	S_add_lang_word(&lc, word.ptr);
-	akb_code_lang_names(lang, len, S_add_lang_word, &lc);
-	akb_buf_release(&word);
+	akb_search_doc_code_lang(sb->pending, lang, len);
 }
 
 /* Appends one synonym group, its words joined by `sep`, as a JSON array. */
