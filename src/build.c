@@ -106,6 +106,24 @@ static int S_write_highlight_css(struct akb_highlighter *hl, const struct akb_co
 	return rc;
 }
 
+/* The index stage's feed (render.h), and each agent's text freed once it has its page and its document. */
+struct feed {
+	struct akb_index_feed *index;
+	struct akb_site *site;
+};
+
+static void *S_prepare(void *ctx, size_t idx, const struct akb_rendered_agent *kept)
+{
+	return akb_index_prepare(((struct feed *)ctx)->index, idx, kept);
+}
+
+static void S_take(void *ctx, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared)
+{
+	struct feed *f = ctx;
+	akb_index_take(f->index, k, idx, kept, prepared);
+	akb_agent_drop_text(&f->site->agents[idx]);
+}
+
 static int S_page_filter(void *ctx, const char *rel, const char *kind, const char *title, struct akb_buf *html)
 {
 	return akb_hooks_run_page(ctx, rel, kind, title, html);
@@ -267,13 +285,19 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 		ropts.page_filter = S_page_filter;
 		ropts.page_ctx = hooks;
 	}
+	struct feed feed = { akb_index_feed_new(&site, cfg), &site };
+	ropts.prepare = S_prepare;
+	ropts.take = S_take;
+	ropts.discard = akb_index_discard;
+	ropts.feed_ctx = &feed;
 	int failed = akb_render_site(&site, cfg, tpl, &ropts, &out, &stats, diag) != 0;
 	failed |= S_write_highlight_css(hl, cfg, &theme, &out, diag) != 0;
 	res->pages = stats.pages;
 	struct static_copy sc = { &out, diag };
 	failed |= akb_theme_each_static(&theme, S_copy_static, &sc) != 0;
 	struct akb_index_stats istats;
-	failed |= akb_index_write(&site, cfg, &rendered, &out, &istats, diag) != 0;
+	failed |= akb_index_write(&site, cfg, &rendered, feed.index, &out, &istats, diag) != 0;
+	akb_index_feed_free(feed.index);
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	failed |= akb_attach_write(&site, &out, sde && *sde ? strtoll(sde, NULL, 10) : (long long)time(NULL), diag) != 0;
 	failed |= S_write_hook_files(&site, &out, diag) != 0;

@@ -17,7 +17,6 @@
 #include "agentkb/render.h"
 #include "agentkb/search.h"
 #include "agentkb/sitemap.h"
-#include "agentkb/threads.h"
 #include "agentkb/url.h"
 #include "agentkb/utf8.h"
 
@@ -216,55 +215,61 @@ static void S_search_agent(struct akb_search_builder *sb, const struct akb_site 
 	akb_buf_release(&text);
 }
 
-#define SEARCH_BATCH 64
-
-struct search_pool {
+struct akb_index_feed {
 	const struct akb_site *site;
-	const struct akb_rendered *rendered;
-	size_t first;                 /* the batch's first document */
-	struct akb_search_doc **docs; /* one per document of the batch; NULL when not rendered */
+	struct akb_search_builder *sb;
+	size_t *facets; /* the search facet of each taxonomy */
 };
 
-static void S_search_terms_of(void *ctx, size_t i)
+/* The search index: a document per kept agent, in the site's order (render's order too). */
+struct akb_index_feed *akb_index_feed_new(const struct akb_site *site, const struct akb_config *cfg)
 {
-	struct search_pool *p = ctx;
-	size_t idx = p->site->order[p->first + i];
-	if (!p->rendered->agents[idx].rendered)
-		return;
-	p->docs[i] = akb_search_doc_new();
-	S_search_terms(p->docs[i], &p->site->agents[idx], &p->rendered->agents[idx]);
+	struct akb_index_feed *f = akb_xcalloc(1, sizeof(*f));
+	f->site = site;
+	f->sb = akb_search_builder_new(site->norder);
+	akb_search_set_synonyms(f->sb, cfg->search.builtin_synonyms, cfg->search.synonyms);
+	f->facets = akb_xcalloc(site->ntaxonomies + 1, sizeof(size_t));
+	for (size_t t = 0; t < site->ntaxonomies; t++)
+		f->facets[t] = akb_search_add_facet(f->sb, site->taxonomies[t].key, site->taxonomies[t].label);
+	return f;
 }
 
-/* The search index: a document per kept agent, in the site's order (render's order too). */
-static int S_write_search(const struct akb_site *site, const struct akb_config *cfg,
-			  const struct akb_rendered *rendered, struct akb_output *out, struct akb_index_stats *stats,
+void akb_index_feed_free(struct akb_index_feed *f)
+{
+	if (!f)
+		return;
+	akb_search_builder_free(f->sb);
+	free(f->facets);
+	free(f);
+}
+
+void *akb_index_prepare(void *feed, size_t idx, const struct akb_rendered_agent *kept)
+{
+	struct akb_index_feed *f = feed;
+	struct akb_search_doc *d = akb_search_doc_new();
+	S_search_terms(d, &f->site->agents[idx], kept);
+	return d;
+}
+
+void akb_index_take(void *feed, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared)
+{
+	struct akb_index_feed *f = feed;
+	S_search_agent(f->sb, f->site, f->facets, k, prepared, &f->site->agents[idx], kept);
+	akb_search_doc_free(prepared);
+}
+
+void akb_index_discard(void *prepared)
+{
+	akb_search_doc_free(prepared);
+}
+
+static int S_write_search(struct akb_index_feed *f, struct akb_output *out, struct akb_index_stats *stats,
 			  struct akb_diag *diag)
 {
-	struct akb_search_builder *sb = akb_search_builder_new(site->norder);
-	akb_search_set_synonyms(sb, cfg->search.builtin_synonyms, cfg->search.synonyms);
-	size_t *facets = akb_xcalloc(site->ntaxonomies + 1, sizeof(size_t));
-	for (size_t t = 0; t < site->ntaxonomies; t++)
-		facets[t] = akb_search_add_facet(sb, site->taxonomies[t].key, site->taxonomies[t].label);
-	/* Tokenized on the threads a batch at a time (memory stays bounded), added in order. */
-	struct search_pool pool = { site, rendered, 0, akb_xcalloc(SEARCH_BATCH, sizeof(struct akb_search_doc *)) };
-	for (pool.first = 0; pool.first < site->norder; pool.first += SEARCH_BATCH) {
-		size_t n = site->norder - pool.first < SEARCH_BATCH ? site->norder - pool.first : SEARCH_BATCH;
-		akb_parallel_for(n, cfg->jobs ? cfg->jobs : akb_cores(), S_search_terms_of, &pool);
-		for (size_t i = 0; i < n; i++) {
-			size_t k = pool.first + i, idx = site->order[k];
-			if (pool.docs[i])
-				S_search_agent(sb, site, facets, k, pool.docs[i], &site->agents[idx], &rendered->agents[idx]);
-			akb_search_doc_free(pool.docs[i]);
-			pool.docs[i] = NULL;
-		}
-	}
-	free(pool.docs);
 	struct akb_search_stats sstats;
-	int rc = akb_search_write(sb, out, &sstats, diag);
+	int rc = akb_search_write(f->sb, out, &sstats, diag);
 	stats->search_bytes = sstats.bytes;
 	stats->search_terms = sstats.terms;
-	free(facets);
-	akb_search_builder_free(sb);
 	return rc;
 }
 
@@ -288,15 +293,26 @@ static int S_write_sitemap(const struct akb_config *cfg, const struct akb_render
 }
 
 int akb_index_write(const struct akb_site *site, const struct akb_config *cfg, const struct akb_rendered *rendered,
-		    struct akb_output *out, struct akb_index_stats *stats, struct akb_diag *diag)
+		    struct akb_index_feed *feed, struct akb_output *out, struct akb_index_stats *stats,
+		    struct akb_diag *diag)
 {
 	memset(stats, 0, sizeof(*stats));
+	struct akb_index_feed *own = NULL;
+	if (!feed) { /* render kept every agent's texts: feed them now */
+		feed = own = akb_index_feed_new(site, cfg);
+		for (size_t k = 0; k < site->norder; k++) {
+			const struct akb_rendered_agent *kept = &rendered->agents[site->order[k]];
+			if (kept->rendered)
+				akb_index_take(feed, k, site->order[k], kept, akb_index_prepare(feed, site->order[k], kept));
+		}
+	}
 	struct akb_buf json = AKB_BUF_INIT;
 	akb_index_agents_json(site, &json);
 	int failed = akb_output_write(out, "agents.json", json.ptr, json.len, diag) != 0;
 	akb_buf_release(&json);
 	failed |= akb_llms_write(site, cfg, out, diag) != 0;
 	failed |= S_write_sitemap(cfg, rendered, out, diag) != 0;
-	failed |= S_write_search(site, cfg, rendered, out, stats, diag) != 0;
+	failed |= S_write_search(feed, out, stats, diag) != 0;
+	akb_index_feed_free(own);
 	return failed ? -1 : 0;
 }

@@ -4,6 +4,7 @@
  */
 #include "core/prefix.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -888,43 +889,33 @@ static void S_render_agent(struct renderer *r, size_t idx)
 }
 
 /*
- * Agent pages on several threads. Each page is rendered by a copy of the
- * renderer with its own diagnostics and counts (everything else it reads is
- * shared and no longer changes); what a page produced is merged in the
- * site's order afterwards, so the output, the messages and the sitemap are
- * those of one thread, byte for byte.
+ * Pages on several threads (agent pages, term pages). Each page is rendered
+ * by a copy of the renderer with its own diagnostics and counts (everything
+ * else it reads is shared and no longer changes); what a page produced is
+ * merged in order afterwards, so the output, the messages and the sitemap
+ * are those of one thread, byte for byte.
  */
-struct agent_job {
+typedef void (*page_task)(struct renderer *r, void *arg, size_t k);
+
+struct page_job {
 	struct akb_diag diag; /* its messages, replayed in order */
 	char *listed;         /* its page, for the sitemap, or NULL */
 	size_t pages, code_blocks;
 	int failed;
+	int done;             /* rendered; waits for the jobs before it to be merged */
 };
 
-struct agent_pool {
-	const struct renderer *r;
-	struct agent_job *jobs;
+struct page_pool {
+	struct renderer *r;
+	page_task task, merged; /* merged(r, arg, k): after page k is merged, in order (may be NULL) */
+	void *arg;
+	struct page_job *jobs;
+	pthread_mutex_t lock;   /* merging, which touches r, one thread at a time */
+	size_t n, next;         /* jobs; the first one not merged yet */
 };
-
-static void S_render_job(void *ctx, size_t k)
-{
-	const struct agent_pool *pool = ctx;
-	struct agent_job *job = &pool->jobs[k];
-	struct renderer local = *pool->r;
-	struct akb_render_stats stats = { 0 };
-	akb_diag_init(&job->diag, NULL);
-	local.diag = &job->diag;
-	local.stats = &stats;
-	local.listed_out = &job->listed;
-	local.failed = 0;
-	S_render_agent(&local, pool->r->site->order[k]);
-	job->pages = stats.pages;
-	job->code_blocks = stats.code_blocks;
-	job->failed = local.failed;
-}
 
 /* A job's results into the renderer, as if it had run here; stops taking them after a failed page, as one thread would. */
-static void S_merge_job(struct renderer *r, struct agent_job *job)
+static void S_merge_job(struct renderer *r, struct page_job *job)
 {
 	for (size_t i = 0; i < job->diag.len && !r->failed; i++) {
 		const struct akb_diagnostic *d = &job->diag.items[i];
@@ -941,21 +932,98 @@ static void S_merge_job(struct renderer *r, struct agent_job *job)
 	free(job->listed);
 }
 
-static void S_render_agents(struct renderer *r)
+static void S_render_job(void *ctx, size_t k)
 {
-	size_t n = r->site->norder;
+	struct page_pool *pool = ctx;
+	struct page_job *job = &pool->jobs[k];
+	pthread_mutex_lock(&pool->lock); /* r is read while another thread may be merging into it */
+	struct renderer local = *pool->r;
+	pthread_mutex_unlock(&pool->lock);
+	struct akb_render_stats stats = { 0 };
+	akb_diag_init(&job->diag, NULL);
+	local.diag = &job->diag;
+	local.stats = &stats;
+	local.listed_out = &job->listed;
+	local.failed = 0;
+	pool->task(&local, pool->arg, k);
+	job->pages = stats.pages;
+	job->code_blocks = stats.code_blocks;
+	job->failed = local.failed;
+	/* Merge every finished job from the first unmerged one on: the output streams out in order. */
+	pthread_mutex_lock(&pool->lock);
+	job->done = 1;
+	for (; pool->next < pool->n && pool->jobs[pool->next].done; pool->next++) {
+		S_merge_job(pool->r, &pool->jobs[pool->next]);
+		if (pool->merged)
+			pool->merged(pool->r, pool->arg, pool->next);
+	}
+	pthread_mutex_unlock(&pool->lock);
+}
+
+/*
+ * Pages 0..n, each one page by task(r, arg, k), on the -j threads; in order
+ * on this one when page hooks run. `merged` (or NULL) follows each page in
+ * order, on one thread at a time.
+ */
+static void S_render_each(struct renderer *r, size_t n, page_task task, page_task merged, void *arg)
+{
 	unsigned threads = r->opts && r->opts->jobs > 1 ? r->opts->jobs : 1;
 	/* Page hooks share one Lua state and may count or remember pages: they see the pages in order. */
 	if (threads < 2 || n < 2 || r->opts->page_filter) {
-		for (size_t k = 0; k < n && !r->failed; k++)
-			S_render_agent(r, r->site->order[k]);
+		for (size_t k = 0; k < n && !r->failed; k++) {
+			task(r, arg, k);
+			if (merged)
+				merged(r, arg, k);
+		}
 		return;
 	}
-	struct agent_pool pool = { r, akb_xcalloc(n, sizeof(struct agent_job)) };
+	struct page_pool pool = { r, task, merged, arg, akb_xcalloc(n, sizeof(struct page_job)), PTHREAD_MUTEX_INITIALIZER,
+				  n, 0 };
 	akb_parallel_for(n, threads, S_render_job, &pool);
-	for (size_t k = 0; k < n; k++)
-		S_merge_job(r, &pool.jobs[k]);
+	pthread_mutex_destroy(&pool.lock);
 	free(pool.jobs);
+}
+
+/* The index stage's feed (render.h): what `prepare` made of each agent, until `take` has it. */
+struct agent_feed {
+	void **prepared;
+};
+
+static void S_agent_task(struct renderer *r, void *arg, size_t k)
+{
+	struct agent_feed *feed = arg;
+	size_t idx = r->site->order[k];
+	S_render_agent(r, idx);
+	const struct akb_render_options *o = r->opts;
+	if (o && o->prepare && o->rendered && o->rendered->agents[idx].rendered)
+		feed->prepared[k] = o->prepare(o->feed_ctx, idx, &o->rendered->agents[idx]);
+}
+
+static void S_agent_merged(struct renderer *r, void *arg, size_t k)
+{
+	struct agent_feed *feed = arg;
+	const struct akb_render_options *o = r->opts;
+	size_t idx = r->site->order[k];
+	if (!o || !o->take || !o->rendered)
+		return;
+	struct akb_rendered_agent *ra = &o->rendered->agents[idx];
+	if (ra->rendered && !r->failed)
+		o->take(o->feed_ctx, k, idx, ra, feed->prepared[k]);
+	else if (feed->prepared[k] && o->discard)
+		o->discard(feed->prepared[k]); /* the build failed: the index will not be written */
+	feed->prepared[k] = NULL;
+	/* The index has all it needs of the page's texts. */
+	akb_buf_release(&ra->heading_text);
+	akb_buf_release(&ra->prose);
+	akb_buf_release(&ra->code);
+	akb_buf_release(&ra->code_langs);
+}
+
+static void S_render_agents(struct renderer *r)
+{
+	struct agent_feed feed = { akb_xcalloc(r->site->norder + 1, sizeof(void *)) };
+	S_render_each(r, r->site->norder, S_agent_task, S_agent_merged, &feed);
+	free(feed.prepared); /* each one went to `take` or `discard` */
 }
 
 /* Home-page order: department term, then category term (agents without one last), then name. */
@@ -1092,7 +1160,7 @@ static void S_render_index(struct renderer *r)
 								   : akb_map_get_cstr(group, "url");
 		size_t cap = r->cfg->home_per_group;
 		if (!cap || (size_t)count->u.number < cap || !all_url)
-			akb_value_copy(akb_list_push(cards), &r->cards[g->agent]);
+			akb_list_borrow(cards, &r->cards[g->agent]); /* disowned below */
 		count->u.number += 1;
 		akb_map_get(group, "count")->u.number += 1;
 		if (cap && (size_t)count->u.number > cap && all_url) {
@@ -1124,6 +1192,11 @@ static void S_render_index(struct renderer *r)
 			akb_map_set_cstr(&cats->u.list.items[0], "name", "");
 	}
 	S_emit(r, "index", &page, "index.html", 1);
+	for (size_t i = 0; i < groups->u.list.len; i++) {
+		struct akb_value *cats = akb_map_get(&groups->u.list.items[i], "categories");
+		for (size_t j = 0; j < cats->u.list.len; j++)
+			akb_list_disown(akb_map_get(&cats->u.list.items[j], "agents"));
+	}
 	akb_buf_release(&url);
 	free(keys);
 	akb_value_release(&page);
@@ -1153,39 +1226,69 @@ static void S_render_term(struct renderer *r, const struct akb_taxonomy *tax, co
 	akb_map_set_number(&page, "count", (double)term->count);
 	struct akb_value *cards = akb_map_set_list(&page, "agents");
 	for (size_t j = 0; j < term->count; j++)
-		akb_value_copy(akb_list_push(cards), &r->cards[term->agents[j]]);
+		akb_list_borrow(cards, &r->cards[term->agents[j]]); /* read only, and shared by every page that lists it */
 	akb_buf_clear(url);
 	akb_buf_printf(url, "%s/%s/index.html", tax->path, term->slug);
 	S_emit(r, "term", &page, url->ptr, 1);
+	akb_list_disown(cards);
 	akb_value_release(&page);
+}
+
+/* A taxonomy's index: its terms with their counts. */
+static void S_render_taxonomy_index(struct renderer *r, const struct akb_taxonomy *tax)
+{
+	struct akb_buf rel = AKB_BUF_INIT, url = AKB_BUF_INIT;
+	struct akb_value page = AKB_VALUE_NULL;
+	S_taxonomy_base(r, &page, tax, "../", tax->title, "taxonomy_page", "page", &rel);
+	S_map_printf(&page, "description", "%s of %s, with the agents of each.", tax->title, r->cfg->title);
+	struct akb_value *terms = akb_map_set_list(&page, "terms");
+	for (size_t i = 0; i < tax->nterms; i++) {
+		const struct akb_term *term = &tax->terms[i];
+		struct akb_value *item = akb_list_push(terms);
+		akb_value_set_map(item);
+		akb_map_set_cstr(item, "name", term->name);
+		akb_buf_clear(&url);
+		S_term_url(tax, term, &url);
+		akb_map_set_cstr(item, "url", url.ptr);
+		akb_map_set_number(item, "count", (double)term->count);
+	}
+	akb_map_set_number(&page, "count", (double)tax->nterms);
+	S_emit(r, "taxonomy", &page, rel.ptr, 1);
+	akb_value_release(&page);
+	akb_buf_release(&rel);
+	akb_buf_release(&url);
+}
+
+/* One page of a taxonomy: a term's (term < nterms) or, after them, the taxonomy's index. */
+struct taxonomy_page {
+	const struct akb_taxonomy *tax;
+	size_t term;
+};
+
+static void S_taxonomy_task(struct renderer *r, void *arg, size_t k)
+{
+	const struct taxonomy_page *p = (const struct taxonomy_page *)arg + k;
+	if (p->term == p->tax->nterms) {
+		S_render_taxonomy_index(r, p->tax);
+		return;
+	}
+	struct akb_buf url = AKB_BUF_INIT;
+	S_render_term(r, p->tax, &p->tax->terms[p->term], &url);
+	akb_buf_release(&url);
 }
 
 static void S_render_taxonomies(struct renderer *r)
 {
-	struct akb_buf rel = AKB_BUF_INIT, url = AKB_BUF_INIT;
-	for (size_t t = 0; t < r->site->ntaxonomies; t++) {
-		const struct akb_taxonomy *tax = &r->site->taxonomies[t];
-		struct akb_value page = AKB_VALUE_NULL;
-		S_taxonomy_base(r, &page, tax, "../", tax->title, "taxonomy_page", "page", &rel);
-		S_map_printf(&page, "description", "%s of %s, with the agents of each.", tax->title, r->cfg->title);
-		struct akb_value *terms = akb_map_set_list(&page, "terms");
-		for (size_t i = 0; i < tax->nterms; i++) {
-			const struct akb_term *term = &tax->terms[i];
-			struct akb_value *item = akb_list_push(terms);
-			akb_value_set_map(item);
-			akb_map_set_cstr(item, "name", term->name);
-			akb_buf_clear(&url);
-			S_term_url(tax, term, &url);
-			akb_map_set_cstr(item, "url", url.ptr);
-			akb_map_set_number(item, "count", (double)term->count);
-			S_render_term(r, tax, term, &url);
-		}
-		akb_map_set_number(&page, "count", (double)tax->nterms);
-		S_emit(r, "taxonomy", &page, rel.ptr, 1);
-		akb_value_release(&page);
-	}
-	akb_buf_release(&rel);
-	akb_buf_release(&url);
+	size_t n = 0;
+	for (size_t t = 0; t < r->site->ntaxonomies; t++)
+		n += r->site->taxonomies[t].nterms + 1;
+	struct taxonomy_page *pages = akb_xcalloc(n + 1, sizeof(*pages));
+	n = 0;
+	for (size_t t = 0; t < r->site->ntaxonomies; t++)
+		for (size_t i = 0; i <= r->site->taxonomies[t].nterms; i++)
+			pages[n++] = (struct taxonomy_page){ &r->site->taxonomies[t], i };
+	S_render_each(r, n, S_taxonomy_task, NULL, pages);
+	free(pages);
 }
 
 /* Links in a hook page's markdown are relative to the site root, wherever the page lives. */

@@ -59,6 +59,12 @@ struct akb_agent {
 };
 
 void akb_agent_release(struct akb_agent *agent);
+/*
+ * Frees the file's text (`raw`, `text`, `body_text`; `body` becomes ""),
+ * once its page and its search document are made: what a build holds per
+ * agent then no longer grows with its files.
+ */
+void akb_agent_drop_text(struct akb_agent *agent);
 
 /* The file position of front-matter key `key` (1:1 when the key is absent). */
 void akb_agent_key_pos(const struct akb_agent *agent, const char *key, unsigned *line, unsigned *col);

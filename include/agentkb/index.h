@@ -25,8 +25,25 @@ struct akb_index_stats {
 /* Appends agents.json for `site` to `out`. */
 void akb_index_agents_json(const struct akb_site *site, struct akb_buf *out);
 
-/* Writes every index file into the site. Returns 0, or -1 (reported). */
+/*
+ * The search index's feed, filled agent by agent while render runs (render.h:
+ * prepare, take, discard), so that each agent's texts can go as soon as its
+ * page is written: akb_index_prepare tokenizes an agent (any thread),
+ * akb_index_take adds it as document k (one thread, in the site's order).
+ */
+struct akb_index_feed;
+struct akb_index_feed *akb_index_feed_new(const struct akb_site *site, const struct akb_config *cfg);
+void akb_index_feed_free(struct akb_index_feed *feed);
+void *akb_index_prepare(void *feed, size_t idx, const struct akb_rendered_agent *kept);
+void akb_index_take(void *feed, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared);
+void akb_index_discard(void *prepared);
+
+/*
+ * Writes every index file into the site, the search index from `feed`, or
+ * (NULL) from the texts `rendered` kept. Returns 0, or -1 (reported).
+ */
 int akb_index_write(const struct akb_site *site, const struct akb_config *cfg, const struct akb_rendered *rendered,
-		    struct akb_output *out, struct akb_index_stats *stats, struct akb_diag *diag);
+		    struct akb_index_feed *feed, struct akb_output *out, struct akb_index_stats *stats,
+		    struct akb_diag *diag);
 
 #endif

@@ -65,6 +65,18 @@ struct akb_render_options {
 	 * the messages are the same for any number; page hooks make it one.
 	 */
 	unsigned jobs;
+	/*
+	 * The index stage's feed, so that memory does not grow with the site:
+	 * `prepare` runs on the thread that rendered an agent's page, right
+	 * after it (its result goes to `take`); `take` runs once per agent page,
+	 * one at a time, in the site's order (k: position in site->order, idx:
+	 * the agent). Once `take` returns, the agent's kept texts are freed.
+	 * NULL: the texts stay in `rendered` for a later index stage.
+	 */
+	void *(*prepare)(void *ctx, size_t idx, const struct akb_rendered_agent *kept);
+	void (*take)(void *ctx, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared);
+	void (*discard)(void *prepared); /* instead of `take`, once a page failed */
+	void *feed_ctx;
 };
 
 struct akb_render_stats {

@@ -67,6 +67,15 @@ void akb_value_set_map(struct akb_value *v);
 
 /* Appends a null item to a list and returns it for the caller to fill. */
 struct akb_value *akb_list_push(struct akb_value *list);
+/*
+ * Appends `item` itself, not a copy: the list shares its strings, lists and
+ * maps. For read-only contexts made of values that outlive them (the cards
+ * a term page lists): nothing may change the item through the list, and
+ * akb_list_disown must empty the list before it is released.
+ */
+void akb_list_borrow(struct akb_value *list, const struct akb_value *item);
+/* Forgets a list's items without freeing them (they were borrowed). */
+void akb_list_disown(struct akb_value *list);
 
 /*
  * Returns the value stored under `key`, or NULL. Linear scan: maps here are

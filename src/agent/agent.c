@@ -25,6 +25,15 @@ void akb_agent_release(struct akb_agent *a)
 	memset(a, 0, sizeof(*a));
 }
 
+void akb_agent_drop_text(struct akb_agent *a)
+{
+	AKB_FREE_ALL(a->raw, a->text, a->body_text);
+	a->raw = a->text = a->body_text = NULL;
+	a->raw_len = a->text_len = 0;
+	a->body = "";
+	a->body_len = 0;
+}
+
 const char *akb_agent_field(const struct akb_agent *a, const char *key)
 {
 	return akb_map_get_cstr(&a->fm.fields, key);

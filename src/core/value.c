@@ -101,6 +101,19 @@ struct akb_value *akb_list_push(struct akb_value *list)
 	return item;
 }
 
+void akb_list_borrow(struct akb_value *list, const struct akb_value *item)
+{
+	struct akb_value *slot = akb_list_push(list);
+	if (slot)
+		*slot = *item;
+}
+
+void akb_list_disown(struct akb_value *list)
+{
+	if (list && list->kind == AKB_LIST)
+		list->u.list.len = 0;
+}
+
 struct akb_value *akb_map_get(const struct akb_value *map, const char *key)
 {
 	if (!map || map->kind != AKB_MAP)
