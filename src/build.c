@@ -246,6 +246,8 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 		goto done;
 	/* The files as written, before hooks: what Claude Code would see. */
 	akb_lint_site(&site, NULL, NULL, cfg->jobs, &lint);
+	double mark = S_now_ms();
+	res->load_ms = mark - start;
 
 	/* hooks: filter() and agent() per agent, then slugs and order, then site() */
 	int hooks_failed;
@@ -262,6 +264,8 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	}
 	akb_site_finish(&site, cfg, diag);
 	res->agents = site.norder;
+	res->site_ms = S_now_ms() - mark;
+	mark = S_now_ms();
 	for (size_t i = 0; i < site.nagents; i++) {
 		if (site.agents[i].duplicate_of != SIZE_MAX)
 			res->merged++;
@@ -291,6 +295,8 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	ropts.discard = akb_index_discard;
 	ropts.feed_ctx = &feed;
 	int failed = akb_render_site(&site, cfg, tpl, &ropts, &out, &stats, diag) != 0;
+	res->render_ms = S_now_ms() - mark;
+	mark = S_now_ms();
 	failed |= S_write_highlight_css(hl, cfg, &theme, &out, diag) != 0;
 	res->pages = stats.pages;
 	struct static_copy sc = { &out, diag };
@@ -312,6 +318,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 		goto done;
 	}
 	ok = akb_output_commit(&out, diag) == 0;
+	res->write_ms = S_now_ms() - mark;
 
 done:
 	res->elapsed_ms = S_now_ms() - start;

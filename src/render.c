@@ -1455,7 +1455,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 		akb_map_set_cstr(item, "url", url.ptr);
 		akb_buf_release(&url);
 	}
-	akb_graph_build(site, &r.graph);
+	akb_graph_build(site, opts ? opts->jobs : 1, &r.graph);
 	akb_related_build(site, &r.related);
 	if (r.graph.nedges) {
 		akb_graph_layout(site, &r.graph);

@@ -15,6 +15,7 @@
 #include "agentkb/site.h"
 #include "agentkb/slug.h"
 #include "agentkb/strmap.h"
+#include "agentkb/threads.h"
 
 void akb_site_init(struct akb_site *site)
 {
@@ -398,6 +399,20 @@ void akb_site_assign_slugs(struct akb_site *site, struct akb_diag *diag)
 	akb_slugset_free(slugs);
 }
 
+/* An agent's access and context size (each agent on its own: any thread). */
+static void S_access_and_tokens(void *ctx, size_t k)
+{
+	struct akb_site *site = ctx;
+	struct akb_agent *a = &site->agents[site->order[k]];
+	struct akb_capabilities caps;
+	akb_capabilities_of(a, &caps);
+	a->access = akb_access_of(&caps);
+	akb_capabilities_release(&caps);
+	const char *body = a->body_text ? a->body_text : a->body;
+	a->tokens = akb_estimate_tokens(a->description, strlen(a->description)) +
+		    akb_estimate_tokens(body, a->body_text ? strlen(a->body_text) : a->body_len);
+}
+
 void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct akb_diag *diag)
 {
 	(void)diag;
@@ -406,16 +421,7 @@ void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct
 	while (keys[ntax])
 		ntax++;
 	/* What each agent may do, now that no hook changes it any more. */
-	for (size_t k = 0; k < site->norder; k++) {
-		struct akb_agent *a = &site->agents[site->order[k]];
-		struct akb_capabilities caps;
-		akb_capabilities_of(a, &caps);
-		a->access = akb_access_of(&caps);
-		akb_capabilities_release(&caps);
-		const char *body = a->body_text ? a->body_text : a->body;
-		a->tokens = akb_estimate_tokens(a->description, strlen(a->description)) +
-			    akb_estimate_tokens(body, a->body_text ? strlen(a->body_text) : a->body_len);
-	}
+	akb_parallel_for(site->norder, cfg->jobs ? cfg->jobs : akb_cores(), S_access_and_tokens, site);
 	site->taxonomies = akb_xcalloc(ntax + 1, sizeof(*site->taxonomies));
 	site->ntaxonomies = ntax;
 	for (size_t i = 0; i < ntax; i++) {

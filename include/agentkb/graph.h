@@ -36,8 +36,8 @@ struct akb_graph {
 	int *placed;            /* 1 for agents in the layout */
 };
 
-/* Finds the edges between the kept agents of `site`. */
-void akb_graph_build(const struct akb_site *site, struct akb_graph *g);
+/* Finds the edges between the kept agents of `site`, on `jobs` threads (0: one per core). */
+void akb_graph_build(const struct akb_site *site, unsigned jobs, struct akb_graph *g);
 /* Lays the connected agents out (force-directed, deterministic). */
 void akb_graph_layout(const struct akb_site *site, struct akb_graph *g);
 void akb_graph_release(struct akb_graph *g);

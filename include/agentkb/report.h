@@ -31,6 +31,8 @@ struct akb_build_result {
 	size_t search_bytes; /* of which the search index */
 	size_t search_terms; /* distinct terms in the search index */
 	double elapsed_ms;
+	/* Wall time of each stage, for --stats: load (walk, read, parse, lint), site (hooks, slugs, taxonomies), render (with the index's feed), write (index files, assets, commit) */
+	double load_ms, site_ms, render_ms, write_ms;
 };
 
 struct akb_input_list;

@@ -15,6 +15,7 @@
 #include "agentkb/graph.h"
 #include "agentkb/agent.h"
 #include "agentkb/strmap.h"
+#include "agentkb/threads.h"
 
 static int S_word_char(unsigned char c)
 {
@@ -141,45 +142,67 @@ static void S_name_map(const struct akb_site *site, struct akb_strmap *names)
 	akb_buf_release(&key);
 }
 
-void akb_graph_build(const struct akb_site *site, struct akb_graph *g)
+/* One agent's edges, found on any thread into a graph of its own (edges only). */
+struct graph_pool {
+	const struct akb_site *site;
+	const struct akb_strmap *names;
+	struct akb_graph *each; /* per position in site->order */
+};
+
+static void S_edges_of(void *ctx, size_t k)
+{
+	struct graph_pool *p = ctx;
+	struct akb_graph *g = &p->each[k];
+	size_t idx = p->site->order[k];
+	const struct akb_agent *a = &p->site->agents[idx];
+	struct akb_buf lower = AKB_BUF_INIT;
+	struct scan s = { p->names, g, idx };
+	akb_graph_mentions(a->description, strlen(a->description), S_mention, &s);
+	const char *body = a->body_text ? a->body_text : a->body;
+	akb_graph_mentions(body, a->body_text ? strlen(a->body_text) : a->body_len, S_mention, &s);
+	/* Agent(x, y): the sub-agents it may start. */
+	struct akb_capabilities caps;
+	akb_capabilities_of(a, &caps);
+	for (size_t i = 0; i < caps.agents.u.list.len; i++) {
+		const char *n = caps.agents.u.list.items[i].u.str.ptr;
+		size_t to;
+		S_lower(n, n + strlen(n), &lower);
+		if (akb_strmap_get(p->names, lower.ptr, &to))
+			S_edge(g, idx, to, 1);
+	}
+	akb_capabilities_release(&caps);
+	/* A sub-agent's `skills:` preload those skills; a skill's `agent:` runs it in that sub-agent. */
+	struct akb_value refs = AKB_VALUE_NULL;
+	akb_value_set_list(&refs);
+	const struct akb_value *field = akb_map_get(&a->fm.fields, a->format == AKB_FORMAT_SKILL ? "agent" : "skills");
+	if (field && (a->format == AKB_FORMAT_SKILL || a->format == AKB_FORMAT_SUBAGENT))
+		akb_tool_list(field, &refs);
+	for (size_t i = 0; i < refs.u.list.len; i++) {
+		const char *n = refs.u.list.items[i].u.str.ptr;
+		size_t to;
+		S_lower(n, n + strlen(n), &lower);
+		if (akb_strmap_get(p->names, lower.ptr, &to) && to != idx)
+			S_edge(g, idx, to, 0);
+	}
+	akb_value_release(&refs);
+	akb_buf_release(&lower);
+}
+
+void akb_graph_build(const struct akb_site *site, unsigned jobs, struct akb_graph *g)
 {
 	memset(g, 0, sizeof(*g));
 	struct akb_strmap names;
 	S_name_map(site, &names);
-	struct akb_buf lower = AKB_BUF_INIT;
+	/* The edges are sorted below, so the order they are found in does not matter. */
+	struct graph_pool pool = { site, &names, akb_xcalloc(site->norder + 1, sizeof(struct akb_graph)) };
+	akb_parallel_for(site->norder, jobs ? jobs : akb_cores(), S_edges_of, &pool);
 	for (size_t k = 0; k < site->norder; k++) {
-		size_t idx = site->order[k];
-		const struct akb_agent *a = &site->agents[idx];
-		struct scan s = { &names, g, idx };
-		akb_graph_mentions(a->description, strlen(a->description), S_mention, &s);
-		const char *body = a->body_text ? a->body_text : a->body;
-		akb_graph_mentions(body, a->body_text ? strlen(a->body_text) : a->body_len, S_mention, &s);
-		/* Agent(x, y): the sub-agents it may start. */
-		struct akb_capabilities caps;
-		akb_capabilities_of(a, &caps);
-		for (size_t i = 0; i < caps.agents.u.list.len; i++) {
-			const char *n = caps.agents.u.list.items[i].u.str.ptr;
-			size_t to;
-			S_lower(n, n + strlen(n), &lower);
-			if (akb_strmap_get(&names, lower.ptr, &to))
-				S_edge(g, idx, to, 1);
-		}
-		akb_capabilities_release(&caps);
-		/* A sub-agent's `skills:` preload those skills; a skill's `agent:` runs it in that sub-agent. */
-		struct akb_value refs = AKB_VALUE_NULL;
-		akb_value_set_list(&refs);
-		const struct akb_value *field = akb_map_get(&a->fm.fields, a->format == AKB_FORMAT_SKILL ? "agent" : "skills");
-		if (field && (a->format == AKB_FORMAT_SKILL || a->format == AKB_FORMAT_SUBAGENT))
-			akb_tool_list(field, &refs);
-		for (size_t i = 0; i < refs.u.list.len; i++) {
-			const char *n = refs.u.list.items[i].u.str.ptr;
-			size_t to;
-			S_lower(n, n + strlen(n), &lower);
-			if (akb_strmap_get(&names, lower.ptr, &to) && to != idx)
-				S_edge(g, idx, to, 0);
-		}
-		akb_value_release(&refs);
+		const struct akb_graph *one = &pool.each[k];
+		for (size_t i = 0; i < one->nedges; i++)
+			S_edge(g, one->edges[i].from, one->edges[i].to, one->edges[i].started);
+		free(one->edges);
 	}
+	free(pool.each);
 	if (g->nedges)
 		qsort(g->edges, g->nedges, sizeof(*g->edges), S_by_ends);
 	size_t n = 0;
@@ -191,7 +214,6 @@ void akb_graph_build(const struct akb_site *site, struct akb_graph *g)
 		g->edges[n++] = g->edges[i];
 	}
 	g->nedges = n;
-	akb_buf_release(&lower);
 	akb_strmap_release(&names);
 }
 

@@ -65,9 +65,25 @@ void akb_tokenize(const char *text, size_t len, akb_token_fn fn, void *ctx)
 	size_t cjk_run = 0, latin_cps = 0;
 	size_t i = 0;
 	for (;;) {
-		uint32_t cp = i < len ? akb_utf8_lower(akb_utf8_next(text, len, &i)) : 0;
-		int word = i <= len && cp && akb_utf8_is_word(cp);
-		int cjk = word && akb_utf8_is_cjk(cp);
+		uint32_t cp;
+		int word, cjk;
+		unsigned char b = i < len ? (unsigned char)text[i] : 0;
+		if (b && b < 0x80) { /* most text: no decoding */
+			cp = b >= 'A' && b <= 'Z' ? b + 32u : b;
+			i++;
+			word = (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z');
+			cjk = 0;
+			if (word && !cjk_run) {
+				if (latin_cps < TOKEN_MAX_CODEPOINTS)
+					akb_buf_putc(&tok, (int)cp);
+				latin_cps++;
+				continue;
+			}
+		} else {
+			cp = i < len ? akb_utf8_lower(akb_utf8_next(text, len, &i)) : 0;
+			word = i <= len && cp && akb_utf8_is_word(cp);
+			cjk = word && akb_utf8_is_cjk(cp);
+		}
 		/* A Latin token ends at a non-word or a CJK character. */
 		if (tok.len && (!word || cjk)) {
 			fn(ctx, tok.ptr, tok.len);
@@ -148,8 +164,16 @@ struct doc_term {
 	uint32_t tf[AKB_FIELD_COUNT];
 };
 
+/* Token bytes, in blocks that never move (the map borrows its keys from them): one allocation per block, not per token. */
+struct text_block {
+	struct text_block *next;
+	size_t used, cap;
+	char bytes[];
+};
+
 struct akb_search_doc {
-	struct akb_strmap ids; /* token -> index in terms */
+	struct akb_strmap ids; /* token -> index in terms (keys in `blocks`) */
+	struct text_block *blocks;
 	struct doc_term *terms;
 	size_t nterms, cap;
 	uint32_t lengths[AKB_FIELD_COUNT];
@@ -257,10 +281,38 @@ static void S_flush_term(struct term *t)
 
 /* ---- documents ---- */
 
+/* A copy of token[0..len) (NUL-terminated) that stays where it is until the blocks are freed. */
+static const char *S_keep_token(struct text_block **blocks, const char *token, size_t len)
+{
+	struct text_block *b = *blocks;
+	if (!b || b->cap - b->used < len + 1) {
+		size_t cap = len + 1 > 8192 ? len + 1 : 8192;
+		b = akb_xmalloc(sizeof(*b) + cap);
+		b->next = *blocks;
+		b->used = 0;
+		b->cap = cap;
+		*blocks = b;
+	}
+	char *copy = b->bytes + b->used;
+	memcpy(copy, token, len);
+	copy[len] = '\0';
+	b->used += len + 1;
+	return copy;
+}
+
+static void S_free_blocks(struct text_block **blocks)
+{
+	while (*blocks) {
+		struct text_block *next = (*blocks)->next;
+		free(*blocks);
+		*blocks = next;
+	}
+}
+
 struct akb_search_doc *akb_search_doc_new(void)
 {
 	struct akb_search_doc *d = akb_xcalloc(1, sizeof(*d));
-	akb_strmap_init(&d->ids);
+	akb_strmap_init_borrowed(&d->ids);
 	akb_buf_init(&d->langs_seen);
 	akb_buf_putc(&d->langs_seen, '\n');
 	return d;
@@ -271,6 +323,7 @@ void akb_search_doc_free(struct akb_search_doc *d)
 	if (!d)
 		return;
 	akb_strmap_release(&d->ids);
+	S_free_blocks(&d->blocks);
 	free(d->terms);
 	akb_buf_release(&d->langs_seen);
 	free(d);
@@ -312,8 +365,9 @@ static void S_add_token(void *ctx, const char *token, size_t len)
 		d->terms = akb_xgrow(d->terms, d->nterms, &d->cap, 256, sizeof(*d->terms));
 		struct doc_term *t = &d->terms[d->nterms++];
 		memset(t, 0, sizeof(*t));
-		t->text = akb_strmap_setn(&d->ids, token, len, id);
+		t->text = S_keep_token(&d->blocks, token, len);
 		t->len = len;
+		akb_strmap_setn(&d->ids, t->text, len, id);
 	}
 	struct doc_term *t = &d->terms[id];
 	if (a->field != AKB_FIELD_NAME_PREFIX)
@@ -396,7 +450,8 @@ static void S_apply(struct akb_search_builder *sb, struct akb_search_doc *d)
 		sb->lengths[doc * AKB_FIELD_COUNT + (size_t)f] += d->lengths[f];
 	if (d->nterms || d->langs_seen.len > 1) {
 		akb_strmap_release(&d->ids);
-		akb_strmap_init(&d->ids);
+		akb_strmap_init_borrowed(&d->ids);
+		S_free_blocks(&d->blocks);
 		d->nterms = 0;
 		memset(d->lengths, 0, sizeof d->lengths);
 		akb_buf_clear(&d->langs_seen);

@@ -24,8 +24,8 @@ rebuild() {
 	"$AKB" build "$C" -o "$TMP/clean/site" --stats "$@" 2>"$TMP/clean.err"
 	expect "$desc: exits as a clean build" "$inc_rc" "$?"
 	check "$desc: the site is the clean build's" diff -r "$SITE" "$TMP/clean/site"
-	grep -v '^stats:' "$TMP/inc.err" | sed 's/ in [0-9]* ms$//' >"$TMP/inc.msgs"
-	grep -v '^stats:' "$TMP/clean.err" | sed 's/ in [0-9]* ms$//' >"$TMP/clean.msgs"
+	grep -v '^stats:\|^stages:' "$TMP/inc.err" | sed 's/ in [0-9]* ms$//' >"$TMP/inc.msgs"
+	grep -v '^stats:\|^stages:' "$TMP/clean.err" | sed 's/ in [0-9]* ms$//' >"$TMP/clean.msgs"
 	check "$desc: prints the clean build's messages" cmp -s "$TMP/inc.msgs" "$TMP/clean.msgs"
 	WRITTEN=$(sed -n 's/.* \([0-9]*\) of [0-9]* files written.*/\1/p' "$TMP/inc.err")
 	TOTAL=$(sed -n 's/.* [0-9]* of \([0-9]*\) files written.*/\1/p' "$TMP/inc.err")
