@@ -39,7 +39,14 @@ void akb_buf_clear(struct akb_buf *b);
 void akb_buf_grow(struct akb_buf *b, size_t extra);
 void akb_buf_put(struct akb_buf *b, const void *data, size_t len);
 void akb_buf_puts(struct akb_buf *b, const char *s);
-void akb_buf_putc(struct akb_buf *b, int c);
+/* Inline: the byte-at-a-time writers (tokenizer, highlighter, escapers) call it most. */
+static inline void akb_buf_putc(struct akb_buf *b, int c)
+{
+	if (b->len + 1 >= b->cap)
+		akb_buf_grow(b, 1);
+	b->ptr[b->len++] = (char)c;
+	b->ptr[b->len] = '\0';
+}
 void akb_buf_printf(struct akb_buf *b, const char *fmt, ...) AKB_PRINTF(2, 3);
 void akb_buf_vprintf(struct akb_buf *b, const char *fmt, va_list ap);
 /* Truncates to `len` bytes (len <= b->len). */

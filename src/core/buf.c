@@ -113,7 +113,8 @@ void akb_buf_put(struct akb_buf *b, const void *data, size_t len)
 {
 	if (!len)
 		return;
-	akb_buf_grow(b, len);
+	if (len >= b->cap - b->len) /* also when cap is 0: the shared empty string is never written */
+		akb_buf_grow(b, len);
 	memcpy(b->ptr + b->len, data, len);
 	b->len += len;
 	b->ptr[b->len] = '\0';
@@ -122,13 +123,6 @@ void akb_buf_put(struct akb_buf *b, const void *data, size_t len)
 void akb_buf_puts(struct akb_buf *b, const char *s)
 {
 	akb_buf_put(b, s, strlen(s));
-}
-
-void akb_buf_putc(struct akb_buf *b, int c)
-{
-	akb_buf_grow(b, 1);
-	b->ptr[b->len++] = (char)c;
-	b->ptr[b->len] = '\0';
 }
 
 void akb_buf_vprintf(struct akb_buf *b, const char *fmt, va_list ap)
