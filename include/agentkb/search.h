@@ -20,8 +20,12 @@
  *   bonus:  [6, 4.5, 1.5],       impact bonuses for a name, name-prefix and summary hit (informative)
  *   chunk:  16,                  documents per display chunk: doc d is in search/d<floor(d/16)>.js
  *   shards: "\napi\ncache...",   first term of each term shard, "\n"-separated (shard 0's is "");
- *                                shard k is search/t<k>.js; a term t lives in the last shard whose
- *                                first term <= t (UTF-16 order, the order of JS string comparison)
+ *                                a term t lives in the last shard k whose first term <= t (UTF-16
+ *                                order, the order of JS string comparison)
+ *   ids:    "9f3a01c2\n...",     the name of each shard: shard k is search/t<ids[k]>.js (ids absent:
+ *                                search/t<k>.js). A name is the first term's hash (FNV-1a, low 32
+ *                                bits, 8 hex digits), and shards end where the terms say (search.c),
+ *                                so an edit to one agent rewrites few shards
  *   solo:   "0110...",           one character per shard: "1" when the shard holds exactly one term
  *                                (its first), so a page can tell whether it matches without loading it;
  *                                a term whose postings take 4 KB or more always gets one of its own
@@ -41,7 +45,7 @@
  *   fewest digits that hold values.length (1 up to 63 values, 2 up to 4095...):
  *   a page decodes them in one pass, most facets one character a document.
  *
- * search/t<k>.js -> __akbSearchLoad("t", k, {
+ * search/t<id>.js -> __akbSearchLoad("t", "<id>", {
  *   terms: "term\nterm\n...",    sorted (UTF-16 order), unique
  *   post:  "<base64>",           postings of every term, concatenated in term order
  *   size:  "<base64 varints>"    byte length of each term's postings

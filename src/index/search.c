@@ -17,8 +17,18 @@
 
 /* Longer Latin tokens are cut: nobody types them, and they bloat the dictionary. */
 #define TOKEN_MAX_CODEPOINTS 32
-/* A shard holds about this many bytes of terms and postings: one or two per query. */
-#define SHARD_TARGET_BYTES 12000
+/*
+ * A shard holds about this many bytes of terms and postings: one or two per
+ * query. Where a shard ends depends on the terms themselves (a term whose
+ * hash ends in SHARD_CUT_BITS zero bits starts a new shard once the shard
+ * has SHARD_MIN_BYTES; SHARD_MAX_BYTES cuts anyway), not on a running
+ * count from the first term: a new or dropped term moves only its own
+ * shard's ends, so an edit rewrites a few shards, not every one after it.
+ * Shards are named by their first term's hash, for the same reason.
+ */
+#define SHARD_MIN_BYTES 6000
+#define SHARD_MAX_BYTES 24000
+#define SHARD_CUT_MASK 3
 /*
  * A term whose postings take this much (a term in some 4,000 documents or
  * more) gets a shard of its own, so that the shard directory names it and a
@@ -790,7 +800,7 @@ static void S_write_top_rows(struct akb_buf *js, const struct term *t, const str
 	akb_buf_putc(js, ']');
 }
 
-static int S_write_shard(struct akb_search_builder *sb, struct akb_output *out, size_t k, const size_t *order,
+static int S_write_shard(struct akb_search_builder *sb, struct akb_output *out, const char *id, const size_t *order,
 			 size_t from, size_t to, struct akb_search_stats *stats, struct akb_diag *diag)
 {
 	const struct term *terms = sb->terms;
@@ -803,7 +813,7 @@ static int S_write_shard(struct akb_search_builder *sb, struct akb_output *out, 
 		akb_buf_put(&post, t->post.ptr, t->post.len);
 		S_varint(&sizes, t->post.len);
 	}
-	akb_buf_printf(&js, "__akbSearchLoad(\"t\",%zu,{\"terms\":", k);
+	akb_buf_printf(&js, "__akbSearchLoad(\"t\",\"%s\",{\"terms\":", id);
 	akb_json_string(&js, names.ptr, names.len);
 	akb_buf_puts(&js, ",\"post\":");
 	S_base64_string(&js, &post);
@@ -812,8 +822,8 @@ static int S_write_shard(struct akb_search_builder *sb, struct akb_output *out, 
 	if (to - from == 1)
 		S_write_top_rows(&js, &terms[order[from]], sb->display);
 	akb_buf_puts(&js, "});\n");
-	char rel[64];
-	snprintf(rel, sizeof rel, "search/t%zu.js", k);
+	char rel[96];
+	snprintf(rel, sizeof rel, "search/t%s.js", id);
 	int rc = S_write_file(out, rel, &js, stats, diag);
 	akb_buf_release(&js);
 	akb_buf_release(&names);
@@ -957,27 +967,44 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 	stats->terms = nterms;
 
 	int rc = 0;
-	struct akb_buf shards = AKB_BUF_INIT, solo = AKB_BUF_INIT;
+	struct akb_buf shards = AKB_BUF_INIT, solo = AKB_BUF_INIT, ids = AKB_BUF_INIT, id = AKB_BUF_INIT;
+	struct akb_strmap used_ids;
+	akb_strmap_init(&used_ids);
 	size_t from = 0, acc = 0, k = 0;
 	int big_prev = 0;
 	for (size_t i = 0; i <= nterms && rc == 0; i++) {
 		int last = i == nterms;
-		size_t size = last ? 0 : strlen(sb->terms[order[i]].text) + sb->terms[order[i]].post.len + 4;
+		const char *text = last ? "" : sb->terms[order[i]].text;
+		size_t size = last ? 0 : strlen(text) + sb->terms[order[i]].post.len + 4;
 		int big = size >= SOLO_BYTES;
-		/* Cut when full, around a big term, and at the end (an empty index still has shard 0). */
-		if ((i > from && (acc >= SHARD_TARGET_BYTES || big || big_prev)) || (last && (from < i || k == 0))) {
+		int cut_here = acc >= SHARD_MAX_BYTES ||
+			       (acc >= SHARD_MIN_BYTES && (akb_hash_bytes(text, strlen(text)) & SHARD_CUT_MASK) == 0);
+		/* Cut at a boundary term, around a big term, and at the end (an empty index still has shard 0). */
+		if ((i > from && (cut_here || big || big_prev)) || (last && (from < i || k == 0))) {
+			const char *first = from < nterms ? sb->terms[order[from]].text : "";
 			if (k) {
 				akb_buf_putc(&shards, '\n');
-				akb_buf_puts(&shards, sb->terms[order[from]].text);
+				akb_buf_puts(&shards, first);
+				akb_buf_putc(&ids, '\n');
 			}
+			akb_buf_clear(&id);
+			akb_buf_printf(&id, "%08llx", (unsigned long long)(akb_hash_bytes(first, strlen(first)) & 0xffffffffu));
+			int added;
+			akb_strmap_add(&used_ids, id.ptr, id.len, k, &added);
+			if (!added) /* two first terms with one hash: rare, and then only this name depends on the order */
+				akb_buf_printf(&id, "-%zu", k);
+			akb_buf_puts(&ids, id.ptr);
 			akb_buf_putc(&solo, i - from == 1 ? '1' : '0');
-			rc = S_write_shard(sb, out, k++, order, from, i, stats, diag);
+			rc = S_write_shard(sb, out, id.ptr, order, from, i, stats, diag);
+			k++;
 			from = i;
 			acc = 0;
 		}
 		acc += size;
 		big_prev = big;
 	}
+	akb_strmap_release(&used_ids);
+	akb_buf_release(&id);
 	stats->shards = k;
 
 	struct akb_buf js = AKB_BUF_INIT, facets = AKB_BUF_INIT;
@@ -997,6 +1024,8 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 	akb_json_string(&js, shards.ptr, shards.len);
 	akb_buf_puts(&js, ",\"solo\":");
 	akb_json_string(&js, solo.ptr, solo.len);
+	akb_buf_puts(&js, ",\"ids\":");
+	akb_json_string(&js, ids.ptr, ids.len);
 	akb_buf_puts(&js, ",\"syn\":");
 	akb_buf_put(&js, sb->synonyms.ptr, sb->synonyms.len);
 	S_write_facets(sb, &js, &facets);
@@ -1011,6 +1040,7 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 	akb_buf_release(&js);
 	akb_buf_release(&facets);
 	akb_buf_release(&shards);
+	akb_buf_release(&ids);
 	akb_buf_release(&solo);
 	free(order);
 	return rc;

@@ -366,7 +366,7 @@ test("a ?q= link gives the page's content way at once; the results follow", asyn
   let release;
   const gate = new Promise((ok) => { release = ok; });
   // Term shards held back: the page shows that it is searching, not the agent it is on.
-  await page.route(/\/search\/t\d+\.js$/, async (route) => { await gate; await route.continue(); });
+  await page.route(/\/search\/t[0-9a-f]{8}(-\d+)?\.js$/, async (route) => { await gate; await route.continue(); });
   await page.goto(server.url + "agents/rails-maintainer/index.html?q=kubernetes", { waitUntil: "domcontentloaded" });
   await settled(page, /^Searching…$/);
   assert.equal(await page.locator(".agent").isVisible(), false);

@@ -172,6 +172,24 @@ check "format corpus: archives kept" test -n "$(find "$F/site" -name '*.tar.gz' 
 "$AKB" build tests/fixtures/formats/corpus -o "$F/clean" -q 2>/dev/null
 check "format corpus: the site is the clean build's" diff -r "$F/site" "$F/clean"
 
+# The search index's shards end where their terms say, and are named by their first term:
+# a new word early in the alphabet changes the shards it lands in, not every shard after it.
+G="$TMP/gen"
+sh scripts/gen-corpus.sh 400 "$G/content" >/dev/null
+"$AKB" build "$G/content" -o "$G/site" -q 2>/dev/null
+cp -r "$G/site/search" "$G/search-before"
+shards=$(ls "$G/site/search" | grep -c '^t.*\.js$')
+check "generated 400: the index has many shards ($shards)" [ "$shards" -ge 20 ]
+f=$(ls "$G/content/data/"*.md | sed -n 3p)
+sed -i '0,/ cache /s// aardvarkian /' "$f"
+"$AKB" build "$G/content" -o "$G/site" -q 2>/dev/null
+changed=0
+for x in "$G/site/search/"t*.js; do cmp -s "$x" "$G/search-before/$(basename "$x")" || changed=$((changed + 1)); done
+check "a new word rewrites few shards ($changed of $shards)" [ "$changed" -ge 1 -a "$changed" -le 3 ]
+has "$G/site/search/base.js" '"ids":"' "base.js names the shards"
+"$AKB" build "$G/content" -o "$G/clean" -q 2>/dev/null
+check "generated 400: the incremental site is the clean build's" diff -r "$G/site" "$G/clean"
+
 # A bundle builds in a folder of its own: no cache anywhere.
 mkdir "$TMP/b"
 "$AKB" bundle content -o "$TMP/b/site.html" -q 2>/dev/null

@@ -131,7 +131,7 @@ written=$(echo "$last" | sed -n 's/^serve: \([0-9]*\) of.*/\1/p')
 total=$(echo "$last" | sed -n 's/^serve: [0-9]* of \([0-9]*\) files.*/\1/p')
 check "the rebuild after an edit is incremental ($last)" sh -c "echo '$last' | grep -q '(incremental)\$'"
 check "the rebuild wrote some files but far fewer than all ($written of $total)" \
-	[ "${written:-0}" -gt 0 ] && [ "${written:-0}" -lt "$((${total:-0} / 2))" ]
+	[ "${written:-0}" -gt 0 -a "${written:-0}" -lt "$((${total:-0} / 2))" ]
 check "the site is still the one folder" [ "$(ls -d "$TMP"/tmpdir/agentkb-serve-*/site*)" = "$SITE" ]
 
 # A new folder with a new agent in it: watched as it appears.

@@ -66,6 +66,27 @@ static char *S_slurp(const char *path)
 	return akb_buf_detach(&b, NULL);
 }
 
+/* The file of term shard k: search/t<id>.js, its id the k-th of base.js's "ids". */
+static void S_shard_path(const char *site, size_t k, struct akb_buf *path)
+{
+	struct akb_buf b = AKB_BUF_INIT;
+	akb_buf_printf(&b, "%s/search/base.js", site);
+	char *base = S_slurp(b.ptr);
+	const char *ids = base ? strstr(base, "\"ids\":\"") : NULL;
+	if (ids)
+		ids += 7;
+	for (size_t i = 0; i < k && ids; i++) {
+		ids = strstr(ids, "\\n");
+		if (ids)
+			ids += 2;
+	}
+	size_t n = ids ? strcspn(ids, "\\\"") : 0;
+	akb_buf_clear(path);
+	akb_buf_printf(path, "%s/search/t%.*s.js", site, (int)n, ids ? ids : "");
+	free(base);
+	akb_buf_release(&b);
+}
+
 static int S_b64(int c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -152,7 +173,7 @@ TEST(search_index_round_trip)
 	INT_EQ(st.shards, 1);
 
 	struct akb_buf path = AKB_BUF_INIT;
-	akb_buf_printf(&path, "%s/search/t0.js", site.ptr);
+	S_shard_path(site.ptr, 0, &path);
 	char *t0 = S_slurp(path.ptr);
 	CHECK(t0 && strstr(t0, "\"terms\":\"cache\\nexpert\\nother\\nredis\"") != NULL);
 	unsigned char post[256], size[16];
@@ -278,7 +299,7 @@ TEST(search_name_prefixes_languages_and_synonyms)
 	struct akb_search_stats st;
 	CHECK(akb_search_write(sb, &out, &st, &d) == 0);
 	CHECK(akb_output_commit(&out, &d) == 0);
-	akb_buf_printf(&path, "%s/search/t0.js", site.ptr);
+	S_shard_path(site.ptr, 0, &path);
 	char *t0 = S_slurp(path.ptr);
 	/*
 	 * "audit" is a term (doc 1's body), so the prefix of doc 0's "auditor" is kept, with the
@@ -323,7 +344,7 @@ TEST(search_terms_sort_in_utf16_order)
 	struct akb_search_stats st;
 	akb_search_write(sb, &out, &st, &d);
 	akb_output_commit(&out, &d);
-	akb_buf_printf(&path, "%s/search/t0.js", site.ptr);
+	S_shard_path(site.ptr, 0, &path);
 	char *t0 = S_slurp(path.ptr);
 	const char *a = strstr(t0, "\"terms\":\"a\\n");
 	const char *fw = strstr(t0, "\xEF\xBD\x81");
@@ -373,7 +394,7 @@ TEST(search_big_terms_get_solo_shards)
 	/* The head stays small however many documents there are. */
 	CHECK(base && strlen(base) < 600);
 	akb_buf_clear(&path);
-	akb_buf_printf(&path, "%s/search/t1.js", site.ptr);
+	S_shard_path(site.ptr, 1, &path);
 	char *t1 = S_slurp(path.ptr);
 	CHECK(t1 && strstr(t1, "\"terms\":\"common\",") != NULL);
 	/*
@@ -385,7 +406,7 @@ TEST(search_big_terms_get_solo_shards)
 	CHECK(t1 && strstr(t1, "\n[0,") == NULL);
 	/* Shards of several terms have no rows. */
 	akb_buf_clear(&path);
-	akb_buf_printf(&path, "%s/search/t0.js", site.ptr);
+	S_shard_path(site.ptr, 0, &path);
 	char *t0 = S_slurp(path.ptr);
 	CHECK(t0 && strstr(t0, "\"terms\":\"alpha\\nbeta\",") != NULL && strstr(t0, "rows") == NULL);
 	free(t0);

@@ -251,7 +251,10 @@
   }
   function ready(e) {
     return get(e, "base", 0).then(function (b) {
-      if (!e.base) { e.base = b; e.N = b.n; e.dir = b.shards.split("\n"); e.solo = b.solo || ""; }
+      if (!e.base) {
+        e.base = b; e.N = b.n; e.dir = b.shards.split("\n"); e.solo = b.solo || "";
+        e.ids = b.ids ? b.ids.split("\n") : null; /* shard k's file name: t<ids[k]>.js (else t<k>.js) */
+      }
       return e.base;
     });
   }
@@ -266,7 +269,7 @@
   function may(e, k, ok) { return e.solo.charCodeAt(k) !== 49 || ok(e.dir[k]); }
   function shard(e, k) {
     if (e.shards.has(k)) return Promise.resolve(e.shards.get(k));
-    return get(e, "t", k).then(function (d) {
+    return get(e, "t", e.ids ? e.ids[k] : k).then(function (d) {
       if (!e.shards.has(k)) keepShard(e, k, d);
       return e.shards.get(k);
     });
