@@ -1026,6 +1026,14 @@ static void S_render_agents(struct renderer *r)
 	free(feed.prepared); /* each one went to `take` or `discard` */
 }
 
+/* One agent's card (each card is its own: any thread). */
+static void S_card_task(void *ctx, size_t k)
+{
+	struct renderer *r = ctx;
+	size_t idx = r->site->order[k];
+	S_build_card(r, &r->site->agents[idx], &r->cards[idx]);
+}
+
 /* Home-page order: department term, then category term (agents without one last), then name. */
 struct group_key {
 	size_t dept, cat, rank; /* term indexes (SIZE_MAX: none), position in name order */
@@ -1456,7 +1464,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 		akb_buf_release(&url);
 	}
 	akb_graph_build(site, opts ? opts->jobs : 1, &r.graph);
-	akb_related_build(site, &r.related);
+	akb_related_build(site, opts ? opts->jobs : 1, &r.related);
 	if (r.graph.nedges) {
 		akb_graph_layout(site, &r.graph);
 		struct akb_value *item = akb_list_push(&r.nav);
@@ -1480,8 +1488,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	if (opts && opts->rendered)
 		S_rendered_init(opts->rendered, site->nagents);
 	S_find_namesakes(&r);
-	for (size_t k = 0; k < site->norder; k++)
-		S_build_card(&r, &site->agents[site->order[k]], &r.cards[site->order[k]]);
+	akb_parallel_for(site->norder, opts && opts->jobs ? opts->jobs : 1, S_card_task, &r);
 
 	const char *templates[] = { "index", "agent", "taxonomy", "term", "404", "graph", NULL };
 	for (int i = 0; templates[i]; i++)

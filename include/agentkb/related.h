@@ -19,7 +19,8 @@ struct akb_related {
 	unsigned char *count;           /* per agent index: how many */
 };
 
-void akb_related_build(const struct akb_site *site, struct akb_related *rel);
+/* Each kept agent's related agents, scored on `jobs` threads (0: one per core); the same for any number. */
+void akb_related_build(const struct akb_site *site, unsigned jobs, struct akb_related *rel);
 void akb_related_release(struct akb_related *rel);
 
 #endif

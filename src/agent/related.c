@@ -13,6 +13,7 @@
 #include "agentkb/related.h"
 #include "agentkb/search.h"
 #include "agentkb/strmap.h"
+#include "agentkb/threads.h"
 
 /* A term in more documents than this tells two agents apart from nothing (and costs time). */
 #define MAX_DF_SHARE 0.08
@@ -98,7 +99,82 @@ static int S_shared(const char *const *a, const char *const *b)
 	return n;
 }
 
-void akb_related_build(const struct akb_site *site, struct akb_related *rel)
+#define SCORE_BATCH 64
+
+struct score_pool {
+	const struct akb_site *site;
+	struct akb_related *rel;
+	struct doc *docs;
+	size_t **post, *plen;
+	const char **groups;
+	size_t K;
+};
+
+/* The related agents of SCORE_BATCH agents, with one scratch for the batch (each agent's list is its own: any thread). */
+static void S_score_batch(void *ctx, size_t batch)
+{
+	const struct score_pool *p = ctx;
+	const struct akb_site *site = p->site;
+	struct akb_related *rel = p->rel;
+	const struct doc *docs = p->docs;
+	size_t **post = p->post, *plen = p->plen, K = p->K;
+	const char **groups = p->groups;
+	size_t from = batch * SCORE_BATCH, to = from + SCORE_BATCH < K ? from + SCORE_BATCH : K;
+	double *score = akb_xcalloc(K, sizeof(double));
+	size_t *touched = akb_xcalloc(K, sizeof(size_t));
+	for (size_t k = from; k < to; k++) {
+		const struct akb_agent *a = &site->agents[site->order[k]];
+		size_t nt = 0;
+		for (size_t i = 0; i < docs[k].n; i++) {
+			size_t t = docs[k].v[i].term;
+			for (size_t j = 0; j < plen[t]; j++) {
+				size_t o = post[t][j];
+				if (o == k)
+					continue;
+				double w = 0;
+				for (size_t x = 0; x < docs[o].n; x++)
+					if (docs[o].v[x].term == t) {
+						w = docs[o].v[x].w;
+						break;
+					}
+				if (!score[o])
+					touched[nt++] = o;
+				score[o] += docs[k].v[i].w * w;
+			}
+		}
+		/* In site order, so that ties keep it. */
+		qsort(touched, nt, sizeof(size_t), S_by_index);
+		/* The best few: a partial selection, small as AKB_RELATED_MAX is. */
+		size_t *best = rel->of[site->order[k]];
+		double bs[AKB_RELATED_MAX];
+		unsigned char n = 0;
+		for (size_t i = 0; i < nt; i++) {
+			size_t o = touched[i];
+			const struct akb_agent *b = &site->agents[site->order[o]];
+			double s = score[o];
+			score[o] = 0;
+			if (!strcasecmp(a->name, b->name))
+				continue; /* its copies and translations, linked already */
+			s += TAXONOMY_BONUS * S_shared(&groups[k * NGROUPS], &groups[o * NGROUPS]);
+			if (n == AKB_RELATED_MAX && s <= bs[n - 1])
+				continue;
+			int at = n < AKB_RELATED_MAX ? n++ : AKB_RELATED_MAX - 1;
+			/* Equal scores stay in site order: deterministic. */
+			while (at > 0 && bs[at - 1] < s) {
+				bs[at] = bs[at - 1];
+				best[at] = best[at - 1];
+				at--;
+			}
+			bs[at] = s;
+			best[at] = site->order[o];
+		}
+		rel->count[site->order[k]] = n;
+	}
+	free(score);
+	free(touched);
+}
+
+void akb_related_build(const struct akb_site *site, unsigned jobs, struct akb_related *rel)
 {
 	size_t N = site->nagents, K = site->norder;
 	rel->of = akb_xcalloc(N + 1, sizeof(*rel->of));
@@ -154,56 +230,8 @@ void akb_related_build(const struct akb_site *site, struct akb_related *rel)
 		for (int g = 0; g < NGROUPS; g++)
 			akb_agent_terms(&site->agents[site->order[k]], S_groups[g], &groups[k * NGROUPS + g], 1);
 	/* Dot products through the postings: only agents sharing a term are ever compared. */
-	double *score = akb_xcalloc(K, sizeof(double));
-	size_t *touched = akb_xcalloc(K, sizeof(size_t));
-	for (size_t k = 0; k < K; k++) {
-		const struct akb_agent *a = &site->agents[site->order[k]];
-		size_t nt = 0;
-		for (size_t i = 0; i < docs[k].n; i++) {
-			size_t t = docs[k].v[i].term;
-			for (size_t j = 0; j < plen[t]; j++) {
-				size_t o = post[t][j];
-				if (o == k)
-					continue;
-				double w = 0;
-				for (size_t x = 0; x < docs[o].n; x++)
-					if (docs[o].v[x].term == t) {
-						w = docs[o].v[x].w;
-						break;
-					}
-				if (!score[o])
-					touched[nt++] = o;
-				score[o] += docs[k].v[i].w * w;
-			}
-		}
-		/* In site order, so that ties keep it. */
-		qsort(touched, nt, sizeof(size_t), S_by_index);
-		/* The best few: a partial selection, small as AKB_RELATED_MAX is. */
-		size_t *best = rel->of[site->order[k]];
-		double bs[AKB_RELATED_MAX];
-		unsigned char n = 0;
-		for (size_t i = 0; i < nt; i++) {
-			size_t o = touched[i];
-			const struct akb_agent *b = &site->agents[site->order[o]];
-			double s = score[o];
-			score[o] = 0;
-			if (!strcasecmp(a->name, b->name))
-				continue; /* its copies and translations, linked already */
-			s += TAXONOMY_BONUS * S_shared(&groups[k * NGROUPS], &groups[o * NGROUPS]);
-			if (n == AKB_RELATED_MAX && s <= bs[n - 1])
-				continue;
-			int at = n < AKB_RELATED_MAX ? n++ : AKB_RELATED_MAX - 1;
-			/* Equal scores stay in site order: deterministic. */
-			while (at > 0 && bs[at - 1] < s) {
-				bs[at] = bs[at - 1];
-				best[at] = best[at - 1];
-				at--;
-			}
-			bs[at] = s;
-			best[at] = site->order[o];
-		}
-		rel->count[site->order[k]] = n;
-	}
+	struct score_pool pool = { site, rel, docs, post, plen, groups, K };
+	akb_parallel_for((K + SCORE_BATCH - 1) / SCORE_BATCH, jobs ? jobs : akb_cores(), S_score_batch, &pool);
 	for (size_t t = 0; t < c.nterms; t++)
 		free(post[t]);
 	free(post);
@@ -212,8 +240,6 @@ void akb_related_build(const struct akb_site *site, struct akb_related *rel)
 		free(docs[k].v);
 	free(docs);
 	free(c.df);
-	free(score);
-	free(touched);
 	free(groups);
 	akb_strmap_release(&ids);
 }
