@@ -23,44 +23,6 @@
 
 #define S_MAGIC "agentkb-cache 1 " AKB_VERSION
 
-static uint64_t S_read64(const unsigned char *p)
-{
-	uint64_t w;
-	memcpy(&w, p, 8);
-	return w;
-}
-
-static uint64_t S_mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
-/* Eight bytes a step over four lanes, each a multiply-rotate; the lanes are mixed at the end. */
-uint64_t akb_digest(const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	const uint64_t k1 = 0x9e3779b97f4a7c15ULL, k2 = 0xbf58476d1ce4e5b9ULL;
-	uint64_t lane[4] = { k1, k2, k1 ^ len, k2 ^ (len << 1) };
-	size_t i = 0;
-	for (; i + 32 <= len; i += 32)
-		for (int k = 0; k < 4; k++) {
-			uint64_t v = lane[k] ^ (S_read64(p + i + 8 * (size_t)k) * k2);
-			lane[k] = ((v << 31) | (v >> 33)) * k1;
-		}
-	uint64_t h = lane[0] ^ S_mix(lane[1]) ^ S_mix(S_mix(lane[2])) ^ S_mix(S_mix(S_mix(lane[3])));
-	for (; i + 8 <= len; i += 8)
-		h = S_mix(h ^ S_read64(p + i));
-	uint64_t tail = 0;
-	for (size_t k = 0; i < len; i++, k++)
-		tail |= (uint64_t)p[i] << (8 * k);
-	return S_mix(h ^ S_mix(tail ^ len));
-}
-
 void akb_cache_file(const char *out_dir, struct akb_buf *file)
 {
 	size_t n = strlen(out_dir);

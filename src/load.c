@@ -19,6 +19,7 @@
 #include "agentkb/format.h"
 #include "agentkb/language.h"
 #include "agentkb/manifest.h"
+#include "agentkb/strmap.h"
 #include "agentkb/utf8.h"
 
 /* Keys whose value is one line of display text. */
@@ -416,7 +417,7 @@ static char *S_file_stem(const char *rel)
 	return akb_xstrndup(base, n);
 }
 
-static void S_derive_text(struct akb_agent *a);
+static void S_derive_text(struct akb_agent *a, const char *body, size_t body_len);
 
 /* The folder holding `rel`'s file ("plugins/p/skills/pdf" for ".../pdf/SKILL.md"), or "". */
 static char *S_folder(const char *rel, int up)
@@ -582,11 +583,15 @@ void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel,
 		}
 	}
 
-	S_derive_text(a);
+	S_derive_text(a, a->body, a->body_len);
+	a->body_off = a->body_text ? 0 : (size_t)(a->body - a->text);
+	a->raw_digest = akb_digest(data, len);
+	akb_agent_note_body(a);
+	akb_value_shrink(&a->fm.fields); /* held for the whole build */
 }
 
 /* description (unescaped), its summary and examples; the summary falls back to the body's first paragraph. */
-static void S_derive_text(struct akb_agent *a)
+static void S_derive_text(struct akb_agent *a, const char *body, size_t body_len)
 {
 	free(a->description);
 	free(a->summary);
@@ -596,14 +601,14 @@ static void S_derive_text(struct akb_agent *a)
 	akb_description_split(a->description, &a->summary, &a->examples);
 	if (!*a->summary) {
 		free(a->summary);
-		a->summary = S_first_paragraph(a->body, a->body_len);
+		a->summary = S_first_paragraph(body, body_len);
 	}
 	/* The language: the description and enough of the body's prose (code says nothing of it). */
 	struct akb_buf sample = AKB_BUF_INIT;
 	akb_buf_puts(&sample, a->description);
 	akb_buf_putc(&sample, '\n');
 	int fenced = 0;
-	for (const char *p = a->body, *end = a->body + a->body_len; p < end && sample.len < LANGUAGE_SAMPLE;) {
+	for (const char *p = body, *end = body + body_len; p < end && sample.len < LANGUAGE_SAMPLE;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
 		const char *t = p;
@@ -622,7 +627,81 @@ static void S_derive_text(struct akb_agent *a)
 void akb_agent_refresh(struct akb_agent *a, struct akb_diag *diag)
 {
 	S_apply_fields(a, diag);
-	S_derive_text(a);
+	struct akb_agent_text view;
+	akb_agent_text_open(a, &view); /* a file changed meanwhile is reported when its page is made */
+	S_derive_text(a, view.body, view.body_len);
+	akb_agent_text_close(&view);
+}
+
+void akb_agent_note_body(struct akb_agent *a)
+{
+	a->body_hash = akb_digest(a->body, a->body_len);
+	a->body_tokens = akb_estimate_tokens(a->body, a->body_len);
+}
+
+int akb_agent_text_open(const struct akb_agent *a, struct akb_agent_text *v)
+{
+	memset(v, 0, sizeof(*v));
+	int rc = 0;
+	if (!a->spilled) {
+		v->text = a->text;
+		v->text_len = a->text_len;
+		v->raw = akb_agent_raw(a, &v->raw_len);
+	} else {
+		struct akb_buf data = AKB_BUF_INIT, text = AKB_BUF_INIT;
+		if (akb_buf_read_file(&data, a->path) == 0 && data.len == a->raw_len &&
+		    akb_digest(data.ptr, data.len) == a->raw_digest) {
+			v->raw_len = data.len;
+			v->owned_raw = akb_buf_detach(&data, NULL);
+			v->raw = v->owned_raw;
+			if (!a->raw_differs) {
+				v->text = v->raw; /* the same bytes: most files */
+				v->text_len = v->raw_len;
+			} else {
+				struct akb_diag quiet; /* its warnings were given when it was loaded */
+				akb_diag_init(&quiet, NULL);
+				S_normalize(a->path, v->raw, v->raw_len, &text, &quiet);
+				akb_diag_release(&quiet);
+				v->owned_text = akb_buf_detach(&text, &v->text_len);
+				v->text = v->owned_text;
+			}
+		}
+		akb_buf_release(&data);
+		akb_buf_release(&text);
+		if (!v->text) {
+			v->text = v->raw = "";
+			rc = -1;
+		}
+	}
+	if (a->body_text) {
+		v->body = a->body_text;
+		v->body_len = a->body_len;
+	} else if (rc == 0 && a->body_off + a->body_len <= v->text_len) {
+		v->body = v->text + a->body_off;
+		v->body_len = a->body_len;
+	} else {
+		v->body = "";
+	}
+	return rc;
+}
+
+void akb_agent_text_close(struct akb_agent_text *v)
+{
+	free(v->owned_text);
+	free(v->owned_raw);
+	memset(v, 0, sizeof(*v));
+}
+
+int akb_agent_same_body(const struct akb_agent *a, const struct akb_agent *b)
+{
+	if (a->body_len != b->body_len || a->body_hash != b->body_hash)
+		return 0;
+	struct akb_agent_text va, vb;
+	int ra = akb_agent_text_open(a, &va), rb = akb_agent_text_open(b, &vb);
+	int same = ra == 0 && rb == 0 && memcmp(va.body, vb.body, va.body_len) == 0;
+	akb_agent_text_close(&va);
+	akb_agent_text_close(&vb);
+	return same;
 }
 
 int akb_agent_load(struct akb_agent *a, const struct akb_input *in, struct akb_diag *diag)

@@ -52,6 +52,7 @@ struct renderer {
 	struct akb_value *cards;     /* per agent (by site index); null for dropped agents */
 	struct akb_strmap by_source; /* source path relative to CONTENT -> agent index, kept agents only */
 	size_t *namesake;            /* per agent: the next kept agent with the same name (a ring), or itself */
+	size_t *first_copy, *next_copy; /* the identical copies merged into an agent, in input order (SIZE_MAX ends) */
 	struct akb_graph graph;      /* which agents name which (graph.h) */
 	struct akb_related related;  /* each agent's related agents (related.h) */
 	char **listed_out;           /* set while rendering one agent on a worker: where its listed page goes */
@@ -188,6 +189,24 @@ static void S_find_namesakes(struct renderer *r)
 	akb_strmap_release(&first);
 }
 
+/* Chains the copies merged into each agent (duplicate_of) so that no card looks through every agent for its own. */
+static void S_find_copies(struct renderer *r)
+{
+	const struct akb_site *site = r->site;
+	r->first_copy = akb_xmalloc(akb_xmul(site->nagents + 1, sizeof(size_t)));
+	r->next_copy = akb_xmalloc(akb_xmul(site->nagents + 1, sizeof(size_t)));
+	for (size_t j = 0; j < site->nagents; j++)
+		r->first_copy[j] = SIZE_MAX;
+	for (size_t j = site->nagents; j-- > 0;) {
+		size_t of = site->agents[j].duplicate_of;
+		r->next_copy[j] = SIZE_MAX;
+		if (of == SIZE_MAX || of >= site->nagents)
+			continue;
+		r->next_copy[j] = r->first_copy[of];
+		r->first_copy[of] = j;
+	}
+}
+
 /*
  * What tells an agent apart and links it to its kin: `qualifier` (its
  * origin) when another agent has its name; `translations`, the first
@@ -222,9 +241,7 @@ static void S_card_kin(struct renderer *r, const struct akb_agent *a, struct akb
 		akb_map_set_cstr(t, "url", tmp.ptr);
 	}
 	struct akb_value *also = akb_map_set_list(card, "also_in");
-	for (size_t j = 0; j < site->nagents; j++) {
-		if (site->agents[j].duplicate_of != self)
-			continue;
+	for (size_t j = r->first_copy[self]; j != SIZE_MAX; j = r->next_copy[j]) {
 		akb_buf_clear(&tmp);
 		S_origin(&site->agents[j], &tmp);
 		struct akb_value *x = akb_list_push(also);
@@ -714,13 +731,18 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	const struct akb_agent *a = &r->site->agents[idx];
 	struct akb_value page = AKB_VALUE_NULL;
 	struct akb_buf tmp = AKB_BUF_INIT;
+	struct akb_agent_text file;
+	if (akb_agent_text_open(a, &file) != 0) {
+		akb_error(r->diag, a->path, 0, 0, "changed or removed while the site was being built; build again");
+		r->failed = 1;
+	}
 	S_page_base(r, &page, "../../", a->name, "agent_page");
 	struct akb_value *agent = akb_map_put(&page, "agent");
 	akb_value_copy(agent, &r->cards[idx]);
 	akb_map_set_cstr(agent, "summary", a->summary);
 	akb_map_set_cstr(&page, "description", a->summary);
 	akb_map_set_cstr(agent, "source", a->rel);
-	akb_map_set_string(agent, "raw", a->text, a->text_len);
+	akb_map_set_string(agent, "raw", file.text, file.text_len);
 	const char *crumbs[] = { "department", "category", NULL };
 	for (int i = 0; crumbs[i]; i++) {
 		const struct akb_taxonomy *t = akb_site_taxonomy(r->site, crumbs[i]);
@@ -850,7 +872,7 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	mo.link_ctx = &lc;
 	mo.collect_text = r->opts && r->opts->rendered;
 	struct akb_markdown_doc doc;
-	akb_markdown_render(a->body, a->body_len, &mo, &doc, r->diag);
+	akb_markdown_render(file.body, file.body_len, &mo, &doc, r->diag);
 	r->stats->code_blocks += doc.code_blocks;
 	if (mo.collect_text)
 		S_keep_text(r, idx, &doc);
@@ -880,10 +902,9 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	S_emit(r, "agent", &page, tmp.ptr, 1);
 	akb_buf_clear(&tmp);
 	akb_agent_raw_url(a, &tmp);
-	size_t raw_len;
-	const char *raw = akb_agent_raw(a, &raw_len);
-	if (akb_output_write(r->out, tmp.ptr, raw, raw_len, r->diag) != 0)
+	if (akb_output_write(r->out, tmp.ptr, file.raw, file.raw_len, r->diag) != 0)
 		r->failed = 1;
+	akb_agent_text_close(&file);
 	akb_buf_release(&tmp);
 	akb_value_release(&page);
 }
@@ -1032,6 +1053,7 @@ static void S_card_task(void *ctx, size_t k)
 	struct renderer *r = ctx;
 	size_t idx = r->site->order[k];
 	S_build_card(r, &r->site->agents[idx], &r->cards[idx]);
+	akb_value_shrink(&r->cards[idx]); /* kept until the last page: hold no spare room */
 }
 
 /* Home-page order: department term, then category term (agents without one last), then name. */
@@ -1488,6 +1510,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	if (opts && opts->rendered)
 		S_rendered_init(opts->rendered, site->nagents);
 	S_find_namesakes(&r);
+	S_find_copies(&r);
 	akb_parallel_for(site->norder, opts && opts->jobs ? opts->jobs : 1, S_card_task, &r);
 
 	const char *templates[] = { "index", "agent", "taxonomy", "term", "404", "graph", NULL };
@@ -1507,6 +1530,8 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 		akb_value_release(&r.cards[i]);
 	free(r.cards);
 	free(r.namesake);
+	free(r.first_copy);
+	free(r.next_copy);
 	akb_graph_release(&r.graph);
 	akb_related_release(&r.related);
 	akb_strmap_release(&r.by_source);

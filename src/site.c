@@ -12,6 +12,7 @@
 #include "agentkb/buf.h"
 #include "agentkb/capability.h"
 #include "agentkb/format.h"
+#include "agentkb/load.h"
 #include "agentkb/site.h"
 #include "agentkb/slug.h"
 #include "agentkb/strmap.h"
@@ -222,12 +223,6 @@ static void S_collect_taxonomy(struct akb_site *site, struct akb_taxonomy *t)
 	}
 }
 
-static void S_body(const struct akb_agent *a, const char **p, size_t *n)
-{
-	*p = a->body_text ? a->body_text : a->body;
-	*n = a->body_text ? strlen(a->body_text) : a->body_len;
-}
-
 static void S_merge_duplicates(struct akb_site *site)
 {
 	struct akb_strmap seen;
@@ -237,21 +232,16 @@ static void S_merge_duplicates(struct akb_site *site)
 		struct akb_agent *a = &site->agents[i];
 		if (a->dropped)
 			continue;
-		const char *body;
-		size_t len, first;
-		S_body(a, &body, &len);
+		size_t first;
 		akb_buf_clear(&key);
 		for (const char *c = a->name; *c; c++)
 			akb_buf_putc(&key, *c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-		akb_buf_printf(&key, "\n%016llx", (unsigned long long)akb_hash_bytes(body, len));
+		akb_buf_printf(&key, "\n%016llx", (unsigned long long)a->body_hash);
 		if (!akb_strmap_get(&seen, key.ptr, &first)) {
 			akb_strmap_set(&seen, key.ptr, i);
 			continue;
 		}
-		const char *fb;
-		size_t fl;
-		S_body(&site->agents[first], &fb, &fl);
-		if (fl != len || memcmp(fb, body, len))
+		if (!akb_agent_same_body(&site->agents[first], a))
 			continue; /* a hash collision: different texts */
 		a->dropped = 1;
 		a->duplicate_of = first;
@@ -408,9 +398,7 @@ static void S_access_and_tokens(void *ctx, size_t k)
 	akb_capabilities_of(a, &caps);
 	a->access = akb_access_of(&caps);
 	akb_capabilities_release(&caps);
-	const char *body = a->body_text ? a->body_text : a->body;
-	a->tokens = akb_estimate_tokens(a->description, strlen(a->description)) +
-		    akb_estimate_tokens(body, a->body_text ? strlen(a->body_text) : a->body_len);
+	a->tokens = akb_estimate_tokens(a->description, strlen(a->description)) + a->body_tokens;
 }
 
 void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct akb_diag *diag)

@@ -7,6 +7,7 @@
 #define AKB_AGENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "agentkb/buf.h"
 #include "agentkb/diag.h"
@@ -54,6 +55,12 @@ struct akb_agent {
 	size_t plugin;         /* index of the plugin whose folder holds it (plugin.h), or SIZE_MAX */
 	unsigned access;       /* enum akb_access bits, set by the site stage after the hooks (akb_site_finish) */
 	size_t tokens;         /* what description and body add to a context, estimated (akb_site_finish) */
+	int spilled;           /* `raw` and `text` freed after loading, read again on demand (akb_agent_text_open) */
+	int raw_differs;       /*   and whether the text is not the bytes as read (normalized) */
+	size_t body_off;       /* where `body` starts in `text` (when it is not `body_text`) */
+	uint64_t raw_digest;   /* akb_digest of the file's bytes, to know them when read again */
+	uint64_t body_hash;    /* akb_digest of the body (duplicates), and what it adds to a context: */
+	size_t body_tokens;    /*   both kept by akb_agent_note_body (load.h), so no later stage reads a body for them */
 	int dropped;           /* excluded from the site (hooks, filters); the report says why */
 	char *dropped_by;      /* who excluded it (owned) */
 };
@@ -65,6 +72,14 @@ void akb_agent_release(struct akb_agent *agent);
  * agent then no longer grows with its files.
  */
 void akb_agent_drop_text(struct akb_agent *agent);
+
+/*
+ * Frees the file's bytes and normalized text right after loading, keeping
+ * what it takes to read them again (akb_agent_text_open): a build then
+ * holds the text of only the files its threads are working on. A body a
+ * hook replaced (`body_text`) stays. No-op for agents not loaded from a file.
+ */
+void akb_agent_spill_text(struct akb_agent *agent);
 
 /* The file position of front-matter key `key` (1:1 when the key is absent). */
 void akb_agent_key_pos(const struct akb_agent *agent, const char *key, unsigned *line, unsigned *col);

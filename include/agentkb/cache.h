@@ -33,9 +33,6 @@ struct akb_cache {
 	struct akb_strmap index; /* path -> item */
 };
 
-/* A fast 64-bit digest of file contents (not cryptographic). */
-uint64_t akb_digest(const void *data, size_t len);
-
 /* The cache file of the site folder `out_dir`. */
 void akb_cache_file(const char *out_dir, struct akb_buf *file);
 

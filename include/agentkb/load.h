@@ -29,6 +29,31 @@ int akb_agent_load(struct akb_agent *agent, const struct akb_input *in, struct a
 void akb_agent_load_text(struct akb_agent *agent, const char *path, const char *rel, const char *data,
 			 size_t len, struct akb_diag *diag);
 
+/* Sets body_hash and body_tokens from `body`, which must be in memory (loading, a hook's new body). */
+void akb_agent_note_body(struct akb_agent *agent);
+
+/*
+ * An agent's file text for a stage that reads it: the text in memory, or
+ * for a spilled agent (agent.h) the file read and normalized again. The
+ * view owns what it read; close it when done. Const and thread-safe: any
+ * number of threads may hold views of different agents.
+ */
+struct akb_agent_text {
+	const char *text, *raw, *body; /* normalized text, bytes as read, markdown body (`body_text` if replaced) */
+	size_t text_len, raw_len, body_len;
+	char *owned_text, *owned_raw;
+};
+
+/*
+ * Opens the view. Returns 0, or -1 when a spilled agent's file is gone or
+ * no longer holds the bytes loaded (changed during the build): the view is
+ * then empty ("") and the caller reports the error where it has diagnostics.
+ */
+int akb_agent_text_open(const struct akb_agent *agent, struct akb_agent_text *view);
+void akb_agent_text_close(struct akb_agent_text *view);
+/* Do the two agents have the same body, byte for byte? */
+int akb_agent_same_body(const struct akb_agent *a, const struct akb_agent *b);
+
 /*
  * After a hook changed fm.fields (each pair keeping its key's position):
  * normalizes known keys again and derives name, description, summary and

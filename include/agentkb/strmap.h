@@ -30,6 +30,8 @@ struct akb_strmap {
 
 /* FNV-1a, 64 bits. */
 uint64_t akb_hash_bytes(const void *p, size_t n);
+/* A fast 64-bit digest of file contents, eight bytes a step (not cryptographic). */
+uint64_t akb_digest(const void *data, size_t len);
 
 void akb_strmap_init(struct akb_strmap *m);
 void akb_strmap_init_borrowed(struct akb_strmap *m);

@@ -106,6 +106,11 @@ const char *akb_map_get_cstr(const struct akb_value *map, const char *key);
 
 /* Deep copy of `src` into `dst` (dst is overwritten, not released), positions included. */
 void akb_value_copy(struct akb_value *dst, const struct akb_value *src);
+/*
+ * Gives back the room lists and maps grew into but do not use, all the way
+ * down: for values a build keeps for long (each agent's card).
+ */
+void akb_value_shrink(struct akb_value *v);
 
 /*
  * Mustache truthiness: null, false, empty list and empty string are false.

@@ -34,6 +34,19 @@ void akb_agent_drop_text(struct akb_agent *a)
 	a->body_len = 0;
 }
 
+void akb_agent_spill_text(struct akb_agent *a)
+{
+	if (!a->text || a->spilled)
+		return;
+	a->raw_differs = a->raw != NULL;
+	AKB_FREE_ALL(a->raw, a->text);
+	a->raw = a->text = NULL;
+	a->spilled = 1;
+	/* Readers go through a view (load.h); a body left pointing into freed text would be a bug to catch. */
+	if (!a->body_text)
+		a->body = NULL;
+}
+
 const char *akb_agent_field(const struct akb_agent *a, const char *key)
 {
 	return akb_map_get_cstr(&a->fm.fields, key);

@@ -13,6 +13,7 @@
 #include "agentkb/capability.h"
 #include "agentkb/format.h"
 #include "agentkb/graph.h"
+#include "agentkb/load.h"
 #include "agentkb/agent.h"
 #include "agentkb/strmap.h"
 #include "agentkb/threads.h"
@@ -158,8 +159,10 @@ static void S_edges_of(void *ctx, size_t k)
 	struct akb_buf lower = AKB_BUF_INIT;
 	struct scan s = { p->names, g, idx };
 	akb_graph_mentions(a->description, strlen(a->description), S_mention, &s);
-	const char *body = a->body_text ? a->body_text : a->body;
-	akb_graph_mentions(body, a->body_text ? strlen(a->body_text) : a->body_len, S_mention, &s);
+	struct akb_agent_text view; /* a file changed meanwhile is reported when its page is made */
+	akb_agent_text_open(a, &view);
+	akb_graph_mentions(view.body, view.body_len, S_mention, &s);
+	akb_agent_text_close(&view);
 	/* Agent(x, y): the sub-agents it may start. */
 	struct akb_capabilities caps;
 	akb_capabilities_of(a, &caps);

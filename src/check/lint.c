@@ -17,6 +17,7 @@
 #include "agentkb/graph.h"
 #include "agentkb/json.h"
 #include "agentkb/lint.h"
+#include "agentkb/load.h"
 #include "agentkb/order.h"
 #include "agentkb/strmap.h"
 #include "agentkb/threads.h"
@@ -195,6 +196,7 @@ struct linter {
 	struct akb_strmap skills; /* lowercased skill name -> its agent */
 	const char *text;        /* the text being scanned for names, and where it starts in the file */
 	unsigned text_line;
+	struct akb_agent_text file; /* the agent's file, while it is linted (load.h) */
 };
 
 static int S_wanted(const struct linter *l, const struct akb_lint_rule *r)
@@ -526,14 +528,17 @@ static const char *S_hidden_name(uint32_t c)
 static void S_hidden(struct linter *l, const struct akb_agent *a)
 {
 	unsigned line = 1, col = 1, reported = 0;
-	for (size_t i = 0; i < a->text_len && reported < 5;) {
+	const char *text = l->file.text;
+	size_t text_len = l->file.text_len;
+	(void)a;
+	for (size_t i = 0; i < text_len && reported < 5;) {
 		size_t at = i;
-		uint32_t c = akb_utf8_next(a->text, a->text_len, &i);
+		uint32_t c = akb_utf8_next(text, text_len, &i);
 		if (i == at)
 			i++;
 		const char *what = S_hidden_name(c);
 		/* Zero-width joiners join emoji: only count them between letters of no emoji. */
-		if (what && c == 0x200D && at > 0 && (unsigned char)a->text[at - 1] >= 0xF0)
+		if (what && c == 0x200D && at > 0 && (unsigned char)text[at - 1] >= 0xF0)
 			what = NULL;
 		if (what) {
 			S_find(l, "AKB-AG015", line, col, "%s (U+%04X) is hidden in the text", what, (unsigned)c);
@@ -553,12 +558,6 @@ static void S_lower_key(const char *s, struct akb_buf *out)
 	akb_buf_clear(out);
 	for (; *s; s++)
 		akb_buf_putc(out, *s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
-}
-
-static void S_body_of(const struct akb_agent *a, const char **p, size_t *n)
-{
-	*p = a->body_text ? a->body_text : a->body;
-	*n = a->body_text ? strlen(a->body_text) : a->body_len;
 }
 
 /* The key of the duplicates map: formats have their own names (a skill and an agent may share one). */
@@ -582,11 +581,7 @@ static void S_duplicates(struct linter *l, const struct akb_agent *a)
 	S_kind_key(a, &key);
 	if (akb_strmap_get(&l->kinds, key.ptr, &first) && first != l->agent) {
 		const struct akb_agent *b = &site->agents[first];
-		const char *x, *y;
-		size_t nx, ny;
-		S_body_of(a, &x, &nx);
-		S_body_of(b, &y, &ny);
-		if (nx == ny && !memcmp(x, y, nx))
+		if (akb_agent_same_body(a, b))
 			S_find(l, "AKB-AG014", line, col, "same name and text as %s: shown once", b->rel);
 		else if (a->format != AKB_FORMAT_SUBAGENT)
 			S_find(l, "AKB-AG014", line, col, "'%s' is also the name of %s, with other text", a->name, b->rel);
@@ -628,12 +623,9 @@ static void S_named(void *ctx, const char *name, size_t offset, int explicit_men
 /* Explicit names of other agents (graph.h) that resolve to nothing: in the body, and in Agent(...). */
 static void S_names_resolve(struct linter *l, const struct akb_agent *a)
 {
-	const char *body;
-	size_t len;
-	S_body_of(a, &body, &len);
-	l->text = body;
+	l->text = l->file.body;
 	l->text_line = a->body_line;
-	akb_graph_mentions(body, len, S_named, l);
+	akb_graph_mentions(l->file.body, l->file.body_len, S_named, l);
 	struct akb_capabilities caps;
 	akb_capabilities_of(a, &caps);
 	struct akb_buf key = AKB_BUF_INIT;
@@ -688,14 +680,14 @@ static void S_refs(struct linter *l, const struct akb_agent *a)
 }
 
 /* Where `"key"` first appears in a JSON manifest (jansson keeps no positions). */
-static void S_json_pos(const struct akb_agent *a, const char *key, const char *value, unsigned *line, unsigned *col)
+static void S_json_pos(const struct linter *l, const char *key, const char *value, unsigned *line, unsigned *col)
 {
 	struct akb_buf q = AKB_BUF_INIT;
 	akb_buf_printf(&q, "\"%s\"", value ? value : key);
-	const char *at = strstr(a->text, q.ptr);
+	const char *at = strstr(l->file.text, q.ptr);
 	*line = 1;
 	*col = 1;
-	for (const char *p = a->text; at && p < at; p++) {
+	for (const char *p = l->file.text; at && p < at; p++) {
 		if (*p == '\n') {
 			(*line)++;
 			*col = 1;
@@ -752,7 +744,7 @@ static void S_manifest_paths(struct linter *l, const struct akb_agent *a)
 				const struct akb_value *e = v->kind == AKB_LIST ? &v->u.list.items[i] : v;
 				if (e->kind != AKB_STRING || !S_relative(e->u.str.ptr) || S_exists(root.ptr, e->u.str.ptr))
 					continue;
-				S_json_pos(a, *k, e->u.str.ptr, &line, &col);
+				S_json_pos(l, *k, e->u.str.ptr, &line, &col);
 				S_find(l, "AKB-PL001", line, col, "%s: '%s' does not exist in the plugin's folder", *k, e->u.str.ptr);
 			}
 		}
@@ -771,7 +763,7 @@ static void S_manifest_paths(struct linter *l, const struct akb_agent *a)
 			akb_buf_puts(&src, source);
 			if (S_exists(root.ptr, src.ptr))
 				continue;
-			S_json_pos(a, "source", source, &line, &col);
+			S_json_pos(l, "source", source, &line, &col);
 			S_find(l, "AKB-PL002", line, col, "plugin '%s': its source '%s' does not exist",
 			       akb_map_get_cstr(&plugins->u.list.items[i], "name") ? akb_map_get_cstr(&plugins->u.list.items[i], "name") : "?",
 			       src.ptr);
@@ -816,6 +808,7 @@ static void S_lint_one(void *ctx, size_t i)
 	l.out = &p->each[i];
 	l.agent = i;
 	const struct akb_agent *a = &l.site->agents[i];
+	akb_agent_text_open(a, &l.file); /* a file changed meanwhile is reported when its page is made */
 	enum akb_format f = a->format;
 	int manifest = f == AKB_FORMAT_PLUGIN || f == AKB_FORMAT_MARKETPLACE;
 	S_names(&l, a);
@@ -840,6 +833,7 @@ static void S_lint_one(void *ctx, size_t i)
 	if (f == AKB_FORMAT_CURSOR_RULE)
 		S_cursor_rule(&l, a);
 	S_hidden(&l, a);
+	akb_agent_text_close(&l.file);
 }
 
 void akb_lint_site(const struct akb_site *site, char *const *only, char *const *skip, unsigned jobs,
@@ -850,7 +844,7 @@ void akb_lint_site(const struct akb_site *site, char *const *only, char *const *
 	while (akb_lint_rules[nrules].id)
 		nrules++;
 	out->per_rule = akb_xcalloc(nrules + 1, sizeof(size_t));
-	struct linter l = { site, only, skip, out, 0, { 0 }, { 0 }, { 0 }, NULL, 0 };
+	struct linter l = { site, only, skip, out, 0, { 0 }, { 0 }, { 0 }, NULL, 0, { 0 } };
 	akb_strmap_init(&l.names);
 	akb_strmap_init(&l.kinds);
 	akb_strmap_init(&l.skills);
@@ -965,19 +959,23 @@ void akb_lint_json(const struct akb_site *site, const struct akb_lint *lint, str
 /* A byte column of `line` as a column of code points (SARIF's unicodeCodePoints). */
 static unsigned S_cp_col(const struct akb_agent *a, unsigned line, unsigned col)
 {
-	size_t i = 0;
-	for (unsigned l = 1; l < line && i < a->text_len; i++)
-		if (a->text[i] == '\n')
+	struct akb_agent_text file;
+	akb_agent_text_open(a, &file);
+	const char *text = file.text;
+	size_t text_len = file.text_len, i = 0;
+	for (unsigned l = 1; l < line && i < text_len; i++)
+		if (text[i] == '\n')
 			l++;
 	size_t end = i + (col ? col - 1 : 0);
 	unsigned cp = 1;
-	while (i < end && i < a->text_len) {
+	while (i < end && i < text_len) {
 		size_t at = i;
-		akb_utf8_next(a->text, a->text_len, &i);
+		akb_utf8_next(text, text_len, &i);
 		if (i == at)
 			i++;
 		cp++;
 	}
+	akb_agent_text_close(&file);
 	return cp;
 }
 

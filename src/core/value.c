@@ -317,3 +317,24 @@ void akb_value_join_text(const struct akb_value *v, struct akb_buf *out)
 		akb_value_to_text(v, out);
 	}
 }
+
+void akb_value_shrink(struct akb_value *v)
+{
+	if (v->kind == AKB_LIST) {
+		for (size_t i = 0; i < v->u.list.len; i++)
+			akb_value_shrink(&v->u.list.items[i]);
+		if (v->u.list.cap > v->u.list.len) {
+			v->u.list.items = akb_xrealloc(v->u.list.items, akb_xmul(v->u.list.len + !v->u.list.len,
+										 sizeof(struct akb_value)));
+			v->u.list.cap = v->u.list.len + !v->u.list.len;
+		}
+	} else if (v->kind == AKB_MAP) {
+		for (size_t i = 0; i < v->u.map.len; i++)
+			akb_value_shrink(&v->u.map.items[i].value);
+		if (v->u.map.cap > v->u.map.len) {
+			v->u.map.items = akb_xrealloc(v->u.map.items, akb_xmul(v->u.map.len + !v->u.map.len,
+										sizeof(struct akb_pair)));
+			v->u.map.cap = v->u.map.len + !v->u.map.len;
+		}
+	}
+}

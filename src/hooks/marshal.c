@@ -16,6 +16,7 @@
 #include "agentkb/format.h"
 #include "agentkb/load.h"
 #include "agentkb/slug.h"
+#include "agentkb/strmap.h"
 #include "agentkb/utf8.h"
 #include "hooks_int.h"
 
@@ -200,6 +201,24 @@ static void S_agent_slug(const struct akb_agent *a, struct akb_buf *out)
  * site hook that never reads bodies does not hold every body twice.
  * Upvalue 1: the table mapping agent tables to site indexes + 1.
  */
+/* Is `body` the agent's body? */
+static int S_body_is(const struct akb_agent *a, const char *body, size_t len)
+{
+	struct akb_agent_text view;
+	int same = akb_agent_text_open(a, &view) == 0 && view.body_len == len && memcmp(view.body, body, len) == 0;
+	akb_agent_text_close(&view);
+	return same;
+}
+
+/* The agent's body as a Lua string (read again from its file when it was spilled, agent.h). */
+static void S_push_body(lua_State *L, const struct akb_agent *a)
+{
+	struct akb_agent_text view; /* a file changed meanwhile is reported when its page is made */
+	akb_agent_text_open(a, &view);
+	lua_pushlstring(L, view.body, view.body_len);
+	akb_agent_text_close(&view);
+}
+
 int hk_lazy_body(lua_State *L)
 {
 	struct akb_hooks *h = hk_self(L);
@@ -210,8 +229,7 @@ int hk_lazy_body(lua_State *L)
 	lua_Integer ix = lua_tointeger(L, -1);
 	if (!h->site || ix < 1 || (size_t)ix > h->site->nagents)
 		return 0;
-	const struct akb_agent *a = &h->site->agents[ix - 1];
-	lua_pushlstring(L, a->body, a->body_len);
+	S_push_body(L, &h->site->agents[ix - 1]);
 	lua_pushvalue(L, -1);
 	lua_setfield(L, 1, "body");
 	return 1;
@@ -244,7 +262,7 @@ void hk_push_agent(lua_State *L, const struct akb_agent *a, int site_mt)
 		lua_pushvalue(L, site_mt);
 		lua_setmetatable(L, -2);
 	} else {
-		lua_pushlstring(L, a->body, a->body_len);
+		S_push_body(L, a);
 		lua_setfield(L, -2, "body");
 	}
 	struct akb_buf slug = AKB_BUF_INIT;
@@ -362,11 +380,12 @@ int hk_pull_agent(struct akb_hooks *h, int idx, struct akb_agent *a, const struc
 		} else {
 			size_t len;
 			const char *body = lua_tolstring(L, -1, &len);
-			if (len != a->body_len || memcmp(body, a->body, len) != 0) {
+			if (len != a->body_len || akb_digest(body, len) != a->body_hash || !S_body_is(a, body, len)) {
 				free(a->body_text);
 				a->body_text = akb_xstrndup(body, len);
 				a->body = a->body_text;
 				a->body_len = len;
+				akb_agent_note_body(a);
 			}
 		}
 		lua_pop(L, 1);

@@ -1,5 +1,6 @@
 #include "core/prefix.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "agentkb/buf.h"
@@ -66,4 +67,33 @@ TEST(value_numbers_print_shortest)
 	akb_value_to_text(&v, &b);
 	STR_EQ(b.ptr, "1.21 85 -0.5");
 	akb_buf_release(&b);
+}
+
+TEST(value_shrink_keeps_everything)
+{
+	struct akb_value m = AKB_VALUE_NULL;
+	akb_value_set_map(&m);
+	char key[8];
+	for (int i = 0; i < 9; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		akb_map_set_number(&m, key, i);
+	}
+	struct akb_value *list = akb_map_set_list(&m, "list");
+	akb_value_set_cstr(akb_list_push(list), "one");
+	struct akb_value *empty = akb_map_set_list(&m, "empty");
+	akb_list_push(empty);
+	empty->u.list.len = 0; /* grown, then emptied */
+	akb_value_shrink(&m);
+	INT_EQ(m.u.map.cap, 11);
+	INT_EQ(m.u.map.len, 11);
+	INT_EQ(akb_map_get(&m, "list")->u.list.cap, 1);
+	STR_EQ(akb_map_get(&m, "list")->u.list.items[0].u.str.ptr, "one");
+	INT_EQ(akb_map_get(&m, "empty")->u.list.len, 0);
+	for (int i = 0; i < 9; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		CHECK(akb_map_get(&m, key) && akb_map_get(&m, key)->u.number == i);
+	}
+	akb_value_set_cstr(akb_list_push(akb_map_get(&m, "list")), "two"); /* still grows */
+	INT_EQ(akb_map_get(&m, "list")->u.list.len, 2);
+	akb_value_release(&m);
 }

@@ -1,8 +1,10 @@
 /* Unit tests for the load, slug, markdown and JSON stages. */
 #include "core/prefix.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agentkb/agent.h"
 #include "agentkb/load.h"
@@ -131,6 +133,96 @@ TEST(agent_load_normalizes)
 	INT_EQ(d.warnings, 0);
 	akb_agent_release(&a);
 	akb_diag_release(&d);
+}
+
+static void S_put_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK(fwrite(data, 1, len, f) == len);
+		fclose(f);
+	}
+}
+
+/* A spilled agent (agent.h) gives the same text, bytes and body when read again, and none once its file changed. */
+TEST(agent_text_spilled_and_read_again)
+{
+	char dir[] = "/tmp/akb-spill-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	struct akb_buf plain = AKB_BUF_INIT, crlf = AKB_BUF_INIT;
+	akb_buf_printf(&plain, "%s/plain.md", dir);
+	akb_buf_printf(&crlf, "%s/crlf.md", dir);
+	const char t1[] = "---\nname: plain\ndescription: d\n---\n# Plain\n\nBody 一 two.\n";
+	const char t2[] = "\xEF\xBB\xBF---\r\nname: crlf\r\n---\r\nBody 一 two.\r\nlone\rcr\n";
+	S_put_file(plain.ptr, t1, sizeof t1 - 1);
+	S_put_file(crlf.ptr, t2, sizeof t2 - 1);
+	char rel1[] = "plain.md", rel2[] = "crlf.md";
+	struct akb_input in1 = { plain.ptr, rel1, NULL, 0, 0 }, in2 = { crlf.ptr, rel2, NULL, 0, 0 };
+	struct akb_diag d;
+	akb_diag_init(&d, NULL);
+	struct akb_agent a, b;
+	INT_EQ(akb_agent_load(&a, &in1, &d), 0);
+	INT_EQ(akb_agent_load(&b, &in2, &d), 0);
+	struct akb_agent *agents[] = { &a, &b };
+	for (int i = 0; i < 2; i++) {
+		struct akb_agent *ag = agents[i];
+		struct akb_agent_text before, after;
+		INT_EQ(akb_agent_text_open(ag, &before), 0);
+		char *text = akb_xstrndup(before.text, before.text_len), *raw = akb_xstrndup(before.raw, before.raw_len);
+		char *body = akb_xstrndup(before.body, before.body_len);
+		size_t text_len = before.text_len, raw_len = before.raw_len, body_len = before.body_len;
+		akb_agent_text_close(&before);
+		akb_agent_spill_text(ag);
+		CHECK(ag->spilled && ag->text == NULL && ag->raw == NULL);
+		INT_EQ(akb_agent_text_open(ag, &after), 0);
+		CHECK(after.text_len == text_len && memcmp(after.text, text, text_len) == 0);
+		CHECK(after.raw_len == raw_len && memcmp(after.raw, raw, raw_len) == 0);
+		CHECK(after.body_len == body_len && memcmp(after.body, body, body_len) == 0);
+		CHECK(after.text[after.text_len] == '\0'); /* callers search it as a C string */
+		akb_agent_text_close(&after);
+		free(text);
+		free(raw);
+		free(body);
+	}
+	/* The CRLF file's text is normalized again, its bytes are the file's. */
+	struct akb_agent_text v;
+	INT_EQ(akb_agent_text_open(&b, &v), 0);
+	STR_EQ(v.body, "Body 一 two.\nlone\ncr\n");
+	CHECK(v.raw_len == sizeof t2 - 1 && memcmp(v.raw, t2, v.raw_len) == 0);
+	akb_agent_text_close(&v);
+	/* Same bodies, told apart from different ones without holding either text. */
+	CHECK(akb_agent_same_body(&a, &a));
+	CHECK(!akb_agent_same_body(&a, &b));
+
+	/* One byte changed, same length: not the file that was loaded. */
+	char changed[sizeof t1];
+	memcpy(changed, t1, sizeof t1);
+	changed[sizeof t1 - 3] = 'X';
+	S_put_file(plain.ptr, changed, sizeof t1 - 1);
+	CHECK(akb_agent_text_open(&a, &v) == -1);
+	STR_EQ(v.text, "");
+	INT_EQ(v.body_len, 0);
+	akb_agent_text_close(&v);
+	/* A hook's body is the body, whatever became of the file. */
+	a.body_text = akb_xstrdup("hook body");
+	a.body = a.body_text;
+	a.body_len = 9;
+	akb_agent_text_open(&a, &v);
+	STR_EQ(v.body, "hook body");
+	akb_agent_text_close(&v);
+	/* Gone. */
+	unlink(crlf.ptr);
+	CHECK(akb_agent_text_open(&b, &v) == -1);
+	akb_agent_text_close(&v);
+
+	unlink(plain.ptr);
+	rmdir(dir);
+	akb_agent_release(&a);
+	akb_agent_release(&b);
+	akb_diag_release(&d);
+	akb_buf_release(&plain);
+	akb_buf_release(&crlf);
 }
 
 TEST(agent_name_fallbacks)
