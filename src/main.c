@@ -119,26 +119,57 @@ static const char **S_value_of(struct build_args *args, const char *a, enum mode
 	return NULL;
 }
 
+/* The repeatable options, by the name the filters keep (static: args->filters points at them). */
+static const char *const S_listed[] = { "--hook", "--department", "--category", "--exclude-department",
+					"--exclude-category", NULL };
+
+static const char *S_listed_option(const char *a, size_t len)
+{
+	for (const char *const *o = S_listed; *o; o++)
+		if (strlen(*o) == len && !strncmp(a, *o, len))
+			return *o;
+	return NULL;
+}
+
 /* Parses the build options. Returns -1 to go on, or the exit status (help: 0, bad usage: 2). */
 static int S_parse_build(int argc, char **argv, enum mode mode, struct build_args *args)
 {
 	memset(args, 0, sizeof *args);
 	args->hooks = akb_xcalloc((size_t)argc + 1, sizeof(char *));
 	args->filters = akb_xcalloc((size_t)argc + 1, sizeof(char *));
-	for (int i = 0; i < argc; i++) {
+	struct akb_buf name = AKB_BUF_INIT;
+	int rc = -1;
+	for (int i = 0; i < argc && rc == -1; i++) {
 		const char *a = argv[i];
+		/* A value may also be joined to its option, as make and git take them: --name=VALUE, -jVALUE. */
+		const char *joined = NULL;
+		const char *eq = strncmp(a, "--", 2) ? NULL : strchr(a, '=');
+		akb_buf_clear(&name);
+		if (eq)
+			akb_buf_put(&name, a, (size_t)(eq - a));
+		else if (a[0] == '-' && a[1] && a[1] != '-' && a[2])
+			akb_buf_put(&name, a, 2);
+		if (name.len && (S_value_of(args, name.ptr, mode) || S_listed_option(name.ptr, name.len))) {
+			joined = a + name.len + (eq != NULL);
+			a = name.ptr;
+		}
 		const char **takes = S_value_of(args, a, mode);
-		int listed = !strcmp(a, "--hook") || !strcmp(a, "--department") || !strcmp(a, "--category") ||
-			     !strcmp(a, "--exclude-department") || !strcmp(a, "--exclude-category");
-		if ((takes || listed) && i + 1 >= argc)
-			return S_usage_error("option '%s' needs a value", a);
-		if (listed && !strcmp(a, "--hook")) {
-			args->hooks[args->nhooks++] = argv[++i];
+		const char *listed = S_listed_option(a, strlen(a));
+		const char *value = joined;
+		if ((takes || listed) && !value) {
+			if (i + 1 >= argc) {
+				rc = S_usage_error("option '%s' needs a value", a);
+				break;
+			}
+			value = argv[++i];
+		}
+		if (listed && !strcmp(listed, "--hook")) {
+			args->hooks[args->nhooks++] = value;
 		} else if (listed) {
-			args->filters[args->nfilters++] = a;
-			args->filters[args->nfilters++] = argv[++i];
+			args->filters[args->nfilters++] = listed;
+			args->filters[args->nfilters++] = value;
 		} else if (takes) {
-			*takes = argv[++i];
+			*takes = value;
 		} else if (!strcmp(a, "--strict"))
 			args->strict = 1;
 		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
@@ -149,18 +180,19 @@ static int S_parse_build(int argc, char **argv, enum mode mode, struct build_arg
 			args->clean = 1;
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(S_usage, stdout);
-			return 0;
+			rc = 0;
 		} else if (mode == M_SERVE && (!strcmp(a, "-o") || !strcmp(a, "--output"))) {
-			return S_usage_error("%s", "serve builds into a temporary folder: -o is not used");
+			rc = S_usage_error("%s", "serve builds into a temporary folder: -o is not used");
 		} else if (a[0] == '-' && a[1]) {
-			return S_usage_error("unknown option '%s'", a);
+			rc = S_usage_error("unknown option '%s'", a);
 		} else if (!args->content) {
 			args->content = a;
 		} else {
-			return S_usage_error("unexpected argument '%s'", a);
+			rc = S_usage_error("unexpected argument '%s'", a);
 		}
 	}
-	return -1;
+	akb_buf_release(&name);
+	return rc;
 }
 
 /*

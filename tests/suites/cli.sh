@@ -158,4 +158,13 @@ printf 'home_per_group: -1\n' >"$H/agentkb.yaml"
 expect_rc 1 "negative home_per_group" "$AKB" build "$H/c" -o "$H/out" -c "$H/agentkb.yaml"
 has "$TMP/err" "agentkb.yaml:1:17: error: 'home_per_group' must be a whole number (0 for no limit)" "home_per_group type error"
 
+# Values joined to their options, as make and git take them: -j2, -oDIR, --name=VALUE.
+expect_rc 0 "joined values" "$AKB" build "$H/c" -j1 -o"$H/joined" --title="Joined KB" --category=infra -q
+has "$H/joined/index.html" "<title>Joined KB" "--title=VALUE is the title"
+check "--category=infra keeps only Infra" [ "$(grep -c '<article class="card"' "$H/joined/categories/infra/index.html")" = 30 ] && [ ! -e "$H/joined/agents/solo" ]
+expect_rc 2 "joined value on an option that takes none" "$AKB" build "$H/c" --stats=yes
+has "$TMP/err" "unknown option '--stats=yes'" "named as given"
+expect_rc 2 "empty joined value is still a value" "$AKB" build "$H/c" -o "$H/j2" --jobs=
+has "$TMP/err" "-j takes a number of threads from 1 to 256, not ''" "an empty -j is refused"
+
 finish cli
