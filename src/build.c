@@ -9,6 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <unistd.h>
 
 #include "agentkb/attach.h"
@@ -104,6 +107,18 @@ static int S_write_highlight_css(struct akb_highlighter *hl, const struct akb_co
 	int rc = akb_output_write(out, "assets/highlight.css", css.ptr, css.len, diag);
 	akb_buf_release(&css);
 	return rc;
+}
+
+/*
+ * The cards and pages the render threads freed stay in their threads' malloc
+ * arenas, where the index stage (on this thread) cannot reuse them: hand
+ * them back to the system so that its buffers do not add to the peak.
+ */
+static void S_give_back_memory(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 }
 
 /* The index stage's feed (render.h), and each agent's text freed once it has its page and its document. */
@@ -298,6 +313,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	ropts.discard = akb_index_discard;
 	ropts.feed_ctx = &feed;
 	int failed = akb_render_site(&site, cfg, tpl, &ropts, &out, &stats, diag) != 0;
+	S_give_back_memory();
 	res->render_ms = S_now_ms() - mark;
 	mark = S_now_ms();
 	failed |= S_write_highlight_css(hl, cfg, &theme, &out, diag) != 0;
