@@ -110,6 +110,29 @@ static int S_write_highlight_css(struct akb_highlighter *hl, const struct akb_co
 }
 
 /*
+ * The token classes both of the site's highlight themes draw as plain text
+ * (highlight_theme.h): their spans would show nothing, so code is written
+ * without them. NULL when there is no highlighting or a theme is unreadable
+ * (S_write_highlight_css reports that).
+ */
+static const unsigned char *S_plain_classes(struct akb_highlighter *hl, const struct akb_config *cfg,
+					    const struct akb_theme *theme, unsigned char plain[AKB_HL_CLASSES])
+{
+	if (!hl)
+		return NULL;
+	memset(plain, 1, AKB_HL_CLASSES);
+	plain[AKB_HL_PLAIN] = 0;
+	struct akb_hl_theme_options light = { NULL, theme->code_bg, 4.5 };
+	struct akb_hl_theme_options dark = { NULL, theme->code_bg_dark, 4.5 };
+	struct akb_diag quiet;
+	akb_diag_init(&quiet, NULL);
+	int ok = akb_highlight_theme_plain(hl, cfg->highlight.theme, &light, plain, &quiet) == 0 &&
+		 akb_highlight_theme_plain(hl, cfg->highlight.dark_theme, &dark, plain, &quiet) == 0;
+	akb_diag_release(&quiet);
+	return ok ? plain : NULL;
+}
+
+/*
  * The cards and pages the render threads freed stay in their threads' malloc
  * arenas, where the index stage (on this thread) cannot reuse them: hand
  * them back to the system so that its buffers do not add to the peak.
@@ -298,7 +321,8 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	if (akb_output_begin(&out, cfg->output, opts->cache, diag) != 0)
 		goto done;
 	hl = S_open_highlighter(cfg, diag);
-	struct akb_codeblock_options copts = { hl, cfg->highlight.linenos };
+	unsigned char plain[AKB_HL_CLASSES];
+	struct akb_codeblock_options copts = { hl, cfg->highlight.linenos, S_plain_classes(hl, cfg, &theme, plain) };
 	struct akb_render_stats stats;
 	struct akb_render_options ropts = { .code = akb_codeblock_render, .code_ctx = &copts, .rendered = &rendered };
 	ropts.jobs = cfg->jobs ? cfg->jobs : akb_cores();

@@ -27,6 +27,7 @@ struct akb_highlighter;
 struct akb_codeblock_options {
 	struct akb_highlighter *hl; /* NULL: no highlighting */
 	int linenos;                /* line numbers by default (the fence can override) */
+	const unsigned char *plain; /* per class (highlight.h): 1 writes its tokens without a span; NULL: none */
 };
 
 /* What the info string asks for, beyond the language. */

@@ -58,6 +58,8 @@ enum akb_hl_class {
 
 /* Keyword groups have ids 1..26 (kwa..kwz); classes stay below AKB_HL_KEYWORD + this. */
 #define AKB_HL_KEYWORD_GROUPS 26
+/* Every class id is below this. */
+#define AKB_HL_CLASSES (AKB_HL_KEYWORD + AKB_HL_KEYWORD_GROUPS)
 
 /* "str", "kwa", "kwb", ...; NULL for AKB_HL_PLAIN. */
 const char *akb_hl_class_name(int cls);

@@ -48,6 +48,17 @@ struct akb_hl_theme_options {
 int akb_highlight_theme_css_opts(struct akb_highlighter *hl, const char *name, const struct akb_hl_theme_options *opts,
 				 struct akb_buf *out, struct akb_diag *diag);
 
+/*
+ * Clears plain[cls] for each token class that theme `name`, fitted as
+ * `opts` says, draws unlike its default text (another colour, bold, italic
+ * or underlined). Set plain[1..] to 1 and ask every theme the site uses:
+ * what stays 1 looks like plain text in all of them, so its spans carry
+ * nothing a reader sees (github's and molokai's operators) and need not be
+ * written. Returns 0, or -1 if the theme cannot be read (reported).
+ */
+int akb_highlight_theme_plain(struct akb_highlighter *hl, const char *name, const struct akb_hl_theme_options *opts,
+			      unsigned char plain[AKB_HL_CLASSES], struct akb_diag *diag);
+
 /* WCAG 2 contrast ratio of two sRGB colours (channels 0-255): from 1 to 21. */
 double akb_hl_contrast(const unsigned a[3], const unsigned b[3]);
 

@@ -173,6 +173,7 @@ struct emitter {
 	int wrap;             /* one <span class="line"> per line */
 	const struct akb_fence_info *fi;
 	int linenos;
+	const unsigned char *plain; /* classes written without a span (akb_codeblock_options) */
 	unsigned line;        /* current 1-based line */
 	size_t next_mark;     /* index into fi->marked */
 	int line_open;
@@ -201,7 +202,7 @@ static void S_close_line(struct emitter *e)
 static void S_emit_token(void *ctx, int cls, const char *text, size_t len)
 {
 	struct emitter *e = ctx;
-	const char *name = akb_hl_class_name(cls);
+	const char *name = e->plain && cls > 0 && cls < AKB_HL_CLASSES && e->plain[cls] ? NULL : akb_hl_class_name(cls);
 	while (len) {
 		const char *nl = e->wrap ? memchr(text, '\n', len) : NULL;
 		size_t n = nl ? (size_t)(nl - text) : len;
@@ -253,7 +254,7 @@ void akb_codeblock_render(void *ctx, const struct akb_code_block *b, struct akb_
 		akb_buf_printf(out, " language-%s", def);
 	akb_buf_puts(out, "\">");
 
-	struct emitter e = { out, linenos || fi.nmarked, &fi, linenos, 1, 0, 0 };
+	struct emitter e = { out, linenos || fi.nmarked, &fi, linenos, opts ? opts->plain : NULL, 1, 0, 0 };
 	/* cmark keeps the final newline; a trailing empty "line" would show as a blank numbered row. */
 	size_t len = b->code_len;
 	int trailing_nl = len && b->code[len - 1] == '\n';
@@ -274,7 +275,7 @@ void akb_codeblock_render(void *ctx, const struct akb_code_block *b, struct akb_
 		akb_buf_release(&err);
 	}
 	if (!done) {
-		struct emitter plain = { out, e.wrap, &fi, linenos, 1, 0, 0 };
+		struct emitter plain = { out, e.wrap, &fi, linenos, NULL, 1, 0, 0 };
 		e = plain;
 		S_emit_token(&e, AKB_HL_PLAIN, b->code, len);
 	}

@@ -141,31 +141,6 @@ static void S_or(struct hl_style *st, const struct hl_style *fallback)
 		*st = *fallback;
 }
 
-/* What the caller asked for: a scope before every selector, a canvas, a minimum contrast. */
-struct theme_out {
-	struct akb_buf *out;
-	const char *scope; /* "" or "SCOPE " */
-	const char *space;
-	unsigned canvas[3];
-	double min_contrast;
-};
-
-static void S_rule(struct theme_out *o, const char *cls, struct hl_style *st)
-{
-	if (o->min_contrast > 0)
-		akb_hl_fit_contrast(st->rgb, o->canvas, o->min_contrast);
-	akb_buf_printf(o->out, "%s%s.hl .%s { color: #%02x%02x%02x;", o->scope, o->space, cls, st->rgb[0], st->rgb[1],
-		       st->rgb[2]);
-	struct akb_buf *out = o->out;
-	if (st->bold)
-		akb_buf_puts(out, " font-weight: bold;");
-	if (st->italic)
-		akb_buf_puts(out, " font-style: italic;");
-	if (st->underline)
-		akb_buf_puts(out, " text-decoration: underline;");
-	akb_buf_puts(out, " }\n");
-}
-
 /* Theme names are file names in DATADIR/themes: no separators, no hidden files. */
 static int S_valid_name(const char *name)
 {
@@ -178,76 +153,137 @@ static int S_valid_name(const char *name)
 	return 1;
 }
 
-int akb_highlight_theme_css_opts(struct akb_highlighter *hl, const char *name, const struct akb_hl_theme_options *opts,
-				 struct akb_buf *out, struct akb_diag *diag)
+/* The theme elements we draw, in the order of the rules; the first two are the canvas's. */
+static const char *const S_elems[][2] = {
+	{ "Default", NULL }, { "Canvas", NULL },
+	{ "Number", "num" }, { "Escape", "esc" }, { "String", "str" }, { "StringPreProc", "pps" },
+	{ "LineComment", "slc" }, { "BlockComment", "com" }, { "PreProcessor", "ppc" },
+	{ "Operator", "opt" }, { "Interpolation", "ipl" }, { "LineNum", "lin" },
+};
+enum { NELEMS = sizeof(S_elems) / sizeof(S_elems[0]) };
+
+/* A theme as a site draws it: every style fitted to the canvas and the contrast asked for. */
+struct fitted {
+	struct hl_style def, canvas;
+	struct hl_style styles[NELEMS]; /* [2..]: S_elems' classes */
+	struct hl_style keywords[AKB_HL_KEYWORD_GROUPS];
+	size_t nkeywords;
+};
+
+static int S_fit_theme(struct akb_highlighter *hl, const char *name, const struct akb_hl_theme_options *opts,
+		       struct fitted *f, struct akb_diag *diag)
 {
 	if (!S_valid_name(name))
 		return akb_error(diag, NULL, 0, 0, "invalid highlight theme name '%s'", name ? name : "");
-	struct theme_out o = { out, "", "", { 255, 255, 255 }, 0 };
+	unsigned own[3];
 	int own_canvas = 0;
+	double min_contrast = opts && opts->min_contrast > 0 ? opts->min_contrast : 0;
 	if (opts && opts->canvas && *opts->canvas) {
-		if (!akb_css_parse_hex(opts->canvas, o.canvas))
+		if (!akb_css_parse_hex(opts->canvas, own))
 			return akb_error(diag, NULL, 0, 0, "invalid code background '%s': expected #rrggbb or #rgb",
 					 opts->canvas);
 		own_canvas = 1;
 	}
-	if (opts && opts->scope && *opts->scope) {
-		o.scope = opts->scope;
-		o.space = " ";
-	}
-	if (opts && opts->min_contrast > 0)
-		o.min_contrast = opts->min_contrast;
 	struct akb_buf path = AKB_BUF_INIT, err = AKB_BUF_INIT;
 	akb_buf_printf(&path, "%s/themes/%s.theme", hl->datadir, name);
-	static const char *const elems[][2] = {
-		{ "Default", NULL }, { "Canvas", NULL },
-		{ "Number", "num" }, { "Escape", "esc" }, { "String", "str" }, { "StringPreProc", "pps" },
-		{ "LineComment", "slc" }, { "BlockComment", "com" }, { "PreProcessor", "ppc" },
-		{ "Operator", "opt" }, { "Interpolation", "ipl" }, { "LineNum", "lin" },
-	};
-	enum { NELEMS = sizeof(elems) / sizeof(elems[0]) };
 	const char *names[NELEMS];
 	for (size_t i = 0; i < NELEMS; i++)
-		names[i] = elems[i][0];
-	struct hl_style styles[NELEMS], keywords[AKB_HL_KEYWORD_GROUPS];
-	size_t nkeywords = 0;
+		names[i] = S_elems[i][0];
 	int rc = -1;
-	if (hl_theme_read(path.ptr, names, NELEMS, styles, keywords, &nkeywords, &err) < 0) {
+	if (hl_theme_read(path.ptr, names, NELEMS, f->styles, f->keywords, &f->nkeywords, &err) < 0) {
 		akb_error(diag, path.ptr, 0, 0, "unable to read highlight theme: %s", err.ptr);
 		goto done;
 	}
-
 	static const struct hl_style black = { 1, { 0, 0, 0 }, 0, 0, 0 };
 	static const struct hl_style white = { 1, { 255, 255, 255 }, 0, 0, 0 };
-	struct hl_style def = styles[0], canvas = styles[1];
-	S_or(&def, &black);
-	S_or(&canvas, &white);
+	f->def = f->styles[0];
+	f->canvas = f->styles[1];
+	S_or(&f->def, &black);
+	S_or(&f->canvas, &white);
 	if (own_canvas)
-		memcpy(canvas.rgb, o.canvas, sizeof(canvas.rgb));
-	else
-		memcpy(o.canvas, canvas.rgb, sizeof(o.canvas));
+		memcpy(f->canvas.rgb, own, sizeof(own));
 	/* Elements the theme lacks take the default colour: fit it before they copy it. */
-	if (o.min_contrast > 0)
-		akb_hl_fit_contrast(def.rgb, o.canvas, o.min_contrast);
-	akb_buf_printf(out, "%s%s.hl { color: #%02x%02x%02x; background-color: #%02x%02x%02x; }\n", o.scope, o.space,
-		       def.rgb[0], def.rgb[1], def.rgb[2], canvas.rgb[0], canvas.rgb[1], canvas.rgb[2]);
+	if (min_contrast > 0)
+		akb_hl_fit_contrast(f->def.rgb, f->canvas.rgb, min_contrast);
 	for (size_t i = 2; i < NELEMS; i++) {
-		S_or(&styles[i], &def);
-		S_rule(&o, elems[i][1], &styles[i]);
+		S_or(&f->styles[i], &f->def);
+		if (min_contrast > 0)
+			akb_hl_fit_contrast(f->styles[i].rgb, f->canvas.rgb, min_contrast);
 	}
-	for (size_t i = 0; i < nkeywords; i++)
-		S_rule(&o, akb_hl_class_name(AKB_HL_KEYWORD + (int)i), &keywords[i]);
-	/* Themes have no colour for marked lines: tint the canvas an eighth of the way to the text colour. */
-	unsigned mix[3];
-	for (int i = 0; i < 3; i++)
-		mix[i] = (canvas.rgb[i] * 7 + def.rgb[i]) / 8;
-	akb_buf_printf(out, "%s%s.hl .hll { background-color: #%02x%02x%02x; }\n", o.scope, o.space, mix[0], mix[1],
-		       mix[2]);
+	for (size_t i = 0; i < f->nkeywords; i++)
+		if (min_contrast > 0)
+			akb_hl_fit_contrast(f->keywords[i].rgb, f->canvas.rgb, min_contrast);
 	rc = 0;
 done:
 	akb_buf_release(&path);
 	akb_buf_release(&err);
 	return rc;
+}
+
+static void S_rule(struct akb_buf *out, const char *scope, const char *space, const char *cls,
+		   const struct hl_style *st)
+{
+	akb_buf_printf(out, "%s%s.hl .%s { color: #%02x%02x%02x;", scope, space, cls, st->rgb[0], st->rgb[1],
+		       st->rgb[2]);
+	if (st->bold)
+		akb_buf_puts(out, " font-weight: bold;");
+	if (st->italic)
+		akb_buf_puts(out, " font-style: italic;");
+	if (st->underline)
+		akb_buf_puts(out, " text-decoration: underline;");
+	akb_buf_puts(out, " }\n");
+}
+
+int akb_highlight_theme_css_opts(struct akb_highlighter *hl, const char *name, const struct akb_hl_theme_options *opts,
+				 struct akb_buf *out, struct akb_diag *diag)
+{
+	struct fitted f;
+	if (S_fit_theme(hl, name, opts, &f, diag) != 0)
+		return -1;
+	const char *scope = opts && opts->scope && *opts->scope ? opts->scope : "";
+	const char *space = *scope ? " " : "";
+	akb_buf_printf(out, "%s%s.hl { color: #%02x%02x%02x; background-color: #%02x%02x%02x; }\n", scope, space,
+		       f.def.rgb[0], f.def.rgb[1], f.def.rgb[2], f.canvas.rgb[0], f.canvas.rgb[1], f.canvas.rgb[2]);
+	for (size_t i = 2; i < NELEMS; i++)
+		S_rule(out, scope, space, S_elems[i][1], &f.styles[i]);
+	for (size_t i = 0; i < f.nkeywords; i++)
+		S_rule(out, scope, space, akb_hl_class_name(AKB_HL_KEYWORD + (int)i), &f.keywords[i]);
+	/* Themes have no colour for marked lines: tint the canvas an eighth of the way to the text colour. */
+	unsigned mix[3];
+	for (int i = 0; i < 3; i++)
+		mix[i] = (f.canvas.rgb[i] * 7 + f.def.rgb[i]) / 8;
+	akb_buf_printf(out, "%s%s.hl .hll { background-color: #%02x%02x%02x; }\n", scope, space, mix[0], mix[1], mix[2]);
+	return 0;
+}
+
+/* Is the style the default text's: its colour, nothing bold, italic or underlined? */
+static int S_plain_style(const struct hl_style *st, const struct hl_style *def)
+{
+	return !memcmp(st->rgb, def->rgb, sizeof(st->rgb)) && !st->bold && !st->italic && !st->underline &&
+	       !def->bold && !def->italic && !def->underline;
+}
+
+int akb_highlight_theme_plain(struct akb_highlighter *hl, const char *name, const struct akb_hl_theme_options *opts,
+			      unsigned char plain[AKB_HL_CLASSES], struct akb_diag *diag)
+{
+	struct fitted f;
+	if (S_fit_theme(hl, name, opts, &f, diag) != 0)
+		return -1;
+	for (int cls = AKB_HL_PLAIN + 1; cls < AKB_HL_CLASSES; cls++) {
+		const char *n = akb_hl_class_name(cls);
+		const struct hl_style *st = NULL; /* a keyword group the theme lacks: no rule, the default's look */
+		if (cls >= AKB_HL_KEYWORD) {
+			if ((size_t)(cls - AKB_HL_KEYWORD) < f.nkeywords)
+				st = &f.keywords[cls - AKB_HL_KEYWORD];
+		} else {
+			for (size_t i = 2; i < NELEMS && !st; i++)
+				if (n && !strcmp(S_elems[i][1], n))
+					st = &f.styles[i];
+		}
+		if (st && !S_plain_style(st, &f.def))
+			plain[cls] = 0;
+	}
+	return 0;
 }
 
 int akb_highlight_theme_css(struct akb_highlighter *hl, const char *name, struct akb_buf *out, struct akb_diag *diag)

@@ -48,7 +48,7 @@ TEST(fence_info_forms)
 
 static char *S_render(const char *info, const char *code, int linenos)
 {
-	struct akb_codeblock_options o = { NULL, linenos };
+	struct akb_codeblock_options o = { NULL, linenos, NULL };
 	struct akb_code_block b = { 0 };
 	b.info = info;
 	b.lang = info;

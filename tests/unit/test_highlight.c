@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "agentkb/buf.h"
+#include "agentkb/codeblock.h"
+#include "agentkb/markdown.h"
 #include "agentkb/diag.h"
 #include "agentkb/highlight.h"
 #include "agentkb/highlight_theme.h"
@@ -794,10 +796,55 @@ TEST(highlight_theme_css)
 			".hl .kwa { color: #0000ff; font-weight: bold; }\n"
 			".hl .kwb { color: #00ff00; }\n"
 			".hl .hll { background-color: #e1e3e5; }\n");
+	/* Which classes look like the default text: same colour, no bold, italic or underline. */
+	unsigned char plain[AKB_HL_CLASSES];
+	memset(plain, 1, sizeof plain);
+	INT_EQ(akb_highlight_theme_plain(hl, "mini", NULL, plain, &diag), 0);
+	INT_EQ(plain[AKB_HL_OPERATOR], 1);
+	INT_EQ(plain[AKB_HL_ESCAPE], 1);
+	INT_EQ(plain[AKB_HL_DIRECTIVE], 1);
+	INT_EQ(plain[AKB_HL_INTERPOLATION], 1);
+	INT_EQ(plain[AKB_HL_NUMBER], 0);  /* another colour */
+	INT_EQ(plain[AKB_HL_STRING], 0);  /* italic */
+	INT_EQ(plain[AKB_HL_COMMENT], 0); /* underlined */
+	INT_EQ(plain[AKB_HL_KEYWORD], 0); /* kwa: bold */
+	INT_EQ(plain[AKB_HL_KEYWORD + 1], 0);
+	INT_EQ(plain[AKB_HL_KEYWORD + 2], 1); /* kwc: the theme has no rule for it */
+	INT_EQ(akb_highlight_theme_plain(hl, "no-such-theme", NULL, plain, &diag), -1);
 	akb_buf_release(&css);
 	akb_diag_release(&diag);
 	akb_highlighter_free(hl);
 	S_rmtree(t.dir);
+}
+
+/* The default site themes draw operators as plain text, fitted to the site's backgrounds or not. */
+TEST(highlight_theme_plain_defaults)
+{
+	struct akb_highlighter *hl = S_new();
+	struct akb_diag diag;
+	akb_diag_init(&diag, NULL);
+	unsigned char plain[AKB_HL_CLASSES];
+	memset(plain, 1, sizeof plain);
+	struct akb_hl_theme_options light = { NULL, "#f6f8fa", 4.5 }, dark = { NULL, "#161b22", 4.5 };
+	INT_EQ(akb_highlight_theme_plain(hl, "github", &light, plain, &diag), 0);
+	INT_EQ(akb_highlight_theme_plain(hl, "molokai", &dark, plain, &diag), 0);
+	INT_EQ(plain[AKB_HL_OPERATOR], 1);
+	INT_EQ(plain[AKB_HL_STRING], 0);
+	INT_EQ(plain[AKB_HL_KEYWORD], 0);
+	/* A theme that colours operators keeps their spans. */
+	memset(plain, 1, sizeof plain);
+	INT_EQ(akb_highlight_theme_plain(hl, "edit-vim", NULL, plain, &diag), 0);
+	struct akb_buf css = AKB_BUF_INIT;
+	INT_EQ(akb_highlight_theme_css(hl, "edit-vim", &css, &diag), 0);
+	const char *opt = strstr(css.ptr, ".hl .opt { color: ");
+	const char *def = strstr(css.ptr, ".hl { color: ");
+	CHECK(opt && def);
+	if (opt && def)
+		INT_EQ(plain[AKB_HL_OPERATOR], !strncmp(opt + 18, def + 13, 7) && opt[25] == ';' && opt[26] == ' ' && opt[27] == '}');
+	INT_EQ(diag.errors, 0);
+	akb_buf_release(&css);
+	akb_diag_release(&diag);
+	akb_highlighter_free(hl);
 }
 
 /* ---- contrast ------------------------------------------------------------ */
@@ -1019,5 +1066,27 @@ TEST(highlight_every_theme_reaches_contrast)
 	akb_buf_release(&css);
 	akb_buf_release(&name);
 	akb_diag_release(&diag);
+	akb_highlighter_free(hl);
+}
+
+/* A plain class's tokens are written without their span; the others keep theirs. */
+TEST(codeblock_skips_plain_spans)
+{
+	struct akb_highlighter *hl = S_new();
+	const char code[] = "x = 1 + 2;\n";
+	struct akb_code_block b = { "c", "c", 1, code, sizeof code - 1, "t.md", 1 };
+	unsigned char plain[AKB_HL_CLASSES];
+	memset(plain, 0, sizeof plain);
+	struct akb_codeblock_options o = { hl, 0, NULL };
+	struct akb_buf with = AKB_BUF_INIT, without = AKB_BUF_INIT;
+	akb_codeblock_render(&o, &b, &with, NULL);
+	CHECK(strstr(with.ptr, "x <span class=\"opt\">=</span> <span class=\"num\">1</span>") != NULL);
+	plain[AKB_HL_OPERATOR] = 1;
+	o.plain = plain;
+	akb_codeblock_render(&o, &b, &without, NULL);
+	CHECK(strstr(without.ptr, "x = <span class=\"num\">1</span> + <span class=\"num\">2</span>;\n") != NULL);
+	CHECK(strstr(without.ptr, "opt") == NULL);
+	akb_buf_release(&with);
+	akb_buf_release(&without);
 	akb_highlighter_free(hl);
 }
