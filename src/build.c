@@ -342,6 +342,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	mark = S_now_ms();
 	failed |= S_write_highlight_css(hl, cfg, &theme, &out, diag) != 0;
 	res->pages = stats.pages;
+	res->changed_inputs = stats.changed_inputs;
 	struct static_copy sc = { &out, diag };
 	failed |= akb_theme_each_static(&theme, S_copy_static, &sc) != 0;
 	struct akb_index_stats istats;

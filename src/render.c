@@ -734,6 +734,7 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	struct akb_agent_text file;
 	if (akb_agent_text_open(a, &file) != 0) {
 		akb_error(r->diag, a->path, 0, 0, "changed or removed while the site was being built; build again");
+		r->stats->changed_inputs++;
 		r->failed = 1;
 	}
 	S_page_base(r, &page, "../../", a->name, "agent_page");
@@ -921,7 +922,7 @@ typedef void (*page_task)(struct renderer *r, void *arg, size_t k);
 struct page_job {
 	struct akb_diag diag; /* its messages, replayed in order */
 	char *listed;         /* its page, for the sitemap, or NULL */
-	size_t pages, code_blocks;
+	size_t pages, code_blocks, changed_inputs;
 	int failed;
 	int done;             /* rendered; waits for the jobs before it to be merged */
 };
@@ -947,6 +948,7 @@ static void S_merge_job(struct renderer *r, struct page_job *job)
 			S_rendered_listed(r->opts->rendered, job->listed);
 		r->stats->pages += job->pages;
 		r->stats->code_blocks += job->code_blocks;
+		r->stats->changed_inputs += job->changed_inputs;
 		r->failed = job->failed;
 	}
 	akb_diag_release(&job->diag);
@@ -969,6 +971,7 @@ static void S_render_job(void *ctx, size_t k)
 	pool->task(&local, pool->arg, k);
 	job->pages = stats.pages;
 	job->code_blocks = stats.code_blocks;
+	job->changed_inputs = stats.changed_inputs;
 	job->failed = local.failed;
 	/* Merge every finished job from the first unmerged one on: the output streams out in order. */
 	pthread_mutex_lock(&pool->lock);

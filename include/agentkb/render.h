@@ -82,6 +82,7 @@ struct akb_render_options {
 struct akb_render_stats {
 	size_t pages;       /* HTML pages written */
 	size_t code_blocks; /* fenced code blocks rendered */
+	size_t changed_inputs; /* agent files no longer the bytes loaded (their pages failed) */
 };
 
 /*

@@ -180,6 +180,13 @@ static int S_build(struct session *s, const char *changed)
 			S_publish(s, dir.ptr);
 			fprintf(stderr, "serve: %zu of %zu files written%s\n", res.written_files, res.output_files,
 				res.incremental ? " (incremental)" : "");
+		} else if (res.changed_inputs) {
+			/* Saved while it was being built: not an error of the site. Its change is queued in the watch,
+			 * so the loop builds again at once; the pages keep the last good site and see no error. */
+			fprintf(stderr, "serve: files changed during the build; building again\n");
+			akb_buf_release(&dir);
+			akb_diag_release(&diag);
+			return rc;
 		}
 	}
 	if (rc != 0 && !akb_output_interrupted()) {

@@ -158,6 +158,28 @@ printf 'home_per_group: -1\n' >"$H/agentkb.yaml"
 expect_rc 1 "negative home_per_group" "$AKB" build "$H/c" -o "$H/out" -c "$H/agentkb.yaml"
 has "$TMP/err" "agentkb.yaml:1:17: error: 'home_per_group' must be a whole number (0 for no limit)" "home_per_group type error"
 
+# A file saved while the site is being built: texts are read again for the pages (agent.h), so the
+# build sees it, fails with the file's name and leaves the previous site. The theme's agent template
+# is a FIFO: the build blocks on it after loading, while the file is changed.
+F="$TMP/fifo"
+mkdir -p "$F"
+cp -R content "$F/c"
+cp -R themes/default "$F/theme"
+expect_rc 0 "site before the edit" "$AKB" build "$F/c" -o "$F/out" --theme "$F/theme" -q
+mv "$F/theme/templates/agent.mustache" "$F/agent.mustache"
+mkfifo "$F/theme/templates/agent.mustache"
+victim=$(ls "$F"/c/engineering/*.md | head -1)
+(timeout 30 sh -c 'exec 3>"$1"; echo "EDITED-WHILE-BUILDING" >>"$2"; cat "$3" >&3' sh \
+	"$F/theme/templates/agent.mustache" "$victim" "$F/agent.mustache" &)
+expect_rc 1 "file changed during the build" timeout 60 "$AKB" build "$F/c" -o "$F/out" --theme "$F/theme"
+has "$TMP/err" "^$victim: error: changed or removed while the site was being built; build again$" "the changed file is named"
+check "the previous site is left as it was" [ -z "$(grep -rl EDITED-WHILE-BUILDING "$F/out")" ] && [ -f "$F/out/index.html" ]
+check "no staging folder left" [ -z "$(ls -A "$F" | grep '^\.out')" ]
+rm "$F/theme/templates/agent.mustache"
+mv "$F/agent.mustache" "$F/theme/templates/agent.mustache"
+expect_rc 0 "the next build takes the edit" "$AKB" build "$F/c" -o "$F/out" --theme "$F/theme" -q
+check "the edit is in the site" [ -n "$(grep -rl EDITED-WHILE-BUILDING "$F/out/agents")" ]
+
 # Values joined to their options, as make and git take them: -j2, -oDIR, --name=VALUE.
 expect_rc 0 "joined values" "$AKB" build "$H/c" -j1 -o"$H/joined" --title="Joined KB" --category=infra -q
 has "$H/joined/index.html" "<title>Joined KB" "--title=VALUE is the title"

@@ -218,6 +218,53 @@ kill $WATCHDOG 2>/dev/null
 SERVER=""
 expect "SIGTERM exits 0" "$rc" 0
 expect "no temporary folder left after SIGTERM" "$(ls -A "$TMP/tmpdir")" ""
+# A file saved while a build runs (after its loading): that build fails on the file, which serve
+# does not show as an error; it builds again at once and the pages reload. The highlight theme
+# is a FIFO in a highlight data folder serve does not watch: each build blocks on it after
+# loading, and its feeder makes the edit there when told to.
+HL="$TMP/hl"
+mkdir -p "$HL/themes" "$TMP/c3"
+ln -s /usr/share/highlight/langDefs "$HL/langDefs"
+for t in /usr/share/highlight/themes/*.theme; do
+	[ "$(basename "$t")" = github.theme ] || ln -s "$t" "$HL/themes/"
+done
+mkfifo "$HL/themes/github.theme"
+cp -R content/engineering "$TMP/c3/"
+printf 'highlight:\n  datadir: %s\n' "$HL" >"$TMP/c3/agentkb.yaml"
+B3=$(ls "$TMP"/c3/engineering/*.md | sed -n 2p)
+(while :; do
+	if [ -e "$TMP/edit-during-build" ]; then
+		exec 3>"$HL/themes/github.theme"
+		rm -f "$TMP/edit-during-build"
+		echo "SAVED-DURING-BUILD" >>"$B3"
+		cat /usr/share/highlight/themes/github.theme >&3
+		exec 3>&-
+	else
+		cat /usr/share/highlight/themes/github.theme >"$HL/themes/github.theme"
+	fi
+done) &
+FEEDER=$!
+EVENTS="$EVENTS $FEEDER"
+TMPDIR="$TMP/tmpdir" "$AKB" serve "$TMP/c3" -p 0 -q 2>"$TMP/serve3.err" &
+SERVER=$!
+check "a third server starts" wait_for "$TMP/serve3.err" '^serving ' 60
+PORT=$(sed -n 's/^serving .*:\([0-9]*\)\/$/\1/p' "$TMP/serve3.err")
+URL="http://127.0.0.1:$PORT/"
+curl -sN --max-time 90 "${URL}__agentkb/events" >"$TMP/events5" 2>/dev/null &
+EVENTS="$EVENTS $!"
+check "events: hello (third server)" wait_for "$TMP/events5" '^event: hello' 10
+A3=$(ls "$TMP"/c3/engineering/*.md | head -1)
+touch "$TMP/edit-during-build"
+echo "FIRST-EDIT" >>"$A3"
+check "a file saved during a build: serve says so" wait_for "$TMP/serve3.err" '^serve: files changed during the build; building again$' 60
+check "and builds again, then reloads" wait_more "$TMP/events5" '^event: reload' 0 60
+hasnt "$TMP/events5" '^event: error' "no error is shown for it"
+slug=$(basename "$B3" .md)
+get "/agents/$slug/" >/dev/null
+has "$TMP/body" SAVED-DURING-BUILD "the file saved during the build is served"
+kill -TERM $SERVER
+wait $SERVER
+SERVER=""
 expect_rc 2 "serve -o" "$AKB" serve "$TMP/c" -o x
 expect_rc 2 "serve -p abc" "$AKB" serve "$TMP/c" -p abc
 expect_rc 2 "serve -p 70000" "$AKB" serve "$TMP/c" -p 70000
