@@ -214,6 +214,7 @@ static void S_load_agents(const struct akb_config *cfg, struct akb_input_list *i
 	for (size_t i = 0; i < inputs->len; i++)
 		if (!inputs->items[i].attached && !inputs->items[i].skip)
 			input_of[n++] = i;
+	akb_site_reserve(site, n);
 	for (size_t k = 0; k < n; k++)
 		akb_site_add_agent(site); /* every slot before any thread takes one: no realloc under them */
 	struct load_pool pool = { inputs, site->agents + first, input_of, akb_xcalloc(n + 1, sizeof(struct akb_diag)),

@@ -54,8 +54,14 @@ struct renderer {
 	size_t *namesake;            /* per agent: the next kept agent with the same name (a ring), or itself */
 	size_t *first_copy, *next_copy; /* the identical copies merged into an agent, in input order (SIZE_MAX ends) */
 	struct akb_graph graph;      /* which agents name which (graph.h) */
+	size_t *edges_at, *edge_list; /* an agent's edges: edge_list[edges_at[i] .. edges_at[i + 1]), in edge order */
 	struct akb_related related;  /* each agent's related agents (related.h) */
 	char **listed_out;           /* set while rendering one agent on a worker: where its listed page goes */
+	/* Term pages are made before the agent pages (so that the cards can go before the pages' search
+	 * documents pile up) but listed in the sitemap after them, as always: held here meanwhile. */
+	int hold_listed;
+	char **held;
+	size_t nheld, cheld;
 	int failed;
 };
 
@@ -90,10 +96,9 @@ static char *S_dup_or_null(const char *s)
 }
 
 /* Moves the body's text out of `doc` into the agent's slot, with what its card says for search results. */
-static void S_keep_text(struct renderer *r, size_t idx, struct akb_markdown_doc *doc)
+static void S_keep_text(struct renderer *r, size_t idx, const struct akb_value *card, struct akb_markdown_doc *doc)
 {
 	struct akb_rendered_agent *ra = &r->opts->rendered->agents[idx];
-	const struct akb_value *card = &r->cards[idx];
 	struct akb_buf *from[] = { &doc->heading_text, &doc->prose, &doc->code, &doc->code_langs };
 	struct akb_buf *to[] = { &ra->heading_text, &ra->prose, &ra->code, &ra->code_langs };
 	for (int i = 0; i < 4; i++) {
@@ -164,6 +169,16 @@ static void S_origin(const struct akb_agent *a, struct akb_buf *out)
 		akb_buf_put(out, a->rel, (size_t)(slash - a->rel));
 }
 
+/* The card's `qualifier` (its origin, when another agent has its name) into `out`; 0 when it has none. */
+static int S_qualifier(const struct renderer *r, const struct akb_agent *a, struct akb_buf *out)
+{
+	size_t self = (size_t)(a - r->site->agents);
+	akb_buf_clear(out);
+	if (r->namesake[self] != self)
+		S_origin(a, out);
+	return out->len > 0;
+}
+
 /* Links one ring per name (any case) through r->namesake, over the kept agents. */
 static void S_find_namesakes(struct renderer *r)
 {
@@ -187,6 +202,27 @@ static void S_find_namesakes(struct renderer *r)
 	}
 	akb_buf_release(&key);
 	akb_strmap_release(&first);
+}
+
+/* Each agent's edges, so that no page looks through all of them for its own (counting sort, edge order kept). */
+static void S_index_edges(struct renderer *r)
+{
+	size_t n = r->site->nagents, ne = r->graph.nedges;
+	r->edges_at = akb_xcalloc(n + 2, sizeof(size_t));
+	r->edge_list = akb_xmalloc(akb_xmul(2 * ne + 1, sizeof(size_t)));
+	for (size_t e = 0; e < ne; e++) {
+		r->edges_at[r->graph.edges[e].from + 1]++;
+		r->edges_at[r->graph.edges[e].to + 1]++;
+	}
+	for (size_t i = 0; i < n; i++)
+		r->edges_at[i + 1] += r->edges_at[i];
+	size_t *fill = akb_xmalloc(akb_xmul(n + 1, sizeof(size_t)));
+	memcpy(fill, r->edges_at, n * sizeof(size_t));
+	for (size_t e = 0; e < ne; e++) {
+		r->edge_list[fill[r->graph.edges[e].from]++] = e;
+		r->edge_list[fill[r->graph.edges[e].to]++] = e;
+	}
+	free(fill);
 }
 
 /* Chains the copies merged into each agent (duplicate_of) so that no card looks through every agent for its own. */
@@ -218,11 +254,8 @@ static void S_card_kin(struct renderer *r, const struct akb_agent *a, struct akb
 	const struct akb_site *site = r->site;
 	size_t self = (size_t)(a - site->agents);
 	struct akb_buf tmp = AKB_BUF_INIT;
-	if (r->namesake[self] != self) {
-		S_origin(a, &tmp);
-		if (tmp.len)
-			akb_map_set_cstr(card, "qualifier", tmp.ptr);
-	}
+	if (S_qualifier(r, a, &tmp))
+		akb_map_set_cstr(card, "qualifier", tmp.ptr);
 	struct akb_value *tr = akb_map_set_list(card, "translations");
 	for (size_t j = r->namesake[self]; j != self; j = r->namesake[j]) {
 		const struct akb_agent *b = &site->agents[j];
@@ -486,6 +519,30 @@ static void S_page_base(struct renderer *r, struct akb_value *page, const char *
 	akb_map_set_cstr(page, "kind", kind);
 }
 
+/* Lists a page for the sitemap, or holds it until the agent pages are listed (hold_listed). */
+static void S_list_page(struct renderer *r, const char *rel)
+{
+	if (!r->hold_listed) {
+		S_rendered_listed(r->opts->rendered, rel);
+		return;
+	}
+	r->held = akb_xgrow(r->held, r->nheld, &r->cheld, 64, sizeof(char *));
+	r->held[r->nheld++] = akb_xstrdup(rel);
+}
+
+static void S_list_held(struct renderer *r)
+{
+	for (size_t i = 0; i < r->nheld; i++) {
+		if (r->opts && r->opts->rendered)
+			S_rendered_listed(r->opts->rendered, r->held[i]);
+		free(r->held[i]);
+	}
+	free(r->held);
+	r->held = NULL;
+	r->nheld = r->cheld = 0;
+	r->hold_listed = 0;
+}
+
 /*
  * Renders `page` into `rel`. With a base URL, a page meant for readers
  * (`listed`) gets its canonical URL, which the theme also uses for og:url,
@@ -505,7 +562,7 @@ static void S_emit(struct renderer *r, const char *template_name, struct akb_val
 		if (r->opts && r->opts->rendered && r->listed_out)
 			*r->listed_out = akb_xstrdup(rel);
 		else if (r->opts && r->opts->rendered)
-			S_rendered_listed(r->opts->rendered, rel);
+			S_list_page(r, rel);
 	}
 	const struct akb_render_options *o = r->opts;
 	if (akb_tpl_render(r->tpl, template_name, page, &html, r->diag) != 0 ||
@@ -739,7 +796,7 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	}
 	S_page_base(r, &page, "../../", a->name, "agent_page");
 	struct akb_value *agent = akb_map_put(&page, "agent");
-	akb_value_copy(agent, &r->cards[idx]);
+	S_build_card(r, a, agent); /* made again: the site's cards are gone by now (akb_render_site) */
 	akb_map_set_cstr(agent, "summary", a->summary);
 	akb_map_set_cstr(&page, "description", a->summary);
 	akb_map_set_cstr(agent, "source", a->rel);
@@ -817,11 +874,9 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	akb_map_set_list(agent, "used_by");
 	/* Fetched after both are in: adding a key may move the map's items. */
 	struct akb_value *works = akb_map_get(agent, "works_with"), *used = akb_map_get(agent, "used_by");
-	for (size_t e = 0; e < r->graph.nedges; e++) {
-		const struct akb_edge *ed = &r->graph.edges[e];
-		size_t other = ed->from == idx ? ed->to : ed->to == idx ? ed->from : SIZE_MAX;
-		if (other == SIZE_MAX)
-			continue;
+	for (size_t k = r->edges_at[idx]; k < r->edges_at[idx + 1]; k++) {
+		const struct akb_edge *ed = &r->graph.edges[r->edge_list[k]];
+		size_t other = ed->from == idx ? ed->to : ed->from;
 		struct akb_value *item = akb_list_push(ed->from == idx ? works : used);
 		akb_value_set_map(item);
 		akb_map_set_cstr(item, "name", r->site->agents[other].name);
@@ -834,14 +889,19 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	/* Related agents: similar words, shared groups (related.h). */
 	struct akb_value *rel = akb_map_set_list(agent, "related");
 	for (unsigned j = 0; j < r->related.count[idx]; j++) {
-		const struct akb_value *card = &r->cards[r->related.of[idx][j]];
+		/* What its card says of it (S_build_card): name, url, summary, qualifier. */
+		const struct akb_agent *other = &r->site->agents[r->related.of[idx][j]];
 		struct akb_value *item = akb_list_push(rel);
 		akb_value_set_map(item);
-		akb_map_set_cstr(item, "name", akb_map_get_cstr(card, "name"));
-		akb_map_set_cstr(item, "url", akb_map_get_cstr(card, "url"));
-		akb_map_set_cstr(item, "summary", akb_map_get_cstr(card, "summary"));
-		if (akb_map_get_cstr(card, "qualifier"))
-			akb_map_set_cstr(item, "qualifier", akb_map_get_cstr(card, "qualifier"));
+		akb_map_set_cstr(item, "name", other->name);
+		akb_buf_clear(&tmp);
+		akb_agent_url(other, &tmp);
+		akb_map_set_cstr(item, "url", tmp.ptr);
+		akb_buf_clear(&tmp);
+		akb_utf8_truncate(other->summary, CARD_SUMMARY_BYTES, &tmp);
+		akb_map_set_cstr(item, "summary", tmp.ptr);
+		if (S_qualifier(r, other, &tmp))
+			akb_map_set_cstr(item, "qualifier", tmp.ptr);
 	}
 
 	/* What `agentkb check` finds in the file: the page shows what is broken. */
@@ -876,7 +936,7 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	akb_markdown_render(file.body, file.body_len, &mo, &doc, r->diag);
 	r->stats->code_blocks += doc.code_blocks;
 	if (mo.collect_text)
-		S_keep_text(r, idx, &doc);
+		S_keep_text(r, idx, agent, &doc);
 	struct akb_value *toc = akb_map_set_list(agent, "toc");
 	/* The page title is the h1; the contents list the sections below it. */
 	int min_level = 7;
@@ -945,7 +1005,7 @@ static void S_merge_job(struct renderer *r, struct page_job *job)
 	}
 	if (!r->failed) {
 		if (job->listed)
-			S_rendered_listed(r->opts->rendered, job->listed);
+			S_list_page(r, job->listed);
 		r->stats->pages += job->pages;
 		r->stats->code_blocks += job->code_blocks;
 		r->stats->changed_inputs += job->changed_inputs;
@@ -1056,7 +1116,7 @@ static void S_card_task(void *ctx, size_t k)
 	struct renderer *r = ctx;
 	size_t idx = r->site->order[k];
 	S_build_card(r, &r->site->agents[idx], &r->cards[idx]);
-	akb_value_shrink(&r->cards[idx]); /* kept until the last page: hold no spare room */
+	akb_value_shrink(&r->cards[idx]); /* kept until the term pages are made: hold no spare room */
 }
 
 /* Home-page order: department term, then category term (agents without one last), then name. */
@@ -1136,8 +1196,7 @@ static void S_render_index(struct renderer *r)
 	/* What the whole collection would add to a context, were every agent loaded. */
 	double total = 0;
 	for (size_t k = 0; k < site->norder; k++) {
-		const struct akb_value *tc = akb_map_get(&r->cards[site->order[k]], "token_count");
-		total += tc ? tc->u.number : 0;
+		total += (double)site->agents[site->order[k]].tokens; /* each card's token_count */
 	}
 	struct akb_buf tt = AKB_BUF_INIT;
 	S_tokens_text((size_t)total, &tt);
@@ -1489,6 +1548,7 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 		akb_buf_release(&url);
 	}
 	akb_graph_build(site, opts ? opts->jobs : 1, &r.graph);
+	S_index_edges(&r);
 	akb_related_build(site, opts ? opts->jobs : 1, &r.related);
 	if (r.graph.nedges) {
 		akb_graph_layout(site, &r.graph);
@@ -1522,8 +1582,14 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 			r.failed = 1;
 	if (!r.failed) {
 		S_render_index(&r);
-		S_render_agents(&r);
+		/* The term pages list the cards; the agent pages each make their own. The cards are gone
+		 * before the agent pages' search documents pile up in the index, so the two never add up. */
+		r.hold_listed = opts && opts->rendered;
 		S_render_taxonomies(&r);
+		for (size_t i = 0; i < site->nagents; i++)
+			akb_value_release(&r.cards[i]);
+		S_render_agents(&r);
+		S_list_held(&r);
 		S_render_pages(&r);
 		S_render_graph(&r);
 		S_render_404(&r);
@@ -1535,6 +1601,9 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	free(r.namesake);
 	free(r.first_copy);
 	free(r.next_copy);
+	free(r.edges_at);
+	free(r.edge_list);
+	S_list_held(&r);
 	akb_graph_release(&r.graph);
 	akb_related_release(&r.related);
 	akb_strmap_release(&r.by_source);

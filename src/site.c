@@ -23,6 +23,15 @@ void akb_site_init(struct akb_site *site)
 	memset(site, 0, sizeof(*site));
 }
 
+void akb_site_reserve(struct akb_site *site, size_t more)
+{
+	size_t want = site->nagents + more;
+	if (want <= site->cap)
+		return;
+	site->agents = akb_xrealloc(site->agents, akb_xmul(want, sizeof(*site->agents)));
+	site->cap = want;
+}
+
 struct akb_agent *akb_site_add_agent(struct akb_site *site)
 {
 	site->agents = akb_xgrow(site->agents, site->nagents, &site->cap, 64, sizeof(*site->agents));

@@ -72,6 +72,8 @@ void akb_site_init(struct akb_site *site);
 void akb_site_release(struct akb_site *site);
 /* Appends an uninitialized agent slot and returns it (for the loader to fill). */
 struct akb_agent *akb_site_add_agent(struct akb_site *site);
+/* Makes room for `more` agents at once (a build knows how many files it loads): no doubling's spare half. */
+void akb_site_reserve(struct akb_site *site, size_t more);
 
 /*
  * After the agent hooks, before the order: merges identical agents (the same

@@ -44,12 +44,21 @@ struct akb_value {
 };
 
 struct akb_pair {
-	char *key; /* owned, NUL-terminated */
+	char *key; /* NUL-terminated; from akb_value_key, freed with akb_value_free_key */
 	struct akb_value value;
 	unsigned line, col; /* where the key is in its file (1-based); 0 when not read from one */
 };
 
 #define AKB_VALUE_NULL { AKB_NULL, { 0 }, 0, 0 }
+
+/*
+ * A map key: a common one (name, url, summary, …) is shared for the whole
+ * process, any other a copy of key[0..len). Free it with akb_value_free_key.
+ */
+char *akb_value_key(const char *key, size_t len);
+void akb_value_free_key(char *key);
+/* The i-th shared key in their order, or NULL past the last (tests). */
+const char *akb_value_static_key(size_t i);
 
 /* Frees everything the value owns and resets it to null. */
 void akb_value_release(struct akb_value *v);

@@ -222,7 +222,7 @@ static void S_find(struct linter *l, const char *id, unsigned line, unsigned col
 		return;
 	struct akb_lint *o = l->out;
 	va_list ap;
-	o->items = akb_xgrow(o->items, o->len, &o->cap, 64, sizeof(*o->items));
+	o->items = akb_xgrow(o->items, o->len, &o->cap, 4, sizeof(*o->items)); /* an agent has a few */
 	va_start(ap, fmt);
 	o->items[o->len++] = (struct akb_finding){ r, l->agent, line, col, akb_xvformat(fmt, ap) };
 	va_end(ap);
@@ -874,10 +874,14 @@ void akb_lint_site(const struct akb_site *site, char *const *only, char *const *
 	/* Each agent on its own, into its own findings (threads.h), merged in agent order. */
 	struct lint_pool pool = { &l, akb_xcalloc(site->nagents + 1, sizeof(struct akb_lint)) };
 	akb_parallel_for(site->nagents, jobs ? jobs : akb_cores(), S_lint_one, &pool);
+	size_t total = 0;
+	for (size_t i = 0; i < site->nagents; i++)
+		total += pool.each[i].len;
+	out->items = akb_xmalloc(akb_xmul(total + 1, sizeof(*out->items))); /* kept for the whole build: no spare room */
+	out->cap = total + 1;
 	for (size_t i = 0; i < site->nagents; i++) {
 		struct akb_lint *one = &pool.each[i];
 		for (size_t k = 0; k < one->len; k++) {
-			out->items = akb_xgrow(out->items, out->len, &out->cap, 64, sizeof(*out->items));
 			out->items[out->len++] = one->items[k];
 			out->per_rule[one->items[k].rule - akb_lint_rules]++;
 		}

@@ -4,12 +4,69 @@
 #include "core/prefix.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agentkb/buf.h"
 #include "agentkb/value.h"
+
+/*
+ * The keys cards, pages and front-matter have, held once for the whole
+ * process instead of once in every map (a card has some forty): maps point
+ * at these, and never free them (akb_value_free_key). Sorted bytewise, for
+ * the binary search; tests/unit/test_buf_value.c checks the order.
+ */
+static const char S_keys[][20] = {
+	"access", "agent", "agent_count", "agents", "all", "allowed-tools", "also_in", "any_agent", "archive_url",
+	"argument-hint", "author", "base_url", "body", "can", "canonical", "categories", "category", "collections",
+	"color", "commentary", "components", "context", "count", "current", "data", "denied", "department",
+	"description", "disallowedTools", "edges", "emoji", "examples", "files", "group_count", "group_label",
+	"group_title", "groups", "harness", "id", "in_session", "inherits_all", "install_command", "install_dir",
+	"install_path", "install_user_dir", "items", "key", "kind", "kind_badge", "kind_key", "label", "lang",
+	"language", "level", "linked", "many_groups", "marketplace_name", "mcp", "message", "meta", "model", "more",
+	"name", "nav", "no_tools", "nodes", "page_html", "path", "plugin", "plugin_install", "plugin_list",
+	"preapproved", "priority", "problems", "qualifier", "raw", "raw_name", "raw_url", "related", "role", "root",
+	"rule", "server", "site", "size", "slug", "some_agents", "source", "starts", "stats", "sub", "summary",
+	"svg", "tags", "taxonomies", "taxonomy", "taxonomy_url", "term", "terms", "text", "title", "toc",
+	"token_count", "tokens", "tools", "total", "total_tokens", "translations", "turns", "url", "used_by",
+	"value", "values", "version", "where", "works_with"
+};
+#define S_NKEYS (sizeof(S_keys) / sizeof(S_keys[0]))
+
+static int S_static_key(const char *key)
+{
+	uintptr_t p = (uintptr_t)key;
+	return p >= (uintptr_t)S_keys[0] && p < (uintptr_t)S_keys[0] + sizeof(S_keys);
+}
+
+char *akb_value_key(const char *key, size_t len)
+{
+	size_t lo = 0, hi = S_NKEYS;
+	while (len < sizeof(S_keys[0]) && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(key, S_keys[mid], len);
+		if (c == 0 && S_keys[mid][len] == '\0')
+			return (char *)S_keys[mid]; /* shared, read-only: never written through, never freed */
+		if (c < 0 || c == 0) /* c == 0: `key` is a prefix of the table's, so it sorts first */
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return akb_xstrndup(key, len);
+}
+
+void akb_value_free_key(char *key)
+{
+	if (!S_static_key(key))
+		free(key);
+}
+
+const char *akb_value_static_key(size_t i)
+{
+	return i < S_NKEYS ? S_keys[i] : NULL;
+}
 
 void akb_value_release(struct akb_value *v)
 {
@@ -25,7 +82,7 @@ void akb_value_release(struct akb_value *v)
 		break;
 	case AKB_MAP:
 		for (i = 0; i < v->u.map.len; i++) {
-			free(v->u.map.items[i].key);
+			akb_value_free_key(v->u.map.items[i].key);
 			akb_value_release(&v->u.map.items[i].value);
 		}
 		free(v->u.map.items);
@@ -142,7 +199,7 @@ static struct akb_pair *S_map_append(struct akb_value *map, const char *key)
 		map->u.map.cap = cap;
 	}
 	struct akb_pair *p = &map->u.map.items[map->u.map.len++];
-	p->key = akb_xstrdup(key);
+	p->key = akb_value_key(key, strlen(key));
 	akb_value_set_null(&p->value);
 	p->line = p->col = 0;
 	return p;
@@ -168,7 +225,7 @@ int akb_map_remove(struct akb_value *map, const char *key)
 		struct akb_pair *p = &map->u.map.items[i];
 		if (strcmp(p->key, key) != 0)
 			continue;
-		free(p->key);
+		akb_value_free_key(p->key);
 		akb_value_release(&p->value);
 		memmove(p, p + 1, (map->u.map.len - i - 1) * sizeof(*p));
 		map->u.map.len--;

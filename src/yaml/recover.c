@@ -168,7 +168,7 @@ void akb_yaml_recover(const char *path, const char *text, size_t len, const stru
 		struct akb_pair *p;
 
 		yaml_src_where(&src, kl->start + kl->indent, &line, &col);
-		p = yaml_map_push(out, akb_xstrndup(key, key_lens[k]), line, col);
+		p = yaml_map_push(out, akb_value_key(key, key_lens[k]), line, col);
 		/* the key's lines on their own, so `tools: [a, b]`, quoted strings and lists still come out typed */
 		one.line = line;
 		if (akb_yaml_parse_one_key(path, text + kl->start, slice_end - kl->start, &one, key, key_lens[k], line,

@@ -180,7 +180,7 @@ void yaml_map_dedupe(struct akb_value *map, const char *what, const char *path, 
 	}
 	for (i = out = 0; i < n; i++) {
 		if (prev[i] < n) {
-			free(items[i].key);
+			akb_value_free_key(items[i].key);
 			akb_value_release(&items[i].value);
 			continue;
 		}
@@ -443,8 +443,8 @@ static void S_convert_map(struct S_reader *r, yaml_node_t *node, int depth, stru
 		}
 		if (S_spend(r, k->data.scalar.length) < 0)
 			break;
-		struct akb_pair *p = yaml_map_push(out, akb_xstrndup((const char *)k->data.scalar.value,
-								    k->data.scalar.length), line, col);
+		struct akb_pair *p = yaml_map_push(out, akb_value_key((const char *)k->data.scalar.value,
+								   k->data.scalar.length), line, col);
 		S_convert(r, yaml_document_get_node(r->doc, pair->value), depth + 1, &p->value);
 	}
 	yaml_map_dedupe(out, r->opts->what, r->path, report ? r->diag : NULL);

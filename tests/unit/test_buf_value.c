@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "agentkb/buf.h"
 #include "agentkb/value.h"
@@ -96,4 +97,43 @@ TEST(value_shrink_keeps_everything)
 	akb_value_set_cstr(akb_list_push(akb_map_get(&m, "list")), "two"); /* still grows */
 	INT_EQ(akb_map_get(&m, "list")->u.list.len, 2);
 	akb_value_release(&m);
+}
+
+TEST(value_keys_shared)
+{
+	/* The table is in bytewise order, or the binary search misses keys. */
+	for (size_t i = 1; akb_value_static_key(i); i++)
+		CHECK(strcmp(akb_value_static_key(i - 1), akb_value_static_key(i)) < 0);
+	struct akb_value a = AKB_VALUE_NULL, b = AKB_VALUE_NULL;
+	akb_value_set_map(&a);
+	akb_value_set_map(&b);
+	akb_map_set_cstr(&a, "name", "x");
+	akb_map_set_cstr(&b, "name", "y");
+	akb_map_set_cstr(&a, "not-a-common-key", "z");
+	akb_map_set_cstr(&b, "not-a-common-key", "z");
+	CHECK(a.u.map.items[0].key == b.u.map.items[0].key); /* one "name" for every map */
+	CHECK(a.u.map.items[1].key != b.u.map.items[1].key); /* others are each map's own */
+	STR_EQ(a.u.map.items[1].key, "not-a-common-key");
+	/* Every table key is found; prefixes and extensions of them are not table keys. */
+	for (size_t i = 0; akb_value_static_key(i); i++) {
+		const char *k = akb_value_static_key(i);
+		char *got = akb_value_key(k, strlen(k));
+		CHECK(got == k);
+		akb_value_free_key(got);
+		char *prefix = akb_value_key(k, strlen(k) - 1); /* shared or not, the right text */
+		CHECK(strlen(prefix) == strlen(k) - 1 && !strncmp(prefix, k, strlen(k) - 1));
+		akb_value_free_key(prefix);
+	}
+	char *n = akb_value_key("names", 4); /* a length inside a longer text */
+	STR_EQ(n, "name");
+	CHECK(n == a.u.map.items[0].key);
+	akb_value_free_key(n);
+	struct akb_value c = AKB_VALUE_NULL;
+	akb_value_copy(&c, &a);
+	CHECK(c.u.map.items[0].key == a.u.map.items[0].key);
+	CHECK(akb_map_remove(&c, "name") == 1);
+	CHECK(akb_map_remove(&c, "not-a-common-key") == 1);
+	akb_value_release(&a);
+	akb_value_release(&b);
+	akb_value_release(&c);
 }
