@@ -194,15 +194,14 @@ struct load_pool {
 	const size_t *input_of;    /* agents[k] is inputs->items[input_of[k]] */
 	struct akb_diag *diags;    /* one per agent */
 	int *failed;
-	int spill;                 /* free each file's text once loaded (agent.h) */
 };
 
 static void S_load_one(void *ctx, size_t k)
 {
 	struct load_pool *p = ctx;
 	p->failed[k] = akb_agent_load(&p->agents[k], &p->inputs->items[p->input_of[k]], &p->diags[k]) != 0;
-	if (!p->failed[k] && p->spill)
-		akb_agent_spill_text(&p->agents[k]);
+	if (!p->failed[k])
+		akb_agent_spill_text(&p->agents[k]); /* read again by the stages that need it (load.h) */
 }
 
 /* Loads the inputs to load into site->agents, keeping those that could be read, in input order. */
@@ -218,7 +217,7 @@ static void S_load_agents(const struct akb_config *cfg, struct akb_input_list *i
 	for (size_t k = 0; k < n; k++)
 		akb_site_add_agent(site); /* every slot before any thread takes one: no realloc under them */
 	struct load_pool pool = { inputs, site->agents + first, input_of, akb_xcalloc(n + 1, sizeof(struct akb_diag)),
-				  akb_xcalloc(n + 1, sizeof(int)), 1 };
+				  akb_xcalloc(n + 1, sizeof(int)) };
 	for (size_t k = 0; k < n; k++) {
 		akb_diag_init(&pool.diags[k], NULL);
 		pool.diags[k].strict = diag->strict; /* a load may depend on it (frontmatter.h) */

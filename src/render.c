@@ -450,6 +450,17 @@ static void S_card_install(struct renderer *r, const struct akb_agent *a, struct
 	akb_buf_release(&raw);
 }
 
+/* A card's `url` and its `summary` (cut to CARD_SUMMARY_BYTES), as related agents show them too. */
+static void S_card_link(const struct akb_agent *a, struct akb_value *card, struct akb_buf *tmp)
+{
+	akb_buf_clear(tmp);
+	akb_agent_url(a, tmp);
+	akb_map_set_cstr(card, "url", tmp->ptr);
+	akb_buf_clear(tmp);
+	akb_utf8_truncate(a->summary, CARD_SUMMARY_BYTES, tmp);
+	akb_map_set_cstr(card, "summary", tmp->ptr);
+}
+
 static void S_build_card(struct renderer *r, const struct akb_agent *a, struct akb_value *card)
 {
 	struct akb_buf tmp = AKB_BUF_INIT;
@@ -462,12 +473,7 @@ static void S_build_card(struct renderer *r, const struct akb_agent *a, struct a
 	if (tag)
 		akb_map_set_cstr(card, "lang", tag);
 	S_card_install(r, a, card);
-	akb_buf_clear(&tmp);
-	akb_agent_url(a, &tmp);
-	akb_map_set_cstr(card, "url", tmp.ptr);
-	akb_buf_clear(&tmp);
-	akb_utf8_truncate(a->summary, CARD_SUMMARY_BYTES, &tmp);
-	akb_map_set_cstr(card, "summary", tmp.ptr);
+	S_card_link(a, card, &tmp);
 	const char *color = akb_agent_field(a, "color");
 	if (color && akb_css_color_ok(color))
 		akb_map_set_cstr(card, "color", color);
@@ -894,12 +900,7 @@ static void S_render_agent(struct renderer *r, size_t idx)
 		struct akb_value *item = akb_list_push(rel);
 		akb_value_set_map(item);
 		akb_map_set_cstr(item, "name", other->name);
-		akb_buf_clear(&tmp);
-		akb_agent_url(other, &tmp);
-		akb_map_set_cstr(item, "url", tmp.ptr);
-		akb_buf_clear(&tmp);
-		akb_utf8_truncate(other->summary, CARD_SUMMARY_BYTES, &tmp);
-		akb_map_set_cstr(item, "summary", tmp.ptr);
+		S_card_link(other, item, &tmp);
 		if (S_qualifier(r, other, &tmp))
 			akb_map_set_cstr(item, "qualifier", tmp.ptr);
 	}

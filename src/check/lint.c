@@ -525,12 +525,11 @@ static const char *S_hidden_name(uint32_t c)
 	return NULL;
 }
 
-static void S_hidden(struct linter *l, const struct akb_agent *a)
+static void S_hidden(struct linter *l)
 {
 	unsigned line = 1, col = 1, reported = 0;
 	const char *text = l->file.text;
 	size_t text_len = l->file.text_len;
-	(void)a;
 	for (size_t i = 0; i < text_len && reported < 5;) {
 		size_t at = i;
 		uint32_t c = akb_utf8_next(text, text_len, &i);
@@ -832,7 +831,7 @@ static void S_lint_one(void *ctx, size_t i)
 		S_manifest_paths(&l, a);
 	if (f == AKB_FORMAT_CURSOR_RULE)
 		S_cursor_rule(&l, a);
-	S_hidden(&l, a);
+	S_hidden(&l);
 	akb_agent_text_close(&l.file);
 }
 
