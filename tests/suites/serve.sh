@@ -232,16 +232,16 @@ mkfifo "$HL/themes/github.theme"
 cp -R content/engineering "$TMP/c3/"
 printf 'highlight:\n  datadir: %s\n' "$HL" >"$TMP/c3/agentkb.yaml"
 B3=$(ls "$TMP"/c3/engineering/*.md | sed -n 2p)
+# The trigger is looked at once a build has opened the FIFO, never before: a feeder already
+# waiting in open when the test sets it would feed that build without the edit.
 (while :; do
+	exec 3>"$HL/themes/github.theme"
 	if [ -e "$TMP/edit-during-build" ]; then
-		exec 3>"$HL/themes/github.theme"
 		rm -f "$TMP/edit-during-build"
 		echo "SAVED-DURING-BUILD" >>"$B3"
-		cat /usr/share/highlight/themes/github.theme >&3
-		exec 3>&-
-	else
-		cat /usr/share/highlight/themes/github.theme >"$HL/themes/github.theme"
 	fi
+	cat /usr/share/highlight/themes/github.theme >&3
+	exec 3>&-
 done) &
 FEEDER=$!
 EVENTS="$EVENTS $FEEDER"
