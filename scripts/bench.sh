@@ -62,6 +62,9 @@ node scripts/bench-search-relevance.mjs --akb "$AKB" --corpora "$SHARED/corpora"
 # All five collections as one site, and the generated 10,000 above; needs node,
 # chromium and `npm install` (playwright-core, minisearch, pagefind).
 echo
+echo
+BENCH_DIR=$DIR sh scripts/bench-hostile.sh "$BUILD"
+echo
 echo "search engine alone (node, 10,000 synthetic agents; scripts/bench-search-engine.mjs):"
 node scripts/bench-search-engine.mjs | tail -1
 echo

@@ -194,12 +194,15 @@ struct load_pool {
 	const size_t *input_of;    /* agents[k] is inputs->items[input_of[k]] */
 	struct akb_diag *diags;    /* one per agent */
 	int *failed;
+	const char **skipped;      /* with failed: why, for the report */
+	struct akb_load_limits limits;
 };
 
 static void S_load_one(void *ctx, size_t k)
 {
 	struct load_pool *p = ctx;
-	p->failed[k] = akb_agent_load(&p->agents[k], &p->inputs->items[p->input_of[k]], &p->diags[k]) != 0;
+	p->failed[k] = akb_agent_load(&p->agents[k], &p->inputs->items[p->input_of[k]], &p->limits, &p->skipped[k],
+				      &p->diags[k]) != 0;
 	if (!p->failed[k])
 		akb_agent_spill_text(&p->agents[k]); /* read again by the stages that need it (load.h) */
 }
@@ -217,7 +220,8 @@ static void S_load_agents(const struct akb_config *cfg, struct akb_input_list *i
 	for (size_t k = 0; k < n; k++)
 		akb_site_add_agent(site); /* every slot before any thread takes one: no realloc under them */
 	struct load_pool pool = { inputs, site->agents + first, input_of, akb_xcalloc(n + 1, sizeof(struct akb_diag)),
-				  akb_xcalloc(n + 1, sizeof(int)) };
+				  akb_xcalloc(n + 1, sizeof(int)), akb_xcalloc(n + 1, sizeof(char *)),
+				  { (size_t)cfg->limits.file_mb << 20, (size_t)cfg->limits.front_matter_kb << 10 } };
 	for (size_t k = 0; k < n; k++) {
 		akb_diag_init(&pool.diags[k], NULL);
 		pool.diags[k].strict = diag->strict; /* a load may depend on it (frontmatter.h) */
@@ -232,6 +236,7 @@ static void S_load_agents(const struct akb_config *cfg, struct akb_input_list *i
 		akb_diag_release(&pool.diags[k]);
 		if (pool.failed[k]) {
 			res->skipped++;
+			inputs->items[input_of[k]].skip = akb_xstrdup(pool.skipped[k]);
 			continue;
 		}
 		res->input_bytes += pool.agents[k].raw_len;
@@ -241,6 +246,7 @@ static void S_load_agents(const struct akb_config *cfg, struct akb_input_list *i
 	site->nagents = kept;
 	free(pool.diags);
 	free(pool.failed);
+	free(pool.skipped);
 	free(input_of);
 }
 
@@ -318,7 +324,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	if (akb_theme_find(&theme, cfg, opts->argv0, diag) != 0)
 		goto done;
 	tpl = akb_tpl_set_new(akb_theme_load_template, &theme);
-	if (akb_output_begin(&out, cfg->output, opts->cache, diag) != 0)
+	if (akb_output_begin(&out, cfg->output, cfg->content, opts->cache, diag) != 0)
 		goto done;
 	hl = S_open_highlighter(cfg, diag);
 	unsigned char plain[AKB_HL_CLASSES];

@@ -157,6 +157,9 @@ void akb_config_init(struct akb_config *cfg)
 	cfg->home_per_group = 24;
 	cfg->hook_limits.instructions = 100000000;
 	cfg->hook_limits.memory_mb = 256;
+	/* Real agent files are a few KB; these bound what a hostile one can cost. */
+	cfg->limits.file_mb = 16;
+	cfg->limits.front_matter_kb = 1024;
 }
 
 void akb_taxonomy_plural(const char *key, struct akb_buf *out)
@@ -338,6 +341,12 @@ static const struct S_key S_hook_limit_keys[] = {
 	{ NULL, S_STRING, 0, NULL, 0 },
 };
 
+static const struct S_key S_limit_keys[] = {
+	{ "file_mb", S_POSITIVE, S_FIELD(limits.file_mb), NULL, 0 },
+	{ "front_matter_kb", S_POSITIVE, S_FIELD(limits.front_matter_kb), NULL, 0 },
+	{ NULL, S_STRING, 0, NULL, 0 },
+};
+
 static const struct S_key S_search_keys[] = {
 	{ "synonyms", S_SYNONYMS, S_FIELD(search.synonyms), NULL, 0 },
 	{ "builtin_synonyms", S_BOOL, S_FIELD(search.builtin_synonyms), NULL, 0 },
@@ -347,6 +356,7 @@ static const struct S_key S_search_keys[] = {
 static const struct S_key S_top_keys[] = {
 	{ "highlight", S_SECTION, 0, S_highlight_keys, 0 },
 	{ "hook_limits", S_SECTION, 0, S_hook_limit_keys, 0 },
+	{ "limits", S_SECTION, 0, S_limit_keys, 0 },
 	{ "search", S_SECTION, 0, S_search_keys, 0 },
 	{ "hooks", S_LIST, S_FIELD(hooks), NULL, 0 },
 	{ "home_per_group", S_COUNT, S_FIELD(home_per_group), NULL, 0 },

@@ -537,8 +537,8 @@ static int S_apply_fields(struct akb_agent *a, struct akb_diag *diag)
 	return 1;
 }
 
-void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel, const char *data, size_t len,
-			 struct akb_diag *diag)
+static void S_load_text(struct akb_agent *a, const char *path, const char *rel, const char *data, size_t len,
+			size_t front_matter_max, struct akb_diag *diag)
 {
 	memset(a, 0, sizeof(*a));
 	a->duplicate_of = SIZE_MAX;
@@ -556,7 +556,7 @@ void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel,
 	if (a->format == AKB_FORMAT_PLUGIN || a->format == AKB_FORMAT_MARKETPLACE || a->format == AKB_FORMAT_CODEX_AGENT)
 		S_load_manifest(a, diag);
 	else
-		akb_frontmatter_parse(&a->fm, path, a->text, a->text_len, diag);
+		akb_frontmatter_parse_max(&a->fm, path, a->text, a->text_len, front_matter_max, diag);
 	if (!a->body) {
 		a->body = a->text + a->fm.body_offset;
 		a->body_len = a->text_len - a->fm.body_offset;
@@ -649,7 +649,8 @@ int akb_agent_text_open(const struct akb_agent *a, struct akb_agent_text *v)
 		v->raw = akb_agent_raw(a, &v->raw_len);
 	} else {
 		struct akb_buf data = AKB_BUF_INIT, text = AKB_BUF_INIT;
-		if (akb_buf_read_file(&data, a->path) == 0 && data.len == a->raw_len &&
+		/* A file grown past its loaded size has changed: no need to read it all. */
+		if (akb_buf_read_regular(&data, a->path, a->raw_len) == 0 && data.len == a->raw_len &&
 		    akb_digest(data.ptr, data.len) == a->raw_digest) {
 			v->raw_len = data.len;
 			v->owned_raw = akb_buf_detach(&data, NULL);
@@ -704,17 +705,37 @@ int akb_agent_same_body(const struct akb_agent *a, const struct akb_agent *b)
 	return same;
 }
 
-int akb_agent_load(struct akb_agent *a, const struct akb_input *in, struct akb_diag *diag)
+void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel, const char *data, size_t len,
+			 struct akb_diag *diag)
 {
+	S_load_text(a, path, rel, data, len, AKB_FRONTMATTER_MAX_DEFAULT, diag);
+}
+
+int akb_agent_load(struct akb_agent *a, const struct akb_input *in, const struct akb_load_limits *limits,
+		   const char **skipped, struct akb_diag *diag)
+{
+	size_t file_max = limits ? limits->file_bytes : (size_t)16 << 20;
 	struct akb_buf data = AKB_BUF_INIT;
-	if (akb_buf_read_file(&data, in->path) != 0) {
+	int rc = akb_buf_read_regular(&data, in->path, file_max);
+	if (rc != 0) {
 		int err = errno;
 		memset(a, 0, sizeof(*a));
 		a->duplicate_of = SIZE_MAX;
 		akb_buf_release(&data);
-		return akb_error(diag, in->path, 0, 0, "unable to read: %s", strerror(err));
+		if (rc == AKB_READ_TOO_LARGE) {
+			*skipped = "too large";
+			return akb_warn(diag, in->path, 0, 0, "larger than the limit of %zu MB for an input file "
+					"(limits.file_mb in agentkb.yaml); skipped", file_max >> 20);
+		}
+		if (rc == AKB_READ_NOT_REGULAR) {
+			*skipped = "not a regular file";
+			return akb_warn(diag, in->path, 0, 0, "not a regular file; skipped");
+		}
+		*skipped = "unreadable";
+		return akb_warn(diag, in->path, 0, 0, "unable to read: %s; skipped", strerror(err));
 	}
-	akb_agent_load_text(a, in->path, in->rel, data.ptr, data.len, diag);
+	S_load_text(a, in->path, in->rel, data.ptr, data.len,
+		    limits ? limits->front_matter_bytes : AKB_FRONTMATTER_MAX_DEFAULT, diag);
 	akb_buf_release(&data);
 	return 0;
 }

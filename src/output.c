@@ -2,6 +2,7 @@
  * output: the staging folder and the swap into OUT (see output.h), so a
  * failed build never leaves a half-written site.
  */
+#define _GNU_SOURCE 1 /* renameat2 and RENAME_EXCHANGE (glibc 2.28) */
 #include "core/prefix.h"
 
 #include <dirent.h>
@@ -41,6 +42,11 @@ int akb_output_interrupted(void)
 	return S_interrupted != 0;
 }
 
+static int S_cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Splits OUT into its parent folder and its last component. */
 static void S_split(const char *path, struct akb_buf *parent, struct akb_buf *base)
 {
@@ -55,6 +61,188 @@ static void S_split(const char *path, struct akb_buf *parent, struct akb_buf *ba
 	else
 		akb_buf_put(parent, path, slash > 1 ? slash - 1 : 1);
 	akb_buf_put(base, path + slash, n - slash);
+}
+
+/*
+ * Work folders and files are named "<prefix><pid>-XXXXXX" so a later run can
+ * tell litter (its process is gone: kill -9, power loss) from the work of a
+ * build still running beside it, which must be left alone.
+ */
+static int S_owner_gone(const char *after_prefix)
+{
+	char *end;
+	long pid = strtol(after_prefix, &end, 10);
+	if (end == after_prefix || *end != '-' || pid <= 0)
+		return 0; /* not named by this version: not ours to judge */
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* The names in `dir` that start with `prefix` and whose process is gone (sorted; NULL-terminated). */
+static char **S_stale(const char *dir, const char *prefix, size_t *count)
+{
+	size_t n = 0, cap = 0, plen = strlen(prefix);
+	char **names = NULL;
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d)) != NULL)
+			if (!strncmp(de->d_name, prefix, plen) && S_owner_gone(de->d_name + plen)) {
+				names = akb_xgrow(names, n + 1, &cap, 8, sizeof(*names));
+				names[n++] = akb_xstrdup(de->d_name);
+			}
+		closedir(d);
+	}
+	names = akb_xgrow(names, n + 1, &cap, 8, sizeof(*names));
+	names[n] = NULL;
+	qsort(names, n, sizeof(*names), S_cmp_names);
+	*count = n;
+	return names;
+}
+
+static void S_free_names(char **names)
+{
+	for (char **p = names; *p; p++)
+		free(*p);
+	free(names);
+}
+
+void akb_sweep_stale(const char *dir, const char *prefix)
+{
+	size_t n;
+	char **names = S_stale(dir, prefix, &n);
+	struct akb_buf path = AKB_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		akb_buf_clear(&path);
+		akb_buf_printf(&path, "%s/%s", dir, names[i]);
+		akb_remove_tree(path.ptr);
+	}
+	akb_buf_release(&path);
+	S_free_names(names);
+}
+
+/*
+ * What an interrupted build left beside OUT. If OUT is gone, the swap was cut
+ * between its two renames (the fallback without RENAME_EXCHANGE): the old site
+ * set aside as ".NAME.tmp-PID-X.old-Y" goes back into place. Everything else
+ * of a dead build (its staging folder, a replaced site not yet deleted) goes.
+ */
+static void S_recover(const char *parent, const char *base, const char *out_dir, struct akb_diag *diag)
+{
+	struct akb_buf prefix = AKB_BUF_INIT, path = AKB_BUF_INIT;
+	akb_buf_printf(&prefix, ".%s.tmp-", base);
+	size_t n;
+	char **names = S_stale(parent, prefix.ptr, &n);
+	struct stat st;
+	if (n && lstat(out_dir, &st) != 0 && errno == ENOENT) {
+		for (size_t i = n; i-- > 0;) {
+			if (!strstr(names[i], ".old-"))
+				continue;
+			akb_buf_clear(&path);
+			akb_buf_printf(&path, "%s/%s", parent, names[i]);
+			if (rename(path.ptr, out_dir) == 0) {
+				akb_warn(diag, out_dir, 0, 0, "restored the previous site, which an interrupted build had set aside");
+				break;
+			}
+		}
+	}
+	akb_buf_release(&prefix);
+	akb_buf_release(&path);
+	S_free_names(names);
+	struct akb_buf again = AKB_BUF_INIT;
+	akb_buf_printf(&again, ".%s.tmp-", base);
+	akb_sweep_stale(parent, again.ptr);
+	akb_buf_release(&again);
+}
+
+/* Is `inner` `outer` itself or inside it? Both are resolved, absolute paths. */
+static int S_within(const char *inner, const char *outer)
+{
+	size_t n = strlen(outer);
+	if (n == 1 && outer[0] == '/')
+		return 1;
+	return !strncmp(inner, outer, n) && (inner[n] == '\0' || inner[n] == '/');
+}
+
+static int S_empty_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	struct dirent *de;
+	int empty = 1;
+	while (empty && (de = readdir(d)) != NULL)
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(d);
+	return empty;
+}
+
+/*
+ * A build replaces OUT whole, so OUT must be a folder agentkb may replace:
+ * not the content, not a folder holding it or inside it, not the home folder,
+ * and, if it exists, empty or marked as a site agentkb wrote (AKB_OUTPUT_MARKER,
+ * or the build cache of an older version beside it).
+ */
+static int S_check_target(const char *out_dir, const char *content, struct akb_diag *diag)
+{
+	struct akb_buf parent = AKB_BUF_INIT, base = AKB_BUF_INIT, abs = AKB_BUF_INIT, file = AKB_BUF_INIT;
+	S_split(out_dir, &parent, &base);
+	char *parent_real = realpath(parent.ptr, NULL);
+	char *content_real = content ? realpath(content, NULL) : NULL;
+	const char *home = getenv("HOME");
+	char *home_real = home && *home ? realpath(home, NULL) : NULL;
+	int rc = -1;
+	if (!parent_real) {
+		akb_error(diag, parent.ptr, 0, 0, "unable to resolve path: %s", strerror(errno));
+		goto done;
+	}
+	akb_buf_printf(&abs, "%s%s%s", parent_real, strcmp(parent_real, "/") ? "/" : "", base.ptr);
+	struct stat st;
+	int exists = lstat(abs.ptr, &st) == 0;
+	if (exists && S_ISLNK(st.st_mode)) {
+		/* Follow it: the checks are about the folder that would be replaced. */
+		char *real = realpath(abs.ptr, NULL);
+		if (real) {
+			akb_buf_clear(&abs);
+			akb_buf_puts(&abs, real);
+			free(real);
+			exists = stat(abs.ptr, &st) == 0;
+		}
+	}
+	if (content_real && !strcmp(abs.ptr, content_real))
+		akb_error(diag, out_dir, 0, 0, "output is the content folder; choose another -o");
+	else if (content_real && S_within(abs.ptr, content_real))
+		akb_error(diag, out_dir, 0, 0, "output is inside the content folder '%s'; choose a folder outside it",
+			  content);
+	else if (content_real && S_within(content_real, abs.ptr))
+		akb_error(diag, out_dir, 0, 0, "output holds the content folder '%s'; building would replace it", content);
+	else if (home_real && !strcmp(abs.ptr, home_real))
+		akb_error(diag, out_dir, 0, 0, "output is the home folder; choose a folder of its own");
+	else if (exists && !S_ISDIR(st.st_mode))
+		akb_error(diag, out_dir, 0, 0, "output exists and is not a folder");
+	else if (exists && !S_empty_dir(abs.ptr)) {
+		akb_buf_printf(&file, "%s/%s", abs.ptr, AKB_OUTPUT_MARKER);
+		int ours = access(file.ptr, F_OK) == 0;
+		if (!ours) {
+			akb_cache_file(out_dir, &file);
+			ours = access(file.ptr, F_OK) == 0;
+		}
+		if (ours)
+			rc = 0;
+		else
+			akb_error(diag, out_dir, 0, 0, "output exists and was not written by agentkb (it has no %s); "
+				  "empty it, remove it or choose another -o", AKB_OUTPUT_MARKER);
+	} else {
+		rc = 0;
+	}
+done:
+	free(parent_real);
+	free(content_real);
+	free(home_real);
+	akb_buf_release(&parent);
+	akb_buf_release(&base);
+	akb_buf_release(&abs);
+	akb_buf_release(&file);
+	return rc;
 }
 
 /*
@@ -75,7 +263,8 @@ static void S_open_cache(struct akb_output *o, enum akb_cache_mode mode, struct 
 		o->incremental = akb_cache_load(&o->prev, o->cache_file, diag) == 0;
 }
 
-int akb_output_begin(struct akb_output *o, const char *out_dir, enum akb_cache_mode cache, struct akb_diag *diag)
+int akb_output_begin(struct akb_output *o, const char *out_dir, const char *content, enum akb_cache_mode cache,
+		     struct akb_diag *diag)
 {
 	memset(o, 0, sizeof(*o));
 	struct akb_buf parent = AKB_BUF_INIT, base = AKB_BUF_INIT, tmpl = AKB_BUF_INIT;
@@ -88,7 +277,10 @@ int akb_output_begin(struct akb_output *o, const char *out_dir, enum akb_cache_m
 		akb_error(diag, parent.ptr, 0, 0, "unable to create folder: %s", strerror(errno));
 		goto fail;
 	}
-	akb_buf_printf(&tmpl, "%s/.%s.tmp-XXXXXX", parent.ptr, base.ptr);
+	if (S_check_target(out_dir, content, diag) != 0)
+		goto fail;
+	S_recover(parent.ptr, base.ptr, out_dir, diag);
+	akb_buf_printf(&tmpl, "%s/.%s.tmp-%ld-XXXXXX", parent.ptr, base.ptr, (long)getpid());
 	if (!mkdtemp(tmpl.ptr)) {
 		akb_error(diag, tmpl.ptr, 0, 0, "unable to create staging folder: %s", strerror(errno));
 		goto fail;
@@ -100,7 +292,8 @@ int akb_output_begin(struct akb_output *o, const char *out_dir, enum akb_cache_m
 	S_open_cache(o, cache, diag);
 	akb_buf_release(&parent);
 	akb_buf_release(&base);
-	return 0;
+	static const char marker[] = "This folder is a site written by agentkb; `agentkb build -o` may replace it.\n";
+	return akb_output_write(o, AKB_OUTPUT_MARKER, marker, sizeof marker - 1, diag);
 fail:
 	akb_cache_init(&o->prev);
 	akb_cache_init(&o->next);
@@ -224,6 +417,26 @@ static void S_record(struct akb_output *o, const char *rel, uint64_t digest, siz
 	pthread_mutex_unlock(&S_count_lock);
 }
 
+/*
+ * One message for a full disk, naming the file as it would be in OUT, not
+ * thousands: the writes after it fail quietly (the build fails all the same).
+ */
+static void S_write_error(struct akb_output *o, const char *rel, int err, struct akb_diag *diag)
+{
+	pthread_mutex_lock(&S_count_lock);
+	int first = !o->disk_full;
+	if (err == ENOSPC || err == EDQUOT)
+		o->disk_full = 1;
+	pthread_mutex_unlock(&S_count_lock);
+	if (err == ENOSPC || err == EDQUOT) {
+		if (first)
+			akb_error(diag, NULL, 0, 0, "no space left on device writing '%s/%s'; '%s' left as it was",
+				  o->final_dir, rel, o->final_dir);
+	} else {
+		akb_error(diag, NULL, 0, 0, "unable to write '%s/%s': %s", o->final_dir, rel, strerror(err));
+	}
+}
+
 static void S_failed(struct akb_output *o)
 {
 	pthread_mutex_lock(&S_count_lock);
@@ -246,7 +459,7 @@ int akb_output_write(struct akb_output *o, const char *rel, const void *data, si
 	struct stat st;
 	int rc = S_write_file(path.ptr, data, len, &st);
 	if (rc)
-		akb_error(diag, path.ptr, 0, 0, "unable to write: %s", strerror(errno));
+		S_write_error(o, rel, errno, diag);
 	akb_buf_release(&path);
 	if (rc)
 		S_failed(o);
@@ -329,20 +542,27 @@ int akb_remove_tree(const char *path)
 }
 
 /*
- * The full build's commit: two renames, the old site aside and the new one
- * into place. Between them OUT briefly does not exist, but it is never
- * half-written.
+ * The full build's commit. With RENAME_EXCHANGE (Linux 3.15+) the new site
+ * and the old one trade places in one step, so OUT always exists; elsewhere
+ * it is two renames, old site aside then new one in, and a kill between them
+ * is undone by the next build (S_recover).
  */
 static int S_commit_swap(struct akb_output *o, struct akb_diag *diag)
 {
 	struct akb_buf old = AKB_BUF_INIT;
 	struct stat st;
 	int had_old = lstat(o->final_dir, &st) == 0;
+	if (had_old && !S_ISDIR(st.st_mode)) {
+		akb_output_abort(o);
+		return akb_error(diag, o->final_dir, 0, 0, "output exists and is not a folder");
+	}
+#ifdef RENAME_EXCHANGE
+	if (had_old && renameat2(AT_FDCWD, o->staging_dir, AT_FDCWD, o->final_dir, RENAME_EXCHANGE) == 0) {
+		akb_output_abort(o); /* the staging name now holds the old site */
+		return 0;
+	}
+#endif
 	if (had_old) {
-		if (!S_ISDIR(st.st_mode)) {
-			akb_output_abort(o);
-			return akb_error(diag, o->final_dir, 0, 0, "output exists and is not a folder");
-		}
 		akb_buf_printf(&old, "%s.old-XXXXXX", o->staging_dir);
 		if (!mkdtemp(old.ptr) || rmdir(old.ptr) != 0 || rename(o->final_dir, old.ptr) != 0) {
 			int err = errno;
@@ -428,6 +648,9 @@ static void S_prune(struct akb_output *o, struct akb_buf *rel)
 static int S_commit_in_place(struct akb_output *o, struct akb_diag *diag)
 {
 	struct akb_buf rel = AKB_BUF_INIT, from = AKB_BUF_INIT, to = AKB_BUF_INIT;
+	/* Killed from here on, OUT is part old, part new (each file whole): without
+	 * a cache the next build is a full one and swaps in a complete site. */
+	akb_cache_remove(o->cache_file);
 	S_prune(o, &rel);
 	int rc = 0;
 	for (size_t i = 0; i < o->next.len && !rc; i++) {
@@ -486,8 +709,12 @@ void akb_output_release(struct akb_output *o)
 int akb_temp_dir(const char *what, struct akb_buf *dir, struct akb_diag *diag)
 {
 	const char *root = getenv("TMPDIR");
+	root = root && *root ? root : "/tmp";
 	akb_buf_clear(dir);
-	akb_buf_printf(dir, "%s/agentkb-%s-XXXXXX", root && *root ? root : "/tmp", what);
+	akb_buf_printf(dir, "agentkb-%s-", what);
+	akb_sweep_stale(root, dir->ptr); /* those of killed runs */
+	akb_buf_clear(dir);
+	akb_buf_printf(dir, "%s/agentkb-%s-%ld-XXXXXX", root, what, (long)getpid());
 	if (mkdtemp(dir->ptr))
 		return 0;
 	akb_error(diag, dir->ptr, 0, 0, "unable to create a temporary folder: %s", strerror(errno));

@@ -62,6 +62,13 @@ void akb_buf_put_html(struct akb_buf *b, const char *s, size_t len);
 int akb_buf_read_stream(struct akb_buf *b, FILE *f);
 /* Appends the whole file at `path`. Returns 0, or -1 with errno set. */
 int akb_buf_read_file(struct akb_buf *b, const char *path);
+/*
+ * Appends the file at `path` if it is a regular file of at most `max_bytes`.
+ * Never blocks on a FIFO or a device: they are refused without being read.
+ * Returns 0; AKB_READ_NOT_REGULAR or AKB_READ_TOO_LARGE; or -1 with errno set.
+ */
+enum { AKB_READ_NOT_REGULAR = -2, AKB_READ_TOO_LARGE = -3 };
+int akb_buf_read_regular(struct akb_buf *b, const char *path, size_t max_bytes);
 
 /*
  * Passes ownership of the storage to the caller ("you now own it"; free()

@@ -44,6 +44,10 @@ struct akb_config {
 		long memory_mb;    /* megabytes a hook call may allocate */
 	} hook_limits;
 	struct {
+		long file_mb;         /* input files larger than this are skipped with a warning */
+		long front_matter_kb; /* front-matter blocks larger than this are ignored with a warning */
+	} limits;
+	struct {
 		int builtin_synonyms; /* use the built-in bilingual synonym table */
 		char **synonyms;      /* more groups, each its words joined by '\n'; NULL-terminated (owned) */
 	} search;

@@ -38,6 +38,14 @@ struct akb_frontmatter {
  * if `diag` is strict and a warning was promoted to an error (fields are
  * still filled in).
  */
+/*
+ * A front-matter block longer than `max_bytes` is not parsed: the file keeps
+ * its body and gets a warning (a megabyte of YAML keys is an attack, not an
+ * agent; see limits.front_matter_kb). akb_frontmatter_parse uses the default.
+ */
+#define AKB_FRONTMATTER_MAX_DEFAULT ((size_t)1024 * 1024)
+int akb_frontmatter_parse_max(struct akb_frontmatter *fm, const char *path, const char *text, size_t len,
+			      size_t max_bytes, struct akb_diag *diag);
 int akb_frontmatter_parse(struct akb_frontmatter *fm, const char *path, const char *text,
 			  size_t len, struct akb_diag *diag);
 void akb_frontmatter_release(struct akb_frontmatter *fm);

@@ -17,11 +17,20 @@
 #include "agentkb/value.h"
 #include "agentkb/walk.h"
 
+/* What one input file may cost (agentkb.yaml `limits`); NULL means the defaults. */
+struct akb_load_limits {
+	size_t file_bytes;
+	size_t front_matter_bytes;
+};
+
 /*
- * Reads and loads `in`. Returns 0, or -1 if the file cannot be read (reported
- * to `diag`; the agent is then unusable and should be reported as skipped).
+ * Reads and loads `in`. Returns 0, or -1 if the file is not read: unreadable,
+ * not a regular file, or over the size limit. That is a warning in `diag`,
+ * *skipped says why in a word or two for the build report, and the agent is
+ * unusable (the file is reported as skipped, the others are built).
  */
-int akb_agent_load(struct akb_agent *agent, const struct akb_input *in, struct akb_diag *diag);
+int akb_agent_load(struct akb_agent *agent, const struct akb_input *in, const struct akb_load_limits *limits,
+		   const char **skipped, struct akb_diag *diag);
 /*
  * Loads an agent from text already in memory (tests, hooks). `path` and
  * `rel` are copied.

@@ -35,7 +35,11 @@ struct akb_output {
 	size_t bytes;      /* bytes in the site so far */
 	size_t written;    /* files written (the others were already in OUT as they are) */
 	int failed;        /* a write failed; commit will refuse */
+	int disk_full;     /* a write found no space left: reported once */
 };
+
+/* The file every site has at its top: OUT may be replaced only if it has it (or is empty). */
+#define AKB_OUTPUT_MARKER ".agentkb-site"
 
 /*
  * Installs SIGINT/SIGTERM/SIGHUP handlers that only set a flag; the next
@@ -46,8 +50,14 @@ void akb_output_catch_signals(void);
 /* Has an interrupt been requested? */
 int akb_output_interrupted(void);
 
-/* Creates the staging folder and reads the cache. Returns 0, or -1 (reported). */
-int akb_output_begin(struct akb_output *o, const char *out_dir, enum akb_cache_mode cache, struct akb_diag *diag);
+/*
+ * Checks that OUT may be replaced (not CONTENT, not around or inside it, not
+ * the home folder; if it exists, empty or holding AKB_OUTPUT_MARKER), undoes
+ * or clears what an interrupted build left beside it, creates the staging
+ * folder and reads the cache. `content` may be NULL. Returns 0, or -1 (reported).
+ */
+int akb_output_begin(struct akb_output *o, const char *out_dir, const char *content, enum akb_cache_mode cache,
+		     struct akb_diag *diag);
 /*
  * Writes `rel` (a '/'-separated path inside the site, folders created as
  * needed). Returns 0, or -1 (reported; the build must then fail).
@@ -72,12 +82,18 @@ int akb_output_commit(struct akb_output *o, struct akb_diag *diag);
 void akb_output_abort(struct akb_output *o);
 void akb_output_release(struct akb_output *o);
 
+/*
+ * Removes what dead processes left in `dir`: the entries named "<prefix><pid>-..."
+ * whose process no longer exists (kill -9, a crash). Live builds' are kept.
+ */
+void akb_sweep_stale(const char *dir, const char *prefix);
 /* Removes a folder tree (used for staging and replaced sites). Returns 0 or -1. */
 int akb_remove_tree(const char *path);
 
 /*
- * A new private folder "$TMPDIR/agentkb-WHAT-XXXXXX" (/tmp without TMPDIR)
- * into `dir`. Returns 0, or -1 reported (`dir` left empty).
+ * A new private folder "$TMPDIR/agentkb-WHAT-PID-XXXXXX" (/tmp without TMPDIR)
+ * into `dir`, after sweeping those of killed runs. Returns 0, or -1 reported
+ * (`dir` left empty).
  */
 int akb_temp_dir(const char *what, struct akb_buf *dir, struct akb_diag *diag);
 

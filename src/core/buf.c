@@ -5,10 +5,13 @@
 #include "core/prefix.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "agentkb/buf.h"
 
@@ -196,6 +199,51 @@ int akb_buf_read_stream(struct akb_buf *b, FILE *f)
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		akb_buf_put(b, chunk, n);
 	return ferror(f) ? -1 : 0;
+}
+
+int akb_buf_read_regular(struct akb_buf *b, const char *path, size_t max_bytes)
+{
+	/* O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	int rc = -1;
+	if (fstat(fd, &st) != 0)
+		goto out;
+	if (!S_ISREG(st.st_mode)) {
+		rc = AKB_READ_NOT_REGULAR;
+		goto out;
+	}
+	if ((unsigned long long)st.st_size > max_bytes) {
+		rc = AKB_READ_TOO_LARGE;
+		goto out;
+	}
+	akb_buf_grow(b, (size_t)st.st_size + 1);
+	for (;;) {
+		if (b->len + 1 >= b->cap)
+			akb_buf_grow(b, 65536);
+		ssize_t n = read(fd, b->ptr + b->len, b->cap - b->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto out;
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+		b->ptr[b->len] = '\0';
+		if (b->len > max_bytes) { /* grew while being read */
+			rc = AKB_READ_TOO_LARGE;
+			goto out;
+		}
+	}
+	b->ptr[b->len] = '\0';
+	rc = 0;
+out:;
+	int err = errno;
+	close(fd);
+	errno = err;
+	return rc;
 }
 
 int akb_buf_read_file(struct akb_buf *b, const char *path)

@@ -147,6 +147,12 @@ static void S_read_block(struct akb_frontmatter *fm, const char *path, struct ak
 int akb_frontmatter_parse(struct akb_frontmatter *fm, const char *path, const char *text,
 			  size_t len, struct akb_diag *diag)
 {
+	return akb_frontmatter_parse_max(fm, path, text, len, AKB_FRONTMATTER_MAX_DEFAULT, diag);
+}
+
+int akb_frontmatter_parse_max(struct akb_frontmatter *fm, const char *path, const char *text, size_t len,
+			      size_t max_bytes, struct akb_diag *diag)
+{
 	size_t errors = diag ? diag->errors : 0;
 	struct S_split sp;
 
@@ -161,7 +167,13 @@ int akb_frontmatter_parse(struct akb_frontmatter *fm, const char *path, const ch
 		fm->present = 1;
 		fm->body_offset = sp.body_offset;
 		fm->body_line = sp.body_line;
-		S_read_block(fm, path, diag, text, &sp);
+		size_t block_len = sp.block_end - sp.block_start;
+		if (block_len <= max_bytes)
+			S_read_block(fm, path, diag, text, &sp);
+		else if (diag)
+			akb_warn(diag, path, 2, 1, "front-matter is %zu KB, over the limit of %zu KB "
+				 "(limits.front_matter_kb in agentkb.yaml); ignored", (block_len + 1023) / 1024,
+				 max_bytes / 1024);
 	}
 	return diag && diag->strict && diag->errors > errors ? -1 : 0;
 }

@@ -453,6 +453,36 @@ static void S_convert_map(struct S_reader *r, yaml_node_t *node, int depth, stru
 /* ---- documents ---------------------------------------------------------- */
 
 /*
+ * libyaml's scanner looks through every open flow level for each token, so
+ * 100,000 nested '[' take minutes. Deeper than this is refused before libyaml
+ * sees it; S_MAX_DEPTH still trims what is read. Quoted scalars and comments
+ * are skipped; a '[' inside a plain scalar counts, which only errs on the safe side.
+ */
+#define S_MAX_FLOW_DEPTH 1000
+
+static size_t S_flow_too_deep(const char *s, size_t len)
+{
+	size_t depth = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '"' || c == '\'') {
+			for (i++; i < len && s[i] != c; i++)
+				if (c == '"' && s[i] == '\\')
+					i++;
+		} else if (c == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t' || s[i - 1] == '\n')) {
+			while (i < len && s[i] != '\n')
+				i++;
+		} else if (c == '[' || c == '{') {
+			if (++depth > S_MAX_FLOW_DEPTH)
+				return i;
+		} else if ((c == ']' || c == '}') && depth) {
+			depth--;
+		}
+	}
+	return SIZE_MAX;
+}
+
+/*
  * Loads the slice as one YAML document. Returns 0 (the caller deletes
  * `doc`), or -1 with `err` filled and nothing to delete.
  */
@@ -460,6 +490,13 @@ static int S_load(struct yaml_src *src, yaml_document_t *doc, struct akb_yaml_er
 {
 	yaml_parser_t parser;
 	int ok;
+	size_t deep = S_flow_too_deep(src->text, src->len);
+	if (deep != SIZE_MAX) {
+		err->problem = "brackets nest deeper than 1000 levels" /* S_MAX_FLOW_DEPTH */;
+		err->offset = deep;
+		yaml_src_where(src, err->offset, &err->line, &err->col);
+		return -1;
+	}
 	if (!yaml_parser_initialize(&parser))
 		akb_die("out of memory");
 	/* the text is UTF-8; never let a stray byte pair pick UTF-16 */

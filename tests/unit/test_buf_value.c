@@ -1,8 +1,11 @@
 #include "core/prefix.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "agentkb/buf.h"
 #include "agentkb/value.h"
@@ -25,6 +28,38 @@ TEST(buf_appends_and_detaches)
 	INT_EQ(len, 10010);
 	STR_EQ(b.ptr, "");
 	free(s);
+}
+
+/* Input files: a FIFO is refused without blocking, a file over the cap without being read. */
+TEST(buf_reads_only_regular_files_up_to_a_cap)
+{
+	char dir[] = "/tmp/akb-read-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	struct akb_buf path = AKB_BUF_INIT, b = AKB_BUF_INIT;
+	akb_buf_printf(&path, "%s/f.md", dir);
+	FILE *f = fopen(path.ptr, "wb");
+	CHECK(f != NULL);
+	fputs("0123456789", f);
+	fclose(f);
+	INT_EQ(akb_buf_read_regular(&b, path.ptr, 10), 0);
+	STR_EQ(b.ptr, "0123456789");
+	akb_buf_clear(&b);
+	INT_EQ(akb_buf_read_regular(&b, path.ptr, 9), AKB_READ_TOO_LARGE);
+	INT_EQ(b.len, 0);
+	akb_buf_clear(&b);
+	CHECK(truncate(path.ptr, 0) == 0);
+	INT_EQ(akb_buf_read_regular(&b, path.ptr, 9), 0);
+	STR_EQ(b.ptr, "");
+	unlink(path.ptr);
+	CHECK(mkfifo(path.ptr, 0600) == 0);
+	INT_EQ(akb_buf_read_regular(&b, path.ptr, 100), AKB_READ_NOT_REGULAR);
+	unlink(path.ptr);
+	INT_EQ(akb_buf_read_regular(&b, path.ptr, 100), -1);
+	CHECK(errno == ENOENT);
+	INT_EQ(akb_buf_read_regular(&b, dir, 100), AKB_READ_NOT_REGULAR);
+	rmdir(dir);
+	akb_buf_release(&path);
+	akb_buf_release(&b);
 }
 
 TEST(buf_escapes_html)

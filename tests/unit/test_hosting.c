@@ -129,7 +129,7 @@ TEST(sitemap_splits_past_the_protocol_limit)
 		akb_buf_printf(&url, "https://h/a&b/agents/%d/", i);
 		akb_sitemap_add(sm, url.ptr);
 	}
-	INT_EQ(akb_output_begin(&out, site.ptr, AKB_CACHE_OFF, &diag), 0);
+	INT_EQ(akb_output_begin(&out, site.ptr, NULL, AKB_CACHE_OFF, &diag), 0);
 	INT_EQ(akb_sitemap_write(sm, &out, &diag), 0);
 	INT_EQ(akb_output_commit(&out, &diag), 0);
 	akb_buf_printf(&path, "%s/sitemap.xml", site.ptr);

@@ -78,6 +78,26 @@ TEST(slugset_makes_unique)
 	akb_slugset_free(set);
 }
 
+/* Each base remembers where its suffixes stopped; names that look like suffixes still count. */
+TEST(slugset_counts_per_base)
+{
+	struct akb_slugset *set = akb_slugset_new();
+	int renamed;
+	STR_EQ(akb_slugset_claim(set, "y-2", &renamed), "y-2");
+	STR_EQ(akb_slugset_claim(set, "y", &renamed), "y");
+	STR_EQ(akb_slugset_claim(set, "y", &renamed), "y-3");
+	STR_EQ(akb_slugset_claim(set, "y-4", &renamed), "y-4");
+	INT_EQ(renamed, 0);
+	STR_EQ(akb_slugset_claim(set, "y", &renamed), "y-5");
+	STR_EQ(akb_slugset_claim(set, "y-2", &renamed), "y-2-2");
+	INT_EQ(renamed, 1);
+	for (int i = 0; i < 100000; i++)
+		akb_slugset_claim(set, "h", &renamed);
+	CHECK(akb_slugset_has(set, "h-100000"));
+	CHECK(!akb_slugset_has(set, "h-100001"));
+	akb_slugset_free(set);
+}
+
 TEST(description_examples_split)
 {
 	char *summary;
@@ -162,8 +182,9 @@ TEST(agent_text_spilled_and_read_again)
 	struct akb_diag d;
 	akb_diag_init(&d, NULL);
 	struct akb_agent a, b;
-	INT_EQ(akb_agent_load(&a, &in1, &d), 0);
-	INT_EQ(akb_agent_load(&b, &in2, &d), 0);
+	const char *why = NULL;
+	INT_EQ(akb_agent_load(&a, &in1, NULL, &why, &d), 0);
+	INT_EQ(akb_agent_load(&b, &in2, NULL, &why, &d), 0);
 	struct akb_agent *agents[] = { &a, &b };
 	for (int i = 0; i < 2; i++) {
 		struct akb_agent *ag = agents[i];

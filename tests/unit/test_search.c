@@ -164,7 +164,7 @@ TEST(search_index_round_trip)
 	struct akb_output out;
 	struct akb_diag d;
 	akb_diag_init(&d, NULL);
-	CHECK(akb_output_begin(&out, site.ptr, AKB_CACHE_OFF, &d) == 0);
+	CHECK(akb_output_begin(&out, site.ptr, NULL, AKB_CACHE_OFF, &d) == 0);
 	struct akb_search_stats st;
 	CHECK(akb_search_write(sb, &out, &st, &d) == 0);
 	CHECK(akb_output_commit(&out, &d) == 0);
@@ -295,7 +295,7 @@ TEST(search_name_prefixes_languages_and_synonyms)
 	struct akb_output out;
 	struct akb_diag d;
 	akb_diag_init(&d, NULL);
-	CHECK(akb_output_begin(&out, site.ptr, AKB_CACHE_OFF, &d) == 0);
+	CHECK(akb_output_begin(&out, site.ptr, NULL, AKB_CACHE_OFF, &d) == 0);
 	struct akb_search_stats st;
 	CHECK(akb_search_write(sb, &out, &st, &d) == 0);
 	CHECK(akb_output_commit(&out, &d) == 0);
@@ -340,7 +340,7 @@ TEST(search_terms_sort_in_utf16_order)
 	struct akb_output out;
 	struct akb_diag d;
 	akb_diag_init(&d, NULL);
-	akb_output_begin(&out, site.ptr, AKB_CACHE_OFF, &d);
+	akb_output_begin(&out, site.ptr, NULL, AKB_CACHE_OFF, &d);
 	struct akb_search_stats st;
 	akb_search_write(sb, &out, &st, &d);
 	akb_output_commit(&out, &d);
@@ -383,7 +383,7 @@ TEST(search_big_terms_get_solo_shards)
 	struct akb_output out;
 	struct akb_diag d;
 	akb_diag_init(&d, NULL);
-	CHECK(akb_output_begin(&out, site.ptr, AKB_CACHE_OFF, &d) == 0);
+	CHECK(akb_output_begin(&out, site.ptr, NULL, AKB_CACHE_OFF, &d) == 0);
 	struct akb_search_stats st;
 	CHECK(akb_search_write(sb, &out, &st, &d) == 0);
 	CHECK(akb_output_commit(&out, &d) == 0);
