@@ -66,7 +66,8 @@ static void S_push_value(lua_State *L, const struct akb_value *v)
 		break;
 	case AKB_NUMBER: {
 		double d = v->u.number;
-		if (d == (double)(lua_Integer)d && d > -9007199254740992.0 && d < 9007199254740992.0)
+		/* Range first: converting a double beyond lua_Integer's range (1e19, NaN) is undefined. */
+		if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double)(lua_Integer)d)
 			lua_pushinteger(L, (lua_Integer)d);
 		else
 			lua_pushnumber(L, d);
