@@ -9,8 +9,9 @@ MODE=${1:-build}
 PACKAGES="pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libpcre2-dev libarchive-dev libjansson-dev libmicrohttpd-dev highlight"
 if [ "$MODE" = test ]; then
 	# node runs the report, link and browser checks; chromium is the browser they drive;
-	# unzip (and tar, always there) unpack the bundles tests/suites/bundle.sh makes.
-	PACKAGES="$PACKAGES chromium unzip"
+	# unzip (and tar, always there) unpack the bundles tests/suites/bundle.sh makes;
+	# valgrind runs make valgrind (CI, after the tests).
+	PACKAGES="$PACKAGES chromium unzip valgrind"
 fi
 missing=""
 for p in $PACKAGES; do

@@ -100,7 +100,21 @@ static cmark_node *S_replace_with_html(cmark_node *old, cmark_node_type type, co
 	cmark_node *n = cmark_node_new(type);
 	cmark_node_set_on_enter(n, html);
 	cmark_node_set_on_exit(n, "");
-	cmark_node_replace(old, n);
+	if (!cmark_node_replace(old, n)) {
+		/*
+		 * A table cell takes no custom node (the table extension says what it
+		 * contains): raw HTML there becomes text, which cmark escapes itself.
+		 * Left detached, the node was lost and the walk resumed outside the tree.
+		 */
+		cmark_node_free(n);
+		const char *lit = cmark_node_get_literal(old);
+		n = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(n, lit ? lit : "");
+		if (!cmark_node_replace(old, n)) {
+			cmark_node_free(n);
+			return NULL; /* kept: cmark renders raw HTML as a comment without CMARK_OPT_UNSAFE */
+		}
+	}
 	cmark_node_free(old);
 	return n;
 }

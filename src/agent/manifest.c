@@ -210,11 +210,14 @@ static int S_array(struct toml *t, struct akb_value *out, int depth)
 			t->p++;
 			return 0;
 		}
+		const char *start = t->p;
 		if (S_value(t, akb_list_push(out), depth + 1) != 0)
 			return -1;
 		S_blank(t);
 		if (t->p < t->end && *t->p == ',')
 			t->p++;
+		else if (t->p == start) /* '}' (inline tables are not read): nothing read, so stop, not loop */
+			return S_fail(t, "an array holds a value that cannot be read");
 	}
 }
 

@@ -92,7 +92,8 @@ static void S_collect_spans(struct bnd_page *pg)
 		}
 	}
 	free(stack);
-	qsort(pg->spans, pg->nspans, sizeof(*pg->spans), S_by_start);
+	if (pg->nspans) /* no spans: spans is NULL, which qsort may not be given */
+		qsort(pg->spans, pg->nspans, sizeof(*pg->spans), S_by_start);
 }
 
 /* The JSON buffer of fragment `id`, the table grown (and its new buffers emptied) as needed. */

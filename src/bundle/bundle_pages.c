@@ -120,6 +120,9 @@ void bnd_page_release(struct bnd_page *pg)
 static int S_load_page(struct bnd_packer *pk, const char *path)
 {
 	struct bnd_page *pg = &pk->pages[pk->npages];
+	/* The slot is zeroes (calloc, or a page left out): buffers start as akb_buf's empty string, not NULL. */
+	akb_buf_init(&pg->file);
+	akb_buf_init(&pg->content);
 	pg->path = path;
 	if (bnd_read(pk, path, &pg->file) != 0)
 		return -1;

@@ -52,6 +52,11 @@ int hk_type_error(struct akb_hooks *h, const struct hook_entry *e, enum hook_kin
 
 static void S_push_value(lua_State *L, const struct akb_value *v)
 {
+	/*
+	 * Each level of a nested value holds a table and an item on the stack, and
+	 * front-matter nests up to 64 deep (yaml.c): Lua only promises 20 slots.
+	 */
+	luaL_checkstack(L, 2, "front-matter value nested too deeply");
 	switch (v->kind) {
 	case AKB_NULL:
 		lua_pushnil(L);
@@ -61,7 +66,8 @@ static void S_push_value(lua_State *L, const struct akb_value *v)
 		break;
 	case AKB_NUMBER: {
 		double d = v->u.number;
-		if (d == (double)(lua_Integer)d && d > -9007199254740992.0 && d < 9007199254740992.0)
+		/* Range first: converting a double beyond lua_Integer's range (1e19, NaN) is undefined. */
+		if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double)(lua_Integer)d)
 			lua_pushinteger(L, (lua_Integer)d);
 		else
 			lua_pushnumber(L, d);
@@ -99,6 +105,8 @@ static int S_cmp_cstr(const void *a, const void *b)
 static int S_to_value(lua_State *L, int idx, struct akb_value *out, int depth, struct akb_buf *err)
 {
 	idx = lua_absindex(L, idx);
+	/* Each level holds a key and a value on the stack (lua_next): more than Lua's 20 slots when deep. */
+	luaL_checkstack(L, 3, "value nested too deeply");
 	switch (lua_type(L, idx)) {
 	case LUA_TNIL:
 		akb_value_set_null(out);
