@@ -9,7 +9,9 @@
 //    ?q=: no payload may run (window.__xss, alert), and no page may hold an element or attribute
 //    that could run one (on* attributes, javascript:/vbscript:/data: URLs, frames, <base>, refresh);
 //  - every payload is still shown as text on its agent page and in its search result;
-//  - agentkb check --links passes on the hostile names.
+//  - agentkb check --links passes on the hostile names;
+//  - with `csp: true` every page carries the Content-Security-Policy meta, the site works under it
+//    (search, the colour toggle, the contents, no violation reported), and it stops an inline script.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -305,4 +307,93 @@ test("the single file: every route, searches, no payload runs", async () => {
   assert.deepEqual(wrong, [], "every route shows its page");
   assert.deepEqual(problems, [], "nothing that could run a payload");
   assert.deepEqual(errors.concat(more), [], "no script error");
+});
+
+// The site under its Content-Security-Policy: the sample content with `csp: true`.
+// Waits without evaluating strings in the page (waitForFunction does, and the policy forbids it).
+const oneResult = (page) => page.locator(".akb-search-count", { hasText: /^1 agent for/ }).waitFor();
+async function underPolicy(url, work) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await ctx.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const page = await ctx.newPage();
+  const console = [], errors = [];
+  page.on("console", (m) => { if (m.type() === "error") console.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(url);
+  await work(page);
+  const violations = await page.evaluate(() => window.__violations);
+  await ctx.close();
+  return { violations, console, errors };
+}
+
+test("csp: true: every page carries the policy, the site works under it, an injected script is stopped", async () => {
+  const dir = path.join(tmp, "csp");
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, "agentkb.yaml"), `title: Policy\ncontent: ${JSON.stringify(path.join(TOP, "content"))}\ncsp: true\n`);
+  const out = path.join(dir, "site"), single = path.join(dir, "one.html");
+  execFileSync(AKB, ["build", "-c", path.join(dir, "agentkb.yaml"), "-o", out, "-q"]);
+  execFileSync(AKB, ["bundle", "-c", path.join(dir, "agentkb.yaml"), "-o", single, "-q"]);
+  const pages = [];
+  (function walk(d) {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }))
+      if (e.isDirectory()) walk(path.join(d, e.name)); else if (e.name.endsWith(".html")) pages.push(path.join(d, e.name));
+  })(out);
+  for (const p of pages) {
+    const html = fs.readFileSync(p, "utf8");
+    assert.match(html, /^<!DOCTYPE html>\n<html[^>]*>\n<head>\n<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;; script-src &#39;self&#39; &#39;sha256-/, p);
+  }
+  checkLinks(AKB, out);
+  const agent = "agents/server-hardening-specialist/index.html";
+  const local = await serve(out, "/kb/");
+  try {
+    for (const base of [local.url, pathToFileURL(out).href + "/"]) {
+      // Search, a result, the contents, the colour toggle, the copy button: no violation, no error.
+      const r = await underPolicy(base + "index.html", async (page) => {
+        await page.locator("#akb-search-input").fill("kubernetes");
+        await oneResult(page);
+        await page.locator(".akb-result a").first().click();
+        await page.waitForURL(/server-hardening-specialist/);
+        await page.locator(".theme-toggle").click();
+        assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "light");
+        await page.locator(".toc a").nth(1).click();
+        await page.locator("figure.code button.copy").first().click();
+      });
+      assert.deepEqual(r, { violations: [], console: [], errors: [] }, `no violation under the policy (${base})`);
+      // A phone: the contents fold before they are painted (the inline script after them runs).
+      const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      const pp = await phone.newPage();
+      await pp.goto(base + agent);
+      assert.equal(await pp.evaluate(() => document.querySelector(".toc details").open), false, "contents folded by their script");
+      await phone.close();
+    }
+    // A script that is not the theme's, put into a built page, is stopped and reported.
+    const file = path.join(out, agent);
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("</main>",
+      "<script>__xss('csp-inline')</script><img src=x onerror=\"__xss('csp-handler')\"></main>"));
+    const before = fired.length;
+    const { ctx, page } = await guarded();
+    const violations = [];
+    page.on("console", (m) => { if (/Content Security Policy/.test(m.text())) violations.push(m.text()); });
+    await page.goto(local.url + agent);
+    await settle(page);
+    await ctx.close();
+    assert.equal(fired.length, before, "the injected script and handler did not run");
+    assert.equal(violations.length, 2, violations.join("\n"));
+  } finally {
+    local.close();
+  }
+  // The single file: its own policy, and it works under it: search, a page, no request.
+  const html = fs.readFileSync(single, "utf8");
+  assert.equal((html.match(/http-equiv="Content-Security-Policy"/g) || []).length, 1, "one policy in the single file");
+  assert.match(html, /content="default-src &#39;none&#39;; script-src &#39;unsafe-inline&#39;;/);
+  const r = await underPolicy(pathToFileURL(single).href, async (page) => {
+    await page.locator("#akb-search-input").fill("kubernetes");
+    await oneResult(page);
+    await page.locator(".akb-result a").first().click();
+    await page.locator("main h1", { hasText: "server-hardening-specialist" }).waitFor();
+  });
+  assert.deepEqual(r, { violations: [], console: [], errors: [] }, "no violation in the single file");
 });
