@@ -138,6 +138,7 @@ test("the fixture puts at least 60 payloads into every place", () => {
   const all = sitePages();
   assert.ok(all.length > agents.length * 4, `${all.length} pages`);
   assert.ok(all.includes("hooked/data.html"), "the hook's template page");
+  assert.ok(all.includes("graph/index.html"), "the graph");
   for (const a of agents) {
     const entry = byPayload.get(a.id);
     assert.ok(entry, `agent of payload ${a.id}`);
@@ -169,6 +170,13 @@ test("every page over http: no payload runs, nothing could run one, agent pages 
     if (rel === "hooked/data.html") {
       const text = await main();
       for (const x of agents) if (!text.includes(norm(x.text))) missing.push(`${x.id} ${rel}`);
+    }
+    // The graph: every payload's agent a node, every folder in its filter, which works.
+    if (rel === "graph/index.html") {
+      const text = await page.evaluate(() => document.querySelector("main").textContent.replace(/\s+/g, " "));
+      for (const x of agents) if (!text.includes(norm(x.text))) missing.push(`${x.id} ${rel}`);
+      await page.locator(".graph-filter input").first().click();
+      await checkPage(page, `${rel} filtered`, problems);
     }
     const a = agentPages.get(rel);
     if (!a) return;

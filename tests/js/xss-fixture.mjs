@@ -6,8 +6,9 @@
 //   content/d<pair> <payload> <payload>/n<id> <payload>.md   no front-matter: its name is its file
 //                                       name (every seventh payload; each file name is on its
 //                                       agent's page as its source anyway)
-// plus agentkb.yaml (the site title and description are payloads too), xss_payloads.lua (the
-// payloads for tests/fixtures/xss/hook.lua) and xss-page.mustache (the hook's template page).
+// plus content/hub/graph-hub.md, which every payload's agent names (the graph), agentkb.yaml (the
+// site title and description are payloads too), xss_payloads.lua (the payloads for
+// tests/fixtures/xss/hook.lua) and xss-page.mustache (the hook's template page).
 // Returns [{ id, text, mark, file }].
 import fs from "node:fs";
 import path from "node:path";
@@ -51,8 +52,12 @@ function agentFile({ id, text: p }, mark, links) {
     `xss_id: ${id}`,
     "---",
   ];
+  // It names graph-hub: its name is then on graph/ (a node), in graph-hub's "Used by", its collection
+  // (the folder) in the graph's filter.
   const body = [
     `Intro ${mark}: ${p}`,
+    "",
+    "It works with graph-hub.",
     "",
     `## Heading ${p}`,
     "",
@@ -81,6 +86,8 @@ export function writeFixture(dir, { links = true } = {}) {
     if (pl.id % 7 === 0) fs.writeFileSync(path.join(folder, fname(`n${pl.id} ${pl.text}`) + ".md"), `Plain ${mark} text.\n`);
     out.push({ ...pl, mark, file });
   }
+  fs.mkdirSync(path.join(content, "hub"));
+  fs.writeFileSync(path.join(content, "hub", "graph-hub.md"), "---\nname: graph-hub\ndescription: Every agent names it.\n---\nHub.\n");
   const byId = (id) => payloads.find((x) => x.id === id).text;
   fs.writeFileSync(path.join(dir, "agentkb.yaml"),
     `title: ${yq(byId(19))}\ndescription: ${yq(byId(23))}\ncontent: content\noutput: public\n`);
