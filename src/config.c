@@ -14,6 +14,7 @@
 
 #include "agentkb/buf.h"
 #include "agentkb/config.h"
+#include "agentkb/csp.h"
 #include "agentkb/diag.h"
 #include "agentkb/url.h"
 #include "agentkb/walk.h"
@@ -145,6 +146,7 @@ void akb_config_init(struct akb_config *cfg)
 	cfg->output = akb_xstrdup("public");
 	cfg->taxonomies = S_strv_dup(S_default_taxonomies);
 	cfg->group_by = akb_xstrdup("auto");
+	cfg->csp = akb_xstrdup("");
 	cfg->collections = 1;
 	cfg->not_agents = S_strv_dup(akb_walk_default_not_agents);
 	cfg->search.builtin_synonyms = 1;
@@ -209,6 +211,25 @@ static void S_read_string(struct reader *r, const struct akb_value *v, const cha
 		S_type_error(r, v, key, "a string");
 	else
 		akb_config_set(field, S_text(v));
+}
+
+/*
+ * csp: true (the default policy, akb_csp_default), false (none), or a
+ * policy of its own, one line (it goes into an attribute of every page).
+ */
+static void S_read_csp(struct reader *r, const struct akb_value *v, const char *key, char **field)
+{
+	const char *t = S_text(v);
+	if (!t)
+		S_type_error(r, v, key, "true, false or a policy");
+	else if (!strcmp(t, "true") || !strcmp(t, "True") || !strcmp(t, "yes"))
+		akb_config_set(field, akb_csp_default);
+	else if (!strcmp(t, "false") || !strcmp(t, "False") || !strcmp(t, "no"))
+		akb_config_set(field, "");
+	else if (t[strcspn(t, "\r\n")])
+		S_error_at(r, v->line, v->col, "invalid %s: a policy is one line", key);
+	else
+		akb_config_set(field, t);
 }
 
 /* base_url: checked and normalised here, so a bad one is reported at its position. */
@@ -314,7 +335,7 @@ static void S_read_synonyms(struct reader *r, const struct akb_value *v, const c
 }
 
 /* How each key of the file is read: a table, so every key is read, named and typed one way. */
-enum S_kind { S_STRING, S_BASE_URL, S_BOOL, S_LIST, S_POSITIVE, S_COUNT, S_SYNONYMS, S_SECTION };
+enum S_kind { S_STRING, S_BASE_URL, S_CSP, S_BOOL, S_LIST, S_POSITIVE, S_COUNT, S_SYNONYMS, S_SECTION };
 
 struct S_key {
 	const char *name;
@@ -370,6 +391,7 @@ static const struct S_key S_top_keys[] = {
 	{ "strict", S_BOOL, S_FIELD(strict), NULL, 0 },
 	{ "taxonomies", S_LIST, S_FIELD(taxonomies), NULL, S_FIELD(taxonomies_given) },
 	{ "group_by", S_STRING, S_FIELD(group_by), NULL, 0 },
+	{ "csp", S_CSP, S_FIELD(csp), NULL, 0 },
 	{ "collections", S_BOOL, S_FIELD(collections), NULL, 0 },
 	{ "not_agents", S_LIST, S_FIELD(not_agents), NULL, 0 },
 	{ NULL, S_STRING, 0, NULL, 0 },
@@ -395,6 +417,7 @@ static void S_read_value(struct reader *r, struct akb_config *cfg, const struct 
 	switch (k->kind) {
 	case S_STRING: S_read_string(r, v, name, (char **)(void *)field); break;
 	case S_BASE_URL: S_read_base_url(r, v, name, (char **)(void *)field); break;
+	case S_CSP: S_read_csp(r, v, name, (char **)(void *)field); break;
 	case S_BOOL: S_read_bool(r, v, name, (int *)(void *)field); break;
 	case S_LIST: S_read_list(r, v, name, (char ***)(void *)field); break;
 	case S_SYNONYMS: S_read_synonyms(r, v, name, cfg); break;
@@ -476,7 +499,7 @@ static void S_release_fields(struct akb_config *cfg, const struct S_key *keys)
 {
 	for (const struct S_key *k = keys; k->name; k++) {
 		void *field = (char *)cfg + k->field;
-		if (k->kind == S_STRING || k->kind == S_BASE_URL)
+		if (k->kind == S_STRING || k->kind == S_BASE_URL || k->kind == S_CSP)
 			free(*(char **)field);
 		else if (k->kind == S_LIST || k->kind == S_SYNONYMS)
 			S_strv_free(*(char ***)field);

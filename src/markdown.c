@@ -171,15 +171,22 @@ static cmark_node *S_render_code(cmark_node *node, const struct akb_markdown_opt
 	return r;
 }
 
-/* Is `url` relative to the page (no scheme, not protocol-relative, not just a fragment)? */
+/*
+ * Is `url` relative to the page (no scheme, not protocol-relative, not just a
+ * fragment)? A scheme is what browsers take for one (RFC 3986: a letter, then
+ * letters, digits, '+', '-', '.', then ':'); "java%0ascript:x" has none and
+ * is a relative path, resolved like any other.
+ */
 static int S_is_relative(const char *url)
 {
 	if (!*url || url[0] == '#' || url[0] == '/' || url[0] == '?')
 		return 0;
-	for (const char *p = url; *p && *p != '/' && *p != '#' && *p != '?'; p++)
-		if (*p == ':')
-			return 0;
-	return 1;
+	const char *p = url;
+	if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+		while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		       *p == '+' || *p == '-' || *p == '.')
+			p++;
+	return *p != ':';
 }
 
 /* The first line of a node with a position: inlines may have none, their block does. */

@@ -13,6 +13,7 @@
 
 #include "agentkb/attach.h"
 #include "agentkb/buf.h"
+#include "agentkb/csp.h"
 #include "agentkb/css.h"
 #include "agentkb/capability.h"
 #include "agentkb/format.h"
@@ -573,10 +574,14 @@ static void S_emit(struct renderer *r, const char *template_name, struct akb_val
 	const struct akb_render_options *o = r->opts;
 	if (akb_tpl_render(r->tpl, template_name, page, &html, r->diag) != 0 ||
 	    (o && o->page_filter &&
-	     o->page_filter(o->page_ctx, rel, akb_map_get_cstr(page, "kind"), akb_map_get_cstr(page, "title"), &html) != 0) ||
-	    akb_output_write(r->out, rel, html.ptr, html.len, r->diag) != 0)
+	     o->page_filter(o->page_ctx, rel, akb_map_get_cstr(page, "kind"), akb_map_get_cstr(page, "title"), &html) != 0))
 		r->failed = 1;
-	else
+	/* After the page hooks: the policy hashes the inline scripts of the page as it is written. */
+	if (!r->failed && *r->cfg->csp)
+		akb_csp_insert(&html, r->cfg->csp, 1);
+	if (!r->failed && akb_output_write(r->out, rel, html.ptr, html.len, r->diag) != 0)
+		r->failed = 1;
+	else if (!r->failed)
 		r->stats->pages++;
 	akb_buf_release(&html);
 }

@@ -30,6 +30,7 @@ struct akb_config {
 	int output_given;  /* `output` was in the config file */
 	char **taxonomies; /* front-matter keys that get term pages; NULL-terminated (owned) */
 	int taxonomies_given; /* `taxonomies` was in the config: keep every one, even an empty or redundant one */
+	char *csp;         /* the Content-Security-Policy meta of every page: a policy, or "" for none (owned) */
 	char *group_by;    /* home-page groups: a taxonomy key, or "auto" (department, else collection) (owned) */
 	int collections;   /* derive each agent's collection from its folder */
 	char **not_agents; /* file names (without .md) that are documentation, not agents; NULL-terminated (owned) */

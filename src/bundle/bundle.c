@@ -19,6 +19,7 @@
 
 #include "agentkb/archive.h"
 #include "agentkb/bundle.h"
+#include "agentkb/csp.h"
 #include "agentkb/output.h"
 
 const char akb_bundle_extensions[] = ".html, .zip, .tar.gz or .tgz";
@@ -189,8 +190,11 @@ int akb_bundle(const struct akb_config *cfg, const struct akb_build_options *opt
 	akb_buf_printf(&site, "%s/site", work.ptr);
 
 	/* The site, built as `agentkb build` would, into the temporary folder. */
-	struct akb_config c = *cfg; /* shallow: only `output` differs, and this copy is never released */
+	struct akb_config c = *cfg; /* shallow: only `output` and `csp` differ, and this copy is never released */
 	c.output = site.ptr;
+	/* The site's policy names its files and its scripts' hashes: the single file gets its own below. */
+	if (kind == AKB_BUNDLE_HTML)
+		c.csp = (char *)"";
 	struct akb_build_options o = *opts;
 	o.quiet = 1;
 	o.cache = AKB_CACHE_OFF; /* a folder of its own, built once */
@@ -220,6 +224,8 @@ int akb_bundle(const struct akb_config *cfg, const struct akb_build_options *opt
 	if (kind == AKB_BUNDLE_HTML) {
 		if (akb_bundle_html(site.ptr, (const char *const *)files.items, files.len, &packed, &hs, diag) != 0)
 			goto done;
+		if (*cfg->csp)
+			akb_csp_insert(&packed, akb_csp_bundle, 0);
 		if (S_write_fd(fd, packed.ptr, packed.len) != 0) {
 			akb_error(diag, path, 0, 0, "unable to write: %s", strerror(errno));
 			goto done;

@@ -171,8 +171,9 @@ static int S_build(struct session *s, const char *changed)
 		S_watch_inputs(s);
 		diag.strict = s->cfg.strict;
 		S_site_path(s, &dir);
-		struct akb_config c = s->cfg; /* shallow: only `output` differs, and this copy is never released */
+		struct akb_config c = s->cfg; /* shallow: only `output` and `csp` differ, and this copy is never released */
 		c.output = dir.ptr;
+		c.csp = (char *)""; /* the policy would stop the reload script served pages get */
 		struct akb_build_options o = *s->so->build;
 		struct akb_build_result res;
 		rc = akb_build(&c, &o, &res, &diag);

@@ -1,4 +1,4 @@
-/* Unit tests for the static hosting pieces: base URLs, page URLs and the sitemap's split past 50,000 URLs. */
+/* Unit tests for the static hosting pieces: base URLs, page URLs, the sitemap's split past 50,000 URLs, SHA-256 and the CSP meta. */
 #include "core/prefix.h"
 
 #include <stdio.h>
@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include "agentkb/buf.h"
+#include "agentkb/csp.h"
 #include "agentkb/output.h"
 #include "agentkb/sitemap.h"
 #include "agentkb/url.h"
+#include "core/sha256.h"
 #include "harness.h"
 
 /* The normal form of `in`, or "!" + the reason it is rejected. */
@@ -156,4 +158,51 @@ TEST(sitemap_splits_past_the_protocol_limit)
 	akb_buf_release(&site);
 	akb_buf_release(&path);
 	akb_buf_release(&url);
+}
+
+/* SHA-256 of `s` in hex, for the known answers of FIPS 180-4's examples and the block edges. */
+static void S_sha_hex(const char *s, size_t n, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[32];
+	akb_sha256(s, n, d);
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+TEST(sha256_known_answers)
+{
+	char h[65];
+	S_sha_hex("", 0, h);
+	STR_EQ(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	S_sha_hex("abc", 3, h);
+	STR_EQ(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"; /* 56 bytes: the length needs a second block */
+	S_sha_hex(two, strlen(two), h);
+	STR_EQ(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	struct akb_buf big = AKB_BUF_INIT;
+	for (int i = 0; i < 1000003; i++)
+		akb_buf_putc(&big, 'x');
+	S_sha_hex(big.ptr, big.len, h);
+	STR_EQ(h, "60ac51f35e32790207b62d6a4614d523975339403a66cfc204df2c758ec28053");
+	akb_buf_release(&big);
+}
+
+/* The policy goes after <meta charset>, with a hash of each inline script in script-src, escaped for its attribute. */
+TEST(csp_meta_hashes_inline_scripts)
+{
+	struct akb_buf b = AKB_BUF_INIT;
+	akb_buf_puts(&b, "<html><head><meta charset=\"utf-8\"><script>abc</script><script src=\"x.js\"></script></head></html>");
+	akb_csp_insert(&b, "default-src 'self'; script-src 'self'; img-src *", 1);
+	STR_EQ(b.ptr, "<html><head><meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\""
+		      "default-src &#39;self&#39;; script-src &#39;self&#39; &#39;sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=&#39;; "
+		      "img-src *\"><script>abc</script><script src=\"x.js\"></script></head></html>");
+	akb_buf_clear(&b);
+	akb_buf_puts(&b, "<p>no head</p>");
+	akb_csp_insert(&b, "default-src 'none'", 1);
+	STR_EQ(b.ptr, "<p>no head</p>");
+	akb_buf_release(&b);
 }
