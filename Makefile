@@ -28,7 +28,7 @@ WARNINGS += -Werror
 endif
 ifneq ($(SANITIZE),)
 OPT := -O1 -g -fno-omit-frame-pointer
-SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
 endif
 # FUZZ=1 (set by make fuzz): the library for libFuzzer, instrumented, with clang into build-fuzz/.
 ifneq ($(FUZZ),)

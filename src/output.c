@@ -282,7 +282,8 @@ int akb_output_begin(struct akb_output *o, const char *out_dir, const char *cont
 	S_recover(parent.ptr, base.ptr, out_dir, diag);
 	akb_buf_printf(&tmpl, "%s/.%s.tmp-%ld-XXXXXX", parent.ptr, base.ptr, (long)getpid());
 	if (!mkdtemp(tmpl.ptr)) {
-		akb_error(diag, tmpl.ptr, 0, 0, "unable to create staging folder: %s", strerror(errno));
+		akb_error(diag, out_dir, 0, 0, "unable to create the new site's staging folder in '%s': %s", parent.ptr,
+			  strerror(errno));
 		goto fail;
 	}
 	/* mkdtemp makes the folder 0700; a published site must be readable. */

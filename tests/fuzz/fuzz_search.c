@@ -108,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct akb_buf site = AKB_BUF_INIT;
 	akb_buf_printf(&site, "%s/site", fz_dir());
 	struct akb_output out;
-	if (akb_output_begin(&out, site.ptr, AKB_CACHE_OFF, &diag) == 0) {
+	if (akb_output_begin(&out, site.ptr, NULL, AKB_CACHE_OFF, &diag) == 0) {
 		struct akb_search_stats st;
 		akb_search_write(sb, &out, &st, &diag);
 		akb_output_abort(&out);

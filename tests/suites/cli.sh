@@ -189,4 +189,13 @@ has "$TMP/err" "unknown option '--stats=yes'" "named as given"
 expect_rc 2 "empty joined value is still a value" "$AKB" build "$H/c" -o "$H/j2" --jobs=
 has "$TMP/err" "-j takes a number of threads from 1 to 256, not ''" "an empty -j is refused"
 
+# csp: true, false or a one-line policy (README "Escaping and Content-Security-Policy").
+printf 'csp: [a, b]\n' >"$H/csp-list.yaml"
+expect_rc 1 "csp as a list" "$AKB" build "$H/c" -o "$H/csp" -c "$H/csp-list.yaml"
+has "$TMP/err" "csp-list.yaml:1:6: error: 'csp' must be true, false or a policy" "csp's type error"
+printf 'csp: |\n  default-src x\n  img-src y\n' >"$H/csp-lines.yaml"
+expect_rc 1 "csp over two lines" "$AKB" build "$H/c" -o "$H/csp" -c "$H/csp-lines.yaml"
+has "$TMP/err" "csp-lines.yaml:1:6: error: invalid csp: a policy is one line" "a policy is one line"
+check "no site after a config error" [ ! -e "$H/csp" ]
+
 finish cli

@@ -128,7 +128,7 @@ check "full disk: one message, not one per file" [ "$(grep -c 'no space left' "$
 check "full disk: the previous site is intact" cmp -s "$F/disk-before" "$F/disk-after"
 check "full disk: no staging folder left" [ -z "$(grep '^\.out\.tmp-' "$F/disk-ls")" ]
 check "read-only folder: the build fails" [ "$(cat "$F/disk-ro.rc" 2>/dev/null)" = 1 ]
-has "$F/disk-ro.err" "error: .*Read-only file system" "read-only folder: the error says so"
+has "$F/disk-ro.err" "^$F/disk/out: error: unable to create the new site's staging folder in '$F/disk': Read-only file system$" "read-only folder: the error says so"
 check "read-only folder: the previous site is intact" cmp -s "$F/disk-before" "$F/disk-ro-after"
 
 finish faults

@@ -109,7 +109,7 @@ TEST(value_shrink_keeps_everything)
 {
 	struct akb_value m = AKB_VALUE_NULL;
 	akb_value_set_map(&m);
-	char key[8];
+	char key[16];
 	for (int i = 0; i < 9; i++) {
 		snprintf(key, sizeof key, "k%d", i);
 		akb_map_set_number(&m, key, i);
