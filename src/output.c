@@ -42,6 +42,8 @@ int akb_output_interrupted(void)
 	return S_interrupted != 0;
 }
 
+static int S_make_parents(char *path);
+
 static int S_cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -182,32 +184,73 @@ static int S_empty_dir(const char *path)
  * and, if it exists, empty or marked as a site agentkb wrote (AKB_OUTPUT_MARKER,
  * or the build cache of an older version beside it).
  */
+/*
+ * `path` made absolute: its longest existing prefix resolved (links
+ * followed), the rest appended component by component. A folder that does
+ * not exist is no link, so ".." in the rest just steps back. Into `out`;
+ * -1 (errno) if even the prefix cannot be resolved.
+ */
+static int S_absolute(const char *path, struct akb_buf *out)
+{
+	struct akb_buf head = AKB_BUF_INIT;
+	akb_buf_puts(&head, *path ? path : ".");
+	size_t rest = head.len;
+	char *real;
+	while (!(real = realpath(head.ptr, NULL))) {
+		if (errno != ENOENT) {
+			akb_buf_release(&head);
+			return -1;
+		}
+		size_t n = head.len;
+		while (n > 1 && head.ptr[n - 1] == '/')
+			n--;
+		while (n > 0 && head.ptr[n - 1] != '/')
+			n--;
+		rest = n;
+		while (n > 1 && head.ptr[n - 1] == '/')
+			n--;
+		akb_buf_truncate(&head, n);
+		if (!n)
+			akb_buf_puts(&head, ".");
+	}
+	akb_buf_clear(out);
+	akb_buf_puts(out, real);
+	free(real);
+	const char *p = path + (rest < strlen(path) ? rest : strlen(path));
+	while (*p) {
+		size_t len = strcspn(p, "/");
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (out->len > 1 && out->ptr[out->len - 1] != '/')
+				out->len--;
+			if (out->len > 1)
+				out->len--;
+			out->ptr[out->len] = '\0';
+		} else if (len && !(len == 1 && p[0] == '.')) {
+			if (out->len > 1)
+				akb_buf_putc(out, '/');
+			akb_buf_put(out, p, len);
+		}
+		p += len;
+		while (*p == '/')
+			p++;
+	}
+	akb_buf_release(&head);
+	return 0;
+}
+
 static int S_check_target(const char *out_dir, const char *content, struct akb_diag *diag)
 {
-	struct akb_buf parent = AKB_BUF_INIT, base = AKB_BUF_INIT, abs = AKB_BUF_INIT, file = AKB_BUF_INIT;
-	S_split(out_dir, &parent, &base);
-	char *parent_real = realpath(parent.ptr, NULL);
+	struct akb_buf abs = AKB_BUF_INIT, file = AKB_BUF_INIT;
 	char *content_real = content ? realpath(content, NULL) : NULL;
 	const char *home = getenv("HOME");
 	char *home_real = home && *home ? realpath(home, NULL) : NULL;
 	int rc = -1;
-	if (!parent_real) {
-		akb_error(diag, parent.ptr, 0, 0, "unable to resolve path: %s", strerror(errno));
+	if (S_absolute(out_dir, &abs) != 0) {
+		akb_error(diag, out_dir, 0, 0, "unable to resolve path: %s", strerror(errno));
 		goto done;
 	}
-	akb_buf_printf(&abs, "%s%s%s", parent_real, strcmp(parent_real, "/") ? "/" : "", base.ptr);
 	struct stat st;
-	int exists = lstat(abs.ptr, &st) == 0;
-	if (exists && S_ISLNK(st.st_mode)) {
-		/* Follow it: the checks are about the folder that would be replaced. */
-		char *real = realpath(abs.ptr, NULL);
-		if (real) {
-			akb_buf_clear(&abs);
-			akb_buf_puts(&abs, real);
-			free(real);
-			exists = stat(abs.ptr, &st) == 0;
-		}
-	}
+	int exists = stat(abs.ptr, &st) == 0;
 	if (content_real && !strcmp(abs.ptr, content_real))
 		akb_error(diag, out_dir, 0, 0, "output is the content folder; choose another -o");
 	else if (content_real && S_within(abs.ptr, content_real))
@@ -235,11 +278,8 @@ static int S_check_target(const char *out_dir, const char *content, struct akb_d
 		rc = 0;
 	}
 done:
-	free(parent_real);
 	free(content_real);
 	free(home_real);
-	akb_buf_release(&parent);
-	akb_buf_release(&base);
 	akb_buf_release(&abs);
 	akb_buf_release(&file);
 	return rc;
@@ -273,12 +313,17 @@ int akb_output_begin(struct akb_output *o, const char *out_dir, const char *cont
 		akb_error(diag, out_dir, 0, 0, "output must name a folder of its own");
 		goto fail;
 	}
-	if (mkdir(parent.ptr, 0777) != 0 && errno != EEXIST) {
-		akb_error(diag, parent.ptr, 0, 0, "unable to create folder: %s", strerror(errno));
-		goto fail;
-	}
 	if (S_check_target(out_dir, content, diag) != 0)
 		goto fail;
+	/* Checked first, so a refused OUT leaves no folder behind. */
+	struct akb_buf probe = AKB_BUF_INIT;
+	akb_buf_printf(&probe, "%s/x", parent.ptr);
+	if (S_make_parents(probe.ptr) != 0) {
+		akb_error(diag, parent.ptr, 0, 0, "unable to create folder: %s", strerror(errno));
+		akb_buf_release(&probe);
+		goto fail;
+	}
+	akb_buf_release(&probe);
 	S_recover(parent.ptr, base.ptr, out_dir, diag);
 	akb_buf_printf(&tmpl, "%s/.%s.tmp-%ld-XXXXXX", parent.ptr, base.ptr, (long)getpid());
 	if (!mkdtemp(tmpl.ptr)) {

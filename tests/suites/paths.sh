@@ -96,11 +96,15 @@ refused "the content folder" "output is the content folder" "$C" -o "$C"
 refused "inside the content" "output is inside the content folder" "$C" -o "$C/site"
 refused "above the content" "output holds the content folder" "$C" -o "$P"
 refused "a folder agentkb did not write" "output exists and was not written by agentkb" "$C" -o "$P/mine"
+refused "inside the content through a missing folder" "output is inside the content folder" "$C" -o "$P/missing/../c/site"
+refused "inside the content through a link" "output is inside the content folder" "$C" -o "$P/mine/../c/team/loop/c/x"
 refused "." "output must name a folder of its own" "$C" -o .
 refused "/" "output must name a folder of its own" "$C" -o /
 refused ".." "output must name a folder of its own" "$C" -o "$P/empty/.."
 HOME="$P/home" refused "\$HOME" "output is the home folder" "$C" -o "$P/home"
 check "the folder agentkb did not write is untouched" [ "$(cat "$P/mine/docs/notes.txt")" = "keep me" ]
+expect_rc 0 "-o under folders that do not exist yet" "$AKB" build "$C" -o "$P/new/deeper/site" -q
+check "the missing folders were made" [ -f "$P/new/deeper/site/index.html" ]
 expect_rc 0 "-o an empty folder is taken" "$AKB" build "$C" -o "$P/empty" -q
 check "the site has the marker" [ -f "$P/empty/.agentkb-site" ]
 expect_rc 0 "-o a site agentkb wrote is replaced" "$AKB" build "$C" -o "$P/empty" -q --clean
