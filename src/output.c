@@ -147,13 +147,10 @@ static void S_recover(const char *parent, const char *base, const char *out_dir,
 			}
 		}
 	}
+	S_free_names(names);
+	akb_sweep_stale(parent, prefix.ptr);
 	akb_buf_release(&prefix);
 	akb_buf_release(&path);
-	S_free_names(names);
-	struct akb_buf again = AKB_BUF_INIT;
-	akb_buf_printf(&again, ".%s.tmp-", base);
-	akb_sweep_stale(parent, again.ptr);
-	akb_buf_release(&again);
 }
 
 /* Is `inner` `outer` itself or inside it? Both are resolved, absolute paths. */
