@@ -16,6 +16,8 @@
 #include "agentkb/config.h"
 #include "agentkb/csp.h"
 #include "agentkb/diag.h"
+#include "agentkb/frontmatter.h"
+#include "agentkb/load.h"
 #include "agentkb/url.h"
 #include "agentkb/walk.h"
 #include "agentkb/yaml.h"
@@ -160,8 +162,8 @@ void akb_config_init(struct akb_config *cfg)
 	cfg->hook_limits.instructions = 100000000;
 	cfg->hook_limits.memory_mb = 256;
 	/* Real agent files are a few KB; these bound what a hostile one can cost. */
-	cfg->limits.file_mb = 16;
-	cfg->limits.front_matter_kb = 1024;
+	cfg->limits.file_mb = (long)(AKB_LOAD_FILE_MAX_DEFAULT >> 20);
+	cfg->limits.front_matter_kb = (long)(AKB_FRONTMATTER_MAX_DEFAULT >> 10);
 }
 
 void akb_taxonomy_plural(const char *key, struct akb_buf *out)

@@ -714,7 +714,7 @@ void akb_agent_load_text(struct akb_agent *a, const char *path, const char *rel,
 int akb_agent_load(struct akb_agent *a, const struct akb_input *in, const struct akb_load_limits *limits,
 		   const char **skipped, struct akb_diag *diag)
 {
-	size_t file_max = limits ? limits->file_bytes : (size_t)16 << 20;
+	size_t file_max = limits ? limits->file_bytes : AKB_LOAD_FILE_MAX_DEFAULT;
 	struct akb_buf data = AKB_BUF_INIT;
 	int rc = akb_buf_read_regular(&data, in->path, file_max);
 	if (rc != 0) {

@@ -42,6 +42,7 @@ int akb_output_interrupted(void)
 	return S_interrupted != 0;
 }
 
+static int S_make_folder(char *dir);
 static int S_make_parents(char *path);
 
 static int S_cmp_names(const void *a, const void *b)
@@ -108,6 +109,12 @@ static void S_free_names(char **names)
 	free(names);
 }
 
+void akb_work_template(struct akb_buf *out, const char *dir, const char *prefix)
+{
+	akb_buf_clear(out);
+	akb_buf_printf(out, "%s/%s%ld-XXXXXX", dir, prefix, (long)getpid());
+}
+
 void akb_sweep_stale(const char *dir, const char *prefix)
 {
 	size_t n;
@@ -128,12 +135,11 @@ void akb_sweep_stale(const char *dir, const char *prefix)
  * set aside as ".NAME.tmp-PID-X.old-Y" goes back into place. Everything else
  * of a dead build (its staging folder, a replaced site not yet deleted) goes.
  */
-static void S_recover(const char *parent, const char *base, const char *out_dir, struct akb_diag *diag)
+static void S_recover(const char *parent, const char *prefix, const char *out_dir, struct akb_diag *diag)
 {
-	struct akb_buf prefix = AKB_BUF_INIT, path = AKB_BUF_INIT;
-	akb_buf_printf(&prefix, ".%s.tmp-", base);
+	struct akb_buf path = AKB_BUF_INIT;
 	size_t n;
-	char **names = S_stale(parent, prefix.ptr, &n);
+	char **names = S_stale(parent, prefix, &n);
 	struct stat st;
 	if (n && lstat(out_dir, &st) != 0 && errno == ENOENT) {
 		for (size_t i = n; i-- > 0;) {
@@ -148,8 +154,7 @@ static void S_recover(const char *parent, const char *base, const char *out_dir,
 		}
 	}
 	S_free_names(names);
-	akb_sweep_stale(parent, prefix.ptr);
-	akb_buf_release(&prefix);
+	akb_sweep_stale(parent, prefix);
 	akb_buf_release(&path);
 }
 
@@ -175,12 +180,6 @@ static int S_empty_dir(const char *path)
 	return empty;
 }
 
-/*
- * A build replaces OUT whole, so OUT must be a folder agentkb may replace:
- * not the content, not a folder holding it or inside it, not the home folder,
- * and, if it exists, empty or marked as a site agentkb wrote (AKB_OUTPUT_MARKER,
- * or the build cache of an older version beside it).
- */
 /*
  * `path` made absolute: its longest existing prefix resolved (links
  * followed), the rest appended component by component. A folder that does
@@ -235,6 +234,12 @@ static int S_absolute(const char *path, struct akb_buf *out)
 	return 0;
 }
 
+/*
+ * A build replaces OUT whole, so OUT must be a folder agentkb may replace:
+ * not the content, not a folder holding it or inside it, not the home folder,
+ * and, if it exists, empty or marked as a site agentkb wrote (AKB_OUTPUT_MARKER,
+ * or the build cache of an older version beside it).
+ */
 static int S_check_target(const char *out_dir, const char *content, struct akb_diag *diag)
 {
 	struct akb_buf abs = AKB_BUF_INIT, file = AKB_BUF_INIT;
@@ -313,16 +318,15 @@ int akb_output_begin(struct akb_output *o, const char *out_dir, const char *cont
 	if (S_check_target(out_dir, content, diag) != 0)
 		goto fail;
 	/* Checked first, so a refused OUT leaves no folder behind. */
-	struct akb_buf probe = AKB_BUF_INIT;
-	akb_buf_printf(&probe, "%s/x", parent.ptr);
-	if (S_make_parents(probe.ptr) != 0) {
+	if (S_make_folder(parent.ptr) != 0) {
 		akb_error(diag, parent.ptr, 0, 0, "unable to create folder: %s", strerror(errno));
-		akb_buf_release(&probe);
 		goto fail;
 	}
-	akb_buf_release(&probe);
-	S_recover(parent.ptr, base.ptr, out_dir, diag);
-	akb_buf_printf(&tmpl, "%s/.%s.tmp-%ld-XXXXXX", parent.ptr, base.ptr, (long)getpid());
+	struct akb_buf prefix = AKB_BUF_INIT;
+	akb_buf_printf(&prefix, ".%s.tmp-", base.ptr);
+	S_recover(parent.ptr, prefix.ptr, out_dir, diag);
+	akb_work_template(&tmpl, parent.ptr, prefix.ptr);
+	akb_buf_release(&prefix);
 	if (!mkdtemp(tmpl.ptr)) {
 		akb_error(diag, out_dir, 0, 0, "unable to create the new site's staging folder in '%s': %s", parent.ptr,
 			  strerror(errno));
@@ -351,21 +355,27 @@ fail:
 static pthread_mutex_t S_count_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
- * mkdir -p of the folder `path` is in, deepest first: mostly only the last
- * folder is missing. Another thread making the same folder is fine (EEXIST).
+ * mkdir -p of `dir`, deepest first: mostly only the last folder is missing.
+ * Another thread making the same folder is fine (EEXIST).
  */
+static int S_make_folder(char *dir)
+{
+	int rc = mkdir(dir, 0777);
+	if (rc != 0 && errno == ENOENT && S_make_parents(dir) == 0)
+		rc = mkdir(dir, 0777);
+	return rc == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* mkdir -p of the folder `path` is in. */
 static int S_make_parents(char *path)
 {
 	char *slash = strrchr(path, '/');
 	if (!slash || slash == path)
 		return 0;
 	*slash = '\0';
-	int rc = mkdir(path, 0777);
-	if (rc != 0 && errno == ENOENT && S_make_parents(path) == 0)
-		rc = mkdir(path, 0777);
-	int ok = rc == 0 || errno == EEXIST;
+	int rc = S_make_folder(path);
 	*slash = '/';
-	return ok ? 0 : -1;
+	return rc;
 }
 
 /*
@@ -753,11 +763,11 @@ int akb_temp_dir(const char *what, struct akb_buf *dir, struct akb_diag *diag)
 {
 	const char *root = getenv("TMPDIR");
 	root = root && *root ? root : "/tmp";
-	akb_buf_clear(dir);
-	akb_buf_printf(dir, "agentkb-%s-", what);
-	akb_sweep_stale(root, dir->ptr); /* those of killed runs */
-	akb_buf_clear(dir);
-	akb_buf_printf(dir, "%s/agentkb-%s-%ld-XXXXXX", root, what, (long)getpid());
+	struct akb_buf prefix = AKB_BUF_INIT;
+	akb_buf_printf(&prefix, "agentkb-%s-", what);
+	akb_sweep_stale(root, prefix.ptr); /* those of killed runs */
+	akb_work_template(dir, root, prefix.ptr);
+	akb_buf_release(&prefix);
 	if (mkdtemp(dir->ptr))
 		return 0;
 	akb_error(diag, dir->ptr, 0, 0, "unable to create a temporary folder: %s", strerror(errno));

@@ -170,9 +170,9 @@ static void S_walk_dir(struct walker *w, struct akb_buf *path, struct akb_buf *r
 			/* Never opened: reading a FIFO or a device can block or never end. */
 			const char *kind = S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" :
 					   S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "not a regular file";
-			akb_warn(w->diag, path->ptr, 0, 0, "%s, not a file; skipped", kind);
 			struct akb_buf why = AKB_BUF_INIT;
 			akb_buf_printf(&why, "%s, not a file", kind);
+			akb_warn(w->diag, path->ptr, 0, 0, "%s; skipped", why.ptr);
 			S_push_input(w->out, path->ptr, rel->ptr, why.ptr);
 			akb_buf_release(&why);
 		}

@@ -17,6 +17,9 @@
 #include "agentkb/value.h"
 #include "agentkb/walk.h"
 
+/* Input files larger than this are skipped (agentkb.yaml limits.file_mb, this by default). */
+#define AKB_LOAD_FILE_MAX_DEFAULT ((size_t)16 << 20)
+
 /* What one input file may cost (agentkb.yaml `limits`); NULL means the defaults. */
 struct akb_load_limits {
 	size_t file_bytes;

@@ -87,6 +87,8 @@ void akb_output_release(struct akb_output *o);
  * whose process no longer exists (kill -9, a crash). Live builds' are kept.
  */
 void akb_sweep_stale(const char *dir, const char *prefix);
+/* Into `out`, the mkdtemp/mkstemp template of a work folder or file: "DIR/PREFIX<pid>-XXXXXX". */
+void akb_work_template(struct akb_buf *out, const char *dir, const char *prefix);
 /* Removes a folder tree (used for staging and replaced sites). Returns 0 or -1. */
 int akb_remove_tree(const char *path);
 

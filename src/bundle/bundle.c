@@ -207,13 +207,13 @@ int akb_bundle(const struct akb_config *cfg, const struct akb_build_options *opt
 
 	/* The bundle, into a temporary file beside FILE (same file system, so the rename is atomic). */
 	const char *slash = strrchr(path, '/');
-	struct akb_buf dir = AKB_BUF_INIT;
+	struct akb_buf dir = AKB_BUF_INIT, prefix = AKB_BUF_INIT;
 	akb_buf_printf(&dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-	akb_buf_printf(&tmp, ".%s.tmp-", slash ? slash + 1 : path);
-	akb_sweep_stale(dir.ptr, tmp.ptr); /* what a killed bundle left beside FILE */
-	akb_buf_clear(&tmp);
-	akb_buf_printf(&tmp, "%s/.%s.tmp-%ld-XXXXXX", dir.ptr, slash ? slash + 1 : path, (long)getpid());
+	akb_buf_printf(&prefix, ".%s.tmp-", slash ? slash + 1 : path);
+	akb_sweep_stale(dir.ptr, prefix.ptr); /* what a killed bundle left beside FILE */
+	akb_work_template(&tmp, dir.ptr, prefix.ptr);
 	akb_buf_release(&dir);
+	akb_buf_release(&prefix);
 	fd = mkstemp(tmp.ptr);
 	if (fd < 0) {
 		akb_error(diag, path, 0, 0, "unable to create a file beside it: %s", strerror(errno));

@@ -231,7 +231,6 @@ int akb_buf_read_regular(struct akb_buf *b, const char *path, size_t max_bytes)
 		if (n == 0)
 			break;
 		b->len += (size_t)n;
-		b->ptr[b->len] = '\0';
 		if (b->len > max_bytes) { /* grew while being read */
 			rc = AKB_READ_TOO_LARGE;
 			goto out;

@@ -204,11 +204,6 @@ static void S_agent_slug(const struct akb_agent *a, struct akb_buf *out)
 		akb_slugify(out, a->name, strlen(a->name));
 }
 
-/*
- * __index of agent tables in site(): fetches `body` on first use, so a
- * site hook that never reads bodies does not hold every body twice.
- * Upvalue 1: the table mapping agent tables to site indexes + 1.
- */
 /* Is `body` the agent's body? */
 static int S_body_is(const struct akb_agent *a, const char *body, size_t len)
 {
@@ -227,6 +222,11 @@ static void S_push_body(lua_State *L, const struct akb_agent *a)
 	akb_agent_text_close(&view);
 }
 
+/*
+ * __index of agent tables in site(): fetches `body` on first use, so a
+ * site hook that never reads bodies does not hold every body twice.
+ * Upvalue 1: the table mapping agent tables to site indexes + 1.
+ */
 int hk_lazy_body(lua_State *L)
 {
 	struct akb_hooks *h = hk_self(L);

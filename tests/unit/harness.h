@@ -16,6 +16,8 @@ void akb_test_result(int ok, const char *file, int line, const char *expr, const
 		     const char *expected);
 /* Directory of the read-only shared material (../shared unless AKB_SHARED is set). */
 const char *akb_test_shared_dir(void);
+/* Writes `len` bytes of `data` to a new file at `path` (a failure is a failed check). */
+void akb_test_put_file(const char *path, const char *data, size_t len);
 
 #define TEST(fn)                                                                     \
 	static void fn(void);                                                        \

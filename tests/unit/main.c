@@ -41,6 +41,16 @@ void akb_test_result(int ok, const char *file, int line, const char *expr, const
 			expected ? expected : "(null)");
 }
 
+void akb_test_put_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK(fwrite(data, 1, len, f) == len);
+		fclose(f);
+	}
+}
+
 const char *akb_test_shared_dir(void)
 {
 	const char *s = getenv("AKB_SHARED");

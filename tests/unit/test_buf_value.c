@@ -37,10 +37,7 @@ TEST(buf_reads_only_regular_files_up_to_a_cap)
 	CHECK(mkdtemp(dir) != NULL);
 	struct akb_buf path = AKB_BUF_INIT, b = AKB_BUF_INIT;
 	akb_buf_printf(&path, "%s/f.md", dir);
-	FILE *f = fopen(path.ptr, "wb");
-	CHECK(f != NULL);
-	fputs("0123456789", f);
-	fclose(f);
+	akb_test_put_file(path.ptr, "0123456789", 10);
 	INT_EQ(akb_buf_read_regular(&b, path.ptr, 10), 0);
 	STR_EQ(b.ptr, "0123456789");
 	akb_buf_clear(&b);

@@ -155,16 +155,6 @@ TEST(agent_load_normalizes)
 	akb_diag_release(&d);
 }
 
-static void S_put_file(const char *path, const char *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	CHECK(f != NULL);
-	if (f) {
-		CHECK(fwrite(data, 1, len, f) == len);
-		fclose(f);
-	}
-}
-
 /* A spilled agent (agent.h) gives the same text, bytes and body when read again, and none once its file changed. */
 TEST(agent_text_spilled_and_read_again)
 {
@@ -175,8 +165,8 @@ TEST(agent_text_spilled_and_read_again)
 	akb_buf_printf(&crlf, "%s/crlf.md", dir);
 	const char t1[] = "---\nname: plain\ndescription: d\n---\n# Plain\n\nBody 一 two.\n";
 	const char t2[] = "\xEF\xBB\xBF---\r\nname: crlf\r\n---\r\nBody 一 two.\r\nlone\rcr\n";
-	S_put_file(plain.ptr, t1, sizeof t1 - 1);
-	S_put_file(crlf.ptr, t2, sizeof t2 - 1);
+	akb_test_put_file(plain.ptr, t1, sizeof t1 - 1);
+	akb_test_put_file(crlf.ptr, t2, sizeof t2 - 1);
 	char rel1[] = "plain.md", rel2[] = "crlf.md";
 	struct akb_input in1 = { plain.ptr, rel1, NULL, 0, 0 }, in2 = { crlf.ptr, rel2, NULL, 0, 0 };
 	struct akb_diag d;
@@ -220,7 +210,7 @@ TEST(agent_text_spilled_and_read_again)
 	char changed[sizeof t1];
 	memcpy(changed, t1, sizeof t1);
 	changed[sizeof t1 - 3] = 'X';
-	S_put_file(plain.ptr, changed, sizeof t1 - 1);
+	akb_test_put_file(plain.ptr, changed, sizeof t1 - 1);
 	CHECK(akb_agent_text_open(&a, &v) == -1);
 	STR_EQ(v.text, "");
 	INT_EQ(v.body_len, 0);
