@@ -25,12 +25,14 @@
 #include "agentkb/index.h"
 #include "agentkb/load.h"
 #include "agentkb/output.h"
+#include "agentkb/page_cache.h"
 #include "agentkb/plugin.h"
 #include "agentkb/render.h"
 #include "agentkb/report.h"
 #include "agentkb/site.h"
 #include "agentkb/template.h"
 #include "agentkb/theme.h"
+#include "agentkb/version.h"
 #include "agentkb/walk.h"
 
 static double S_now_ms(void)
@@ -148,9 +150,10 @@ static void S_give_back_memory(void)
 struct feed {
 	struct akb_index_feed *index;
 	struct akb_site *site;
+	struct akb_page_cache *pages; /* this build's records go here, or NULL */
 };
 
-static void *S_prepare(void *ctx, size_t idx, const struct akb_rendered_agent *kept)
+static void *S_prepare(void *ctx, size_t idx, struct akb_rendered_agent *kept)
 {
 	return akb_index_prepare(((struct feed *)ctx)->index, idx, kept);
 }
@@ -158,8 +161,53 @@ static void *S_prepare(void *ctx, size_t idx, const struct akb_rendered_agent *k
 static void S_take(void *ctx, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared)
 {
 	struct feed *f = ctx;
+	if (f->pages && kept->page_key) {
+		struct akb_page_record rec = { 0 };
+		rec.key = kept->page_key;
+		rec.digest = kept->page_digest;
+		rec.size = kept->page_size;
+		rec.code_blocks = kept->code_blocks;
+		rec.messages = kept->messages;
+		rec.heading = kept->heading_text.ptr;
+		rec.prose = kept->prose.ptr;
+		rec.doc = kept->doc.ptr;
+		rec.doc_len = kept->doc.len;
+		akb_index_excerpt_sources(kept, &rec.heading_len, &rec.prose_len);
+		akb_page_cache_put(f->pages, kept->page_rel, &rec);
+	}
 	akb_index_take(f->index, k, idx, kept, prepared);
 	akb_agent_drop_text(&f->site->agents[idx]);
+}
+
+/*
+ * What every agent page depends on besides its own data (render.h:
+ * page_salt): this agentkb, the templates, the policy and the code
+ * renderer: highlighting on or off, line numbers, the classes drawn plain,
+ * and which of highlight's language definitions (their folder's place and
+ * change time: an upgrade replaces its files).
+ */
+static uint64_t S_page_salt(const struct akb_config *cfg, const struct akb_theme *theme,
+			    const struct akb_codeblock_options *copts)
+{
+	struct akb_buf b = AKB_BUF_INIT;
+	akb_buf_printf(&b, "%s\n%llx\n%s\n%d %d %d\n", AKB_VERSION,
+		       (unsigned long long)akb_theme_templates_digest(theme), cfg->csp, copts->hl != NULL,
+		       copts->linenos, copts->plain != NULL);
+	if (copts->plain)
+		akb_buf_put(&b, copts->plain, AKB_HL_CLASSES);
+	if (copts->hl) {
+		const char *dir = *cfg->highlight.datadir ? cfg->highlight.datadir : "/usr/share/highlight";
+		struct akb_buf defs = AKB_BUF_INIT;
+		struct stat st;
+		akb_buf_printf(&defs, "%s/langDefs", dir);
+		if (stat(defs.ptr, &st) == 0)
+			akb_buf_printf(&b, "%s %lld.%09ld %llu\n", defs.ptr, (long long)st.st_mtim.tv_sec,
+				       st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
+		akb_buf_release(&defs);
+	}
+	uint64_t salt = akb_digest(b.ptr, b.len);
+	akb_buf_release(&b);
+	return salt;
 }
 
 static int S_page_filter(void *ctx, const char *rel, const char *kind, const char *title, struct akb_buf *html)
@@ -285,6 +333,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	struct akb_rendered rendered = { 0 };
 	size_t *agent_of = NULL;
 	struct akb_lint lint = { 0 };
+	struct akb_page_cache pages = { .fd = -1 };
 	int ok = 0;
 	akb_site_init(&site);
 
@@ -337,7 +386,14 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 		ropts.page_filter = S_page_filter;
 		ropts.page_ctx = hooks;
 	}
-	struct feed feed = { akb_index_feed_new(&site, cfg), &site };
+	struct feed feed = { akb_index_feed_new(&site, cfg), &site, NULL };
+	/* Page hooks may make any page of anything: with them, every page is rendered. */
+	if (out.cache_file && !ropts.page_filter) {
+		akb_page_cache_open(&pages, out.cache_file, out.incremental, diag);
+		feed.pages = &pages;
+		ropts.page_cache = &pages;
+		ropts.page_salt = S_page_salt(cfg, &theme, &copts);
+	}
 	ropts.prepare = S_prepare;
 	ropts.take = S_take;
 	ropts.discard = akb_index_discard;
@@ -349,6 +405,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	failed |= S_write_highlight_css(hl, cfg, &theme, &out, diag) != 0;
 	res->pages = stats.pages;
 	res->changed_inputs = stats.changed_inputs;
+	res->kept_pages = stats.kept_pages;
 	struct static_copy sc = { &out, diag };
 	failed |= akb_theme_each_static(&theme, S_copy_static, &sc) != 0;
 	struct akb_index_stats istats;
@@ -368,6 +425,8 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 		goto done;
 	}
 	ok = akb_output_commit(&out, diag) == 0;
+	if (feed.pages)
+		akb_page_cache_finish(&pages, ok, diag);
 	res->write_ms = S_now_ms() - mark;
 
 done:
@@ -380,6 +439,7 @@ done:
 		akb_report_summary(stderr, cfg, res, ok, diag);
 	if (opts->stats)
 		akb_report_stats(stderr, res);
+	akb_page_cache_release(&pages);
 	akb_output_release(&out);
 	akb_hooks_free(hooks);
 	if (hl)

@@ -243,12 +243,33 @@ void akb_index_feed_free(struct akb_index_feed *f)
 	free(f);
 }
 
-void *akb_index_prepare(void *feed, size_t idx, const struct akb_rendered_agent *kept)
+void *akb_index_prepare(void *feed, size_t idx, struct akb_rendered_agent *kept)
 {
 	struct akb_index_feed *f = feed;
+	if (kept->from_cache)
+		return akb_search_doc_decode(kept->doc.ptr, kept->doc.len);
 	struct akb_search_doc *d = akb_search_doc_new();
 	S_search_terms(d, &f->site->agents[idx], kept);
+	if (kept->page_key) {
+		akb_buf_clear(&kept->doc);
+		akb_search_doc_encode(d, &kept->doc);
+	}
 	return d;
+}
+
+void akb_index_excerpt_sources(const struct akb_rendered_agent *kept, size_t *heading_len, size_t *prose_len)
+{
+	/* S_search_agent stops adding headings once the excerpt's text is SEARCH_EXCERPT_BYTES
+	 * long; j lines of n bytes (newlines included) make it at least n - 1 long. */
+	const char *h = kept->heading_text.ptr;
+	size_t n = 0;
+	while (n < kept->heading_text.len && n <= SEARCH_EXCERPT_BYTES) {
+		const char *nl = memchr(h + n, '\n', kept->heading_text.len - n);
+		n = nl ? (size_t)(nl - h) + 1 : kept->heading_text.len;
+	}
+	*heading_len = n;
+	/* The excerpt is cut at SEARCH_EXCERPT_BYTES, at a code point's end: one more code point will do. */
+	*prose_len = kept->prose.len < SEARCH_EXCERPT_BYTES + 8 ? kept->prose.len : SEARCH_EXCERPT_BYTES + 8;
 }
 
 void akb_index_take(void *feed, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared)
@@ -301,7 +322,7 @@ int akb_index_write(const struct akb_site *site, const struct akb_config *cfg, c
 	if (!feed) { /* render kept every agent's texts: feed them now */
 		feed = own = akb_index_feed_new(site, cfg);
 		for (size_t k = 0; k < site->norder; k++) {
-			const struct akb_rendered_agent *kept = &rendered->agents[site->order[k]];
+			struct akb_rendered_agent *kept = &rendered->agents[site->order[k]];
 			if (kept->rendered)
 				akb_index_take(feed, k, site->order[k], kept, akb_index_prepare(feed, site->order[k], kept));
 		}

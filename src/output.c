@@ -544,6 +544,21 @@ int akb_output_adopt(struct akb_output *o, const char *rel, struct akb_diag *dia
 	return rc;
 }
 
+int akb_output_keep(struct akb_output *o, const struct akb_kept_file *files, size_t n)
+{
+	const struct akb_cache_entry *stack[4], **kept = n <= 4 ? stack : akb_xcalloc(n, sizeof(*kept));
+	size_t i = 0;
+	if (o->staging_dir && !S_interrupted)
+		for (; i < n && (kept[i] = S_unchanged(o, files[i].rel, files[i].digest, files[i].size)) != NULL; i++)
+			;
+	int all = i == n && n;
+	for (size_t j = 0; all && j < n; j++)
+		S_record(o, files[j].rel, files[j].digest, files[j].size, kept[j], NULL);
+	if (kept != stack)
+		free(kept);
+	return all;
+}
+
 int akb_output_has(struct akb_output *o, const char *rel)
 {
 	pthread_mutex_lock(&S_count_lock);

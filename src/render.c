@@ -4,6 +4,7 @@
  */
 #include "core/prefix.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -21,8 +22,10 @@
 #include "agentkb/load.h"
 #include "agentkb/related.h"
 #include "agentkb/language.h"
+#include "agentkb/json.h"
 #include "agentkb/lint.h"
 #include "agentkb/order.h"
+#include "agentkb/page_cache.h"
 #include "agentkb/plugin.h"
 #include "agentkb/render.h"
 #include "agentkb/strmap.h"
@@ -58,6 +61,8 @@ struct renderer {
 	size_t *edges_at, *edge_list; /* an agent's edges: edge_list[edges_at[i] .. edges_at[i + 1]), in edge order */
 	struct akb_related related;  /* each agent's related agents (related.h) */
 	char **listed_out;           /* set while rendering one agent on a worker: where its listed page goes */
+	uint64_t links_digest;       /* where every agent file's page is (page keys: bodies link to them) */
+	uint64_t emitted_digest, emitted_size; /* the page S_emit wrote last */
 	/* Term pages are made before the agent pages (so that the cards can go before the pages' search
 	 * documents pile up) but listed in the sitemap after them, as always: held here meanwhile. */
 	int hold_listed;
@@ -79,6 +84,8 @@ static void S_rendered_init(struct akb_rendered *rd, size_t nagents)
 		akb_buf_init(&ra->prose);
 		akb_buf_init(&ra->code);
 		akb_buf_init(&ra->code_langs);
+		akb_buf_init(&ra->doc);
+		akb_diag_init(&ra->messages, NULL);
 	}
 }
 
@@ -113,6 +120,18 @@ static void S_keep_text(struct renderer *r, size_t idx, const struct akb_value *
 	ra->install_dir = S_dup_or_null(akb_map_get_cstr(card, "install_dir"));
 }
 
+void akb_rendered_agent_forget(struct akb_rendered_agent *ra)
+{
+	akb_buf_release(&ra->heading_text);
+	akb_buf_release(&ra->prose);
+	akb_buf_release(&ra->code);
+	akb_buf_release(&ra->code_langs);
+	akb_buf_release(&ra->doc);
+	akb_diag_release(&ra->messages);
+	free(ra->page_rel);
+	ra->page_rel = NULL;
+}
+
 void akb_rendered_release(struct akb_rendered *rd)
 {
 	for (size_t i = 0; i < rd->nagents; i++) {
@@ -124,6 +143,7 @@ void akb_rendered_release(struct akb_rendered *rd)
 		free(ra->qualifier);
 		free(ra->install_path);
 		free(ra->install_dir);
+		akb_rendered_agent_forget(ra);
 	}
 	free(rd->agents);
 	for (size_t i = 0; i < rd->nlisted; i++)
@@ -555,22 +575,30 @@ static void S_list_held(struct renderer *r)
  * (`listed`) gets its canonical URL, which the theme also uses for og:url,
  * and goes into the sitemap; without one, nothing absolute is added.
  */
+/* A page meant for readers goes into the sitemap (with a base URL); `page` (or NULL) gets its canonical URL. */
+static void S_list_emitted(struct renderer *r, struct akb_value *page, const char *rel, int listed)
+{
+	if (!listed || !*r->cfg->base_url)
+		return;
+	if (page) {
+		struct akb_buf url = AKB_BUF_INIT;
+		akb_url_page(&url, r->cfg->base_url, rel);
+		akb_map_set_cstr(page, "canonical", url.ptr);
+		akb_buf_release(&url);
+	}
+	if (r->opts && r->opts->rendered && r->listed_out)
+		*r->listed_out = akb_xstrdup(rel);
+	else if (r->opts && r->opts->rendered)
+		S_list_page(r, rel);
+}
+
 static void S_emit(struct renderer *r, const char *template_name, struct akb_value *page, const char *rel,
 		   int listed)
 {
 	if (r->failed) /* one failed page (a hook error) is enough: the build stops */
 		return;
 	struct akb_buf html = AKB_BUF_INIT;
-	if (listed && *r->cfg->base_url) {
-		struct akb_buf url = AKB_BUF_INIT;
-		akb_url_page(&url, r->cfg->base_url, rel);
-		akb_map_set_cstr(page, "canonical", url.ptr);
-		akb_buf_release(&url);
-		if (r->opts && r->opts->rendered && r->listed_out)
-			*r->listed_out = akb_xstrdup(rel);
-		else if (r->opts && r->opts->rendered)
-			S_list_page(r, rel);
-	}
+	S_list_emitted(r, page, rel, listed);
 	const struct akb_render_options *o = r->opts;
 	if (akb_tpl_render(r->tpl, template_name, page, &html, r->diag) != 0 ||
 	    (o && o->page_filter &&
@@ -583,6 +611,10 @@ static void S_emit(struct renderer *r, const char *template_name, struct akb_val
 		r->failed = 1;
 	else if (!r->failed)
 		r->stats->pages++;
+	if (o && o->page_cache) {
+		r->emitted_digest = akb_digest(html.ptr, html.len);
+		r->emitted_size = html.len;
+	}
 	akb_buf_release(&html);
 }
 
@@ -794,24 +826,94 @@ static void S_plugin_links(const struct renderer *r, size_t idx, struct akb_valu
 	}
 }
 
+/*
+ * The key of an agent page (render.h: page_cache): its data as the template
+ * will see it (all but the body, its contents and the raw file), the file's
+ * bytes (by digest), where it is read from (messages name it), its
+ * front-matter (the search document), the links between files and the salt.
+ */
+static uint64_t S_page_key(const struct renderer *r, const struct akb_agent *a, const struct akb_value *page,
+			   const char *rel)
+{
+	struct akb_buf b = AKB_BUF_INIT;
+	akb_buf_printf(&b, "%016" PRIx64 " %016" PRIx64 " %016" PRIx64 " %zu %s\n%s\n", r->opts->page_salt,
+		       r->links_digest, a->raw_digest, a->raw_len, rel, a->path);
+	akb_json_value(&b, page, 0);
+	akb_buf_putc(&b, '\n');
+	akb_json_value(&b, &a->fm.fields, 0);
+	uint64_t key = akb_digest(b.ptr, b.len);
+	akb_buf_release(&b);
+	return key ? key : 1; /* 0 means "not recorded" */
+}
+
+/*
+ * Keeps agent page `rel` and its raw file as OUT has them, if the last build
+ * made the page from `key` and OUT still holds what it wrote; then what
+ * rendering it would give besides (messages, search document, counts)
+ * comes from the page cache. Returns 1 when kept.
+ */
+static int S_keep_agent(struct renderer *r, size_t idx, const struct akb_value *card, const char *rel, uint64_t key)
+{
+	const struct akb_agent *a = &r->site->agents[idx];
+	const struct akb_render_options *o = r->opts;
+	struct akb_rendered_agent *ra = &o->rendered->agents[idx];
+	struct akb_page_record rec;
+	if (!akb_page_cache_find(o->page_cache, rel, key, &rec))
+		return 0;
+	struct akb_buf raw = AKB_BUF_INIT;
+	akb_agent_raw_url(a, &raw);
+	struct akb_kept_file files[] = { { rel, rec.digest, rec.size }, { raw.ptr, a->raw_digest, a->raw_len } };
+	ra->from_cache = 1;
+	akb_buf_clear(&ra->doc);
+	akb_buf_put(&ra->doc, rec.doc, rec.doc_len);
+	/* A document that does not decode (it never should: the record's digest matched) is rendered again. */
+	void *prepared = o->prepare ? o->prepare(o->feed_ctx, idx, ra) : NULL;
+	int kept = prepared && akb_output_keep(r->out, files, 2);
+	if (!kept) {
+		if (prepared && o->discard)
+			o->discard(prepared);
+		ra->from_cache = 0;
+		akb_buf_clear(&ra->doc);
+	} else {
+		for (size_t i = 0; i < rec.messages.len; i++) {
+			const struct akb_diagnostic *d = &rec.messages.items[i];
+			akb_diag_add(r->diag, d->severity, d->path, d->line, d->col, "%s", d->message);
+		}
+		S_list_emitted(r, NULL, rel, 1);
+		r->stats->pages++;
+		r->stats->code_blocks += rec.code_blocks;
+		r->stats->kept_pages++;
+		akb_buf_put(&ra->heading_text, rec.heading, rec.heading_len);
+		akb_buf_put(&ra->prose, rec.prose, rec.prose_len);
+		ra->rendered = 1;
+		ra->prepared = prepared;
+		ra->qualifier = S_dup_or_null(akb_map_get_cstr(card, "qualifier"));
+		ra->install_path = S_dup_or_null(akb_map_get_cstr(card, "install_path"));
+		ra->install_dir = S_dup_or_null(akb_map_get_cstr(card, "install_dir"));
+		ra->page_key = key;
+		ra->page_digest = rec.digest;
+		ra->page_size = rec.size;
+		ra->code_blocks = rec.code_blocks;
+		ra->page_rel = akb_xstrdup(rel);
+	}
+	akb_buf_release(&raw);
+	akb_page_record_release(&rec);
+	return kept;
+}
+
 static void S_render_agent(struct renderer *r, size_t idx)
 {
 	const struct akb_agent *a = &r->site->agents[idx];
 	struct akb_value page = AKB_VALUE_NULL;
 	struct akb_buf tmp = AKB_BUF_INIT;
 	struct akb_agent_text file;
-	if (akb_agent_text_open(a, &file) != 0) {
-		akb_error(r->diag, a->path, 0, 0, "changed or removed while the site was being built; build again");
-		r->stats->changed_inputs++;
-		r->failed = 1;
-	}
 	S_page_base(r, &page, "../../", a->name, "agent_page");
 	struct akb_value *agent = akb_map_put(&page, "agent");
 	S_build_card(r, a, agent); /* made again: the site's cards are gone by now (akb_render_site) */
 	akb_map_set_cstr(agent, "summary", a->summary);
 	akb_map_set_cstr(&page, "description", a->summary);
 	akb_map_set_cstr(agent, "source", a->rel);
-	akb_map_set_string(agent, "raw", file.text, file.text_len);
+	akb_map_set_string(agent, "raw", "", 0); /* the file's text, once it is known to be needed (below) */
 	const char *crumbs[] = { "department", "category", NULL };
 	for (int i = 0; crumbs[i]; i++) {
 		const struct akb_taxonomy *t = akb_site_taxonomy(r->site, crumbs[i]);
@@ -927,6 +1029,24 @@ static void S_render_agent(struct renderer *r, size_t idx)
 		}
 	}
 
+	/* Incremental: a page made from the same key is kept as OUT has it. */
+	struct akb_buf page_rel = AKB_BUF_INIT;
+	akb_buf_printf(&page_rel, "agents/%s/index.html", a->slug);
+	const struct akb_render_options *o = r->opts;
+	uint64_t key = o && o->page_cache && o->rendered && !o->page_filter ? S_page_key(r, a, &page, page_rel.ptr) : 0;
+	if (key && S_keep_agent(r, idx, agent, page_rel.ptr, key)) {
+		akb_buf_release(&page_rel);
+		akb_buf_release(&tmp);
+		akb_value_release(&page);
+		return;
+	}
+	if (akb_agent_text_open(a, &file) != 0) {
+		akb_error(r->diag, a->path, 0, 0, "changed or removed while the site was being built; build again");
+		r->stats->changed_inputs++;
+		r->failed = 1;
+	}
+	akb_map_set_string(agent, "raw", file.text, file.text_len);
+
 	struct akb_markdown_options mo = { 0 };
 	mo.code = r->opts ? r->opts->code : NULL;
 	mo.code_ctx = r->opts ? r->opts->code_ctx : NULL;
@@ -941,6 +1061,7 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	struct akb_markdown_doc doc;
 	akb_markdown_render(file.body, file.body_len, &mo, &doc, r->diag);
 	r->stats->code_blocks += doc.code_blocks;
+	size_t doc_code_blocks = doc.code_blocks;
 	if (mo.collect_text)
 		S_keep_text(r, idx, agent, &doc);
 	struct akb_value *toc = akb_map_set_list(agent, "toc");
@@ -964,14 +1085,21 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	akb_value_take_string(akb_map_put(agent, "body"), html, html_len);
 	akb_markdown_doc_release(&doc);
 
-	akb_buf_clear(&tmp);
-	akb_buf_printf(&tmp, "agents/%s/index.html", a->slug);
-	S_emit(r, "agent", &page, tmp.ptr, 1);
+	S_emit(r, "agent", &page, page_rel.ptr, 1);
+	if (key) {
+		struct akb_rendered_agent *ra = &o->rendered->agents[idx];
+		ra->page_key = key;
+		ra->page_digest = r->emitted_digest;
+		ra->page_size = r->emitted_size;
+		ra->code_blocks = doc_code_blocks;
+		ra->page_rel = akb_buf_detach(&page_rel, NULL);
+	}
 	akb_buf_clear(&tmp);
 	akb_agent_raw_url(a, &tmp);
 	if (akb_output_write(r->out, tmp.ptr, file.raw, file.raw_len, r->diag) != 0)
 		r->failed = 1;
 	akb_agent_text_close(&file);
+	akb_buf_release(&page_rel);
 	akb_buf_release(&tmp);
 	akb_value_release(&page);
 }
@@ -988,7 +1116,7 @@ typedef void (*page_task)(struct renderer *r, void *arg, size_t k);
 struct page_job {
 	struct akb_diag diag; /* its messages, replayed in order */
 	char *listed;         /* its page, for the sitemap, or NULL */
-	size_t pages, code_blocks, changed_inputs;
+	size_t pages, code_blocks, changed_inputs, kept_pages;
 	int failed;
 	int done;             /* rendered; waits for the jobs before it to be merged */
 };
@@ -1015,6 +1143,7 @@ static void S_merge_job(struct renderer *r, struct page_job *job)
 		r->stats->pages += job->pages;
 		r->stats->code_blocks += job->code_blocks;
 		r->stats->changed_inputs += job->changed_inputs;
+		r->stats->kept_pages += job->kept_pages;
 		r->failed = job->failed;
 	}
 	akb_diag_release(&job->diag);
@@ -1038,6 +1167,7 @@ static void S_render_job(void *ctx, size_t k)
 	job->pages = stats.pages;
 	job->code_blocks = stats.code_blocks;
 	job->changed_inputs = stats.changed_inputs;
+	job->kept_pages = stats.kept_pages;
 	job->failed = local.failed;
 	/* Merge every finished job from the first unmerged one on: the output streams out in order. */
 	pthread_mutex_lock(&pool->lock);
@@ -1083,10 +1213,21 @@ static void S_agent_task(struct renderer *r, void *arg, size_t k)
 {
 	struct agent_feed *feed = arg;
 	size_t idx = r->site->order[k];
+	size_t first_message = r->diag->len;
 	S_render_agent(r, idx);
 	const struct akb_render_options *o = r->opts;
-	if (o && o->prepare && o->rendered && o->rendered->agents[idx].rendered)
-		feed->prepared[k] = o->prepare(o->feed_ctx, idx, &o->rendered->agents[idx]);
+	struct akb_rendered_agent *ra = o && o->rendered ? &o->rendered->agents[idx] : NULL;
+	if (ra && ra->page_key) /* for the next build's page cache */
+		for (size_t i = first_message; i < r->diag->len; i++) {
+			const struct akb_diagnostic *d = &r->diag->items[i];
+			akb_diag_add(&ra->messages, d->severity, d->path, d->line, d->col, "%s", d->message);
+		}
+	if (ra && ra->prepared) {
+		feed->prepared[k] = ra->prepared; /* a kept page's: decoded already */
+		ra->prepared = NULL;
+	} else if (ra && o->prepare && ra->rendered) {
+		feed->prepared[k] = o->prepare(o->feed_ctx, idx, ra);
+	}
 }
 
 static void S_agent_merged(struct renderer *r, void *arg, size_t k)
@@ -1102,11 +1243,8 @@ static void S_agent_merged(struct renderer *r, void *arg, size_t k)
 	else if (feed->prepared[k] && o->discard)
 		o->discard(feed->prepared[k]); /* the build failed: the index will not be written */
 	feed->prepared[k] = NULL;
-	/* The index has all it needs of the page's texts. */
-	akb_buf_release(&ra->heading_text);
-	akb_buf_release(&ra->prose);
-	akb_buf_release(&ra->code);
-	akb_buf_release(&ra->code_langs);
+	/* The index, and the page cache, have all they need of the page's texts. */
+	akb_rendered_agent_forget(ra);
 }
 
 static void S_render_agents(struct renderer *r)
@@ -1573,8 +1711,15 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	}
 
 	akb_strmap_init(&r.by_source);
-	for (size_t k = 0; k < site->norder; k++)
-		akb_strmap_set(&r.by_source, site->agents[site->order[k]].rel, site->order[k]);
+	struct akb_buf links = AKB_BUF_INIT;
+	for (size_t k = 0; k < site->norder; k++) {
+		const struct akb_agent *a = &site->agents[site->order[k]];
+		akb_strmap_set(&r.by_source, a->rel, site->order[k]);
+		if (opts && opts->page_cache)
+			akb_buf_printf(&links, "%s\n%s\n", a->rel, a->slug);
+	}
+	r.links_digest = akb_digest(links.ptr, links.len);
+	akb_buf_release(&links);
 	r.cards = akb_xcalloc(site->nagents + 1, sizeof(struct akb_value));
 	if (opts && opts->rendered)
 		S_rendered_init(opts->rendered, site->nagents);

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #if defined(__GNUC__)
@@ -51,6 +52,17 @@ void akb_buf_printf(struct akb_buf *b, const char *fmt, ...) AKB_PRINTF(2, 3);
 void akb_buf_vprintf(struct akb_buf *b, const char *fmt, va_list ap);
 /* Truncates to `len` bytes (len <= b->len). */
 void akb_buf_truncate(struct akb_buf *b, size_t len);
+/* Appends `v` as a LEB128 varint (7 bits a byte, low first, high bit: more). */
+void akb_buf_put_varint(struct akb_buf *b, uint64_t v);
+/* Appends a varint length, then s[0..len). */
+void akb_buf_put_sized(struct akb_buf *b, const char *s, size_t len);
+/*
+ * Reads what akb_buf_put_varint / akb_buf_put_sized wrote from *p (not past
+ * `end`) and moves *p on. Return 0, or -1 when the bytes end first or the
+ * number does not fit.
+ */
+int akb_read_varint(const char **p, const char *end, uint64_t *v);
+int akb_read_sized(const char **p, const char *end, const char **s, size_t *len);
 /* Appends data[0..n) in base64 (RFC 4648, with padding). */
 void akb_buf_put_base64(struct akb_buf *b, const void *data, size_t n);
 /* Appends `s` with &, <, >, " and ' escaped for HTML text and attributes. */

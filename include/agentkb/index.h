@@ -34,9 +34,20 @@ void akb_index_agents_json(const struct akb_site *site, struct akb_buf *out);
 struct akb_index_feed;
 struct akb_index_feed *akb_index_feed_new(const struct akb_site *site, const struct akb_config *cfg);
 void akb_index_feed_free(struct akb_index_feed *feed);
-void *akb_index_prepare(void *feed, size_t idx, const struct akb_rendered_agent *kept);
+/*
+ * With kept->page_key set, akb_index_prepare also encodes the document into
+ * kept->doc for the page cache; with kept->from_cache it decodes kept->doc
+ * instead of tokenizing (NULL when it does not decode).
+ */
+void *akb_index_prepare(void *feed, size_t idx, struct akb_rendered_agent *kept);
 void akb_index_take(void *feed, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared);
 void akb_index_discard(void *prepared);
+/*
+ * How much of kept->heading_text and kept->prose the search excerpt can
+ * use: what the page cache keeps of them, so that a kept page's excerpt is
+ * the one its texts would give.
+ */
+void akb_index_excerpt_sources(const struct akb_rendered_agent *kept, size_t *heading_len, size_t *prose_len);
 
 /*
  * Writes every index file into the site, the search index from `feed`, or

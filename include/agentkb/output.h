@@ -70,6 +70,18 @@ int akb_output_copy(struct akb_output *o, const char *rel, const char *src, stru
  * folder at `rel` (an archive, say). Returns 0, or -1 (reported).
  */
 int akb_output_adopt(struct akb_output *o, const char *rel, struct akb_diag *diag);
+/*
+ * Keeps OUT's copies of files[0..n) in the new site without writing them,
+ * if every one is the bytes given (incremental builds: the cache says so
+ * and the file still has the stat it recorded). All or none: returns 1
+ * when all are kept, 0 when none is (they must be written).
+ */
+struct akb_kept_file {
+	const char *rel;
+	uint64_t digest; /* akb_digest of its bytes */
+	uint64_t size;
+};
+int akb_output_keep(struct akb_output *o, const struct akb_kept_file *files, size_t n);
 /* Has this build put `rel` in the site? */
 int akb_output_has(struct akb_output *o, const char *rel);
 /*

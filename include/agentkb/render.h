@@ -14,6 +14,7 @@
 #define AKB_RENDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "agentkb/config.h"
 #include "agentkb/diag.h"
@@ -23,6 +24,7 @@
 #include "agentkb/template.h"
 
 struct akb_lint;
+struct akb_page_cache;
 
 /*
  * What rendering learns that the index stage needs, so that render feeds no
@@ -38,6 +40,16 @@ struct akb_rendered_agent {
 	char *qualifier;             /* what tells it from a namesake (its collection), or NULL (owned) */
 	char *install_path;          /* where its harness reads it, or NULL (owned) */
 	char *install_dir;           /* the folder a packed skill unpacks into, or NULL (owned) */
+	/* For the page cache (page_cache.h), when the options have one: */
+	char *page_rel;              /* its page, in the site (owned) */
+	uint64_t page_key;           /* what its page is made from (0: nothing to record) */
+	uint64_t page_digest, page_size; /* the page as written or kept */
+	size_t code_blocks;
+	struct akb_diag messages;    /* what making its page reported */
+	struct akb_buf doc;          /* its search document, encoded (search.h) */
+	int from_cache;              /* its page was kept: `doc` is the last build's, heading_text and
+	                                prose only their starts (what the excerpt needs) */
+	void *prepared;              /* a kept page's document, already decoded by `prepare` */
 };
 
 struct akb_rendered {
@@ -48,6 +60,8 @@ struct akb_rendered {
 };
 
 void akb_rendered_release(struct akb_rendered *rendered);
+/* Frees what one agent kept for the index stage and the page cache (texts, document, messages). */
+void akb_rendered_agent_forget(struct akb_rendered_agent *kept);
 
 struct akb_render_options {
 	akb_code_renderer_fn code; /* fenced code renderer; NULL for plain */
@@ -73,16 +87,30 @@ struct akb_render_options {
 	 * the agent). Once `take` returns, the agent's kept texts are freed.
 	 * NULL: the texts stay in `rendered` for a later index stage.
 	 */
-	void *(*prepare)(void *ctx, size_t idx, const struct akb_rendered_agent *kept);
+	void *(*prepare)(void *ctx, size_t idx, struct akb_rendered_agent *kept);
 	void (*take)(void *ctx, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared);
 	void (*discard)(void *prepared); /* instead of `take`, once a page failed */
 	void *feed_ctx;
+	/*
+	 * Incremental builds: an agent page whose key the last build recorded,
+	 * and whose page and raw file OUT still holds as written, is kept as it
+	 * is instead of rendered; its search document and messages come from
+	 * the record (`prepare` decodes the document, or returns NULL to have
+	 * the page rendered after all). NULL: every page is rendered. The key
+	 * covers the page's data as its template sees it, the file's bytes,
+	 * where every agent file's page is (links) and `page_salt`: what every
+	 * page depends on besides (templates, highlighter, config), which the
+	 * caller computes. Needs `rendered` and `prepare`.
+	 */
+	const struct akb_page_cache *page_cache;
+	uint64_t page_salt;
 };
 
 struct akb_render_stats {
 	size_t pages;       /* HTML pages written */
 	size_t code_blocks; /* fenced code blocks rendered */
 	size_t changed_inputs; /* agent files no longer the bytes loaded (their pages failed) */
+	size_t kept_pages;  /* agent pages kept from the last build (page_cache) */
 };
 
 /*

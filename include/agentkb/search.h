@@ -143,6 +143,13 @@ struct akb_search_doc *akb_search_doc_new(void);
 void akb_search_doc_free(struct akb_search_doc *d);
 void akb_search_doc_text(struct akb_search_doc *d, enum akb_search_field field, const char *text, size_t len);
 void akb_search_doc_code_lang(struct akb_search_doc *d, const char *lang, size_t len);
+/*
+ * A document as bytes and back (the page cache keeps the documents of pages
+ * it does not render again). Decoding gives NULL for bytes that are not an
+ * encoding; a decoded document adds to the index what the original did.
+ */
+void akb_search_doc_encode(const struct akb_search_doc *d, struct akb_buf *out);
+struct akb_search_doc *akb_search_doc_decode(const char *data, size_t len);
 /* Adds the terms of `d` to document `doc` (after any added with akb_search_add_text) and empties `d`. */
 void akb_search_add_doc(struct akb_search_builder *sb, size_t doc, struct akb_search_doc *d);
 

@@ -19,6 +19,8 @@
 #ifndef AKB_THEME_H
 #define AKB_THEME_H
 
+#include <stdint.h>
+
 #include "agentkb/buf.h"
 #include "agentkb/config.h"
 #include "agentkb/diag.h"
@@ -48,6 +50,9 @@ struct akb_theme {
  */
 int akb_theme_find(struct akb_theme *theme, const struct akb_config *cfg, const char *argv0, struct akb_diag *diag);
 void akb_theme_release(struct akb_theme *theme);
+
+/* A digest of every template of the theme (their paths and bytes): pages made with other templates differ. */
+uint64_t akb_theme_templates_digest(const struct akb_theme *theme);
 
 /* An akb_tpl_loader_fn: `ctx` is the struct akb_theme. */
 int akb_theme_load_template(void *ctx, const char *name, struct akb_buf *out, struct akb_buf *display_path);

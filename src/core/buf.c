@@ -257,6 +257,46 @@ int akb_buf_read_file(struct akb_buf *b, const char *path)
 	return rc;
 }
 
+void akb_buf_put_varint(struct akb_buf *b, uint64_t v)
+{
+	while (v >= 0x80) {
+		akb_buf_putc(b, (int)((v & 0x7F) | 0x80));
+		v >>= 7;
+	}
+	akb_buf_putc(b, (int)v);
+}
+
+void akb_buf_put_sized(struct akb_buf *b, const char *s, size_t len)
+{
+	akb_buf_put_varint(b, len);
+	akb_buf_put(b, s, len);
+}
+
+int akb_read_varint(const char **p, const char *end, uint64_t *v)
+{
+	uint64_t n = 0;
+	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
+		unsigned char c = (unsigned char)*(*p)++;
+		n |= (uint64_t)(c & 0x7F) << shift;
+		if (!(c & 0x80)) {
+			*v = n;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int akb_read_sized(const char **p, const char *end, const char **s, size_t *len)
+{
+	uint64_t n;
+	if (akb_read_varint(p, end, &n) != 0 || n > (uint64_t)(end - *p))
+		return -1;
+	*s = *p;
+	*len = (size_t)n;
+	*p += n;
+	return 0;
+}
+
 void akb_buf_put_base64(struct akb_buf *b, const void *data, size_t n)
 {
 	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

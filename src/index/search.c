@@ -260,15 +260,6 @@ void akb_search_builder_free(struct akb_search_builder *sb)
 	free(sb);
 }
 
-static void S_varint(struct akb_buf *out, uint64_t v)
-{
-	while (v >= 0x80) {
-		akb_buf_putc(out, (int)((v & 0x7F) | 0x80));
-		v >>= 7;
-	}
-	akb_buf_putc(out, (int)v);
-}
-
 /* Encodes the accumulated document of `t` into its postings. */
 static void S_flush_term(struct term *t)
 {
@@ -278,11 +269,11 @@ static void S_flush_term(struct term *t)
 	for (int f = 0; f < AKB_FIELD_COUNT; f++)
 		if (t->tf[f])
 			mask |= 1u << f;
-	S_varint(&t->post, t->df ? t->cur_doc - t->last_doc : t->cur_doc);
-	S_varint(&t->post, mask);
+	akb_buf_put_varint(&t->post, t->df ? t->cur_doc - t->last_doc : t->cur_doc);
+	akb_buf_put_varint(&t->post, mask);
 	for (int f = 0; f < AKB_FIELD_COUNT; f++)
 		if (t->tf[f])
-			S_varint(&t->post, t->tf[f]);
+			akb_buf_put_varint(&t->post, t->tf[f]);
 	t->df++;
 	t->last_doc = t->cur_doc;
 	t->cur_doc = SIZE_MAX;
@@ -482,6 +473,72 @@ static void S_begin_doc(struct akb_search_builder *sb, size_t doc)
 	sb->cur_doc = doc;
 }
 
+/*
+ * A document's encoding, for the page cache: its field lengths, then each
+ * term in the order it was first seen (text, whether a field other than
+ * nameprefix has it, and its count in each field that has it).
+ */
+void akb_search_doc_encode(const struct akb_search_doc *d, struct akb_buf *out)
+{
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		akb_buf_put_varint(out, d->lengths[f]);
+	akb_buf_put_varint(out, d->nterms);
+	for (size_t i = 0; i < d->nterms; i++) {
+		const struct doc_term *t = &d->terms[i];
+		akb_buf_put_sized(out, t->text, t->len);
+		uint64_t mask = t->indexed ? 1u << AKB_FIELD_COUNT : 0;
+		for (int f = 0; f < AKB_FIELD_COUNT; f++)
+			if (t->tf[f])
+				mask |= 1u << f;
+		akb_buf_put_varint(out, mask);
+		for (int f = 0; f < AKB_FIELD_COUNT; f++)
+			if (t->tf[f])
+				akb_buf_put_varint(out, t->tf[f]);
+	}
+}
+
+struct akb_search_doc *akb_search_doc_decode(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+	struct akb_search_doc *d = akb_search_doc_new();
+	uint64_t v, n;
+	for (int f = 0; f < AKB_FIELD_COUNT; f++) {
+		if (akb_read_varint(&p, end, &v) != 0 || v > UINT32_MAX)
+			goto bad;
+		d->lengths[f] = (uint32_t)v;
+	}
+	if (akb_read_varint(&p, end, &n) != 0 || n > len)
+		goto bad;
+	for (uint64_t i = 0; i < n; i++) {
+		const char *text;
+		size_t tlen;
+		uint64_t mask;
+		size_t id;
+		if (akb_read_sized(&p, end, &text, &tlen) != 0 || akb_read_varint(&p, end, &mask) != 0 ||
+		    mask >> (AKB_FIELD_COUNT + 1) || memchr(text, '\0', tlen) || akb_strmap_getn(&d->ids, text, tlen, &id))
+			goto bad;
+		d->terms = akb_xgrow(d->terms, d->nterms, &d->cap, 256, sizeof(*d->terms));
+		struct doc_term *t = &d->terms[d->nterms];
+		memset(t, 0, sizeof(*t));
+		t->text = S_keep_token(&d->blocks, text, tlen);
+		t->len = tlen;
+		t->indexed = (mask >> AKB_FIELD_COUNT) & 1;
+		akb_strmap_setn(&d->ids, t->text, tlen, d->nterms++);
+		for (int f = 0; f < AKB_FIELD_COUNT; f++) {
+			if (!(mask & (1u << f)))
+				continue;
+			if (akb_read_varint(&p, end, &v) != 0 || !v || v > UINT32_MAX)
+				goto bad;
+			t->tf[f] = (uint32_t)v;
+		}
+	}
+	if (p == end)
+		return d;
+bad:
+	akb_search_doc_free(d);
+	return NULL;
+}
+
 void akb_search_add_doc(struct akb_search_builder *sb, size_t doc, struct akb_search_doc *d)
 {
 	if (doc >= sb->ndocs)
@@ -584,7 +641,7 @@ void akb_search_add_facet_value(struct akb_search_builder *sb, size_t facet, siz
 		f->names[f->nnames++] = akb_xstrdup(value);
 		akb_strmap_set(&f->values, value, idx);
 	}
-	S_varint(&f->doc_values[doc], idx);
+	akb_buf_put_varint(&f->doc_values[doc], idx);
 	f->doc_counts[doc]++;
 }
 
@@ -714,16 +771,16 @@ static void S_publish_postings(struct term *t, const uint32_t *lengths, const do
 	for (size_t e = 0; e < n; e++)
 		order[start[imp[e]]++] = e;
 	struct akb_buf out = AKB_BUF_INIT;
-	S_varint(&out, n);
+	akb_buf_put_varint(&out, n);
 	size_t prev = 0;
 	for (size_t k = 0; k < n; k++) {
 		size_t e = order[k];
 		if (k == 0 || imp[e] != imp[order[k - 1]]) {
 			akb_buf_putc(&out, imp[e]);
-			S_varint(&out, count[imp[e]]);
+			akb_buf_put_varint(&out, count[imp[e]]);
 			prev = 0;
 		}
-		S_varint(&out, docs[e] - prev);
+		akb_buf_put_varint(&out, docs[e] - prev);
 		prev = docs[e];
 	}
 	free(order);
@@ -811,7 +868,7 @@ static int S_write_shard(struct akb_search_builder *sb, struct akb_output *out, 
 			akb_buf_putc(&names, '\n');
 		akb_buf_puts(&names, t->text);
 		akb_buf_put(&post, t->post.ptr, t->post.len);
-		S_varint(&sizes, t->post.len);
+		akb_buf_put_varint(&sizes, t->post.len);
 	}
 	akb_buf_printf(&js, "__akbSearchLoad(\"t\",\"%s\",{\"terms\":", id);
 	akb_json_string(&js, names.ptr, names.len);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "agentkb/ascii.h"
+#include "agentkb/strmap.h"
 #include "agentkb/theme.h"
 #include "agentkb/utf8.h"
 #include "agentkb/yaml.h"
@@ -255,4 +256,62 @@ int akb_theme_each_static(const struct akb_theme *theme, akb_theme_static_fn fn,
 	akb_buf_release(&path);
 	akb_buf_release(&rel);
 	return rc;
+}
+
+/* Each template's path and digest, one line each, for akb_theme_templates_digest. */
+static int S_template_line(void *ctx, const char *rel, const char *path, const char *data, size_t len)
+{
+	struct akb_buf *lines = ctx, text = AKB_BUF_INIT;
+	if (path && akb_buf_read_file(&text, path) == 0) {
+		data = text.ptr;
+		len = text.len;
+	} else if (path) {
+		data = "(unreadable)";
+		len = strlen(data);
+	}
+	akb_buf_printf(lines, "%s %llx\n", rel, (unsigned long long)akb_digest(data, len));
+	akb_buf_release(&text);
+	return 0;
+}
+
+static int S_by_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+uint64_t akb_theme_templates_digest(const struct akb_theme *theme)
+{
+	struct akb_buf lines = AKB_BUF_INIT;
+	if (!theme->dir) {
+		for (const struct akb_theme_file *f = theme->files; f && f->path; f++)
+			if (!strncmp(f->path, "templates/", 10))
+				S_template_line(&lines, f->path + 10, NULL, f->data, f->len);
+	} else {
+		struct akb_buf path = AKB_BUF_INIT, rel = AKB_BUF_INIT;
+		akb_buf_printf(&path, "%s/templates", theme->dir);
+		S_each(&path, &rel, S_template_line, &lines);
+		akb_buf_release(&path);
+		akb_buf_release(&rel);
+	}
+	/* In a fixed order: folders list their files in any order. */
+	size_t n = 0, cap = 0;
+	char **sorted = NULL;
+	for (char *line = lines.ptr; line && *line;) {
+		char *nl = strchr(line, '\n');
+		*nl = '\0';
+		sorted = akb_xgrow(sorted, n, &cap, 32, sizeof(char *));
+		sorted[n++] = line;
+		line = nl + 1;
+	}
+	if (n)
+		qsort(sorted, n, sizeof(char *), S_by_line);
+	struct akb_buf all = AKB_BUF_INIT;
+	akb_buf_printf(&all, "%s\n", theme->dir ? theme->dir : "(built-in)");
+	for (size_t i = 0; i < n; i++)
+		akb_buf_printf(&all, "%s\n", sorted[i]);
+	uint64_t digest = akb_digest(all.ptr, all.len);
+	free(sorted);
+	akb_buf_release(&all);
+	akb_buf_release(&lines);
+	return digest;
 }

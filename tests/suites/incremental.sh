@@ -3,8 +3,10 @@
 # writes only the files whose bytes changed, and the site it leaves is byte
 # for byte the one a clean build makes, after edits, deletes, renames, new
 # files, theme, hook and config changes, hand edits and stray files in OUT.
-# A corrupt or foreign cache is ignored with a warning; a failed build
-# leaves the site and its cache as they were.
+# Agent pages whose inputs did not change are not rendered at all (the page
+# cache, page_cache.h), and what a clean build would print for them is
+# printed all the same. A corrupt or foreign cache is ignored with a
+# warning; a failed build leaves the site and its cache as they were.
 . tests/lib/common.sh
 export SOURCE_DATE_EPOCH=0 # skill archives carry a time: the same one in every build
 
@@ -12,6 +14,7 @@ C="$TMP/content"
 cp -r content "$C"
 SITE="$TMP/inc/site"
 CACHE="$TMP/inc/.agentkb-cache/site.manifest"
+PAGES="$TMP/inc/.agentkb-cache/site.pages"
 
 # rebuild DESCRIPTION ARGS...: an incremental build of $C into $SITE and a clean one
 # into a new folder; both must exit alike, print the same messages and write the same site.
@@ -29,6 +32,8 @@ rebuild() {
 	check "$desc: prints the clean build's messages" cmp -s "$TMP/inc.msgs" "$TMP/clean.msgs"
 	WRITTEN=$(sed -n 's/.* \([0-9]*\) of [0-9]* files written.*/\1/p' "$TMP/inc.err")
 	TOTAL=$(sed -n 's/.* [0-9]* of \([0-9]*\) files written.*/\1/p' "$TMP/inc.err")
+	RENDERED=$(sed -n 's/.*(\([0-9]*\) of [0-9]* agent pages rendered).*/\1/p' "$TMP/inc.err")
+	AGENTS=$(sed -n 's/.*([0-9]* of \([0-9]*\) agent pages rendered).*/\1/p' "$TMP/inc.err")
 }
 stamp() { stat -c '%i %Y.%y' "$1"; } # inode and mtime: unchanged when the file was not written again
 
@@ -38,7 +43,17 @@ check "the first build writes the cache beside OUT" test -f "$CACHE"
 has "$TMP/first.err" "files written$" "the first build is a full one"
 check "the cache is not in the site" test ! -e "$SITE/.agentkb-cache"
 
+check "the first build writes the page cache beside OUT" test -s "$PAGES"
+# A page that warns (its body links to a file the site does not have): kept, it warns all the same.
+printf -- '---\nname: warns-on-render\ndescription: Links to a file that is not there.\n---\nSee [the plan](no-such-plan.md).\n' >"$C/warns-on-render.md"
+rebuild "a page that warns"
 rebuild "no change"
+has "$TMP/inc.err" "warns-on-render.md:5:.*warning: link 'no-such-plan.md' points at nothing" "no change: a kept page's warning is printed"
+expect "no change: no agent page rendered" "$RENDERED" 0
+check "no change: the site has agents" [ "$AGENTS" -gt 10 ]
+rm "$C/warns-on-render.md"
+rebuild "a page that warns, removed"
+rebuild "no change, again"
 expect "no change: nothing written" "$WRITTEN" 0
 has "$TMP/inc.err" "(incremental)" "no change: the build says it is incremental"
 check "no change: the site has all its files" [ "$TOTAL" -gt 90 ]
@@ -52,6 +67,7 @@ printf '\nOne more paragraph about incremental builds.\n' >>"$C/$AGENT"
 rebuild "body edit"
 check "body edit: some files written" [ "$WRITTEN" -gt 0 ]
 check "body edit: far fewer than all" [ "$WRITTEN" -lt $((TOTAL / 2)) ]
+expect "body edit: one agent page rendered" "$RENDERED" 1
 has "$SITE/agents/$SLUG/index.html" "about incremental builds" "body edit: the page shows the change"
 check "body edit: the edited page was written" [ "$(stamp "$SITE/agents/$SLUG/index.html")" != "$before_page" ]
 expect "body edit: another agent's file kept its inode and time" "$(stamp "$SITE/agents/$OTHER/$OTHER.md")" "$before_other"
@@ -92,6 +108,7 @@ sed -i 's|</footer>|<p class="incremental-test">theme edit</p></footer>|' "$TMP/
 rebuild "template edit" --theme "$TMP/theme"
 has "$SITE/index.html" "incremental-test" "template edit: pages show it"
 expect "template edit: every page written again" "$([ "$WRITTEN" -gt 60 ] && echo yes)" yes
+expect "template edit: every agent page rendered" "$RENDERED" "$AGENTS"
 echo '.incremental-test { color: red }' >>"$TMP/theme/static/style.css"
 rebuild "static file edit" --theme "$TMP/theme"
 has "$SITE/assets/style.css" "incremental-test" "static file edit: the new stylesheet"
@@ -107,8 +124,16 @@ has "$SITE/agents.json" "hooked two" "hook edit: the new text"
 hasnt "$SITE/agents.json" "hooked one" "hook edit: the old text is gone"
 rebuild "hook removed"
 hasnt "$SITE/agents.json" "hooked two" "hook removed: its change is gone"
+expect "hook removed: every agent page rendered" "$RENDERED" "$AGENTS"
 rebuild "config change" --title "Incremental Title"
 has "$SITE/index.html" "Incremental Title" "config change: the new title"
+expect "config change: every agent page rendered" "$RENDERED" "$AGENTS"
+rebuild "a page hook" --title "Incremental Title" --hook tests/fixtures/hooks/page.lua
+expect "a page hook: every agent page rendered" "$RENDERED" "$AGENTS"
+rebuild "a page hook, again" --title "Incremental Title" --hook tests/fixtures/hooks/page.lua
+expect "a page hook, again: every agent page rendered" "$RENDERED" "$AGENTS"
+rebuild "page hook removed" --title "Incremental Title"
+expect "page hook removed: every agent page rendered" "$RENDERED" "$AGENTS"
 
 # OUT touched by hand: the cache trusts a file only while it has the recorded stat.
 echo "hand edit" >>"$SITE/index.html"
@@ -137,6 +162,33 @@ for how in truncated foreign garbage; do
 	rm -rf "$TMP/clean"
 	"$AKB" build "$C" -o "$TMP/clean/site" -q 2>/dev/null
 	check "$how cache: the site is the clean build's" diff -r "$SITE" "$TMP/clean/site"
+done
+
+# Nor is a corrupt or foreign page cache; a record that does not match its digest is a page to render.
+rebuild "before the page cache checks" --title "Incremental Title"
+for how in truncated foreign index record; do
+	size=$(stat -c %s "$PAGES")
+	case $how in
+	truncated) head -c $((size / 2)) "$PAGES" >"$TMP/p" ;;
+	foreign) sed '1s/^agentkb-pages 1 [^ ]*$/agentkb-pages 1 9.9.9/' "$PAGES" >"$TMP/p" ;;
+	index) cp "$PAGES" "$TMP/p"; printf 'X' | dd of="$TMP/p" bs=1 seek=$((size - 40)) conv=notrunc 2>/dev/null ;;
+	record) cp "$PAGES" "$TMP/p"; printf 'XXXX' | dd of="$TMP/p" bs=1 seek=200 conv=notrunc 2>/dev/null ;;
+	esac
+	check "$how page cache: damaged for the test" sh -c '! cmp -s "$1" "$2"' - "$TMP/p" "$PAGES"
+	cp "$TMP/p" "$PAGES"
+	"$AKB" build "$C" -o "$SITE" --stats --title "Incremental Title" 2>"$TMP/err"
+	check "$how page cache: the build succeeds" [ $? -eq 0 ]
+	rendered=$(sed -n 's/.*(\([0-9]*\) of [0-9]* agent pages rendered).*/\1/p' "$TMP/err")
+	if [ $how = record ]; then
+		hasnt "$TMP/err" "warning: ignoring" "record page cache: no warning"
+		expect "record page cache: only the damaged record's page rendered" "$rendered" 1
+	else
+		has "$TMP/err" "site.pages: warning: ignoring the page cache" "$how page cache: a warning with the file"
+		expect "$how page cache: every agent page rendered" "$rendered" "$AGENTS"
+	fi
+	rm -rf "$TMP/clean"
+	"$AKB" build "$C" -o "$TMP/clean/site" -q --title "Incremental Title" 2>/dev/null
+	check "$how page cache: the site is the clean build's" diff -r "$SITE" "$TMP/clean/site"
 done
 
 # A failed build leaves the site and its cache as they were.

@@ -1,0 +1,85 @@
+/*
+ * page_cache: what render needs to skip an agent page that has not changed
+ * (stage render, incremental builds). For each agent page the last build
+ * made, it keeps the page's key (a digest of everything the page is made
+ * from: its data as the template sees it, the file's bytes, the templates,
+ * the highlighter, the links between files; render.c), the digest and size
+ * of the page as written, and what rendering the body gave besides the
+ * page: its messages, its code block count, its search document (search.h)
+ * and the start of its headings and prose (the search excerpt).
+ *
+ * A page is skipped only when its key is the one recorded and OUT still
+ * holds the very bytes recorded (the build cache, cache.h, says so by
+ * digest and stat); then its search document and messages come from here.
+ *
+ * The file, `.agentkb-cache/NAME.pages` beside the manifest:
+ *   "agentkb-pages 1 VERSION\n"
+ *   records, one per page: digest u64, size, code blocks, messages
+ *     (severity, line, col, path, text), headings, prose, document
+ *   the index: per page its path, key, record offset, length and digest
+ *   a trailer: index offset, index length, index digest (u64 each), "AKBPAGE1"
+ * Numbers are varints unless u64 (8 bytes, little-endian); strings are a
+ * varint length and the bytes. Records are read one at a time, when their
+ * page is looked up, so the cache costs little memory at any size. A
+ * foreign, truncated or corrupt file is ignored with a warning, and a record
+ * whose digest does not match is treated as missing.
+ */
+#ifndef AKB_PAGE_CACHE_H
+#define AKB_PAGE_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "agentkb/buf.h"
+#include "agentkb/diag.h"
+#include "agentkb/strmap.h"
+
+/* One page's record. From akb_page_cache_find its strings point into `owner`. */
+struct akb_page_record {
+	uint64_t key;
+	uint64_t digest;      /* akb_digest of the page as written */
+	uint64_t size;
+	size_t code_blocks;
+	struct akb_diag messages; /* what rendering it reported (owned) */
+	const char *heading, *prose, *doc;
+	size_t heading_len, prose_len, doc_len;
+	struct akb_buf owner;
+};
+
+struct akb_page_cache {
+	char *file;            /* NAME.pages (owned) */
+	/* the last build's: */
+	int fd;                /* -1: nothing to read */
+	struct akb_strmap index; /* page path -> entry */
+	struct page_entry *entries;
+	size_t nentries;
+	char *names;           /* the paths the map borrows (owned) */
+	/* this build's: */
+	FILE *next;            /* the records, streamed into a temporary file; NULL once failed */
+	char *next_file;       /* its name (owned) */
+	uint64_t next_offset;
+	struct akb_buf next_index;
+	size_t next_count;
+};
+
+/*
+ * Opens the cache of the site whose manifest is `manifest_file` (cache.h):
+ * reads the last build's index when `load` (an incremental build), and
+ * starts this build's file. Never fails: a cache that cannot be read or
+ * written only makes the build render every page (warned).
+ */
+void akb_page_cache_open(struct akb_page_cache *pc, const char *manifest_file, int load, struct akb_diag *diag);
+/*
+ * The record of page `rel` if the last build made it from `key`: 1 with
+ * `rec` filled (release it), or 0. Any thread.
+ */
+int akb_page_cache_find(const struct akb_page_cache *pc, const char *rel, uint64_t key, struct akb_page_record *rec);
+void akb_page_record_release(struct akb_page_record *rec);
+/* Adds this build's record of page `rel` (the strings of `rec` are copied). One thread at a time. */
+void akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const struct akb_page_record *rec);
+/* After a successful build: the new file replaces the old. Otherwise the new one is dropped. */
+void akb_page_cache_finish(struct akb_page_cache *pc, int built, struct akb_diag *diag);
+void akb_page_cache_release(struct akb_page_cache *pc);
+
+#endif

@@ -1,0 +1,269 @@
+/*
+ * Unit tests for the page cache (page_cache.h) and what it stores: varints,
+ * search documents as bytes and back (an index made from decoded documents
+ * is the index made from the originals), and records that come back as
+ * they were put, or not at all when the file is damaged or foreign.
+ */
+#include "core/prefix.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agentkb/buf.h"
+#include "agentkb/diag.h"
+#include "agentkb/output.h"
+#include "agentkb/page_cache.h"
+#include "agentkb/search.h"
+#include "harness.h"
+
+TEST(varints_round_trip_and_refuse_short_input)
+{
+	const uint64_t values[] = { 0, 1, 127, 128, 300, 16383, 16384, UINT32_MAX, (uint64_t)1 << 56, UINT64_MAX };
+	struct akb_buf b = AKB_BUF_INIT;
+	for (size_t i = 0; i < sizeof values / sizeof *values; i++)
+		akb_buf_put_varint(&b, values[i]);
+	INT_EQ(b.len, 1 + 1 + 1 + 2 + 2 + 2 + 3 + 5 + 9 + 10);
+	const char *p = b.ptr, *end = b.ptr + b.len;
+	for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+		uint64_t v = 0;
+		CHECK(akb_read_varint(&p, end, &v) == 0);
+		CHECK(v == values[i]);
+	}
+	CHECK(p == end);
+	uint64_t v;
+	p = b.ptr + b.len - 1; /* the last byte of UINT64_MAX alone is fine: 1 */
+	CHECK(akb_read_varint(&p, end, &v) == 0 && v == 1);
+	const char cut[] = { (char)0x80, (char)0x80 };
+	p = cut;
+	CHECK(akb_read_varint(&p, cut + 2, &v) == -1); /* ends while more is announced */
+	char eleven[11];
+	memset(eleven, 0xFF, sizeof eleven);
+	p = eleven;
+	CHECK(akb_read_varint(&p, eleven + sizeof eleven, &v) == -1); /* more than 64 bits */
+
+	akb_buf_clear(&b);
+	akb_buf_put_sized(&b, "hello", 5);
+	akb_buf_put_sized(&b, "", 0);
+	const char *s;
+	size_t len;
+	p = b.ptr;
+	CHECK(akb_read_sized(&p, b.ptr + b.len, &s, &len) == 0 && len == 5 && !memcmp(s, "hello", 5));
+	CHECK(akb_read_sized(&p, b.ptr + b.len, &s, &len) == 0 && len == 0);
+	p = b.ptr;
+	CHECK(akb_read_sized(&p, b.ptr + 4, &s, &len) == -1); /* the string runs past the end */
+	akb_buf_release(&b);
+}
+
+static struct akb_search_doc *S_sample_doc(int which)
+{
+	struct akb_search_doc *d = akb_search_doc_new();
+	const char *name = which ? "database reviewer" : "cache expert";
+	akb_search_doc_text(d, AKB_FIELD_NAME, name, strlen(name));
+	const char *body = which ? "数据库 review review index" : "Redis cache 缓存 cache latency";
+	akb_search_doc_text(d, AKB_FIELD_BODY, body, strlen(body));
+	akb_search_doc_text(d, AKB_FIELD_SUMMARY, "reviews schemas", 15);
+	akb_search_doc_code_lang(d, which ? "sql" : "ts", which ? 3 : 2);
+	return d;
+}
+
+/* Writes an index of two documents, each original or decoded from its encoding, into DIR/NAME. */
+static void S_write_index(const char *dir, const char *name, int decoded)
+{
+	struct akb_buf site = AKB_BUF_INIT;
+	akb_buf_printf(&site, "%s/%s", dir, name);
+	struct akb_search_builder *sb = akb_search_builder_new(2);
+	for (int i = 0; i < 2; i++) {
+		struct akb_search_doc *d = S_sample_doc(i);
+		if (decoded) {
+			struct akb_buf bytes = AKB_BUF_INIT;
+			akb_search_doc_encode(d, &bytes);
+			akb_search_doc_free(d);
+			d = akb_search_doc_decode(bytes.ptr, bytes.len);
+			CHECK(d != NULL);
+			akb_buf_release(&bytes);
+		}
+		akb_search_add_doc(sb, (size_t)i, d);
+		akb_search_doc_free(d);
+		akb_search_set_display(sb, (size_t)i, i ? "b" : "a", i ? "agents/b/index.html" : "agents/a/index.html", NULL,
+				       NULL, NULL, "text", "");
+	}
+	struct akb_output out;
+	struct akb_diag diag;
+	akb_diag_init(&diag, NULL);
+	struct akb_search_stats st;
+	CHECK(akb_output_begin(&out, site.ptr, NULL, AKB_CACHE_OFF, &diag) == 0);
+	CHECK(akb_search_write(sb, &out, &st, &diag) == 0);
+	CHECK(akb_output_commit(&out, &diag) == 0);
+	CHECK(st.terms > 10);
+	akb_output_release(&out);
+	akb_diag_release(&diag);
+	akb_search_builder_free(sb);
+	akb_buf_release(&site);
+}
+
+TEST(search_docs_decode_to_the_same_index)
+{
+	struct akb_search_doc *d = S_sample_doc(0);
+	struct akb_buf once = AKB_BUF_INIT, twice = AKB_BUF_INIT;
+	akb_search_doc_encode(d, &once);
+	struct akb_search_doc *back = akb_search_doc_decode(once.ptr, once.len);
+	CHECK(back != NULL);
+	if (back)
+		akb_search_doc_encode(back, &twice);
+	CHECK(once.len == twice.len && !memcmp(once.ptr, twice.ptr, once.len));
+	/* Anything short, long or repeated is not a document. */
+	CHECK(akb_search_doc_decode(once.ptr, once.len - 1) == NULL);
+	akb_buf_putc(&once, 0);
+	CHECK(akb_search_doc_decode(once.ptr, once.len) == NULL);
+	CHECK(akb_search_doc_decode("", 0) == NULL);
+	struct akb_buf dup = AKB_BUF_INIT;
+	for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		akb_buf_put_varint(&dup, 1);
+	akb_buf_put_varint(&dup, 2);
+	for (int i = 0; i < 2; i++) {
+		akb_buf_put_sized(&dup, "same", 4);
+		akb_buf_put_varint(&dup, 1u << AKB_FIELD_BODY);
+		akb_buf_put_varint(&dup, 1);
+	}
+	CHECK(akb_search_doc_decode(dup.ptr, dup.len) == NULL);
+	akb_search_doc_free(d);
+	akb_search_doc_free(back);
+	akb_buf_release(&once);
+	akb_buf_release(&twice);
+	akb_buf_release(&dup);
+
+	char dir[] = "/tmp/akb-page-cache-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	S_write_index(dir, "original", 0);
+	S_write_index(dir, "decoded", 1);
+	struct akb_buf cmd = AKB_BUF_INIT;
+	akb_buf_printf(&cmd, "diff -r '%s/original' '%s/decoded' >/dev/null && rm -rf '%s'", dir, dir, dir);
+	CHECK(system(cmd.ptr) == 0);
+	akb_buf_release(&cmd);
+}
+
+static void S_put(struct akb_page_cache *pc, const char *rel, uint64_t key, const char *doc)
+{
+	struct akb_page_record rec = { 0 };
+	akb_diag_init(&rec.messages, NULL);
+	akb_diag_add(&rec.messages, AKB_WARNING, "a.md", 5, 3, "link 'x.md' points at nothing");
+	akb_diag_add(&rec.messages, AKB_NOTE, NULL, 0, 0, "a note");
+	rec.key = key;
+	rec.digest = key * 3;
+	rec.size = 4096;
+	rec.code_blocks = 7;
+	rec.heading = "Usage\nExamples\n";
+	rec.heading_len = strlen(rec.heading);
+	rec.prose = "Some prose";
+	rec.prose_len = strlen(rec.prose);
+	rec.doc = doc;
+	rec.doc_len = strlen(doc);
+	akb_page_cache_put(pc, rel, &rec);
+	akb_diag_release(&rec.messages);
+}
+
+static void S_flip_byte(const char *file, long at)
+{
+	FILE *f = fopen(file, "r+b");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fseek(f, at, at < 0 ? SEEK_END : SEEK_SET);
+	int c = fgetc(f);
+	fseek(f, at, at < 0 ? SEEK_END : SEEK_SET);
+	fputc(c ^ 0x20, f);
+	fclose(f);
+}
+
+TEST(page_cache_records_come_back_or_not_at_all)
+{
+	char dir[] = "/tmp/akb-page-cache-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	struct akb_buf manifest = AKB_BUF_INIT, pages = AKB_BUF_INIT;
+	akb_buf_printf(&manifest, "%s/.agentkb-cache/site.manifest", dir);
+	akb_buf_printf(&pages, "%s/.agentkb-cache/site.pages", dir);
+	struct akb_diag diag;
+	akb_diag_init(&diag, NULL);
+	struct akb_page_cache pc;
+	akb_page_cache_open(&pc, manifest.ptr, 1, &diag);
+	INT_EQ(diag.len, 0); /* none yet: no warning */
+	S_put(&pc, "agents/a/index.html", 11, "doc-a");
+	S_put(&pc, "agents/b/index.html", 22, "doc-b");
+	akb_page_cache_finish(&pc, 1, &diag);
+	akb_page_cache_release(&pc);
+	CHECK(access(pages.ptr, F_OK) == 0);
+
+	akb_page_cache_open(&pc, manifest.ptr, 1, &diag);
+	INT_EQ(diag.len, 0);
+	struct akb_page_record rec;
+	CHECK(akb_page_cache_find(&pc, "agents/b/index.html", 22, &rec) == 1);
+	CHECK(rec.digest == 66 && rec.size == 4096 && rec.code_blocks == 7);
+	CHECK(rec.doc_len == 5 && !memcmp(rec.doc, "doc-b", 5));
+	CHECK(rec.heading_len == 15 && !memcmp(rec.heading, "Usage\nExamples\n", 15));
+	CHECK(rec.prose_len == 10 && !memcmp(rec.prose, "Some prose", 10));
+	INT_EQ(rec.messages.len, 2);
+	if (rec.messages.len == 2) {
+		STR_EQ(rec.messages.items[0].path, "a.md");
+		INT_EQ(rec.messages.items[0].line, 5);
+		INT_EQ(rec.messages.items[0].col, 3);
+		CHECK(rec.messages.items[0].severity == AKB_WARNING);
+		STR_EQ(rec.messages.items[0].message, "link 'x.md' points at nothing");
+		CHECK(rec.messages.items[1].path == NULL && rec.messages.items[1].severity == AKB_NOTE);
+	}
+	akb_page_record_release(&rec);
+	CHECK(akb_page_cache_find(&pc, "agents/b/index.html", 23, &rec) == 0); /* another key */
+	CHECK(akb_page_cache_find(&pc, "agents/c/index.html", 22, &rec) == 0); /* another page */
+	/* A build that fails keeps the last file as it was. */
+	S_put(&pc, "agents/z/index.html", 99, "doc-z");
+	akb_page_cache_finish(&pc, 0, &diag);
+	akb_page_cache_release(&pc);
+	akb_page_cache_open(&pc, manifest.ptr, 1, &diag);
+	CHECK(akb_page_cache_find(&pc, "agents/a/index.html", 11, &rec) == 1);
+	akb_page_record_release(&rec);
+	CHECK(akb_page_cache_find(&pc, "agents/z/index.html", 99, &rec) == 0);
+	akb_page_cache_release(&pc);
+	INT_EQ(diag.len, 0);
+
+	/* A damaged record is a page to render; its neighbour is still good. */
+	S_flip_byte(pages.ptr, (long)strlen("agentkb-pages 1 ") + 40);
+	akb_page_cache_open(&pc, manifest.ptr, 1, &diag);
+	CHECK(akb_page_cache_find(&pc, "agents/a/index.html", 11, &rec) == 0);
+	CHECK(akb_page_cache_find(&pc, "agents/b/index.html", 22, &rec) == 1);
+	akb_page_record_release(&rec);
+	akb_page_cache_release(&pc);
+	INT_EQ(diag.len, 0);
+
+	/* A damaged index or trailer: the whole file is ignored, with a warning. */
+	S_flip_byte(pages.ptr, -40);
+	akb_page_cache_open(&pc, manifest.ptr, 1, &diag);
+	INT_EQ(diag.len, 1);
+	CHECK(diag.len && strstr(diag.items[0].message, "ignoring the page cache") != NULL);
+	CHECK(akb_page_cache_find(&pc, "agents/b/index.html", 22, &rec) == 0);
+	akb_page_cache_release(&pc);
+
+	/* Not loaded (a full build): nothing found, no warning, and the file is written afresh. */
+	akb_diag_release(&diag);
+	akb_diag_init(&diag, NULL);
+	akb_page_cache_open(&pc, manifest.ptr, 0, &diag);
+	CHECK(akb_page_cache_find(&pc, "agents/b/index.html", 22, &rec) == 0);
+	S_put(&pc, "agents/b/index.html", 22, "doc-b2");
+	akb_page_cache_finish(&pc, 1, &diag);
+	akb_page_cache_release(&pc);
+	akb_page_cache_open(&pc, manifest.ptr, 1, &diag);
+	CHECK(akb_page_cache_find(&pc, "agents/b/index.html", 22, &rec) == 1);
+	CHECK(rec.doc_len == 6 && !memcmp(rec.doc, "doc-b2", 6));
+	akb_page_record_release(&rec);
+	akb_page_cache_release(&pc);
+	INT_EQ(diag.len, 0);
+	akb_diag_release(&diag);
+
+	struct akb_buf cmd = AKB_BUF_INIT;
+	akb_buf_printf(&cmd, "rm -rf '%s'", dir);
+	CHECK(system(cmd.ptr) == 0);
+	akb_buf_release(&cmd);
+	akb_buf_release(&manifest);
+	akb_buf_release(&pages);
+}
