@@ -499,9 +499,14 @@ static void S_failed(struct akb_output *o)
 
 int akb_output_write(struct akb_output *o, const char *rel, const void *data, size_t len, struct akb_diag *diag)
 {
+	return akb_output_write_digested(o, rel, data, len, akb_digest(data, len), diag);
+}
+
+int akb_output_write_digested(struct akb_output *o, const char *rel, const void *data, size_t len, uint64_t digest,
+			      struct akb_diag *diag)
+{
 	if (S_may_write(o, rel, diag) != 0)
 		return -1;
-	uint64_t digest = akb_digest(data, len);
 	const struct akb_cache_entry *kept = S_unchanged(o, rel, digest, len);
 	if (kept) {
 		S_record(o, rel, digest, len, kept, NULL);

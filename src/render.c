@@ -22,7 +22,6 @@
 #include "agentkb/load.h"
 #include "agentkb/related.h"
 #include "agentkb/language.h"
-#include "agentkb/json.h"
 #include "agentkb/lint.h"
 #include "agentkb/order.h"
 #include "agentkb/page_cache.h"
@@ -607,14 +606,13 @@ static void S_emit(struct renderer *r, const char *template_name, struct akb_val
 	/* After the page hooks: the policy hashes the inline scripts of the page as it is written. */
 	if (!r->failed && *r->cfg->csp)
 		akb_csp_insert(&html, r->cfg->csp, 1);
-	if (!r->failed && akb_output_write(r->out, rel, html.ptr, html.len, r->diag) != 0)
+	r->emitted_digest = akb_digest(html.ptr, html.len); /* for the page cache */
+	r->emitted_size = html.len;
+	if (!r->failed &&
+	    akb_output_write_digested(r->out, rel, html.ptr, html.len, r->emitted_digest, r->diag) != 0)
 		r->failed = 1;
 	else if (!r->failed)
 		r->stats->pages++;
-	if (o && o->page_cache) {
-		r->emitted_digest = akb_digest(html.ptr, html.len);
-		r->emitted_size = html.len;
-	}
 	akb_buf_release(&html);
 }
 
@@ -838,9 +836,8 @@ static uint64_t S_page_key(const struct renderer *r, const struct akb_agent *a, 
 	struct akb_buf b = AKB_BUF_INIT;
 	akb_buf_printf(&b, "%016" PRIx64 " %016" PRIx64 " %016" PRIx64 " %zu %s\n%s\n", r->opts->page_salt,
 		       r->links_digest, a->raw_digest, a->raw_len, rel, a->path);
-	akb_json_value(&b, page, 0);
-	akb_buf_putc(&b, '\n');
-	akb_json_value(&b, &a->fm.fields, 0);
+	akb_value_put_canonical(page, &b);
+	akb_value_put_canonical(&a->fm.fields, &b);
 	uint64_t key = akb_digest(b.ptr, b.len);
 	akb_buf_release(&b);
 	return key ? key : 1; /* 0 means "not recorded" */

@@ -63,6 +63,9 @@ int akb_output_begin(struct akb_output *o, const char *out_dir, const char *cont
  * needed). Returns 0, or -1 (reported; the build must then fail).
  */
 int akb_output_write(struct akb_output *o, const char *rel, const void *data, size_t len, struct akb_diag *diag);
+/* The same, for a caller that has the bytes' akb_digest already. */
+int akb_output_write_digested(struct akb_output *o, const char *rel, const void *data, size_t len, uint64_t digest,
+			      struct akb_diag *diag);
 /* Copies a file from disk into the site. */
 int akb_output_copy(struct akb_output *o, const char *rel, const char *src, struct akb_diag *diag);
 /*

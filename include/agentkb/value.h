@@ -62,6 +62,13 @@ const char *akb_value_static_key(size_t i);
 
 /* Frees everything the value owns and resets it to null. */
 void akb_value_release(struct akb_value *v);
+/*
+ * Appends a canonical binary form of `v` (kinds, lengths and bytes; map keys
+ * in their order, positions left out): two values have the same form only
+ * when they are equal, and it is cheap to make (page keys, render.c).
+ */
+struct akb_buf;
+void akb_value_put_canonical(const struct akb_value *v, struct akb_buf *out);
 
 void akb_value_set_null(struct akb_value *v);
 void akb_value_set_bool(struct akb_value *v, int b);

@@ -171,6 +171,40 @@ void akb_list_disown(struct akb_value *list)
 		list->u.list.len = 0;
 }
 
+void akb_value_put_canonical(const struct akb_value *v, struct akb_buf *out)
+{
+	switch (v->kind) {
+	case AKB_NULL:
+		akb_buf_putc(out, 'n');
+		break;
+	case AKB_BOOL:
+		akb_buf_putc(out, v->u.boolean ? 't' : 'f');
+		break;
+	case AKB_NUMBER:
+		akb_buf_putc(out, 'd');
+		akb_buf_put(out, &v->u.number, sizeof v->u.number);
+		break;
+	case AKB_STRING:
+		akb_buf_putc(out, 's');
+		akb_buf_put_sized(out, v->u.str.ptr, v->u.str.len);
+		break;
+	case AKB_LIST:
+		akb_buf_putc(out, 'l');
+		akb_buf_put_varint(out, v->u.list.len);
+		for (size_t i = 0; i < v->u.list.len; i++)
+			akb_value_put_canonical(&v->u.list.items[i], out);
+		break;
+	case AKB_MAP:
+		akb_buf_putc(out, 'm');
+		akb_buf_put_varint(out, v->u.map.len);
+		for (size_t i = 0; i < v->u.map.len; i++) {
+			akb_buf_put_sized(out, v->u.map.items[i].key, strlen(v->u.map.items[i].key));
+			akb_value_put_canonical(&v->u.map.items[i].value, out);
+		}
+		break;
+	}
+}
+
 struct akb_value *akb_map_get(const struct akb_value *map, const char *key)
 {
 	if (!map || map->kind != AKB_MAP)

@@ -169,3 +169,55 @@ TEST(value_keys_shared)
 	akb_value_release(&b);
 	akb_value_release(&c);
 }
+
+/* The canonical form of a value (page keys): equal values alike, every difference seen. */
+static int S_same_form(const struct akb_value *a, const struct akb_value *b)
+{
+	struct akb_buf x = AKB_BUF_INIT, y = AKB_BUF_INIT;
+	akb_value_put_canonical(a, &x);
+	akb_value_put_canonical(b, &y);
+	int same = x.len == y.len && !memcmp(x.ptr, y.ptr, x.len);
+	akb_buf_release(&x);
+	akb_buf_release(&y);
+	return same;
+}
+
+TEST(value_canonical_form_tells_values_apart)
+{
+	struct akb_value a = AKB_VALUE_NULL, b = AKB_VALUE_NULL;
+	akb_value_set_map(&a);
+	akb_map_set_cstr(&a, "name", "x");
+	struct akb_value *l = akb_map_set_list(&a, "tools");
+	akb_value_set_cstr(akb_list_push(l), "Read");
+	akb_map_set_number(&a, "n", 1);
+	akb_value_copy(&b, &a);
+	b.line = 7; /* positions are not part of a value */
+	CHECK(S_same_form(&a, &b));
+	akb_map_set_cstr(&b, "n", "1"); /* a string is not a number */
+	CHECK(!S_same_form(&a, &b));
+	akb_map_set_number(&b, "n", 1);
+	CHECK(S_same_form(&a, &b));
+	akb_value_set_cstr(akb_list_push(akb_map_get(&b, "tools")), "");
+	CHECK(!S_same_form(&a, &b)); /* one more item, even empty */
+	akb_value_release(&b);
+	akb_value_set_map(&b);
+	akb_map_set_list(&b, "tools");
+	akb_value_set_cstr(akb_list_push(akb_map_get(&b, "tools")), "Read");
+	akb_map_set_cstr(&b, "name", "x");
+	akb_map_set_number(&b, "n", 1);
+	CHECK(!S_same_form(&a, &b)); /* keys in another order: templates may show them so */
+	struct akb_value s1 = AKB_VALUE_NULL, s2 = AKB_VALUE_NULL;
+	akb_value_set_string(&s1, "ab", 2);
+	akb_value_set_list(&s2);
+	akb_value_set_cstr(akb_list_push(&s2), "a");
+	akb_value_set_cstr(akb_list_push(&s2), "b");
+	CHECK(!S_same_form(&s1, &s2));
+	struct akb_value t = AKB_VALUE_NULL, f = AKB_VALUE_NULL, nul = AKB_VALUE_NULL;
+	akb_value_set_bool(&t, 1);
+	akb_value_set_bool(&f, 0);
+	CHECK(!S_same_form(&t, &f) && !S_same_form(&f, &nul));
+	akb_value_release(&a);
+	akb_value_release(&b);
+	akb_value_release(&s1);
+	akb_value_release(&s2);
+}
