@@ -406,6 +406,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	res->pages = stats.pages;
 	res->changed_inputs = stats.changed_inputs;
 	res->kept_pages = stats.kept_pages;
+	res->kept_agent_pages = stats.kept_agent_pages;
 	struct static_copy sc = { &out, diag };
 	failed |= akb_theme_each_static(&theme, S_copy_static, &sc) != 0;
 	struct akb_index_stats istats;

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -164,6 +165,7 @@ static void S_start_next(struct akb_page_cache *pc)
 		}
 	}
 	if (pc->next) {
+		setvbuf(pc->next, NULL, _IOFBF, 1 << 20); /* records are a few KB: write them in big blocks */
 		pc->next_file = akb_buf_detach(&tmpl, NULL);
 		fputs(S_MAGIC, pc->next);
 		pc->next_offset = strlen(S_MAGIC);
@@ -258,6 +260,9 @@ void akb_page_record_release(struct akb_page_record *rec)
 	memset(rec, 0, sizeof(*rec));
 }
 
+/* Records come from the threads that make term pages, and from the index stage. */
+static pthread_mutex_t S_put_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const struct akb_page_record *rec)
 {
 	if (!pc->next)
@@ -279,7 +284,10 @@ void akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const struct
 	akb_buf_put_sized(&b, rec->heading, rec->heading_len);
 	akb_buf_put_sized(&b, rec->prose, rec->prose_len);
 	akb_buf_put_sized(&b, rec->doc, rec->doc_len);
-	if (fwrite(b.ptr, 1, b.len, pc->next) != b.len) {
+	pthread_mutex_lock(&S_put_lock);
+	if (!pc->next) {
+		/* failed meanwhile */
+	} else if (fwrite(b.ptr, 1, b.len, pc->next) != b.len) {
 		fclose(pc->next);
 		pc->next = NULL;
 	} else {
@@ -291,6 +299,7 @@ void akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const struct
 		pc->next_offset += b.len;
 		pc->next_count++;
 	}
+	pthread_mutex_unlock(&S_put_lock);
 	akb_buf_release(&b);
 }
 

@@ -591,13 +591,63 @@ static void S_list_emitted(struct renderer *r, struct akb_value *page, const cha
 		S_list_page(r, rel);
 }
 
+/* Does this build record pages, and keep those whose key it recorded (render.h: page_cache)? */
+static int S_caching(const struct renderer *r)
+{
+	return r->opts && r->opts->page_cache && r->opts->rendered && !r->opts->page_filter;
+}
+
+/* Replays a kept page's messages, as rendering it would have reported them. */
+static void S_replay(struct renderer *r, const struct akb_diag *messages)
+{
+	for (size_t i = 0; i < messages->len; i++) {
+		const struct akb_diagnostic *d = &messages->items[i];
+		akb_diag_add(r->diag, d->severity, d->path, d->line, d->col, "%s", d->message);
+	}
+}
+
+/* A page other than an agent's: its key is its data, its path and the salt. */
+static uint64_t S_list_page_key(const struct renderer *r, const struct akb_value *page, const char *template_name,
+				const char *rel)
+{
+	struct akb_buf b = AKB_BUF_INIT;
+	akb_buf_printf(&b, "%016" PRIx64 " %s %s\n", r->opts->page_salt, template_name, rel);
+	akb_value_put_canonical(page, &b);
+	uint64_t key = akb_digest(b.ptr, b.len);
+	akb_buf_release(&b);
+	return key ? key : 1;
+}
+
+/*
+ * Renders `page` into `rel`. With a base URL, a page meant for readers
+ * (`listed`) gets its canonical URL, which the theme also uses for og:url,
+ * and goes into the sitemap; without one, nothing absolute is added. With
+ * `cached`, a page whose key the last build recorded, and which OUT still
+ * holds as written, is kept instead (agent pages have keys of their own).
+ */
 static void S_emit(struct renderer *r, const char *template_name, struct akb_value *page, const char *rel,
-		   int listed)
+		   int listed, int cached)
 {
 	if (r->failed) /* one failed page (a hook error) is enough: the build stops */
 		return;
 	struct akb_buf html = AKB_BUF_INIT;
 	S_list_emitted(r, page, rel, listed);
+	uint64_t key = cached && S_caching(r) ? S_list_page_key(r, page, template_name, rel) : 0;
+	struct akb_page_record rec;
+	if (key && akb_page_cache_find(r->opts->page_cache, rel, key, &rec)) {
+		struct akb_kept_file file = { rel, rec.digest, rec.size };
+		int kept = akb_output_keep(r->out, &file, 1);
+		if (kept) {
+			S_replay(r, &rec.messages);
+			r->stats->pages++;
+			r->stats->kept_pages++;
+			akb_page_cache_put(r->opts->page_cache, rel, &rec);
+		}
+		akb_page_record_release(&rec);
+		if (kept)
+			return;
+	}
+	size_t first_message = r->diag->len;
 	const struct akb_render_options *o = r->opts;
 	if (akb_tpl_render(r->tpl, template_name, page, &html, r->diag) != 0 ||
 	    (o && o->page_filter &&
@@ -613,6 +663,19 @@ static void S_emit(struct renderer *r, const char *template_name, struct akb_val
 		r->failed = 1;
 	else if (!r->failed)
 		r->stats->pages++;
+	if (key && !r->failed) {
+		struct akb_page_record made = { 0 };
+		akb_diag_init(&made.messages, NULL);
+		for (size_t i = first_message; i < r->diag->len; i++) {
+			const struct akb_diagnostic *d = &r->diag->items[i];
+			akb_diag_add(&made.messages, d->severity, d->path, d->line, d->col, "%s", d->message);
+		}
+		made.key = key;
+		made.digest = r->emitted_digest;
+		made.size = r->emitted_size;
+		akb_page_cache_put(r->opts->page_cache, rel, &made);
+		akb_diag_release(&made.messages);
+	}
 	akb_buf_release(&html);
 }
 
@@ -872,14 +935,12 @@ static int S_keep_agent(struct renderer *r, size_t idx, const struct akb_value *
 		ra->from_cache = 0;
 		akb_buf_clear(&ra->doc);
 	} else {
-		for (size_t i = 0; i < rec.messages.len; i++) {
-			const struct akb_diagnostic *d = &rec.messages.items[i];
-			akb_diag_add(r->diag, d->severity, d->path, d->line, d->col, "%s", d->message);
-		}
+		S_replay(r, &rec.messages);
 		S_list_emitted(r, NULL, rel, 1);
 		r->stats->pages++;
 		r->stats->code_blocks += rec.code_blocks;
 		r->stats->kept_pages++;
+		r->stats->kept_agent_pages++;
 		akb_buf_put(&ra->heading_text, rec.heading, rec.heading_len);
 		akb_buf_put(&ra->prose, rec.prose, rec.prose_len);
 		ra->rendered = 1;
@@ -1030,7 +1091,7 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	struct akb_buf page_rel = AKB_BUF_INIT;
 	akb_buf_printf(&page_rel, "agents/%s/index.html", a->slug);
 	const struct akb_render_options *o = r->opts;
-	uint64_t key = o && o->page_cache && o->rendered && !o->page_filter ? S_page_key(r, a, &page, page_rel.ptr) : 0;
+	uint64_t key = S_caching(r) ? S_page_key(r, a, &page, page_rel.ptr) : 0;
 	if (key && S_keep_agent(r, idx, agent, page_rel.ptr, key)) {
 		akb_buf_release(&page_rel);
 		akb_buf_release(&tmp);
@@ -1082,7 +1143,7 @@ static void S_render_agent(struct renderer *r, size_t idx)
 	akb_value_take_string(akb_map_put(agent, "body"), html, html_len);
 	akb_markdown_doc_release(&doc);
 
-	S_emit(r, "agent", &page, page_rel.ptr, 1);
+	S_emit(r, "agent", &page, page_rel.ptr, 1, 0);
 	if (key) {
 		struct akb_rendered_agent *ra = &o->rendered->agents[idx];
 		ra->page_key = key;
@@ -1113,7 +1174,7 @@ typedef void (*page_task)(struct renderer *r, void *arg, size_t k);
 struct page_job {
 	struct akb_diag diag; /* its messages, replayed in order */
 	char *listed;         /* its page, for the sitemap, or NULL */
-	size_t pages, code_blocks, changed_inputs, kept_pages;
+	size_t pages, code_blocks, changed_inputs, kept_pages, kept_agent_pages;
 	int failed;
 	int done;             /* rendered; waits for the jobs before it to be merged */
 };
@@ -1141,6 +1202,7 @@ static void S_merge_job(struct renderer *r, struct page_job *job)
 		r->stats->code_blocks += job->code_blocks;
 		r->stats->changed_inputs += job->changed_inputs;
 		r->stats->kept_pages += job->kept_pages;
+		r->stats->kept_agent_pages += job->kept_agent_pages;
 		r->failed = job->failed;
 	}
 	akb_diag_release(&job->diag);
@@ -1165,6 +1227,7 @@ static void S_render_job(void *ctx, size_t k)
 	job->code_blocks = stats.code_blocks;
 	job->changed_inputs = stats.changed_inputs;
 	job->kept_pages = stats.kept_pages;
+	job->kept_agent_pages = stats.kept_agent_pages;
 	job->failed = local.failed;
 	/* Merge every finished job from the first unmerged one on: the output streams out in order. */
 	pthread_mutex_lock(&pool->lock);
@@ -1424,7 +1487,7 @@ static void S_render_index(struct renderer *r)
 		if (cats->u.list.len == 1 && !akb_map_get_cstr(&cats->u.list.items[0], "url"))
 			akb_map_set_cstr(&cats->u.list.items[0], "name", "");
 	}
-	S_emit(r, "index", &page, "index.html", 1);
+	S_emit(r, "index", &page, "index.html", 1, 1);
 	for (size_t i = 0; i < groups->u.list.len; i++) {
 		struct akb_value *cats = akb_map_get(&groups->u.list.items[i], "categories");
 		for (size_t j = 0; j < cats->u.list.len; j++)
@@ -1462,7 +1525,7 @@ static void S_render_term(struct renderer *r, const struct akb_taxonomy *tax, co
 		akb_list_borrow(cards, &r->cards[term->agents[j]]); /* read only, and shared by every page that lists it */
 	akb_buf_clear(url);
 	akb_buf_printf(url, "%s/%s/index.html", tax->path, term->slug);
-	S_emit(r, "term", &page, url->ptr, 1);
+	S_emit(r, "term", &page, url->ptr, 1, 1);
 	akb_list_disown(cards);
 	akb_value_release(&page);
 }
@@ -1486,7 +1549,7 @@ static void S_render_taxonomy_index(struct renderer *r, const struct akb_taxonom
 		akb_map_set_number(item, "count", (double)term->count);
 	}
 	akb_map_set_number(&page, "count", (double)tax->nterms);
-	S_emit(r, "taxonomy", &page, rel.ptr, 1);
+	S_emit(r, "taxonomy", &page, rel.ptr, 1, 1);
 	akb_value_release(&page);
 	akb_buf_release(&rel);
 	akb_buf_release(&url);
@@ -1593,7 +1656,7 @@ static void S_render_pages(struct renderer *r)
 			akb_diag_add(r->diag, AKB_NOTE, p->origin, 0, 0, "for the page '%s' a hook added", p->path);
 			r->failed = 1;
 		} else {
-			S_emit(r, tpl, &page, p->path, 1);
+			S_emit(r, tpl, &page, p->path, 1, 0); /* its template may be a file of its own */
 		}
 		akb_value_release(&page);
 	}
@@ -1635,7 +1698,7 @@ static void S_render_graph(struct renderer *r)
 		akb_map_set_cstr(c, "name", coll->terms[t].name);
 		akb_map_set_number(c, "count", (double)n);
 	}
-	S_emit(r, "graph", &page, "graph/index.html", 1);
+	S_emit(r, "graph", &page, "graph/index.html", 1, 1);
 	akb_value_release(&page);
 }
 
@@ -1651,7 +1714,7 @@ static void S_render_404(struct renderer *r)
 	}
 	S_page_base(r, &page, root.ptr, "Page not found", "not_found_page");
 	akb_map_set_cstr(&page, "description", "There is no page at this address.");
-	S_emit(r, "404", &page, "404.html", 0);
+	S_emit(r, "404", &page, "404.html", 0, 1);
 	akb_value_release(&page);
 	akb_buf_release(&root);
 }

@@ -76,7 +76,7 @@ void akb_page_cache_open(struct akb_page_cache *pc, const char *manifest_file, i
  */
 int akb_page_cache_find(const struct akb_page_cache *pc, const char *rel, uint64_t key, struct akb_page_record *rec);
 void akb_page_record_release(struct akb_page_record *rec);
-/* Adds this build's record of page `rel` (the strings of `rec` are copied). One thread at a time. */
+/* Adds this build's record of page `rel` (the strings of `rec` are copied). Any thread. */
 void akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const struct akb_page_record *rec);
 /* After a successful build: the new file replaces the old. Otherwise the new one is dropped. */
 void akb_page_cache_finish(struct akb_page_cache *pc, int built, struct akb_diag *diag);

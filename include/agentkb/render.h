@@ -92,17 +92,20 @@ struct akb_render_options {
 	void (*discard)(void *prepared); /* instead of `take`, once a page failed */
 	void *feed_ctx;
 	/*
-	 * Incremental builds: an agent page whose key the last build recorded,
-	 * and whose page and raw file OUT still holds as written, is kept as it
-	 * is instead of rendered; its search document and messages come from
-	 * the record (`prepare` decodes the document, or returns NULL to have
-	 * the page rendered after all). NULL: every page is rendered. The key
-	 * covers the page's data as its template sees it, the file's bytes,
-	 * where every agent file's page is (links) and `page_salt`: what every
-	 * page depends on besides (templates, highlighter, config), which the
-	 * caller computes. Needs `rendered` and `prepare`.
+	 * Incremental builds: a page whose key the last build recorded, and
+	 * which OUT still holds as written (an agent page: its raw file too),
+	 * is kept as it is instead of rendered; what rendering it reported
+	 * comes from its record, and for an agent page its search document
+	 * (`prepare` decodes it, or returns NULL to have the page rendered
+	 * after all). This build's records go into the same cache. NULL: every
+	 * page is rendered. A page's key covers its data as its template sees
+	 * it, its path and `page_salt` (what every page depends on besides:
+	 * templates, highlighter, config; the caller computes it); an agent
+	 * page's also the file's bytes and where every agent file's page is
+	 * (its body links to them). Pages hooks add are always rendered.
+	 * Needs `rendered` and `prepare`.
 	 */
-	const struct akb_page_cache *page_cache;
+	struct akb_page_cache *page_cache;
 	uint64_t page_salt;
 };
 
@@ -110,7 +113,8 @@ struct akb_render_stats {
 	size_t pages;       /* HTML pages written */
 	size_t code_blocks; /* fenced code blocks rendered */
 	size_t changed_inputs; /* agent files no longer the bytes loaded (their pages failed) */
-	size_t kept_pages;  /* agent pages kept from the last build (page_cache) */
+	size_t kept_pages;  /* pages kept from the last build (page_cache), */
+	size_t kept_agent_pages; /* agent pages among them */
 };
 
 /*

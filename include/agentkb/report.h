@@ -29,7 +29,8 @@ struct akb_build_result {
 	size_t written_files; /* of which written by this build (the others were unchanged in OUT) */
 	int incremental;      /* OUT was updated in place from the cache (output.h) */
 	size_t changed_inputs; /* agent files that changed under the build (it failed: build again) */
-	size_t kept_pages;     /* agent pages kept as they were, not rendered (page_cache.h) */
+	size_t kept_pages;     /* pages kept as they were, not rendered (page_cache.h) */
+	size_t kept_agent_pages; /* agent pages among them */
 	size_t search_bytes; /* of which the search index */
 	size_t search_terms; /* distinct terms in the search index */
 	double elapsed_ms;

@@ -146,7 +146,8 @@ void akb_search_doc_code_lang(struct akb_search_doc *d, const char *lang, size_t
 /*
  * A document as bytes and back (the page cache keeps the documents of pages
  * it does not render again). Decoding gives NULL for bytes that are not an
- * encoding; a decoded document adds to the index what the original did.
+ * encoding; a decoded document adds to the index what the original did, and
+ * may only be added (akb_search_add_doc), not given more text.
  */
 void akb_search_doc_encode(const struct akb_search_doc *d, struct akb_buf *out);
 struct akb_search_doc *akb_search_doc_decode(const char *data, size_t len);

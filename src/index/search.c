@@ -497,6 +497,7 @@ void akb_search_doc_encode(const struct akb_search_doc *d, struct akb_buf *out)
 	}
 }
 
+/* Without its token map: a decoded document is only ever added to an index (akb_search_add_doc). */
 struct akb_search_doc *akb_search_doc_decode(const char *data, size_t len)
 {
 	const char *p = data, *end = data + len;
@@ -513,9 +514,8 @@ struct akb_search_doc *akb_search_doc_decode(const char *data, size_t len)
 		const char *text;
 		size_t tlen;
 		uint64_t mask;
-		size_t id;
 		if (akb_read_sized(&p, end, &text, &tlen) != 0 || akb_read_varint(&p, end, &mask) != 0 ||
-		    mask >> (AKB_FIELD_COUNT + 1) || memchr(text, '\0', tlen) || akb_strmap_getn(&d->ids, text, tlen, &id))
+		    mask >> (AKB_FIELD_COUNT + 1) || memchr(text, '\0', tlen))
 			goto bad;
 		d->terms = akb_xgrow(d->terms, d->nterms, &d->cap, 256, sizeof(*d->terms));
 		struct doc_term *t = &d->terms[d->nterms];
@@ -523,7 +523,7 @@ struct akb_search_doc *akb_search_doc_decode(const char *data, size_t len)
 		t->text = S_keep_token(&d->blocks, text, tlen);
 		t->len = tlen;
 		t->indexed = (mask >> AKB_FIELD_COUNT) & 1;
-		akb_strmap_setn(&d->ids, t->text, tlen, d->nterms++);
+		d->nterms++;
 		for (int f = 0; f < AKB_FIELD_COUNT; f++) {
 			if (!(mask & (1u << f)))
 				continue;

@@ -3,7 +3,7 @@
 # writes only the files whose bytes changed, and the site it leaves is byte
 # for byte the one a clean build makes, after edits, deletes, renames, new
 # files, theme, hook and config changes, hand edits and stray files in OUT.
-# Agent pages whose inputs did not change are not rendered at all (the page
+# Pages whose inputs did not change are not rendered at all (the page
 # cache, page_cache.h), and what a clean build would print for them is
 # printed all the same. A corrupt or foreign cache is ignored with a
 # warning; a failed build leaves the site and its cache as they were.
@@ -32,8 +32,10 @@ rebuild() {
 	check "$desc: prints the clean build's messages" cmp -s "$TMP/inc.msgs" "$TMP/clean.msgs"
 	WRITTEN=$(sed -n 's/.* \([0-9]*\) of [0-9]* files written.*/\1/p' "$TMP/inc.err")
 	TOTAL=$(sed -n 's/.* [0-9]* of \([0-9]*\) files written.*/\1/p' "$TMP/inc.err")
-	RENDERED=$(sed -n 's/.*(\([0-9]*\) of [0-9]* agent pages rendered).*/\1/p' "$TMP/inc.err")
-	AGENTS=$(sed -n 's/.*([0-9]* of \([0-9]*\) agent pages rendered).*/\1/p' "$TMP/inc.err")
+	RENDERED=$(sed -n 's/.*(\([0-9]*\) of [0-9]* pages rendered.*/\1/p' "$TMP/inc.err")
+	NPAGES=$(sed -n 's/.*([0-9]* of \([0-9]*\) pages rendered.*/\1/p' "$TMP/inc.err")
+	AGENT_PAGES=$(sed -n 's/.* pages rendered, \([0-9]*\) of [0-9]* agent pages).*/\1/p' "$TMP/inc.err")
+	AGENTS=$(sed -n 's/.* pages rendered, [0-9]* of \([0-9]*\) agent pages).*/\1/p' "$TMP/inc.err")
 }
 stamp() { stat -c '%i %Y.%y' "$1"; } # inode and mtime: unchanged when the file was not written again
 
@@ -49,8 +51,9 @@ printf -- '---\nname: warns-on-render\ndescription: Links to a file that is not 
 rebuild "a page that warns"
 rebuild "no change"
 has "$TMP/inc.err" "warns-on-render.md:5:.*warning: link 'no-such-plan.md' points at nothing" "no change: a kept page's warning is printed"
-expect "no change: no agent page rendered" "$RENDERED" 0
+expect "no change: no page rendered" "$RENDERED" 0
 check "no change: the site has agents" [ "$AGENTS" -gt 10 ]
+check "no change: and other pages" [ "$NPAGES" -gt "$AGENTS" ]
 rm "$C/warns-on-render.md"
 rebuild "a page that warns, removed"
 rebuild "no change, again"
@@ -67,7 +70,8 @@ printf '\nOne more paragraph about incremental builds.\n' >>"$C/$AGENT"
 rebuild "body edit"
 check "body edit: some files written" [ "$WRITTEN" -gt 0 ]
 check "body edit: far fewer than all" [ "$WRITTEN" -lt $((TOTAL / 2)) ]
-expect "body edit: one agent page rendered" "$RENDERED" 1
+expect "body edit: one agent page rendered" "$AGENT_PAGES" 1
+check "body edit: and the pages that list it, not all" [ "$RENDERED" -gt 1 ] && [ "$RENDERED" -lt $((NPAGES / 4)) ]
 has "$SITE/agents/$SLUG/index.html" "about incremental builds" "body edit: the page shows the change"
 check "body edit: the edited page was written" [ "$(stamp "$SITE/agents/$SLUG/index.html")" != "$before_page" ]
 expect "body edit: another agent's file kept its inode and time" "$(stamp "$SITE/agents/$OTHER/$OTHER.md")" "$before_other"
@@ -108,7 +112,7 @@ sed -i 's|</footer>|<p class="incremental-test">theme edit</p></footer>|' "$TMP/
 rebuild "template edit" --theme "$TMP/theme"
 has "$SITE/index.html" "incremental-test" "template edit: pages show it"
 expect "template edit: every page written again" "$([ "$WRITTEN" -gt 60 ] && echo yes)" yes
-expect "template edit: every agent page rendered" "$RENDERED" "$AGENTS"
+expect "template edit: every page rendered" "$RENDERED" "$NPAGES"
 echo '.incremental-test { color: red }' >>"$TMP/theme/static/style.css"
 rebuild "static file edit" --theme "$TMP/theme"
 has "$SITE/assets/style.css" "incremental-test" "static file edit: the new stylesheet"
@@ -124,16 +128,16 @@ has "$SITE/agents.json" "hooked two" "hook edit: the new text"
 hasnt "$SITE/agents.json" "hooked one" "hook edit: the old text is gone"
 rebuild "hook removed"
 hasnt "$SITE/agents.json" "hooked two" "hook removed: its change is gone"
-expect "hook removed: every agent page rendered" "$RENDERED" "$AGENTS"
+expect "hook removed: every agent page rendered" "$AGENT_PAGES" "$AGENTS"
 rebuild "config change" --title "Incremental Title"
 has "$SITE/index.html" "Incremental Title" "config change: the new title"
-expect "config change: every agent page rendered" "$RENDERED" "$AGENTS"
+expect "config change: every page rendered" "$RENDERED" "$NPAGES"
 rebuild "a page hook" --title "Incremental Title" --hook tests/fixtures/hooks/page.lua
-expect "a page hook: every agent page rendered" "$RENDERED" "$AGENTS"
+expect "a page hook: every page rendered" "$RENDERED" "$NPAGES"
 rebuild "a page hook, again" --title "Incremental Title" --hook tests/fixtures/hooks/page.lua
-expect "a page hook, again: every agent page rendered" "$RENDERED" "$AGENTS"
+expect "a page hook, again: every page rendered" "$RENDERED" "$NPAGES"
 rebuild "page hook removed" --title "Incremental Title"
-expect "page hook removed: every agent page rendered" "$RENDERED" "$AGENTS"
+expect "page hook removed: every page rendered" "$RENDERED" "$NPAGES"
 
 # OUT touched by hand: the cache trusts a file only while it has the recorded stat.
 echo "hand edit" >>"$SITE/index.html"
@@ -172,19 +176,19 @@ for how in truncated foreign index record; do
 	truncated) head -c $((size / 2)) "$PAGES" >"$TMP/p" ;;
 	foreign) sed '1s/^agentkb-pages 1 [^ ]*$/agentkb-pages 1 9.9.9/' "$PAGES" >"$TMP/p" ;;
 	index) cp "$PAGES" "$TMP/p"; printf 'X' | dd of="$TMP/p" bs=1 seek=$((size - 40)) conv=notrunc 2>/dev/null ;;
-	record) cp "$PAGES" "$TMP/p"; printf 'XXXX' | dd of="$TMP/p" bs=1 seek=200 conv=notrunc 2>/dev/null ;;
+	record) cp "$PAGES" "$TMP/p"; printf 'X' | dd of="$TMP/p" bs=1 seek=200 conv=notrunc 2>/dev/null ;;
 	esac
 	check "$how page cache: damaged for the test" sh -c '! cmp -s "$1" "$2"' - "$TMP/p" "$PAGES"
 	cp "$TMP/p" "$PAGES"
 	"$AKB" build "$C" -o "$SITE" --stats --title "Incremental Title" 2>"$TMP/err"
 	check "$how page cache: the build succeeds" [ $? -eq 0 ]
-	rendered=$(sed -n 's/.*(\([0-9]*\) of [0-9]* agent pages rendered).*/\1/p' "$TMP/err")
+	rendered=$(sed -n 's/.*(\([0-9]*\) of [0-9]* pages rendered.*/\1/p' "$TMP/err")
 	if [ $how = record ]; then
 		hasnt "$TMP/err" "warning: ignoring" "record page cache: no warning"
 		expect "record page cache: only the damaged record's page rendered" "$rendered" 1
 	else
 		has "$TMP/err" "site.pages: warning: ignoring the page cache" "$how page cache: a warning with the file"
-		expect "$how page cache: every agent page rendered" "$rendered" "$AGENTS"
+		expect "$how page cache: every page rendered" "$rendered" "$NPAGES"
 	fi
 	rm -rf "$TMP/clean"
 	"$AKB" build "$C" -o "$TMP/clean/site" -q --title "Incremental Title" 2>/dev/null

@@ -119,15 +119,22 @@ TEST(search_docs_decode_to_the_same_index)
 	akb_buf_putc(&once, 0);
 	CHECK(akb_search_doc_decode(once.ptr, once.len) == NULL);
 	CHECK(akb_search_doc_decode("", 0) == NULL);
+	/* A field named in a term's mask with a count of 0, or more fields than counts. */
 	struct akb_buf dup = AKB_BUF_INIT;
 	for (int f = 0; f < AKB_FIELD_COUNT; f++)
 		akb_buf_put_varint(&dup, 1);
-	akb_buf_put_varint(&dup, 2);
-	for (int i = 0; i < 2; i++) {
-		akb_buf_put_sized(&dup, "same", 4);
-		akb_buf_put_varint(&dup, 1u << AKB_FIELD_BODY);
-		akb_buf_put_varint(&dup, 1);
-	}
+	akb_buf_put_varint(&dup, 1);
+	akb_buf_put_sized(&dup, "term", 4);
+	akb_buf_put_varint(&dup, 1u << AKB_FIELD_BODY);
+	size_t at = dup.len;
+	akb_buf_put_varint(&dup, 1);
+	struct akb_search_doc *good = akb_search_doc_decode(dup.ptr, dup.len);
+	CHECK(good != NULL);
+	akb_search_doc_free(good);
+	dup.ptr[at] = 0;
+	CHECK(akb_search_doc_decode(dup.ptr, dup.len) == NULL);
+	dup.ptr[at] = 1;
+	dup.ptr[at - 1] = 0x40 | (1 << AKB_FIELD_BODY); /* a field after the last one (with the "indexed" bit, 8) */
 	CHECK(akb_search_doc_decode(dup.ptr, dup.len) == NULL);
 	akb_search_doc_free(d);
 	akb_search_doc_free(back);
