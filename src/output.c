@@ -671,18 +671,18 @@ static void S_join(struct akb_buf *b, const char *root, const char *rel)
 /*
  * Removes from OUT everything the new site does not have (files a clean
  * build would not make), and the folders that leaves empty. `rel` is the
- * folder walked, "" for OUT itself.
+ * folder walked, "" for OUT itself. Returns how many entries it still holds.
  */
-static void S_prune(struct akb_output *o, struct akb_buf *rel)
+static size_t S_prune(struct akb_output *o, struct akb_buf *rel)
 {
 	struct akb_buf path = AKB_BUF_INIT;
 	S_join(&path, o->final_dir, rel->ptr ? rel->ptr : "");
 	DIR *d = opendir(path.ptr);
 	if (!d) {
 		akb_buf_release(&path);
-		return;
+		return 1; /* unknown: not to be removed */
 	}
-	size_t mark = rel->len;
+	size_t mark = rel->len, left = 0;
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -698,11 +698,17 @@ static void S_prune(struct akb_output *o, struct akb_buf *rel)
 			is_dir = lstat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode);
 		}
 		if (is_dir) {
-			S_prune(o, rel);
-			S_join(&path, o->final_dir, rel->ptr);
-			rmdir(path.ptr); /* fails, as it should, unless the folder is now empty */
+			/* Only a folder left empty is removed (and the new files' folders are made again). */
+			if (S_prune(o, rel) == 0) {
+				S_join(&path, o->final_dir, rel->ptr);
+				left += rmdir(path.ptr) != 0;
+			} else {
+				left++;
+			}
 		} else if (!akb_cache_find(&o->next, rel->ptr)) {
-			unlink(path.ptr);
+			left += unlink(path.ptr) != 0;
+		} else {
+			left++;
 		}
 	}
 	closedir(d);
@@ -710,6 +716,7 @@ static void S_prune(struct akb_output *o, struct akb_buf *rel)
 	if (rel->ptr)
 		rel->ptr[mark] = '\0';
 	akb_buf_release(&path);
+	return left;
 }
 
 /*

@@ -19,6 +19,7 @@
 #define S_MAGIC "agentkb-pages 1 " AKB_VERSION "\n"
 #define S_TRAILER_MAGIC "AKBPAGE1"
 #define S_TRAILER_BYTES 32
+#define S_WRITE_BUFFER (1 << 20)
 
 struct page_entry {
 	uint64_t key;
@@ -165,7 +166,9 @@ static void S_start_next(struct akb_page_cache *pc)
 		}
 	}
 	if (pc->next) {
-		setvbuf(pc->next, NULL, _IOFBF, 1 << 20); /* records are a few KB: write them in big blocks */
+		/* Records are a few KB: written in big blocks (glibc sizes a buffer it makes itself by the file system's block). */
+		pc->next_buf = akb_xmalloc(S_WRITE_BUFFER);
+		setvbuf(pc->next, pc->next_buf, _IOFBF, S_WRITE_BUFFER);
 		pc->next_file = akb_buf_detach(&tmpl, NULL);
 		fputs(S_MAGIC, pc->next);
 		pc->next_offset = strlen(S_MAGIC);
@@ -319,6 +322,8 @@ void akb_page_cache_finish(struct akb_page_cache *pc, int built, struct akb_diag
 	if (pc->next && fclose(pc->next) != 0)
 		ok = 0;
 	pc->next = NULL;
+	free(pc->next_buf);
+	pc->next_buf = NULL;
 	if (ok && rename(pc->next_file, pc->file) != 0)
 		ok = 0;
 	if (!ok && pc->next_file) {
@@ -340,6 +345,7 @@ void akb_page_cache_release(struct akb_page_cache *pc)
 		fclose(pc->next);
 		unlink(pc->next_file);
 	}
+	free(pc->next_buf);
 	free(pc->next_file);
 	S_drop_loaded(pc);
 	akb_strmap_release(&pc->index);

@@ -57,6 +57,7 @@ struct akb_page_cache {
 	char *names;           /* the paths the map borrows (owned) */
 	/* this build's: */
 	FILE *next;            /* the records, streamed into a temporary file; NULL once failed */
+	char *next_buf;        /* its buffer (owned) */
 	char *next_file;       /* its name (owned) */
 	uint64_t next_offset;
 	struct akb_buf next_index;
