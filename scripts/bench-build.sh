@@ -99,6 +99,8 @@ akb_build() {
 	# "K of N files written": K for rebuilds, N for the site's file count.
 	akb_written=$(echo "$akb_line" | sed -n 's/.* \([0-9]*\) of [0-9]* files written.*/\1/p')
 	akb_total=$(echo "$akb_line" | sed -n 's/.* [0-9]* of \([0-9]*\) files written.*/\1/p')
+	# "(R of P pages rendered, ...)": what a rebuild rendered again (the page cache kept the rest).
+	akb_rendered=$(sed -n 's/.*(\([0-9]*\) of \([0-9]*\) pages rendered.*/\1 of \2/p' "$WORK/stats")
 }
 
 # hugo_site CORPUS SITE: the corpus as a Hugo site. Hugo wants `title` and a
@@ -182,10 +184,12 @@ for n in $SIZES; do
 	printf '\nOne more line, for the one-file rebuild.\n' >>"$MODIFIED"
 	akb_build "$name" "$corpus" -o "$WORK/akb/out" -j "$J"
 	one_ms=$t_ms
-	echo "  agentkb -j $J one-file rebuild: $(secs "$t_ms"), $(kb "$t_kb") peak, $akb_written of $(commas "$akb_total") files written"
+	echo "  agentkb -j $J one-file rebuild: $(secs "$t_ms"), $(kb "$t_kb") peak, $akb_written of $(commas "$akb_total") files written," \
+		"$akb_rendered pages rendered"
 	akb_build "$name" "$corpus" -o "$WORK/akb/out" -j "$J"
 	none_ms=$t_ms
-	echo "  agentkb -j $J no-change rebuild: $(secs "$t_ms"), $(kb "$t_kb") peak, $akb_written of $(commas "$akb_total") files written"
+	echo "  agentkb -j $J no-change rebuild: $(secs "$t_ms"), $(kb "$t_kb") peak, $akb_written of $(commas "$akb_total") files written," \
+		"$akb_rendered pages rendered"
 	cat "$WORK/saved.md" >"$MODIFIED"; MODIFIED=
 	rm -rf "$WORK/akb"
 

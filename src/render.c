@@ -890,8 +890,9 @@ static void S_plugin_links(const struct renderer *r, size_t idx, struct akb_valu
 /*
  * The key of an agent page (render.h: page_cache): its data as the template
  * will see it (all but the body, its contents and the raw file), the file's
- * bytes (by digest), where it is read from (messages name it), its
- * front-matter (the search document), the links between files and the salt.
+ * bytes (by digest), the body a hook gave it instead, where it is read from
+ * (messages name it), its front-matter (the search document), the links
+ * between files and the salt.
  */
 static uint64_t S_page_key(const struct renderer *r, const struct akb_agent *a, const struct akb_value *page,
 			   const char *rel)
@@ -901,6 +902,8 @@ static uint64_t S_page_key(const struct renderer *r, const struct akb_agent *a, 
 		       r->links_digest, a->raw_digest, a->raw_len, rel, a->path);
 	akb_value_put_canonical(page, &b);
 	akb_value_put_canonical(&a->fm.fields, &b);
+	if (a->body_text) /* a hook gave it another body than its file's */
+		akb_buf_printf(&b, "\nbody %016" PRIx64, akb_digest(a->body_text, a->body_len));
 	uint64_t key = akb_digest(b.ptr, b.len);
 	akb_buf_release(&b);
 	return key ? key : 1; /* 0 means "not recorded" */

@@ -126,6 +126,15 @@ sed -i 's/hooked one/hooked two/' "$TMP/hook.lua"
 rebuild "hook edit" --hook "$TMP/hook.lua"
 has "$SITE/agents.json" "hooked two" "hook edit: the new text"
 hasnt "$SITE/agents.json" "hooked one" "hook edit: the old text is gone"
+cat >"$TMP/body-hook.lua" <<'LUA'
+return { agent = function(a) a.body = a.body .. "\n\nBody hooked one.\n"; return a end }
+LUA
+rebuild "body hook added" --hook "$TMP/body-hook.lua"
+has "$SITE/agents/brand-new-agent/index.html" "Body hooked one" "body hook added: the page has the hook's body"
+sed -i 's/Body hooked one/Body hooked two/' "$TMP/body-hook.lua"
+rebuild "body hook edit" --hook "$TMP/body-hook.lua"
+has "$SITE/agents/brand-new-agent/index.html" "Body hooked two" "body hook edit: the page has the new body"
+hasnt "$SITE/agents/brand-new-agent/index.html" "Body hooked one" "body hook edit: not the old one"
 rebuild "hook removed"
 hasnt "$SITE/agents.json" "hooked two" "hook removed: its change is gone"
 expect "hook removed: every agent page rendered" "$AGENT_PAGES" "$AGENTS"
