@@ -244,20 +244,100 @@ struct load_pool {
 	int *failed;
 	const char **skipped;      /* with failed: why, for the report */
 	struct akb_load_limits limits;
+	struct akb_page_cache *loads; /* the load cache (page_cache.h), or NULL */
+	int *cached;               /* loaded from it, not from the file */
 };
+
+/*
+ * A file's key in the load cache: where it is and its stat (an edit, a
+ * touch or a replaced file changes it), and what else loading depends on:
+ * this agentkb, the limits and whether warnings are errors.
+ */
+static uint64_t S_load_key(const struct load_pool *p, const struct akb_input *in, const struct stat *st, int strict)
+{
+	struct akb_buf b = AKB_BUF_INIT;
+	akb_buf_printf(&b, "%s %zu %zu %d\n%s\n%s\n%lld %lld.%09ld %lld.%09ld %llu %llu", AKB_VERSION,
+		       p->limits.file_bytes, p->limits.front_matter_bytes, strict, in->path, in->rel,
+		       (long long)st->st_size, (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+		       (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec, (unsigned long long)st->st_ino,
+		       (unsigned long long)st->st_dev);
+	uint64_t key = akb_digest(b.ptr, b.len);
+	akb_buf_release(&b);
+	return key ? key : 1;
+}
+
+/* Loads agent k from the load cache when its file's key is recorded; 1 if it did. */
+static int S_load_cached(struct load_pool *p, size_t k, const struct akb_input *in, uint64_t key)
+{
+	struct akb_page_record rec;
+	if (!akb_page_cache_find(p->loads, in->rel, key, &rec))
+		return 0;
+	int ok = akb_agent_decode(&p->agents[k], in, rec.doc, rec.doc_len) == 0;
+	if (ok) {
+		for (size_t i = 0; i < rec.messages.len; i++) { /* what loading it said, said again */
+			const struct akb_diagnostic *d = &rec.messages.items[i];
+			akb_diag_add(&p->diags[k], d->severity, d->path, d->line, d->col, "%s", d->message);
+		}
+		akb_page_cache_put(p->loads, in->rel, &rec);
+	}
+	akb_page_record_release(&rec);
+	return ok;
+}
 
 static void S_load_one(void *ctx, size_t k)
 {
 	struct load_pool *p = ctx;
-	p->failed[k] = akb_agent_load(&p->agents[k], &p->inputs->items[p->input_of[k]], &p->limits, &p->skipped[k],
-				      &p->diags[k]) != 0;
-	if (!p->failed[k])
-		akb_agent_spill_text(&p->agents[k]); /* read again by the stages that need it (load.h) */
+	const struct akb_input *in = &p->inputs->items[p->input_of[k]];
+	struct stat st;
+	/* The stat is taken before the file is read: a file changed meanwhile has another one next time. */
+	uint64_t key = p->loads && stat(in->path, &st) == 0 && S_ISREG(st.st_mode)
+			       ? S_load_key(p, in, &st, p->diags[k].strict) : 0;
+	if (key && S_load_cached(p, k, in, key)) {
+		p->failed[k] = 0;
+		p->cached[k] = 1;
+		return;
+	}
+	p->failed[k] = akb_agent_load(&p->agents[k], in, &p->limits, &p->skipped[k], &p->diags[k]) != 0;
+	if (p->failed[k])
+		return;
+	akb_agent_spill_text(&p->agents[k]); /* read again by the stages that need it (load.h) */
+	if (key) {
+		struct akb_page_record rec = { 0 };
+		struct akb_buf agent = AKB_BUF_INIT;
+		akb_agent_encode(&p->agents[k], &agent);
+		rec.key = key;
+		rec.messages = p->diags[k];
+		rec.doc = agent.ptr;
+		rec.doc_len = agent.len;
+		akb_page_cache_put(p->loads, in->rel, &rec);
+		akb_buf_release(&agent);
+	}
+}
+
+/* Is the folder that holds the cache folder of `manifest` (cache.h) there? */
+static int S_cache_folder_can_be(const char *manifest)
+{
+	struct akb_buf dir = AKB_BUF_INIT;
+	const char *cache_slash = strrchr(manifest, '/'); /* ".../.agentkb-cache/NAME.manifest" */
+	const char *start = manifest;
+	const char *parent_slash = NULL;
+	for (const char *c = start; cache_slash && c < cache_slash; c++)
+		if (*c == '/')
+			parent_slash = c;
+	if (parent_slash)
+		akb_buf_put(&dir, manifest, parent_slash == manifest ? 1 : (size_t)(parent_slash - manifest));
+	else
+		akb_buf_puts(&dir, ".");
+	struct stat st;
+	int there = stat(dir.ptr, &st) == 0 && S_ISDIR(st.st_mode);
+	akb_buf_release(&dir);
+	return there;
 }
 
 /* Loads the inputs to load into site->agents, keeping those that could be read, in input order. */
 static void S_load_agents(const struct akb_config *cfg, struct akb_input_list *inputs, struct akb_site *site,
-			  size_t *agent_of, struct akb_build_result *res, struct akb_diag *diag)
+			  size_t *agent_of, struct akb_build_result *res, struct akb_page_cache *loads,
+			  struct akb_diag *diag)
 {
 	size_t n = 0, first = site->nagents;
 	size_t *input_of = akb_xmalloc(akb_xmul(inputs->len + 1, sizeof(size_t)));
@@ -269,7 +349,8 @@ static void S_load_agents(const struct akb_config *cfg, struct akb_input_list *i
 		akb_site_add_agent(site); /* every slot before any thread takes one: no realloc under them */
 	struct load_pool pool = { inputs, site->agents + first, input_of, akb_xcalloc(n + 1, sizeof(struct akb_diag)),
 				  akb_xcalloc(n + 1, sizeof(int)), akb_xcalloc(n + 1, sizeof(char *)),
-				  { (size_t)cfg->limits.file_mb << 20, (size_t)cfg->limits.front_matter_kb << 10 } };
+				  { (size_t)cfg->limits.file_mb << 20, (size_t)cfg->limits.front_matter_kb << 10 }, loads,
+				  akb_xcalloc(n + 1, sizeof(int)) };
 	for (size_t k = 0; k < n; k++) {
 		akb_diag_init(&pool.diags[k], NULL);
 		pool.diags[k].strict = diag->strict; /* a load may depend on it (frontmatter.h) */
@@ -282,6 +363,8 @@ static void S_load_agents(const struct akb_config *cfg, struct akb_input_list *i
 			akb_diag_add(diag, d->items[j].severity, d->items[j].path, d->items[j].line, d->items[j].col, "%s",
 				     d->items[j].message);
 		akb_diag_release(&pool.diags[k]);
+		res->loadable++;
+		res->cached_loads += pool.cached[k] != 0;
 		if (pool.failed[k]) {
 			res->skipped++;
 			inputs->items[input_of[k]].skip = akb_xstrdup(pool.skipped[k]);
@@ -294,12 +377,14 @@ static void S_load_agents(const struct akb_config *cfg, struct akb_input_list *i
 	site->nagents = kept;
 	free(pool.diags);
 	free(pool.failed);
+	free(pool.cached);
 	free(pool.skipped);
 	free(input_of);
 }
 
-int akb_build_load(const struct akb_config *cfg, struct akb_input_list *inputs, struct akb_site *site,
-		   size_t **agent_of, struct akb_build_result *res, struct akb_diag *diag)
+static int S_build_load(const struct akb_config *cfg, struct akb_input_list *inputs, struct akb_site *site,
+			size_t **agent_of, struct akb_build_result *res, struct akb_page_cache *loads,
+			struct akb_diag *diag)
 {
 	struct akb_walk_options wopts = { (const char *const *)cfg->not_agents };
 	*agent_of = NULL;
@@ -312,10 +397,16 @@ int akb_build_load(const struct akb_config *cfg, struct akb_input_list *inputs, 
 		res->attached += inputs->items[i].attached;
 		res->skipped += !inputs->items[i].attached && inputs->items[i].skip;
 	}
-	S_load_agents(cfg, inputs, site, *agent_of, res, diag);
+	S_load_agents(cfg, inputs, site, *agent_of, res, loads, diag);
 	akb_attach_collect(inputs, site);
 	akb_plugin_link(site);
 	return 0;
+}
+
+int akb_build_load(const struct akb_config *cfg, struct akb_input_list *inputs, struct akb_site *site,
+		   size_t **agent_of, struct akb_build_result *res, struct akb_diag *diag)
+{
+	return S_build_load(cfg, inputs, site, agent_of, res, NULL, diag);
 }
 
 int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts, struct akb_build_result *res,
@@ -333,12 +424,22 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	struct akb_rendered rendered = { 0 };
 	size_t *agent_of = NULL;
 	struct akb_lint lint = { 0 };
-	struct akb_page_cache pages = { .fd = -1 };
+	struct akb_page_cache pages = { .fd = -1 }, loads = { .fd = -1 };
+	int loads_open = 0;
 	int ok = 0;
 	akb_site_init(&site);
 
-	/* walk + load */
-	if (akb_build_load(cfg, &inputs, &site, &agent_of, res, diag) != 0)
+	/* walk + load; files whose stat is the one recorded come from the load cache (page_cache.h) */
+	struct akb_buf manifest = AKB_BUF_INIT;
+	akb_cache_file(cfg->output, &manifest);
+	/* Only beside an OUT that may be replaced, and whose folder is there: loading makes no folders. */
+	if (opts->cache != AKB_CACHE_OFF && akb_output_may_replace(cfg->output, cfg->content) &&
+	    S_cache_folder_can_be(manifest.ptr)) {
+		akb_page_cache_open(&loads, manifest.ptr, "load", opts->cache == AKB_CACHE_USE, diag);
+		loads_open = 1;
+	}
+	akb_buf_release(&manifest);
+	if (S_build_load(cfg, &inputs, &site, &agent_of, res, loads_open ? &loads : NULL, diag) != 0)
 		goto done;
 	/* The files as written, before hooks: what Claude Code would see. */
 	akb_lint_site(&site, NULL, NULL, cfg->jobs, &lint);
@@ -389,7 +490,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	struct feed feed = { akb_index_feed_new(&site, cfg), &site, NULL };
 	/* Page hooks may make any page of anything: with them, every page is rendered. */
 	if (out.cache_file && !ropts.page_filter) {
-		akb_page_cache_open(&pages, out.cache_file, out.incremental, diag);
+		akb_page_cache_open(&pages, out.cache_file, "page", out.incremental, diag);
 		feed.pages = &pages;
 		ropts.page_cache = &pages;
 		ropts.page_salt = S_page_salt(cfg, &theme, &copts);
@@ -428,6 +529,8 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	ok = akb_output_commit(&out, diag) == 0;
 	if (feed.pages)
 		akb_page_cache_finish(&pages, ok, diag);
+	if (loads_open)
+		akb_page_cache_finish(&loads, ok, diag);
 	res->write_ms = S_now_ms() - mark;
 
 done:
@@ -441,6 +544,7 @@ done:
 	if (opts->stats)
 		akb_report_stats(stderr, res);
 	akb_page_cache_release(&pages);
+	akb_page_cache_release(&loads);
 	akb_output_release(&out);
 	akb_hooks_free(hooks);
 	if (hl)

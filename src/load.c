@@ -739,3 +739,112 @@ int akb_agent_load(struct akb_agent *a, const struct akb_input *in, const struct
 	akb_buf_release(&data);
 	return 0;
 }
+
+/* Optional strings: a flag, then the string. */
+static void S_put_opt(struct akb_buf *b, const char *s)
+{
+	akb_buf_putc(b, s != NULL);
+	if (s)
+		akb_buf_put_sized(b, s, strlen(s));
+}
+
+static int S_read_opt(const char **p, const char *end, char **s)
+{
+	*s = NULL;
+	if (*p >= end)
+		return -1;
+	if (!*(*p)++)
+		return 0;
+	const char *t;
+	size_t n;
+	if (akb_read_sized(p, end, &t, &n) != 0 || memchr(t, '\0', n))
+		return -1;
+	*s = akb_xstrndup(t, n);
+	return 0;
+}
+
+void akb_agent_encode(const struct akb_agent *a, struct akb_buf *out)
+{
+	const uint64_t numbers[] = { a->raw_len, a->text_len, a->body_len, a->body_line, a->body_off,
+				     (uint64_t)a->name_source, (uint64_t)a->format, (uint64_t)a->raw_differs,
+				     a->body_tokens, (uint64_t)a->fm.present, (uint64_t)a->fm.recovered,
+				     a->fm.error_line, a->fm.error_col, a->fm.body_offset, a->fm.body_line };
+	for (size_t i = 0; i < sizeof numbers / sizeof *numbers; i++)
+		akb_buf_put_varint(out, numbers[i]);
+	akb_buf_put_varint(out, a->raw_digest);
+	akb_buf_put_varint(out, a->body_hash);
+	S_put_opt(out, a->name);
+	S_put_opt(out, a->description);
+	S_put_opt(out, a->summary);
+	S_put_opt(out, a->language);
+	akb_buf_putc(out, a->body_text != NULL);
+	if (a->body_text)
+		akb_buf_put_sized(out, a->body_text, a->body_len);
+	akb_value_encode(&a->fm.fields, out);
+	akb_value_encode(&a->examples, out);
+	akb_value_encode(&a->tools, out);
+}
+
+int akb_agent_decode(struct akb_agent *a, const struct akb_input *in, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+	memset(a, 0, sizeof(*a));
+	a->duplicate_of = SIZE_MAX;
+	a->plugin = SIZE_MAX;
+	a->spilled = 1;
+	a->path = akb_xstrdup(in->path);
+	a->rel = akb_xstrdup(in->rel);
+	uint64_t n[15], digest, hash;
+	int ok = 1;
+	for (size_t i = 0; ok && i < sizeof n / sizeof *n; i++)
+		ok = akb_read_varint(&p, end, &n[i]) == 0;
+	ok = ok && akb_read_varint(&p, end, &digest) == 0 && akb_read_varint(&p, end, &hash) == 0;
+	char *language = NULL;
+	ok = ok && S_read_opt(&p, end, &a->name) == 0 && S_read_opt(&p, end, &a->description) == 0 &&
+	     S_read_opt(&p, end, &a->summary) == 0 && S_read_opt(&p, end, &language) == 0 && p < end;
+	if (ok && language) {
+		a->language = akb_language_named(language, strlen(language));
+		ok = a->language != NULL;
+	}
+	free(language);
+	size_t body_len = 0;
+	if (ok && *p++) {
+		const char *body;
+		ok = akb_read_sized(&p, end, &body, &body_len) == 0;
+		if (ok)
+			a->body_text = akb_xstrndup(body, body_len);
+	}
+	/* The body is the replaced one, or lies inside the text. */
+	ok = ok && (a->body_text ? n[2] == body_len : n[4] <= n[1] && n[2] <= n[1] - n[4]) && n[1] <= SIZE_MAX &&
+	     n[0] <= SIZE_MAX && n[3] <= UINT32_MAX && n[5] <= AKB_NAME_FILENAME && n[6] < AKB_FORMAT_COUNT &&
+	     n[11] <= UINT32_MAX && n[12] <= UINT32_MAX && n[14] <= UINT32_MAX && a->name && a->description &&
+	     a->summary;
+	ok = ok && akb_value_decode(&p, end, &a->fm.fields, 128) == 0 && a->fm.fields.kind == AKB_MAP &&
+	     akb_value_decode(&p, end, &a->examples, 128) == 0 && akb_value_decode(&p, end, &a->tools, 128) == 0 &&
+	     p == end;
+	if (!ok) {
+		akb_agent_release(a);
+		return -1;
+	}
+	a->raw_len = (size_t)n[0];
+	a->text_len = (size_t)n[1];
+	a->body_len = (size_t)n[2];
+	a->body_line = (unsigned)n[3];
+	a->body_off = (size_t)n[4];
+	a->name_source = (enum akb_name_source)n[5];
+	a->format = (int)n[6];
+	a->raw_differs = n[7] != 0;
+	a->body_tokens = (size_t)n[8];
+	a->fm.present = n[9] != 0;
+	a->fm.recovered = n[10] != 0;
+	a->fm.error_line = (unsigned)n[11];
+	a->fm.error_col = (unsigned)n[12];
+	a->fm.body_offset = (size_t)n[13];
+	a->fm.body_line = (unsigned)n[14];
+	a->raw_digest = digest;
+	a->body_hash = hash;
+	if (a->body_text)
+		a->body = a->body_text;
+	akb_value_shrink(&a->fm.fields);
+	return 0;
+}

@@ -305,6 +305,20 @@ static void S_open_cache(struct akb_output *o, enum akb_cache_mode mode, struct 
 		o->incremental = akb_cache_load(&o->prev, o->cache_file, diag) == 0;
 }
 
+int akb_output_may_replace(const char *out_dir, const char *content)
+{
+	struct akb_diag quiet;
+	akb_diag_init(&quiet, NULL);
+	struct akb_buf parent = AKB_BUF_INIT, base = AKB_BUF_INIT;
+	S_split(out_dir, &parent, &base);
+	int ok = base.len && strcmp(base.ptr, ".") && strcmp(base.ptr, "..") && strcmp(base.ptr, "/") &&
+		 S_check_target(out_dir, content, &quiet) == 0;
+	akb_buf_release(&parent);
+	akb_buf_release(&base);
+	akb_diag_release(&quiet);
+	return ok;
+}
+
 int akb_output_begin(struct akb_output *o, const char *out_dir, const char *content, enum akb_cache_mode cache,
 		     struct akb_diag *diag)
 {
@@ -473,18 +487,21 @@ static void S_record(struct akb_output *o, const char *rel, uint64_t digest, siz
 /*
  * One message for a full disk, naming the file as it would be in OUT, not
  * thousands: the writes after it fail quietly (the build fails all the same).
+ * One per `diag`: pages made on several threads each have theirs, and only
+ * the first failed page's messages are kept (render.c), whichever thread
+ * found the disk full first.
  */
 static void S_write_error(struct akb_output *o, const char *rel, int err, struct akb_diag *diag)
 {
-	pthread_mutex_lock(&S_count_lock);
-	int first = !o->disk_full;
-	if (err == ENOSPC || err == EDQUOT)
-		o->disk_full = 1;
-	pthread_mutex_unlock(&S_count_lock);
+	static const char full[] = "no space left on device writing";
 	if (err == ENOSPC || err == EDQUOT) {
-		if (first)
-			akb_error(diag, NULL, 0, 0, "no space left on device writing '%s/%s'; '%s' left as it was",
-				  o->final_dir, rel, o->final_dir);
+		pthread_mutex_lock(&S_count_lock);
+		o->disk_full = 1;
+		pthread_mutex_unlock(&S_count_lock);
+		for (size_t i = 0; diag && i < diag->len; i++)
+			if (!strncmp(diag->items[i].message, full, sizeof full - 1))
+				return;
+		akb_error(diag, NULL, 0, 0, "%s '%s/%s'; '%s' left as it was", full, o->final_dir, rel, o->final_dir);
 	} else {
 		akb_error(diag, NULL, 0, 0, "unable to write '%s/%s': %s", o->final_dir, rel, strerror(err));
 	}

@@ -178,7 +178,8 @@ static void S_start_next(struct akb_page_cache *pc)
 	akb_buf_release(&tmpl);
 }
 
-void akb_page_cache_open(struct akb_page_cache *pc, const char *manifest_file, int load, struct akb_diag *diag)
+void akb_page_cache_open(struct akb_page_cache *pc, const char *manifest_file, const char *what, int load,
+			 struct akb_diag *diag)
 {
 	memset(pc, 0, sizeof(*pc));
 	pc->fd = -1;
@@ -190,7 +191,7 @@ void akb_page_cache_open(struct akb_page_cache *pc, const char *manifest_file, i
 	if (n >= sizeof ext - 1 && !strcmp(manifest_file + n - (sizeof ext - 1), ext))
 		n -= sizeof ext - 1;
 	akb_buf_put(&file, manifest_file, n);
-	akb_buf_puts(&file, ".pages");
+	akb_buf_printf(&file, ".%ss", what);
 	pc->file = akb_buf_detach(&file, NULL);
 	if (load) {
 		pc->fd = open(pc->file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -200,7 +201,8 @@ void akb_page_cache_open(struct akb_page_cache *pc, const char *manifest_file, i
 		else if (pc->fd >= 0)
 			why = S_read_index(pc);
 		if (why) {
-			akb_warn(diag, pc->file, 0, 0, "ignoring the page cache (%s); rendering every page", why);
+			akb_warn(diag, pc->file, 0, 0, "ignoring the %s cache (%s); %s", what, why,
+				 strcmp(what, "page") ? "loading every file" : "rendering every page");
 			S_drop_loaded(pc);
 		}
 	}
@@ -332,7 +334,7 @@ void akb_page_cache_finish(struct akb_page_cache *pc, int built, struct akb_diag
 			/* The old records still describe OUT's pages truthfully (a page is kept only when
 			 * OUT has the recorded bytes), but a fresh start is simpler to reason about. */
 			unlink(pc->file);
-			akb_warn(diag, pc->file, 0, 0, "unable to write the page cache; the next build renders every page");
+			akb_warn(diag, pc->file, 0, 0, "unable to write the cache; the next build makes everything anew");
 		}
 	}
 	free(pc->next_file);

@@ -206,8 +206,8 @@ void akb_report_stats(FILE *f, const struct akb_build_result *res)
 		secs > 0 ? (double)res->inputs / secs : 0.0, secs > 0 ? (double)res->input_bytes / 1e6 / secs : 0.0,
 		(double)ru.ru_maxrss / 1024.0, (double)res->search_bytes / 1e6, res->search_terms,
 		res->written_files, res->output_files, res->incremental ? " (incremental)" : "");
-	fprintf(f, "stages: load %.0f ms, site %.0f ms, render %.0f ms (%zu of %zu pages rendered, %zu of %zu agent pages),"
-		   " write %.0f ms\n",
-		res->load_ms, res->site_ms, res->render_ms, res->pages - res->kept_pages, res->pages,
-		res->agents - res->kept_agent_pages, res->agents, res->write_ms);
+	fprintf(f, "stages: load %.0f ms (%zu of %zu files read), site %.0f ms, render %.0f ms (%zu of %zu pages rendered,"
+		   " %zu of %zu agent pages), write %.0f ms\n",
+		res->load_ms, res->loadable - res->cached_loads, res->loadable, res->site_ms, res->render_ms, res->pages - res->kept_pages,
+		res->pages, res->agents - res->kept_agent_pages, res->agents, res->write_ms);
 }

@@ -18,5 +18,7 @@ const char *akb_language_detect(const char *text, size_t len);
 
 /* The BCP 47 tag of a name akb_language_detect gives ("中文" -> "zh"), or NULL. */
 const char *akb_language_tag(const char *name);
+/* akb_language_detect's static string for `name` (a name it gives), or NULL. */
+const char *akb_language_named(const char *name, size_t len);
 
 #endif

@@ -41,6 +41,15 @@ int akb_agent_load(struct akb_agent *agent, const struct akb_input *in, const st
 void akb_agent_load_text(struct akb_agent *agent, const char *path, const char *rel, const char *data,
 			 size_t len, struct akb_diag *diag);
 
+/*
+ * A loaded and spilled agent (akb_agent_spill_text) as bytes and back, for
+ * the load cache: everything loading found in its file, without the text.
+ * Decoding gives the agent loading `in` made (path and rel from `in`);
+ * returns 0, or -1 when the bytes are not an encoding (`agent` released).
+ */
+void akb_agent_encode(const struct akb_agent *agent, struct akb_buf *out);
+int akb_agent_decode(struct akb_agent *agent, const struct akb_input *in, const char *data, size_t len);
+
 /* Sets body_hash and body_tokens from `body`, which must be in memory (loading, a hook's new body). */
 void akb_agent_note_body(struct akb_agent *agent);
 

@@ -58,6 +58,8 @@ int akb_output_interrupted(void);
  */
 int akb_output_begin(struct akb_output *o, const char *out_dir, const char *content, enum akb_cache_mode cache,
 		     struct akb_diag *diag);
+/* Would akb_output_begin accept OUT (the checks above, silently, creating nothing)? */
+int akb_output_may_replace(const char *out_dir, const char *content);
 /*
  * Writes `rel` (a '/'-separated path inside the site, folders created as
  * needed). Returns 0, or -1 (reported; the build must then fail).

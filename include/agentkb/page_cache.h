@@ -23,6 +23,11 @@
  * page is looked up, so the cache costs little memory at any size. A
  * foreign, truncated or corrupt file is ignored with a warning, and a record
  * whose digest does not match is treated as missing.
+ *
+ * The same records, in `NAME.loads`, are the load cache: per input file,
+ * keyed by its stat, the agent loading made of it (load.h: akb_agent_encode,
+ * in `doc`) and the warnings loading gave, so that a rebuild reads and
+ * parses only the files that changed.
  */
 #ifndef AKB_PAGE_CACHE_H
 #define AKB_PAGE_CACHE_H
@@ -66,11 +71,13 @@ struct akb_page_cache {
 
 /*
  * Opens the cache of the site whose manifest is `manifest_file` (cache.h):
- * reads the last build's index when `load` (an incremental build), and
- * starts this build's file. Never fails: a cache that cannot be read or
- * written only makes the build render every page (warned).
+ * `what` is "page" (NAME.pages) or "load" (NAME.loads, the load cache:
+ * build.c). Reads the last build's index when `load`, and starts this
+ * build's file. Never fails: a cache that cannot be read or written only
+ * makes the build render every page or load every file (warned).
  */
-void akb_page_cache_open(struct akb_page_cache *pc, const char *manifest_file, int load, struct akb_diag *diag);
+void akb_page_cache_open(struct akb_page_cache *pc, const char *manifest_file, const char *what, int load,
+			 struct akb_diag *diag);
 /*
  * The record of page `rel` if the last build made it from `key`: 1 with
  * `rec` filled (release it), or 0. Any thread.

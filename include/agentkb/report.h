@@ -29,6 +29,8 @@ struct akb_build_result {
 	size_t written_files; /* of which written by this build (the others were unchanged in OUT) */
 	int incremental;      /* OUT was updated in place from the cache (output.h) */
 	size_t changed_inputs; /* agent files that changed under the build (it failed: build again) */
+	size_t loadable;       /* files to load (not skipped by the walk, not a skill's files) */
+	size_t cached_loads;   /* of those, agents loaded from the load cache, their files not read (page_cache.h) */
 	size_t kept_pages;     /* pages kept as they were, not rendered (page_cache.h) */
 	size_t kept_agent_pages; /* agent pages among them */
 	size_t search_bytes; /* of which the search index */

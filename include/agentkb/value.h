@@ -69,6 +69,14 @@ void akb_value_release(struct akb_value *v);
  */
 struct akb_buf;
 void akb_value_put_canonical(const struct akb_value *v, struct akb_buf *out);
+/*
+ * A value with its file positions as bytes and back (the load cache):
+ * decoding reads from *p, not past `end`, into `v` (a null value before),
+ * moves *p on and returns 0; -1 when the bytes are not an encoding (`v` is
+ * then released) or nest deeper than `depth`.
+ */
+void akb_value_encode(const struct akb_value *v, struct akb_buf *out);
+int akb_value_decode(const char **p, const char *end, struct akb_value *v, int depth);
 
 void akb_value_set_null(struct akb_value *v);
 void akb_value_set_bool(struct akb_value *v, int b);

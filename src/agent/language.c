@@ -26,6 +26,9 @@ static const struct {
 };
 #define NLATIN (sizeof(S_latin) / sizeof(S_latin[0]))
 
+/* The CJK languages' names, each one string (akb_language_named gives these very pointers). */
+static const char *const S_cjk_names[] = { "中文", "日本語", "한국어" };
+
 static int S_is_han(uint32_t c)
 {
 	return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF) ||
@@ -122,10 +125,10 @@ const char *akb_language_detect(const char *text, size_t len)
 		return NULL;
 	if (cjk * 4 >= latin) {
 		if (hangul * 2 >= cjk)
-			return "한국어";
+			return S_cjk_names[2];
 		if (kana * 10 >= cjk)
-			return "日本語";
-		return "中文";
+			return S_cjk_names[1];
+		return S_cjk_names[0];
 	}
 	size_t hits[NLATIN] = { 0 }, best = 0;
 	S_count_words(text, len, hits);
@@ -144,5 +147,16 @@ const char *akb_language_tag(const char *name)
 	for (size_t i = 0; name && i < NLATIN; i++)
 		if (!strcmp(name, S_latin[i].name))
 			return S_latin[i].tag;
+	return NULL;
+}
+
+const char *akb_language_named(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof S_cjk_names / sizeof S_cjk_names[0]; i++)
+		if (strlen(S_cjk_names[i]) == len && !memcmp(S_cjk_names[i], name, len))
+			return S_cjk_names[i];
+	for (size_t i = 0; i < NLATIN; i++)
+		if (strlen(S_latin[i].name) == len && !memcmp(S_latin[i].name, name, len))
+			return S_latin[i].name;
 	return NULL;
 }

@@ -4,6 +4,7 @@
 #include "core/prefix.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,6 +204,128 @@ void akb_value_put_canonical(const struct akb_value *v, struct akb_buf *out)
 		}
 		break;
 	}
+}
+
+static struct akb_pair *S_map_append(struct akb_value *map, const char *key);
+
+void akb_value_encode(const struct akb_value *v, struct akb_buf *out)
+{
+	akb_buf_putc(out, (int)v->kind);
+	akb_buf_put_varint(out, v->line);
+	akb_buf_put_varint(out, v->col);
+	switch (v->kind) {
+	case AKB_NULL:
+		break;
+	case AKB_BOOL:
+		akb_buf_putc(out, v->u.boolean != 0);
+		break;
+	case AKB_NUMBER:
+		akb_buf_put(out, &v->u.number, sizeof v->u.number);
+		break;
+	case AKB_STRING:
+		akb_buf_put_sized(out, v->u.str.ptr, v->u.str.len);
+		break;
+	case AKB_LIST:
+		akb_buf_put_varint(out, v->u.list.len);
+		for (size_t i = 0; i < v->u.list.len; i++)
+			akb_value_encode(&v->u.list.items[i], out);
+		break;
+	case AKB_MAP:
+		akb_buf_put_varint(out, v->u.map.len);
+		for (size_t i = 0; i < v->u.map.len; i++) {
+			const struct akb_pair *pair = &v->u.map.items[i];
+			akb_buf_put_sized(out, pair->key, strlen(pair->key));
+			akb_buf_put_varint(out, pair->line);
+			akb_buf_put_varint(out, pair->col);
+			akb_value_encode(&pair->value, out);
+		}
+		break;
+	}
+}
+
+static int S_read_position(const char **p, const char *end, unsigned *line, unsigned *col)
+{
+	uint64_t l, c;
+	if (akb_read_varint(p, end, &l) != 0 || akb_read_varint(p, end, &c) != 0 || l > UINT32_MAX || c > UINT32_MAX)
+		return -1;
+	*line = (unsigned)l;
+	*col = (unsigned)c;
+	return 0;
+}
+
+int akb_value_decode(const char **p, const char *end, struct akb_value *v, int depth)
+{
+	uint64_t n;
+	const char *s;
+	size_t len;
+	if (*p >= end || depth <= 0)
+		return -1;
+	int kind = (unsigned char)*(*p)++;
+	unsigned line, col;
+	if (S_read_position(p, end, &line, &col) != 0)
+		return -1;
+	switch (kind) {
+	case AKB_NULL:
+		akb_value_set_null(v);
+		break;
+	case AKB_BOOL:
+		if (*p >= end)
+			return -1;
+		akb_value_set_bool(v, *(*p)++ != 0);
+		break;
+	case AKB_NUMBER: {
+		double d;
+		if (end - *p < (ptrdiff_t)sizeof d)
+			return -1;
+		memcpy(&d, *p, sizeof d);
+		*p += sizeof d;
+		akb_value_set_number(v, d);
+		break;
+	}
+	case AKB_STRING:
+		if (akb_read_sized(p, end, &s, &len) != 0)
+			return -1;
+		akb_value_set_string(v, s, len);
+		break;
+	case AKB_LIST:
+		if (akb_read_varint(p, end, &n) != 0 || n > (uint64_t)(end - *p))
+			return -1;
+		akb_value_set_list(v);
+		for (uint64_t i = 0; i < n; i++)
+			if (akb_value_decode(p, end, akb_list_push(v), depth - 1) != 0) {
+				akb_value_release(v);
+				return -1;
+			}
+		break;
+	case AKB_MAP:
+		if (akb_read_varint(p, end, &n) != 0 || n > (uint64_t)(end - *p))
+			return -1;
+		akb_value_set_map(v);
+		for (uint64_t i = 0; i < n; i++) {
+			unsigned pline, pcol;
+			if (akb_read_sized(p, end, &s, &len) != 0 || memchr(s, '\0', len) ||
+			    S_read_position(p, end, &pline, &pcol) != 0) {
+				akb_value_release(v);
+				return -1;
+			}
+			struct akb_buf key = AKB_BUF_INIT;
+			akb_buf_put(&key, s, len);
+			struct akb_pair *pair = S_map_append(v, key.ptr);
+			akb_buf_release(&key);
+			pair->line = pline;
+			pair->col = pcol;
+			if (akb_value_decode(p, end, &pair->value, depth - 1) != 0) {
+				akb_value_release(v);
+				return -1;
+			}
+		}
+		break;
+	default:
+		return -1;
+	}
+	v->line = line;
+	v->col = col;
+	return 0;
 }
 
 struct akb_value *akb_map_get(const struct akb_value *map, const char *key)

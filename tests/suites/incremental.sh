@@ -15,6 +15,7 @@ cp -r content "$C"
 SITE="$TMP/inc/site"
 CACHE="$TMP/inc/.agentkb-cache/site.manifest"
 PAGES="$TMP/inc/.agentkb-cache/site.pages"
+LOADS="$TMP/inc/.agentkb-cache/site.loads"
 
 # rebuild DESCRIPTION ARGS...: an incremental build of $C into $SITE and a clean one
 # into a new folder; both must exit alike, print the same messages and write the same site.
@@ -36,6 +37,8 @@ rebuild() {
 	NPAGES=$(sed -n 's/.*([0-9]* of \([0-9]*\) pages rendered.*/\1/p' "$TMP/inc.err")
 	AGENT_PAGES=$(sed -n 's/.* pages rendered, \([0-9]*\) of [0-9]* agent pages).*/\1/p' "$TMP/inc.err")
 	AGENTS=$(sed -n 's/.* pages rendered, [0-9]* of \([0-9]*\) agent pages).*/\1/p' "$TMP/inc.err")
+	READ=$(sed -n 's/.*load [0-9]* ms (\([0-9]*\) of [0-9]* files read).*/\1/p' "$TMP/inc.err")
+	LOADABLE=$(sed -n 's/.*load [0-9]* ms ([0-9]* of \([0-9]*\) files read).*/\1/p' "$TMP/inc.err")
 }
 stamp() { stat -c '%i %Y.%y' "$1"; } # inode and mtime: unchanged when the file was not written again
 
@@ -46,11 +49,22 @@ has "$TMP/first.err" "files written$" "the first build is a full one"
 check "the cache is not in the site" test ! -e "$SITE/.agentkb-cache"
 
 check "the first build writes the page cache beside OUT" test -s "$PAGES"
-# A page that warns (its body links to a file the site does not have): kept, it warns all the same.
+# A page that warns (its body links to a file the site does not have): kept, it warns all the same;
+# so does a file whose loading warns (no name), loaded from the load cache.
 printf -- '---\nname: warns-on-render\ndescription: Links to a file that is not there.\n---\nSee [the plan](no-such-plan.md).\n' >"$C/warns-on-render.md"
+printf -- '---\ndescription: Has no name.\n---\n# Nameless\n\nBody.\n' >"$C/warns-on-load.md"
 rebuild "a page that warns"
+check "a rebuild writes the load cache beside OUT (the first had no folder for it)" test -s "$LOADS"
 rebuild "no change"
 has "$TMP/inc.err" "warns-on-render.md:5:.*warning: link 'no-such-plan.md' points at nothing" "no change: a kept page's warning is printed"
+has "$TMP/inc.err" "warns-on-load.md:1:1: warning: front-matter has no 'name'" "no change: a cached file's load warning is printed"
+expect "no change: no file read" "$READ" 0
+check "no change: every file loadable" [ "$LOADABLE" -gt 10 ]
+touch -d '2001-01-01 00:00:00' "$C/warns-on-load.md"
+rebuild "a file touched"
+expect "a file touched: it alone is read" "$READ" 1
+expect "a file touched: no page rendered" "$RENDERED" 0
+rm "$C/warns-on-load.md"
 expect "no change: no page rendered" "$RENDERED" 0
 check "no change: the site has agents" [ "$AGENTS" -gt 10 ]
 check "no change: and other pages" [ "$NPAGES" -gt "$AGENTS" ]
@@ -71,6 +85,7 @@ rebuild "body edit"
 check "body edit: some files written" [ "$WRITTEN" -gt 0 ]
 check "body edit: far fewer than all" [ "$WRITTEN" -lt $((TOTAL / 2)) ]
 expect "body edit: one agent page rendered" "$AGENT_PAGES" 1
+expect "body edit: one file read" "$READ" 1
 check "body edit: and the pages that list it, not all" [ "$RENDERED" -gt 1 ] && [ "$RENDERED" -lt $((NPAGES / 4)) ]
 has "$SITE/agents/$SLUG/index.html" "about incremental builds" "body edit: the page shows the change"
 check "body edit: the edited page was written" [ "$(stamp "$SITE/agents/$SLUG/index.html")" != "$before_page" ]
@@ -177,6 +192,16 @@ for how in truncated foreign garbage; do
 	check "$how cache: the site is the clean build's" diff -r "$SITE" "$TMP/clean/site"
 done
 
+# Nor is a corrupt load cache.
+head -c 100 "$LOADS" >"$TMP/l"
+cp "$TMP/l" "$LOADS"
+"$AKB" build "$C" -o "$SITE" --stats --title "Incremental Title" 2>"$TMP/err"
+check "truncated load cache: the build succeeds" [ $? -eq 0 ]
+has "$TMP/err" "site.loads: warning: ignoring the load cache (truncated); loading every file" "truncated load cache: a warning"
+has "$TMP/err" "load [0-9]* ms ($LOADABLE of $LOADABLE files read)" "truncated load cache: every file read"
+rebuild "after a truncated load cache" --title "Incremental Title"
+expect "after a truncated load cache: no file read" "$READ" 0
+
 # Nor is a corrupt or foreign page cache; a record that does not match its digest is a page to render.
 rebuild "before the page cache checks" --title "Incremental Title"
 for how in truncated foreign index record; do
@@ -220,6 +245,7 @@ has "$SITE/agents/brand-new-agent/index.html" "must not publish" "after a failed
 
 "$AKB" build "$C" -o "$SITE" --clean --stats 2>"$TMP/err"
 has "$TMP/err" " $TOTAL of $TOTAL files written$" "--clean writes every file"
+has "$TMP/err" "load [0-9]* ms ($LOADABLE of $LOADABLE files read)" "--clean reads every file"
 rebuild "after --clean"
 expect "after --clean: the fresh cache is used" "$WRITTEN" 0
 

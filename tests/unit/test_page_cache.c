@@ -1,8 +1,9 @@
 /*
- * Unit tests for the page cache (page_cache.h) and what it stores: varints,
- * search documents as bytes and back (an index made from decoded documents
- * is the index made from the originals), and records that come back as
- * they were put, or not at all when the file is damaged or foreign.
+ * Unit tests for the page and load caches (page_cache.h) and what they
+ * store: varints, search documents as bytes and back (an index made from
+ * decoded documents is the index made from the originals), values with
+ * their positions, loaded agents, and records that come back as they were
+ * put, or not at all when the file is damaged or foreign.
  */
 #include "core/prefix.h"
 
@@ -14,6 +15,7 @@
 
 #include "agentkb/buf.h"
 #include "agentkb/diag.h"
+#include "agentkb/load.h"
 #include "agentkb/output.h"
 #include "agentkb/page_cache.h"
 #include "agentkb/search.h"
@@ -195,7 +197,7 @@ TEST(page_cache_records_come_back_or_not_at_all)
 	struct akb_diag diag;
 	akb_diag_init(&diag, NULL);
 	struct akb_page_cache pc;
-	akb_page_cache_open(&pc, manifest.ptr, 1, &diag);
+	akb_page_cache_open(&pc, manifest.ptr, "page", 1, &diag);
 	INT_EQ(diag.len, 0); /* none yet: no warning */
 	S_put(&pc, "agents/a/index.html", 11, "doc-a");
 	S_put(&pc, "agents/b/index.html", 22, "doc-b");
@@ -203,7 +205,7 @@ TEST(page_cache_records_come_back_or_not_at_all)
 	akb_page_cache_release(&pc);
 	CHECK(access(pages.ptr, F_OK) == 0);
 
-	akb_page_cache_open(&pc, manifest.ptr, 1, &diag);
+	akb_page_cache_open(&pc, manifest.ptr, "page", 1, &diag);
 	INT_EQ(diag.len, 0);
 	struct akb_page_record rec;
 	CHECK(akb_page_cache_find(&pc, "agents/b/index.html", 22, &rec) == 1);
@@ -227,7 +229,7 @@ TEST(page_cache_records_come_back_or_not_at_all)
 	S_put(&pc, "agents/z/index.html", 99, "doc-z");
 	akb_page_cache_finish(&pc, 0, &diag);
 	akb_page_cache_release(&pc);
-	akb_page_cache_open(&pc, manifest.ptr, 1, &diag);
+	akb_page_cache_open(&pc, manifest.ptr, "page", 1, &diag);
 	CHECK(akb_page_cache_find(&pc, "agents/a/index.html", 11, &rec) == 1);
 	akb_page_record_release(&rec);
 	CHECK(akb_page_cache_find(&pc, "agents/z/index.html", 99, &rec) == 0);
@@ -236,7 +238,7 @@ TEST(page_cache_records_come_back_or_not_at_all)
 
 	/* A damaged record is a page to render; its neighbour is still good. */
 	S_flip_byte(pages.ptr, (long)strlen("agentkb-pages 1 ") + 40);
-	akb_page_cache_open(&pc, manifest.ptr, 1, &diag);
+	akb_page_cache_open(&pc, manifest.ptr, "page", 1, &diag);
 	CHECK(akb_page_cache_find(&pc, "agents/a/index.html", 11, &rec) == 0);
 	CHECK(akb_page_cache_find(&pc, "agents/b/index.html", 22, &rec) == 1);
 	akb_page_record_release(&rec);
@@ -245,7 +247,7 @@ TEST(page_cache_records_come_back_or_not_at_all)
 
 	/* A damaged index or trailer: the whole file is ignored, with a warning. */
 	S_flip_byte(pages.ptr, -40);
-	akb_page_cache_open(&pc, manifest.ptr, 1, &diag);
+	akb_page_cache_open(&pc, manifest.ptr, "page", 1, &diag);
 	INT_EQ(diag.len, 1);
 	CHECK(diag.len && strstr(diag.items[0].message, "ignoring the page cache") != NULL);
 	CHECK(akb_page_cache_find(&pc, "agents/b/index.html", 22, &rec) == 0);
@@ -254,12 +256,12 @@ TEST(page_cache_records_come_back_or_not_at_all)
 	/* Not loaded (a full build): nothing found, no warning, and the file is written afresh. */
 	akb_diag_release(&diag);
 	akb_diag_init(&diag, NULL);
-	akb_page_cache_open(&pc, manifest.ptr, 0, &diag);
+	akb_page_cache_open(&pc, manifest.ptr, "page", 0, &diag);
 	CHECK(akb_page_cache_find(&pc, "agents/b/index.html", 22, &rec) == 0);
 	S_put(&pc, "agents/b/index.html", 22, "doc-b2");
 	akb_page_cache_finish(&pc, 1, &diag);
 	akb_page_cache_release(&pc);
-	akb_page_cache_open(&pc, manifest.ptr, 1, &diag);
+	akb_page_cache_open(&pc, manifest.ptr, "page", 1, &diag);
 	CHECK(akb_page_cache_find(&pc, "agents/b/index.html", 22, &rec) == 1);
 	CHECK(rec.doc_len == 6 && !memcmp(rec.doc, "doc-b2", 6));
 	akb_page_record_release(&rec);
@@ -273,4 +275,87 @@ TEST(page_cache_records_come_back_or_not_at_all)
 	akb_buf_release(&cmd);
 	akb_buf_release(&manifest);
 	akb_buf_release(&pages);
+}
+
+/* A value's encoding keeps kinds, text, order and every file position; bad bytes decode to nothing. */
+TEST(values_encode_with_their_positions)
+{
+	struct akb_value v = AKB_VALUE_NULL, back = AKB_VALUE_NULL;
+	akb_value_set_map(&v);
+	v.line = 2;
+	v.col = 1;
+	struct akb_pair *p = akb_map_put_pair(&v, "tools");
+	p->line = 3;
+	p->col = 1;
+	akb_value_set_list(&p->value);
+	p->value.line = 3;
+	p->value.col = 8;
+	akb_value_set_string(akb_list_push(&p->value), "Read\0x", 6);
+	akb_value_set_number(akb_list_push(&p->value), -2.5);
+	akb_value_set_bool(akb_list_push(&p->value), 1);
+	akb_list_push(&p->value); /* null */
+	akb_map_set_cstr(&v, "a custom key", "值");
+	struct akb_buf once = AKB_BUF_INIT, twice = AKB_BUF_INIT;
+	akb_value_encode(&v, &once);
+	const char *at = once.ptr;
+	CHECK(akb_value_decode(&at, once.ptr + once.len, &back, 64) == 0);
+	CHECK(at == once.ptr + once.len);
+	akb_value_encode(&back, &twice);
+	CHECK(once.len == twice.len && !memcmp(once.ptr, twice.ptr, once.len));
+	const struct akb_value *tools = akb_map_get(&back, "tools");
+	CHECK(tools && tools->line == 3 && tools->col == 8 && back.u.map.items[0].line == 3 && back.line == 2);
+	CHECK(tools && tools->u.list.len == 4 && tools->u.list.items[0].u.str.len == 6 &&
+	      tools->u.list.items[1].u.number == -2.5 && tools->u.list.items[3].kind == AKB_NULL);
+	STR_EQ(akb_map_get_cstr(&back, "a custom key"), "值");
+	akb_value_release(&back);
+	/* Every cut short, and a nesting deeper than allowed, is refused. */
+	for (size_t n = 0; n < once.len; n++) {
+		at = once.ptr;
+		struct akb_value cut = AKB_VALUE_NULL;
+		int rc = akb_value_decode(&at, once.ptr + n, &cut, 64);
+		CHECK(rc == -1);
+		if (rc == 0)
+			akb_value_release(&cut);
+	}
+	at = once.ptr;
+	CHECK(akb_value_decode(&at, once.ptr + once.len, &back, 1) == -1);
+	akb_value_release(&v);
+	akb_buf_release(&once);
+	akb_buf_release(&twice);
+}
+
+/* An agent from the load cache is the agent loading made: encoded again, the very same bytes. */
+TEST(agents_decode_to_what_loading_made)
+{
+	static const char *const files[][2] = {
+		{ "eng/backend.md", "---\nname: backend\ndescription: \"Builds APIs.\\n\\n<example>Context: x\\nuser: \\\"hi\\\"\\n"
+				    "assistant: \\\"ok\\\"\\n</example>\"\ntools: Read, Grep\nmodel: opus\n---\n# Backend\n\n中文正文。\n" },
+		{ "x.md", "no front-matter here\r\n# Heading\r\n" },
+		{ ".codex/agents/x.toml", "name = \"x\"\ndescription = \"Does things.\"\ndeveloper_instructions = \"\"\"\nReview.\n\"\"\"\n" },
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		struct akb_agent a, back;
+		struct akb_diag d;
+		akb_diag_init(&d, NULL);
+		akb_agent_load_text(&a, files[i][0], files[i][0], files[i][1], strlen(files[i][1]), &d);
+		akb_agent_spill_text(&a);
+		struct akb_buf once = AKB_BUF_INIT, twice = AKB_BUF_INIT;
+		akb_agent_encode(&a, &once);
+		struct akb_input in = { (char *)files[i][0], (char *)files[i][0], NULL, 0, 0 };
+		CHECK(akb_agent_decode(&back, &in, once.ptr, once.len) == 0);
+		akb_agent_encode(&back, &twice);
+		CHECK(once.len == twice.len && !memcmp(once.ptr, twice.ptr, once.len));
+		STR_EQ(back.name, a.name);
+		STR_EQ(back.summary, a.summary);
+		CHECK(back.language == a.language); /* the same static string */
+		CHECK(back.raw_digest == a.raw_digest && back.body_line == a.body_line && back.spilled);
+		CHECK((back.body_text != NULL) == (a.body_text != NULL));
+		CHECK(back.duplicate_of == a.duplicate_of && back.plugin == a.plugin);
+		CHECK(akb_agent_decode(&back, &in, once.ptr, once.len - 1) == -1 || (akb_agent_release(&back), 0));
+		akb_agent_release(&back);
+		akb_agent_release(&a);
+		akb_diag_release(&d);
+		akb_buf_release(&once);
+		akb_buf_release(&twice);
+	}
 }
