@@ -76,6 +76,9 @@ void akb_graph_mentions(const char *text, size_t len, akb_mention_fn fn, void *c
 			e--;
 		if (b >= e)
 			continue;
+		/* Most words: no hyphen, no @ or ` before them, so no name (below); not even lowered. */
+		if ((b == text || (b[-1] != '@' && b[-1] != '`')) && !memchr(b, '-', (size_t)(e - b)))
+			continue;
 		/* Claude Code's mention is @agent-NAME; a bare @word is a decorator or a package scope. */
 		S_lower(b, e, &word);
 		const char *name = word.ptr;

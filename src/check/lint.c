@@ -531,6 +531,15 @@ static void S_hidden(struct linter *l)
 	const char *text = l->file.text;
 	size_t text_len = l->file.text_len;
 	for (size_t i = 0; i < text_len && reported < 5;) {
+		if ((unsigned char)text[i] < 0x80) { /* most of any text, and never hidden */
+			if (text[i++] == '\n') {
+				line++;
+				col = 1;
+			} else {
+				col++;
+			}
+			continue;
+		}
 		size_t at = i;
 		uint32_t c = akb_utf8_next(text, text_len, &i);
 		if (i == at)
