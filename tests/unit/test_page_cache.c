@@ -351,8 +351,11 @@ TEST(agents_decode_to_what_loading_made)
 		CHECK(back.raw_digest == a.raw_digest && back.body_line == a.body_line && back.spilled);
 		CHECK((back.body_text != NULL) == (a.body_text != NULL));
 		CHECK(back.duplicate_of == a.duplicate_of && back.plugin == a.plugin);
-		CHECK(akb_agent_decode(&back, &in, once.ptr, once.len - 1) == -1 || (akb_agent_release(&back), 0));
 		akb_agent_release(&back);
+		int cut = akb_agent_decode(&back, &in, once.ptr, once.len - 1);
+		CHECK(cut == -1); /* one byte short */
+		if (cut == 0)
+			akb_agent_release(&back);
 		akb_agent_release(&a);
 		akb_diag_release(&d);
 		akb_buf_release(&once);
