@@ -237,8 +237,8 @@ B3=$(ls "$TMP"/c3/engineering/*.md | sed -n 2p)
 (while :; do
 	exec 3>"$HL/themes/github.theme"
 	if [ -e "$TMP/edit-during-build" ]; then
+		cat "$TMP/edit-during-build" >>"$B3"
 		rm -f "$TMP/edit-during-build"
-		echo "SAVED-DURING-BUILD" >>"$B3"
 	fi
 	cat /usr/share/highlight/themes/github.theme >&3
 	exec 3>&-
@@ -255,7 +255,7 @@ EVENTS="$EVENTS $!"
 check "events: hello (third server)" wait_for "$TMP/events5" '^event: hello' 10
 # The edit that starts the build is to B3 too: only the pages of changed files are made again
 # (and their files read again), so that is where a file saved during the build is noticed.
-touch "$TMP/edit-during-build"
+echo "SAVED-DURING-BUILD" >"$TMP/edit-during-build"
 echo "FIRST-EDIT" >>"$B3"
 check "a file saved during a build: serve says so" wait_for "$TMP/serve3.err" '^serve: files changed during the build; building again$' 60
 check "and builds again, then reloads" wait_more "$TMP/events5" '^event: reload' 0 60
@@ -263,6 +263,15 @@ hasnt "$TMP/events5" '^event: error' "no error is shown for it"
 slug=$(basename "$B3" .md)
 get "/agents/$slug/" >/dev/null
 has "$TMP/body" SAVED-DURING-BUILD "the file saved during the build is served"
+# Saved while a build keeps its page (the edit that starts it is to another file): that build
+# publishes what it loaded, and the saved change starts the next one.
+reloads=$(count "$TMP/events5" '^event: reload')
+echo "SAVED-WHILE-KEPT" >"$TMP/edit-during-build"
+echo "OTHER-EDIT" >>"$(ls "$TMP"/c3/engineering/*.md | head -1)"
+check "a file saved while its page is kept: two builds, two reloads" wait_more "$TMP/events5" '^event: reload' $((reloads + 1)) 60
+get "/agents/$slug/" >/dev/null
+has "$TMP/body" SAVED-WHILE-KEPT "a file saved while its page is kept: served after the next build"
+hasnt "$TMP/events5" '^event: error' "a file saved while its page is kept: no error"
 kill -TERM $SERVER
 wait $SERVER
 SERVER=""
