@@ -1,6 +1,7 @@
 #!/bin/sh
 # make valgrind: runs agentkb under valgrind's memcheck over the sample
-# content/, the hooks fixtures with the example hooks, every collection in
+# content/ (built, then rebuilt from its cache with nothing and with one
+# file changed), the hooks fixtures with the example hooks, every collection in
 # ../shared/corpora (and `agentkb check` and `check --links` on one). Any
 # memory error fails the run, and so does a leak that is definitely or
 # indirectly lost (memory still reachable at exit is allowed: process-wide
@@ -36,6 +37,12 @@ vg() { # vg WHAT ARGS...: agentkb ARGS under memcheck; passes when valgrind find
 
 vg "build content/" build content -o "$TMP/site" -q
 vg "check --links content/'s site" check --links "$TMP/site"
+# Rebuilds from the build cache: pages kept and files loaded from the page and load caches.
+cp -R content "$TMP/content"
+vg "build a copy of content/" build "$TMP/content" -o "$TMP/inc" -q
+vg "rebuild content/, nothing changed (cached)" build "$TMP/content" -o "$TMP/inc" -q
+printf '\nOne more line.\n' >>"$(find "$TMP/content" -name '*.md' | sort | sed -n 2p)"
+vg "rebuild content/, one file edited" build "$TMP/content" -o "$TMP/inc" -q
 H=tests/fixtures/hooks
 vg "build with hooks" build $H/content -o "$TMP/hooks" -q --hook $H/filter.lua --hook $H/agent.lua \
 	--hook $H/agent-inplace.lua --hook $H/site.lua --hook $H/page.lua --hook $H/api.lua
