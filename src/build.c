@@ -318,10 +318,9 @@ static void S_load_one(void *ctx, size_t k)
 static int S_cache_folder_can_be(const char *manifest)
 {
 	struct akb_buf dir = AKB_BUF_INIT;
-	const char *cache_slash = strrchr(manifest, '/'); /* ".../.agentkb-cache/NAME.manifest" */
-	const char *start = manifest;
+	const char *cache_slash = strrchr(manifest, '/'); /* "[PARENT/].agentkb-cache/NAME.manifest" */
 	const char *parent_slash = NULL;
-	for (const char *c = start; cache_slash && c < cache_slash; c++)
+	for (const char *c = manifest; cache_slash && c < cache_slash; c++)
 		if (*c == '/')
 			parent_slash = c;
 	if (parent_slash)
