@@ -581,6 +581,22 @@ int akb_output_keep(struct akb_output *o, const struct akb_kept_file *files, siz
 	return all;
 }
 
+int akb_output_staging_path(struct akb_output *o, const char *rel, struct akb_buf *path, struct akb_diag *diag)
+{
+	if (S_may_write(o, rel, diag) != 0)
+		return -1;
+	akb_buf_clear(path);
+	akb_buf_printf(path, "%s/%s", o->staging_dir, rel);
+	/* Its folder may hold nothing else new: an incremental build writes only changed files. */
+	if (S_make_parents(path->ptr) != 0) {
+		akb_error(diag, NULL, 0, 0, "unable to create the folder of '%s/%s': %s", o->final_dir, rel,
+			  strerror(errno));
+		S_failed(o);
+		return -1;
+	}
+	return 0;
+}
+
 int akb_output_has(struct akb_output *o, const char *rel)
 {
 	pthread_mutex_lock(&S_count_lock);

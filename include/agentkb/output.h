@@ -71,8 +71,13 @@ int akb_output_write_digested(struct akb_output *o, const char *rel, const void 
 /* Copies a file from disk into the site. */
 int akb_output_copy(struct akb_output *o, const char *rel, const char *src, struct akb_diag *diag);
 /*
+ * Where to write `rel` straight into the staging folder (an archive, say),
+ * into `path`, its folders made. Returns 0, or -1 (reported).
+ */
+int akb_output_staging_path(struct akb_output *o, const char *rel, struct akb_buf *path, struct akb_diag *diag);
+/*
  * Takes into the site a file that was written straight into the staging
- * folder at `rel` (an archive, say). Returns 0, or -1 (reported).
+ * folder at `rel` (akb_output_staging_path). Returns 0, or -1 (reported).
  */
 int akb_output_adopt(struct akb_output *o, const char *rel, struct akb_diag *diag);
 /*

@@ -91,12 +91,14 @@ int akb_attach_write(const struct akb_site *site, struct akb_output *out, long l
 		}
 		/* The folder as the harness wants it: <slug>/SKILL.md, <slug>/scripts/... */
 		if (!rc) {
-			akb_buf_clear(&dst);
-			akb_buf_printf(&dst, "%s/agents/%s/%s.tar.gz", out->staging_dir, a->slug, a->slug);
-			rc = akb_archive_write(dst.ptr, AKB_ARCHIVE_TAR_GZ, dir.ptr, paths, a->nfiles + 1, a->slug, mtime,
-					       diag);
+			akb_buf_clear(&src);
+			akb_buf_printf(&src, "agents/%s/%s.tar.gz", a->slug, a->slug);
+			rc = akb_output_staging_path(out, src.ptr, &dst, diag);
 			if (!rc)
-				rc = akb_output_adopt(out, dst.ptr + strlen(out->staging_dir) + 1, diag);
+				rc = akb_archive_write(dst.ptr, AKB_ARCHIVE_TAR_GZ, dir.ptr, paths, a->nfiles + 1, a->slug,
+						       mtime, diag);
+			if (!rc)
+				rc = akb_output_adopt(out, src.ptr, diag);
 		}
 		free(paths);
 	}

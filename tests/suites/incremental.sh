@@ -258,6 +258,8 @@ rebuild "-j 2 incremental" -j 2
 F="$TMP/formats"
 "$AKB" build tests/fixtures/formats/corpus -o "$F/site" -q 2>/dev/null
 "$AKB" build tests/fixtures/formats/corpus -o "$F/site" --stats 2>"$TMP/err"
+check "format corpus: a rebuild succeeds" [ $? -eq 0 ]
+hasnt "$TMP/err" "error:" "format corpus: a rebuild reports no error (a skill's archive goes into a folder it makes)"
 has "$TMP/err" " 0 of [0-9]* files written (incremental)" "format corpus: a rebuild writes nothing"
 check "format corpus: archives kept" test -n "$(find "$F/site" -name '*.tar.gz' | head -1)"
 "$AKB" build tests/fixtures/formats/corpus -o "$F/clean" -q 2>/dev/null
