@@ -17,6 +17,7 @@
 #include "agentkb/buf.h"
 #include "agentkb/capability.h"
 #include "agentkb/format.h"
+#include "agentkb/graph.h"
 #include "agentkb/language.h"
 #include "agentkb/manifest.h"
 #include "agentkb/strmap.h"
@@ -537,6 +538,8 @@ static int S_apply_fields(struct akb_agent *a, struct akb_diag *diag)
 	return 1;
 }
 
+static void S_note_hidden(struct akb_agent *a);
+
 static void S_load_text(struct akb_agent *a, const char *path, const char *rel, const char *data, size_t len,
 			size_t front_matter_max, struct akb_diag *diag)
 {
@@ -587,6 +590,7 @@ static void S_load_text(struct akb_agent *a, const char *path, const char *rel, 
 	a->body_off = a->body_text ? 0 : (size_t)(a->body - a->text);
 	a->raw_digest = akb_digest(data, len);
 	akb_agent_note_body(a);
+	S_note_hidden(a);
 	akb_value_shrink(&a->fm.fields); /* held for the whole build */
 }
 
@@ -633,10 +637,67 @@ void akb_agent_refresh(struct akb_agent *a, struct akb_diag *diag)
 	akb_agent_text_close(&view);
 }
 
+/* The mentions of a body, with the file position of each: the body starts on body_line, column 1. */
+struct mention_scan {
+	struct akb_agent *a;
+	size_t at, cap;         /* bytes of the body counted so far */
+	unsigned line, col;     /* the position of byte `at` */
+};
+
+static void S_note_mention(void *ctx, const char *name, size_t offset, int explicit_mention)
+{
+	struct mention_scan *m = ctx;
+	for (; m->at < offset; m->at++) {
+		if (m->a->body[m->at] == '\n') {
+			m->line++;
+			m->col = 1;
+		} else {
+			m->col++;
+		}
+	}
+	struct akb_agent *a = m->a;
+	a->mentions = akb_xgrow(a->mentions, a->nmentions, &m->cap, 8, sizeof(*a->mentions));
+	a->mentions[a->nmentions++] = (struct akb_mention){ akb_xstrdup(name), m->line, m->col, explicit_mention };
+}
+
 void akb_agent_note_body(struct akb_agent *a)
 {
 	a->body_hash = akb_digest(a->body, a->body_len);
 	a->body_tokens = akb_estimate_tokens(a->body, a->body_len);
+	akb_agent_forget_mentions(a);
+	struct mention_scan scan = { a, 0, 0, a->body_line, 1 };
+	akb_graph_mentions(a->body, a->body_len, S_note_mention, &scan);
+}
+
+/* The first bidirectional controls and zero-width characters of the text (lint AKB-AG015). */
+static void S_note_hidden(struct akb_agent *a)
+{
+	unsigned line = 1, col = 1;
+	const char *text = a->text;
+	size_t text_len = a->text_len;
+	a->nhidden = 0;
+	for (size_t i = 0; i < text_len && a->nhidden < AKB_HIDDEN_MAX;) {
+		if ((unsigned char)text[i] < 0x80) { /* most of any text, and never hidden */
+			if (text[i++] == '\n') {
+				line++;
+				col = 1;
+			} else {
+				col++;
+			}
+			continue;
+		}
+		size_t at = i;
+		uint32_t c = akb_utf8_next(text, text_len, &i);
+		if (i == at)
+			i++;
+		const char *what = akb_utf8_hidden_name(c);
+		/* Zero-width joiners join emoji: only count them between letters of no emoji. */
+		if (what && c == 0x200D && at > 0 && (unsigned char)text[at - 1] >= 0xF0)
+			what = NULL;
+		if (what)
+			a->hidden[a->nhidden++] = (struct akb_hidden_char){ line, col, c };
+		col += (unsigned)(i - at);
+	}
 }
 
 int akb_agent_text_open(const struct akb_agent *a, struct akb_agent_text *v)
@@ -783,6 +844,49 @@ void akb_agent_encode(const struct akb_agent *a, struct akb_buf *out)
 	akb_value_encode(&a->fm.fields, out);
 	akb_value_encode(&a->examples, out);
 	akb_value_encode(&a->tools, out);
+	akb_buf_put_varint(out, a->nmentions);
+	for (size_t i = 0; i < a->nmentions; i++) {
+		const struct akb_mention *m = &a->mentions[i];
+		akb_buf_put_sized(out, m->name, strlen(m->name));
+		akb_buf_put_varint(out, m->line);
+		akb_buf_put_varint(out, m->col);
+		akb_buf_putc(out, m->explicit_mention != 0);
+	}
+	akb_buf_put_varint(out, a->nhidden);
+	for (size_t i = 0; i < a->nhidden; i++) {
+		akb_buf_put_varint(out, a->hidden[i].line);
+		akb_buf_put_varint(out, a->hidden[i].col);
+		akb_buf_put_varint(out, a->hidden[i].cp);
+	}
+}
+
+/* The mentions and hidden characters of an encoding (akb_agent_encode), into `a`. */
+static int S_decode_found(struct akb_agent *a, const char **p, const char *end)
+{
+	uint64_t n, line, col, cp;
+	size_t cap = 0;
+	if (akb_read_varint(p, end, &n) != 0 || n > (uint64_t)(end - *p))
+		return -1;
+	for (uint64_t i = 0; i < n; i++) {
+		const char *name;
+		size_t len;
+		if (akb_read_sized(p, end, &name, &len) != 0 || memchr(name, '\0', len) ||
+		    akb_read_varint(p, end, &line) != 0 || akb_read_varint(p, end, &col) != 0 || line > UINT32_MAX ||
+		    col > UINT32_MAX || *p >= end)
+			return -1;
+		a->mentions = akb_xgrow(a->mentions, a->nmentions, &cap, 8, sizeof(*a->mentions));
+		a->mentions[a->nmentions++] =
+			(struct akb_mention){ akb_xstrndup(name, len), (unsigned)line, (unsigned)col, *(*p)++ != 0 };
+	}
+	if (akb_read_varint(p, end, &n) != 0 || n > AKB_HIDDEN_MAX)
+		return -1;
+	for (a->nhidden = 0; a->nhidden < n; a->nhidden++) {
+		if (akb_read_varint(p, end, &line) != 0 || akb_read_varint(p, end, &col) != 0 ||
+		    akb_read_varint(p, end, &cp) != 0 || line > UINT32_MAX || col > UINT32_MAX || cp > 0x10FFFF)
+			return -1;
+		a->hidden[a->nhidden] = (struct akb_hidden_char){ (unsigned)line, (unsigned)col, (uint32_t)cp };
+	}
+	return 0;
 }
 
 int akb_agent_decode(struct akb_agent *a, const struct akb_input *in, const char *data, size_t len)
@@ -821,7 +925,7 @@ int akb_agent_decode(struct akb_agent *a, const struct akb_input *in, const char
 	     a->summary;
 	ok = ok && akb_value_decode(&p, end, &a->fm.fields, 128) == 0 && a->fm.fields.kind == AKB_MAP &&
 	     akb_value_decode(&p, end, &a->examples, 128) == 0 && akb_value_decode(&p, end, &a->tools, 128) == 0 &&
-	     p == end;
+	     S_decode_found(a, &p, end) == 0 && p == end;
 	if (!ok) {
 		akb_agent_release(a);
 		return -1;

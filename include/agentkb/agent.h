@@ -27,6 +27,24 @@ struct akb_agent_file {
 	long long size; /* bytes */
 };
 
+/*
+ * A name an agent's body mentions (graph.h: akb_graph_mentions), found once
+ * while the body is in memory, so that lint and the graph need not read the
+ * file again.
+ */
+struct akb_mention {
+	char *name;            /* lowercased, without the "agent-" of an @agent-NAME (owned) */
+	unsigned line, col;    /* its file position (col in bytes from the line's start, 1-based) */
+	int explicit_mention;  /* @agent-NAME, or "the `x` agent" (graph.h) */
+};
+
+/* The first few bidirectional controls and zero-width characters of a file (lint rule AKB-AG015). */
+#define AKB_HIDDEN_MAX 5
+struct akb_hidden_char {
+	unsigned line, col;    /* col in bytes from the line's start, 1-based */
+	uint32_t cp;
+};
+
 struct akb_agent {
 	char *path;            /* input path, as shown in diagnostics (owned) */
 	char *rel;             /* path relative to CONTENT (owned) */
@@ -61,11 +79,16 @@ struct akb_agent {
 	uint64_t raw_digest;   /* akb_digest of the file's bytes, to know them when read again */
 	uint64_t body_hash;    /* akb_digest of the body (duplicates), and what it adds to a context: */
 	size_t body_tokens;    /*   both kept by akb_agent_note_body (load.h), so no later stage reads a body for them */
+	struct akb_mention *mentions; /* the names its body mentions, in order (akb_agent_note_body too) (owned) */
+	size_t nmentions;
+	struct akb_hidden_char hidden[AKB_HIDDEN_MAX]; /* in the file's text as loaded */
+	size_t nhidden;
 	int dropped;           /* excluded from the site (hooks, filters); the report says why */
 	char *dropped_by;      /* who excluded it (owned) */
 };
 
 void akb_agent_release(struct akb_agent *agent);
+void akb_agent_forget_mentions(struct akb_agent *agent);
 /*
  * Frees the file's text (`raw`, `text`, `body_text`; `body` becomes ""),
  * once its page and its search document are made: what a build holds per

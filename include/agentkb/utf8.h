@@ -38,4 +38,7 @@ int akb_utf8_valid(const char *s, size_t n);
  */
 void akb_utf8_truncate(const char *s, size_t max, struct akb_buf *out);
 
+/* What a bidirectional control or zero-width character is ("a zero-width character"), or NULL for any other. */
+const char *akb_utf8_hidden_name(uint32_t c);
+
 #endif

@@ -22,7 +22,17 @@ void akb_agent_release(struct akb_agent *a)
 	for (size_t i = 0; i < a->nfiles; i++)
 		free(a->files[i].path);
 	free(a->files);
+	akb_agent_forget_mentions(a);
 	memset(a, 0, sizeof(*a));
+}
+
+void akb_agent_forget_mentions(struct akb_agent *a)
+{
+	for (size_t i = 0; i < a->nmentions; i++)
+		free(a->mentions[i].name);
+	free(a->mentions);
+	a->mentions = NULL;
+	a->nmentions = 0;
 }
 
 void akb_agent_drop_text(struct akb_agent *a)

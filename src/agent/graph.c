@@ -162,10 +162,8 @@ static void S_edges_of(void *ctx, size_t k)
 	struct akb_buf lower = AKB_BUF_INIT;
 	struct scan s = { p->names, g, idx };
 	akb_graph_mentions(a->description, strlen(a->description), S_mention, &s);
-	struct akb_agent_text view; /* a file changed meanwhile is reported when its page is made */
-	akb_agent_text_open(a, &view);
-	akb_graph_mentions(view.body, view.body_len, S_mention, &s);
-	akb_agent_text_close(&view);
+	for (size_t i = 0; i < a->nmentions; i++) /* the body's, found by load (agent.h) */
+		S_mention(&s, a->mentions[i].name, 0, a->mentions[i].explicit_mention);
 	/* Agent(x, y): the sub-agents it may start. */
 	struct akb_capabilities caps;
 	akb_capabilities_of(a, &caps);

@@ -194,9 +194,7 @@ struct linter {
 	struct akb_strmap names; /* lowercased name -> first agent with it */
 	struct akb_strmap kinds; /* format key, '\n', lowercased name -> first agent of that format with it */
 	struct akb_strmap skills; /* lowercased skill name -> its agent */
-	const char *text;        /* the text being scanned for names, and where it starts in the file */
-	unsigned text_line;
-	struct akb_agent_text file; /* the agent's file, while it is linted (load.h) */
+	struct akb_agent_text file; /* a manifest's file, while it is linted (load.h) */
 };
 
 static int S_wanted(const struct linter *l, const struct akb_lint_rule *r)
@@ -515,50 +513,12 @@ static void S_description(struct linter *l, const struct akb_agent *a)
 		       blocks - talks, blocks);
 }
 
-/* Bidi controls and zero-width characters: they change what a reader sees, not what the model reads. */
-static const char *S_hidden_name(uint32_t c)
+/* Bidi controls and zero-width characters: they change what a reader sees, not what the model reads (found by load). */
+static void S_hidden(struct linter *l, const struct akb_agent *a)
 {
-	if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C)
-		return "a bidirectional control";
-	if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF || c == 0x180E)
-		return "a zero-width character";
-	return NULL;
-}
-
-static void S_hidden(struct linter *l)
-{
-	unsigned line = 1, col = 1, reported = 0;
-	const char *text = l->file.text;
-	size_t text_len = l->file.text_len;
-	for (size_t i = 0; i < text_len && reported < 5;) {
-		if ((unsigned char)text[i] < 0x80) { /* most of any text, and never hidden */
-			if (text[i++] == '\n') {
-				line++;
-				col = 1;
-			} else {
-				col++;
-			}
-			continue;
-		}
-		size_t at = i;
-		uint32_t c = akb_utf8_next(text, text_len, &i);
-		if (i == at)
-			i++;
-		const char *what = S_hidden_name(c);
-		/* Zero-width joiners join emoji: only count them between letters of no emoji. */
-		if (what && c == 0x200D && at > 0 && (unsigned char)text[at - 1] >= 0xF0)
-			what = NULL;
-		if (what) {
-			S_find(l, "AKB-AG015", line, col, "%s (U+%04X) is hidden in the text", what, (unsigned)c);
-			reported++;
-		}
-		if (c == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col += (unsigned)(i - at);
-		}
-	}
+	for (size_t i = 0; i < a->nhidden; i++)
+		S_find(l, "AKB-AG015", a->hidden[i].line, a->hidden[i].col, "%s (U+%04X) is hidden in the text",
+		       akb_utf8_hidden_name(a->hidden[i].cp), (unsigned)a->hidden[i].cp);
 }
 
 static void S_lower_key(const char *s, struct akb_buf *out)
@@ -602,38 +562,16 @@ static void S_duplicates(struct linter *l, const struct akb_agent *a)
 	akb_buf_release(&key);
 }
 
-/* The file position of byte `off` of l->text (which starts on line l->text_line, column 1). */
-static void S_where(const struct linter *l, size_t off, unsigned *line, unsigned *col)
-{
-	*line = l->text_line;
-	*col = 1;
-	for (size_t i = 0; i < off; i++) {
-		if (l->text[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else {
-			(*col)++;
-		}
-	}
-}
-
-static void S_named(void *ctx, const char *name, size_t offset, int explicit_mention)
-{
-	struct linter *l = ctx;
-	size_t idx;
-	if (!explicit_mention || akb_strmap_get(&l->names, name, &idx))
-		return;
-	unsigned line, col;
-	S_where(l, offset, &line, &col);
-	S_find(l, "AKB-AG017", line, col, "it names the agent '%s', which is not in the collection", name);
-}
-
 /* Explicit names of other agents (graph.h) that resolve to nothing: in the body, and in Agent(...). */
 static void S_names_resolve(struct linter *l, const struct akb_agent *a)
 {
-	l->text = l->file.body;
-	l->text_line = a->body_line;
-	akb_graph_mentions(l->file.body, l->file.body_len, S_named, l);
+	for (size_t i = 0; i < a->nmentions; i++) { /* the body's mentions, found by load */
+		const struct akb_mention *m = &a->mentions[i];
+		size_t idx;
+		if (m->explicit_mention && !akb_strmap_get(&l->names, m->name, &idx))
+			S_find(l, "AKB-AG017", m->line, m->col, "it names the agent '%s', which is not in the collection",
+			       m->name);
+	}
 	struct akb_capabilities caps;
 	akb_capabilities_of(a, &caps);
 	struct akb_buf key = AKB_BUF_INIT;
@@ -816,9 +754,12 @@ static void S_lint_one(void *ctx, size_t i)
 	l.out = &p->each[i];
 	l.agent = i;
 	const struct akb_agent *a = &l.site->agents[i];
-	akb_agent_text_open(a, &l.file); /* a file changed meanwhile is reported when its page is made */
 	enum akb_format f = a->format;
 	int manifest = f == AKB_FORMAT_PLUGIN || f == AKB_FORMAT_MARKETPLACE;
+	/* Only a manifest's rules read the file (positions jansson does not keep); the rest is in the agent. */
+	memset(&l.file, 0, sizeof l.file);
+	if (manifest)
+		akb_agent_text_open(a, &l.file); /* a file changed meanwhile is reported when its page is made */
 	S_names(&l, a);
 	S_keys(&l, a);
 	S_values(&l, a);
@@ -840,8 +781,9 @@ static void S_lint_one(void *ctx, size_t i)
 		S_manifest_paths(&l, a);
 	if (f == AKB_FORMAT_CURSOR_RULE)
 		S_cursor_rule(&l, a);
-	S_hidden(&l);
-	akb_agent_text_close(&l.file);
+	S_hidden(&l, a);
+	if (manifest)
+		akb_agent_text_close(&l.file);
 }
 
 void akb_lint_site(const struct akb_site *site, char *const *only, char *const *skip, unsigned jobs,
@@ -852,7 +794,7 @@ void akb_lint_site(const struct akb_site *site, char *const *only, char *const *
 	while (akb_lint_rules[nrules].id)
 		nrules++;
 	out->per_rule = akb_xcalloc(nrules + 1, sizeof(size_t));
-	struct linter l = { site, only, skip, out, 0, { 0 }, { 0 }, { 0 }, NULL, 0, { 0 } };
+	struct linter l = { site, only, skip, out, 0, { 0 }, { 0 }, { 0 }, { 0 } };
 	akb_strmap_init(&l.names);
 	akb_strmap_init(&l.kinds);
 	akb_strmap_init(&l.skills);

@@ -170,3 +170,13 @@ void akb_utf8_truncate(const char *s, size_t max, struct akb_buf *out)
 	akb_buf_put(out, s, cut);
 	akb_buf_puts(out, "…");
 }
+
+/* Bidi controls and zero-width characters: they change what a reader sees, not what the model reads. */
+const char *akb_utf8_hidden_name(uint32_t c)
+{
+	if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C)
+		return "a bidirectional control";
+	if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF || c == 0x180E)
+		return "a zero-width character";
+	return NULL;
+}

@@ -329,7 +329,8 @@ TEST(agents_decode_to_what_loading_made)
 {
 	static const char *const files[][2] = {
 		{ "eng/backend.md", "---\nname: backend\ndescription: \"Builds APIs.\\n\\n<example>Context: x\\nuser: \\\"hi\\\"\\n"
-				    "assistant: \\\"ok\\\"\\n</example>\"\ntools: Read, Grep\nmodel: opus\n---\n# Backend\n\n中文正文。\n" },
+				    "assistant: \\\"ok\\\"\\n</example>\"\ntools: Read, Grep\nmodel: opus\n---\n# Backend\n\n中文正文。\n"
+				    "Hand off to @agent-code-reviewer, then the `planner` agent.\xe2\x80\x8b\n" },
 		{ "x.md", "no front-matter here\r\n# Heading\r\n" },
 		{ ".codex/agents/x.toml", "name = \"x\"\ndescription = \"Does things.\"\ndeveloper_instructions = \"\"\"\nReview.\n\"\"\"\n" },
 	};
@@ -351,6 +352,17 @@ TEST(agents_decode_to_what_loading_made)
 		CHECK(back.raw_digest == a.raw_digest && back.body_line == a.body_line && back.spilled);
 		CHECK((back.body_text != NULL) == (a.body_text != NULL));
 		CHECK(back.duplicate_of == a.duplicate_of && back.plugin == a.plugin);
+		CHECK(back.nmentions == a.nmentions && back.nhidden == a.nhidden);
+		if (i == 0) { /* what lint and the graph will use instead of reading the body again */
+			CHECK(a.nmentions == 2 && a.nhidden == 1);
+			if (a.nmentions == 2) {
+				STR_EQ(a.mentions[0].name, "code-reviewer");
+				CHECK(a.mentions[0].explicit_mention && a.mentions[0].line == 10 && a.mentions[0].col == 14);
+				STR_EQ(a.mentions[1].name, "planner");
+				CHECK(a.mentions[1].explicit_mention && a.mentions[1].line == 10 && a.mentions[1].col == 45);
+			}
+			CHECK(a.hidden[0].cp == 0x200B && a.hidden[0].line == 10 && a.hidden[0].col == 60);
+		}
 		akb_agent_release(&back);
 		int cut = akb_agent_decode(&back, &in, once.ptr, once.len - 1);
 		CHECK(cut == -1); /* one byte short */
