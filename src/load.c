@@ -17,7 +17,7 @@
 #include "agentkb/buf.h"
 #include "agentkb/capability.h"
 #include "agentkb/format.h"
-#include "agentkb/graph.h"
+#include "agentkb/mentions.h"
 #include "agentkb/language.h"
 #include "agentkb/manifest.h"
 #include "agentkb/strmap.h"
@@ -666,7 +666,7 @@ void akb_agent_note_body(struct akb_agent *a)
 	a->body_tokens = akb_estimate_tokens(a->body, a->body_len);
 	akb_agent_forget_mentions(a);
 	struct mention_scan scan = { a, 0, 0, a->body_line, 1 };
-	akb_graph_mentions(a->body, a->body_len, S_note_mention, &scan);
+	akb_mentions(a->body, a->body_len, S_note_mention, &scan);
 }
 
 /* The first bidirectional controls and zero-width characters of the text (lint AKB-AG015). */

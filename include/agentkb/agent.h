@@ -28,14 +28,14 @@ struct akb_agent_file {
 };
 
 /*
- * A name an agent's body mentions (graph.h: akb_graph_mentions), found once
+ * A name an agent's body mentions (mentions.h), found once
  * while the body is in memory, so that lint and the graph need not read the
  * file again.
  */
 struct akb_mention {
 	char *name;            /* lowercased, without the "agent-" of an @agent-NAME (owned) */
 	unsigned line, col;    /* its file position (col in bytes from the line's start, 1-based) */
-	int explicit_mention;  /* @agent-NAME, or "the `x` agent" (graph.h) */
+	int explicit_mention;  /* @agent-NAME, or "the `x` agent" (mentions.h) */
 };
 
 /* The first few bidirectional controls and zero-width characters of a file (lint rule AKB-AG015). */

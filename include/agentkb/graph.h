@@ -17,13 +17,6 @@
 #include "agentkb/buf.h"
 #include "agentkb/site.h"
 
-/*
- * Calls `fn` for each agent name `text` mentions: the name (lowercase, NUL-
- * terminated), its byte offset in text, and whether the mention is explicit.
- */
-typedef void (*akb_mention_fn)(void *ctx, const char *name, size_t offset, int explicit_mention);
-void akb_graph_mentions(const char *text, size_t len, akb_mention_fn fn, void *ctx);
-
 struct akb_edge {
 	size_t from, to; /* indexes in site->agents */
 	int started;     /* from's tools name `to` in Agent(...) */

@@ -14,7 +14,6 @@
 
 #include "agentkb/capability.h"
 #include "agentkb/format.h"
-#include "agentkb/graph.h"
 #include "agentkb/json.h"
 #include "agentkb/lint.h"
 #include "agentkb/load.h"
@@ -562,7 +561,7 @@ static void S_duplicates(struct linter *l, const struct akb_agent *a)
 	akb_buf_release(&key);
 }
 
-/* Explicit names of other agents (graph.h) that resolve to nothing: in the body, and in Agent(...). */
+/* Explicit names of other agents (mentions.h) that resolve to nothing: in the body, and in Agent(...). */
 static void S_names_resolve(struct linter *l, const struct akb_agent *a)
 {
 	for (size_t i = 0; i < a->nmentions; i++) { /* the body's mentions, found by load */
