@@ -196,10 +196,9 @@ static uint64_t S_page_salt(const struct akb_config *cfg, const struct akb_theme
 	if (copts->plain)
 		akb_buf_put(&b, copts->plain, AKB_HL_CLASSES);
 	if (copts->hl) {
-		const char *dir = *cfg->highlight.datadir ? cfg->highlight.datadir : "/usr/share/highlight";
 		struct akb_buf defs = AKB_BUF_INIT;
 		struct stat st;
-		akb_buf_printf(&defs, "%s/langDefs", dir);
+		akb_buf_printf(&defs, "%s/langDefs", akb_highlighter_datadir(copts->hl));
 		if (stat(defs.ptr, &st) == 0)
 			akb_buf_printf(&b, "%s %lld.%09ld %llu\n", defs.ptr, (long long)st.st_mtim.tv_sec,
 				       st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
@@ -274,10 +273,7 @@ static int S_load_cached(struct load_pool *p, size_t k, const struct akb_input *
 		return 0;
 	int ok = akb_agent_decode(&p->agents[k], in, rec.doc, rec.doc_len) == 0;
 	if (ok) {
-		for (size_t i = 0; i < rec.messages.len; i++) { /* what loading it said, said again */
-			const struct akb_diagnostic *d = &rec.messages.items[i];
-			akb_diag_add(&p->diags[k], d->severity, d->path, d->line, d->col, "%s", d->message);
-		}
+		akb_diag_append(&p->diags[k], &rec.messages, 0); /* what loading it said, said again */
 		akb_page_cache_put(p->loads, in->rel, &rec);
 	}
 	akb_page_record_release(&rec);
@@ -314,25 +310,6 @@ static void S_load_one(void *ctx, size_t k)
 	}
 }
 
-/* Is the folder that holds the cache folder of `manifest` (cache.h) there? */
-static int S_cache_folder_can_be(const char *manifest)
-{
-	struct akb_buf dir = AKB_BUF_INIT;
-	const char *cache_slash = strrchr(manifest, '/'); /* "[PARENT/].agentkb-cache/NAME.manifest" */
-	const char *parent_slash = NULL;
-	for (const char *c = manifest; cache_slash && c < cache_slash; c++)
-		if (*c == '/')
-			parent_slash = c;
-	if (parent_slash)
-		akb_buf_put(&dir, manifest, parent_slash == manifest ? 1 : (size_t)(parent_slash - manifest));
-	else
-		akb_buf_puts(&dir, ".");
-	struct stat st;
-	int there = stat(dir.ptr, &st) == 0 && S_ISDIR(st.st_mode);
-	akb_buf_release(&dir);
-	return there;
-}
-
 /* Loads the inputs to load into site->agents, keeping those that could be read, in input order. */
 static void S_load_agents(const struct akb_config *cfg, struct akb_input_list *inputs, struct akb_site *site,
 			  size_t *agent_of, struct akb_build_result *res, struct akb_page_cache *loads,
@@ -357,10 +334,7 @@ static void S_load_agents(const struct akb_config *cfg, struct akb_input_list *i
 	akb_parallel_for(n, cfg->jobs ? cfg->jobs : akb_cores(), S_load_one, &pool);
 	size_t kept = first;
 	for (size_t k = 0; k < n; k++) {
-		const struct akb_diag *d = &pool.diags[k];
-		for (size_t j = 0; j < d->len; j++)
-			akb_diag_add(diag, d->items[j].severity, d->items[j].path, d->items[j].line, d->items[j].col, "%s",
-				     d->items[j].message);
+		akb_diag_append(diag, &pool.diags[k], 0);
 		akb_diag_release(&pool.diags[k]);
 		res->loadable++;
 		res->cached_loads += pool.cached[k] != 0;
@@ -431,9 +405,9 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	/* walk + load; files whose stat is the one recorded come from the load cache (page_cache.h) */
 	struct akb_buf manifest = AKB_BUF_INIT;
 	akb_cache_file(cfg->output, &manifest);
-	/* Only beside an OUT that may be replaced, and whose folder is there: loading makes no folders. */
-	if (opts->cache != AKB_CACHE_OFF && akb_output_may_replace(cfg->output, cfg->content) &&
-	    S_cache_folder_can_be(manifest.ptr)) {
+	/* Only beside an OUT that may be replaced; where OUT's folder is missing, nothing is written (the
+	 * cache makes only its own folder, page_cache.c): loading makes no folders. */
+	if (opts->cache != AKB_CACHE_OFF && akb_output_may_replace(cfg->output, cfg->content)) {
 		akb_page_cache_open(&loads, manifest.ptr, "load", opts->cache == AKB_CACHE_USE, diag);
 		loads_open = 1;
 	}

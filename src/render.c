@@ -103,6 +103,15 @@ static char *S_dup_or_null(const char *s)
 }
 
 /* Moves the body's text out of `doc` into the agent's slot, with what its card says for search results. */
+/* What the search index shows of a rendered agent besides its texts, from its card. */
+static void S_keep_card_facts(struct akb_rendered_agent *ra, const struct akb_value *card)
+{
+	ra->rendered = 1;
+	ra->qualifier = S_dup_or_null(akb_map_get_cstr(card, "qualifier"));
+	ra->install_path = S_dup_or_null(akb_map_get_cstr(card, "install_path"));
+	ra->install_dir = S_dup_or_null(akb_map_get_cstr(card, "install_dir"));
+}
+
 static void S_keep_text(struct renderer *r, size_t idx, const struct akb_value *card, struct akb_markdown_doc *doc)
 {
 	struct akb_rendered_agent *ra = &r->opts->rendered->agents[idx];
@@ -113,10 +122,7 @@ static void S_keep_text(struct renderer *r, size_t idx, const struct akb_value *
 		*to[i] = *from[i];
 		akb_buf_init(from[i]);
 	}
-	ra->rendered = 1;
-	ra->qualifier = S_dup_or_null(akb_map_get_cstr(card, "qualifier"));
-	ra->install_path = S_dup_or_null(akb_map_get_cstr(card, "install_path"));
-	ra->install_dir = S_dup_or_null(akb_map_get_cstr(card, "install_dir"));
+	S_keep_card_facts(ra, card);
 }
 
 void akb_rendered_agent_forget(struct akb_rendered_agent *ra)
@@ -569,11 +575,6 @@ static void S_list_held(struct renderer *r)
 	r->hold_listed = 0;
 }
 
-/*
- * Renders `page` into `rel`. With a base URL, a page meant for readers
- * (`listed`) gets its canonical URL, which the theme also uses for og:url,
- * and goes into the sitemap; without one, nothing absolute is added.
- */
 /* A page meant for readers goes into the sitemap (with a base URL); `page` (or NULL) gets its canonical URL. */
 static void S_list_emitted(struct renderer *r, struct akb_value *page, const char *rel, int listed)
 {
@@ -595,15 +596,6 @@ static void S_list_emitted(struct renderer *r, struct akb_value *page, const cha
 static int S_caching(const struct renderer *r)
 {
 	return r->opts && r->opts->page_cache && r->opts->rendered && !r->opts->page_filter;
-}
-
-/* Replays a kept page's messages, as rendering it would have reported them. */
-static void S_replay(struct renderer *r, const struct akb_diag *messages)
-{
-	for (size_t i = 0; i < messages->len; i++) {
-		const struct akb_diagnostic *d = &messages->items[i];
-		akb_diag_add(r->diag, d->severity, d->path, d->line, d->col, "%s", d->message);
-	}
 }
 
 /* A page other than an agent's: its key is its data, its path and the salt. */
@@ -638,7 +630,7 @@ static void S_emit(struct renderer *r, const char *template_name, struct akb_val
 		struct akb_kept_file file = { rel, rec.digest, rec.size };
 		int kept = akb_output_keep(r->out, &file, 1);
 		if (kept) {
-			S_replay(r, &rec.messages);
+			akb_diag_append(r->diag, &rec.messages, 0); /* what rendering it said */
 			r->stats->pages++;
 			r->stats->kept_pages++;
 			akb_page_cache_put(r->opts->page_cache, rel, &rec);
@@ -666,10 +658,7 @@ static void S_emit(struct renderer *r, const char *template_name, struct akb_val
 	if (key && !r->failed) {
 		struct akb_page_record made = { 0 };
 		akb_diag_init(&made.messages, NULL);
-		for (size_t i = first_message; i < r->diag->len; i++) {
-			const struct akb_diagnostic *d = &r->diag->items[i];
-			akb_diag_add(&made.messages, d->severity, d->path, d->line, d->col, "%s", d->message);
-		}
+		akb_diag_append(&made.messages, r->diag, first_message);
 		made.key = key;
 		made.digest = r->emitted_digest;
 		made.size = r->emitted_size;
@@ -938,7 +927,7 @@ static int S_keep_agent(struct renderer *r, size_t idx, const struct akb_value *
 		ra->from_cache = 0;
 		akb_buf_clear(&ra->doc);
 	} else {
-		S_replay(r, &rec.messages);
+		akb_diag_append(r->diag, &rec.messages, 0); /* what rendering it said */
 		S_list_emitted(r, NULL, rel, 1);
 		r->stats->pages++;
 		r->stats->code_blocks += rec.code_blocks;
@@ -946,11 +935,8 @@ static int S_keep_agent(struct renderer *r, size_t idx, const struct akb_value *
 		r->stats->kept_agent_pages++;
 		akb_buf_put(&ra->heading_text, rec.heading, rec.heading_len);
 		akb_buf_put(&ra->prose, rec.prose, rec.prose_len);
-		ra->rendered = 1;
 		ra->prepared = prepared;
-		ra->qualifier = S_dup_or_null(akb_map_get_cstr(card, "qualifier"));
-		ra->install_path = S_dup_or_null(akb_map_get_cstr(card, "install_path"));
-		ra->install_dir = S_dup_or_null(akb_map_get_cstr(card, "install_dir"));
+		S_keep_card_facts(ra, card);
 		ra->page_key = key;
 		ra->page_digest = rec.digest;
 		ra->page_size = rec.size;
@@ -1281,10 +1267,7 @@ static void S_agent_task(struct renderer *r, void *arg, size_t k)
 	const struct akb_render_options *o = r->opts;
 	struct akb_rendered_agent *ra = o && o->rendered ? &o->rendered->agents[idx] : NULL;
 	if (ra && ra->page_key) /* for the next build's page cache */
-		for (size_t i = first_message; i < r->diag->len; i++) {
-			const struct akb_diagnostic *d = &r->diag->items[i];
-			akb_diag_add(&ra->messages, d->severity, d->path, d->line, d->col, "%s", d->message);
-		}
+		akb_diag_append(&ra->messages, r->diag, first_message);
 	if (ra && ra->prepared) {
 		feed->prepared[k] = ra->prepared; /* a kept page's: decoded already */
 		ra->prepared = NULL;

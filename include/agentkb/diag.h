@@ -46,6 +46,9 @@ int akb_diag_add(struct akb_diag *d, enum akb_severity sev, const char *path, un
 int akb_diag_vadd(struct akb_diag *d, enum akb_severity sev, const char *path, unsigned line,
 		  unsigned col, const char *fmt, va_list ap);
 
+/* Adds `from`'s diagnostics from the `first` on to `to` (replayed: printed and counted as `to` does). */
+void akb_diag_append(struct akb_diag *to, const struct akb_diag *from, size_t first);
+
 #define akb_warn(d, path, line, col, ...) akb_diag_add((d), AKB_WARNING, (path), (line), (col), __VA_ARGS__)
 #define akb_error(d, path, line, col, ...) akb_diag_add((d), AKB_ERROR, (path), (line), (col), __VA_ARGS__)
 

@@ -80,6 +80,8 @@ struct akb_highlighter_options {
  */
 struct akb_highlighter *akb_highlighter_new(const struct akb_highlighter_options *opts, struct akb_diag *diag);
 void akb_highlighter_free(struct akb_highlighter *hl);
+/* The data folder it reads (its options', or the default). */
+const char *akb_highlighter_datadir(const struct akb_highlighter *hl);
 
 /*
  * Resolves what a user writes after ``` ("ts", "tsx", "python3", "sh",

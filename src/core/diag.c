@@ -84,6 +84,14 @@ int akb_diag_add(struct akb_diag *d, enum akb_severity sev, const char *path, un
 	return -1;
 }
 
+void akb_diag_append(struct akb_diag *to, const struct akb_diag *from, size_t first)
+{
+	for (size_t i = first; i < from->len; i++) {
+		const struct akb_diagnostic *d = &from->items[i];
+		akb_diag_add(to, d->severity, d->path, d->line, d->col, "%s", d->message);
+	}
+}
+
 void akb_bug(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;

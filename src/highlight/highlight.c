@@ -1015,6 +1015,11 @@ const char *akb_highlighter_resolve(struct akb_highlighter *hl, const char *lang
 	return v > 0 ? hl->names[v - 1] : NULL;
 }
 
+const char *akb_highlighter_datadir(const struct akb_highlighter *hl)
+{
+	return hl->datadir;
+}
+
 struct akb_highlighter *akb_highlighter_new(const struct akb_highlighter_options *opts, struct akb_diag *diag)
 {
 	struct akb_highlighter *hl = akb_xcalloc(1, sizeof(*hl));
