@@ -135,8 +135,10 @@ check "the rebuild wrote some files but far fewer than all ($written of $total)"
 check "the site is still the one folder" [ "$(ls -d "$TMP"/tmpdir/agentkb-serve-*/site*)" = "$SITE" ]
 
 # A new folder with a new agent in it: watched as it appears.
+# The new folder is a change of its own: its build (and reload) comes first, then the file's.
+reloads=$(count "$TMP/events" '^event: reload')
 mkdir "$TMP/c/newfolder"
-sleep 0.5
+check "a new folder sends a reload" wait_more "$TMP/events" '^event: reload' "$reloads" 60
 reloads=$(count "$TMP/events" '^event: reload')
 printf -- '---\nname: serve-new-agent\ndescription: made while serving\ndepartment: engineering\n---\nNEW-AGENT-BODY\n' \
 	>"$TMP/c/newfolder/serve-new-agent.md"
