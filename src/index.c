@@ -17,6 +17,7 @@
 #include "agentkb/render.h"
 #include "agentkb/search.h"
 #include "agentkb/sitemap.h"
+#include "agentkb/threads.h"
 #include "agentkb/url.h"
 #include "agentkb/utf8.h"
 
@@ -228,6 +229,7 @@ struct akb_index_feed *akb_index_feed_new(const struct akb_site *site, const str
 	f->site = site;
 	f->sb = akb_search_builder_new(site->norder);
 	akb_search_set_synonyms(f->sb, cfg->search.builtin_synonyms, cfg->search.synonyms);
+	akb_search_set_jobs(f->sb, cfg->jobs ? cfg->jobs : akb_cores());
 	f->facets = akb_xcalloc(site->ntaxonomies + 1, sizeof(size_t));
 	for (size_t t = 0; t < site->ntaxonomies; t++)
 		f->facets[t] = akb_search_add_facet(f->sb, site->taxonomies[t].key, site->taxonomies[t].label);

@@ -491,19 +491,45 @@ static void S_record(struct akb_output *o, const char *rel, uint64_t digest, siz
  * the first failed page's messages are kept (render.c), whichever thread
  * found the disk full first.
  */
+static const char S_full[] = "no space left on device writing";
+
+static int S_says_full(const struct akb_diagnostic *dg)
+{
+	return !strncmp(dg->message, S_full, sizeof S_full - 1);
+}
+
+static int S_said_full(const struct akb_diag *diag)
+{
+	for (size_t i = 0; diag && i < diag->len; i++)
+		if (S_says_full(&diag->items[i]))
+			return 1;
+	return 0;
+}
+
 static void S_write_error(struct akb_output *o, const char *rel, int err, struct akb_diag *diag)
 {
-	static const char full[] = "no space left on device writing";
 	if (err == ENOSPC || err == EDQUOT) {
 		pthread_mutex_lock(&S_count_lock);
 		o->disk_full = 1;
 		pthread_mutex_unlock(&S_count_lock);
-		for (size_t i = 0; diag && i < diag->len; i++)
-			if (!strncmp(diag->items[i].message, full, sizeof full - 1))
-				return;
-		akb_error(diag, NULL, 0, 0, "%s '%s/%s'; '%s' left as it was", full, o->final_dir, rel, o->final_dir);
+		if (S_said_full(diag))
+			return;
+		akb_error(diag, NULL, 0, 0, "%s '%s/%s'; '%s' left as it was", S_full, o->final_dir, rel, o->final_dir);
 	} else {
 		akb_error(diag, NULL, 0, 0, "unable to write '%s/%s': %s", o->final_dir, rel, strerror(err));
+	}
+}
+
+void akb_output_append_messages(struct akb_diag *to, const struct akb_diag *from)
+{
+	int full = S_said_full(to);
+	for (size_t i = 0; i < from->len; i++) {
+		if (S_says_full(&from->items[i]) && full)
+			continue;
+		struct akb_diag one = *from;
+		one.len = i + 1;
+		akb_diag_append(to, &one, i);
+		full |= S_says_full(&from->items[i]);
 	}
 }
 

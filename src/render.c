@@ -53,6 +53,10 @@ struct renderer {
 	struct akb_value site_value; /* { title, description, language, base_url } */
 	struct akb_value nav;        /* [{ title, url }] taxonomy index pages */
 	struct akb_value *cards;     /* per agent (by site index); null for dropped agents */
+	/* With the page cache: each card's digest, and which card a map is (by its items' address), so
+	 * that a list page's key digests each card it lists once, not once per page (S_card_stand_in). */
+	uint64_t *card_digest;
+	struct akb_strmap card_of;
 	struct akb_strmap by_source; /* source path relative to CONTENT -> agent index, kept agents only */
 	size_t *namesake;            /* per agent: the next kept agent with the same name (a ring), or itself */
 	size_t *first_copy, *next_copy; /* the identical copies merged into an agent, in input order (SIZE_MAX ends) */
@@ -598,13 +602,26 @@ static int S_caching(const struct renderer *r)
 	return r->opts && r->opts->page_cache && r->opts->rendered && !r->opts->page_filter;
 }
 
+/* A card listed in a page's data, in the page's key: 'c' and the card's digest (value.h). */
+static int S_card_stand_in(void *ctx, const struct akb_value *map, struct akb_buf *out)
+{
+	const struct renderer *r = ctx;
+	size_t idx;
+	const void *items = map->u.map.items;
+	if (!r->card_digest || !akb_strmap_getn(&r->card_of, (const char *)&items, sizeof items, &idx))
+		return 0;
+	akb_buf_putc(out, 'c');
+	akb_buf_put(out, &r->card_digest[idx], sizeof r->card_digest[idx]);
+	return 1;
+}
+
 /* A page other than an agent's: its key is its data, its path and the salt. */
 static uint64_t S_list_page_key(const struct renderer *r, const struct akb_value *page, const char *template_name,
 				const char *rel)
 {
 	struct akb_buf b = AKB_BUF_INIT;
 	akb_buf_printf(&b, "%016" PRIx64 " %s %s\n", r->opts->page_salt, template_name, rel);
-	akb_value_put_canonical(page, &b);
+	akb_value_put_canonical_with(page, &b, S_card_stand_in, (void *)r);
 	uint64_t key = akb_digest(b.ptr, b.len);
 	akb_buf_release(&b);
 	return key ? key : 1;
@@ -1307,6 +1324,25 @@ static void S_card_task(void *ctx, size_t k)
 	size_t idx = r->site->order[k];
 	S_build_card(r, &r->site->agents[idx], &r->cards[idx]);
 	akb_value_shrink(&r->cards[idx]); /* kept until the term pages are made: hold no spare room */
+	if (r->card_digest) {
+		struct akb_buf b = AKB_BUF_INIT;
+		akb_value_put_canonical(&r->cards[idx], &b);
+		r->card_digest[idx] = akb_digest(b.ptr, b.len);
+		akb_buf_release(&b);
+	}
+}
+
+/* After the cards are made: which card each map of theirs is, for S_card_stand_in. */
+static void S_index_cards(struct renderer *r)
+{
+	if (!r->card_digest)
+		return;
+	for (size_t k = 0; k < r->site->norder; k++) {
+		size_t idx = r->site->order[k];
+		const void *items = r->cards[idx].u.map.items;
+		if (r->cards[idx].kind == AKB_MAP && items)
+			akb_strmap_setn(&r->card_of, (const char *)&items, sizeof items, idx);
+	}
 }
 
 /* Home-page order: department term, then category term (agents without one last), then name. */
@@ -1771,7 +1807,11 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 		S_rendered_init(opts->rendered, site->nagents);
 	S_find_namesakes(&r);
 	S_find_copies(&r);
+	akb_strmap_init(&r.card_of);
+	if (S_caching(&r))
+		r.card_digest = akb_xcalloc(site->nagents + 1, sizeof(uint64_t));
 	akb_parallel_for(site->norder, opts && opts->jobs ? opts->jobs : 1, S_card_task, &r);
+	S_index_cards(&r);
 
 	const char *templates[] = { "index", "agent", "taxonomy", "term", "404", "graph", NULL };
 	for (int i = 0; templates[i]; i++)
@@ -1785,6 +1825,9 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 		S_render_taxonomies(&r);
 		for (size_t i = 0; i < site->nagents; i++)
 			akb_value_release(&r.cards[i]);
+		akb_strmap_release(&r.card_of); /* the addresses are free for other values now */
+		free(r.card_digest);
+		r.card_digest = NULL;
 		S_render_agents(&r);
 		S_list_held(&r);
 		S_render_pages(&r);
@@ -1795,6 +1838,8 @@ int akb_render_site(const struct akb_site *site, const struct akb_config *cfg, s
 	for (size_t i = 0; i < site->nagents; i++)
 		akb_value_release(&r.cards[i]);
 	free(r.cards);
+	free(r.card_digest);
+	akb_strmap_release(&r.card_of);
 	free(r.namesake);
 	free(r.first_copy);
 	free(r.next_copy);

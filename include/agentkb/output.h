@@ -65,6 +65,12 @@ int akb_output_may_replace(const char *out_dir, const char *content);
  * needed). Returns 0, or -1 (reported; the build must then fail).
  */
 int akb_output_write(struct akb_output *o, const char *rel, const void *data, size_t len, struct akb_diag *diag);
+/*
+ * Adds to `to` the messages that writes on another thread put in `from`
+ * (its own list, kept silent), but not a second full-disk message: a full
+ * disk is said once per list, as a write to `to` itself would.
+ */
+void akb_output_append_messages(struct akb_diag *to, const struct akb_diag *from);
 /* The same, for a caller that has the bytes' akb_digest already. */
 int akb_output_write_digested(struct akb_output *o, const char *rel, const void *data, size_t len, uint64_t digest,
 			      struct akb_diag *diag);

@@ -161,6 +161,8 @@ void akb_search_add_doc(struct akb_search_builder *sb, size_t doc, struct akb_se
  * first. Copied.
  */
 void akb_search_set_synonyms(struct akb_search_builder *sb, int builtin, char *const *groups);
+/* Threads akb_search_write may use (default 1); the index is the same for any number. */
+void akb_search_set_jobs(struct akb_search_builder *sb, unsigned jobs);
 
 /* Display data of a document (copied); `qualifier` tells it from agents of the same name ("" when none). */
 void akb_search_set_display(struct akb_search_builder *sb, size_t doc, const char *name, const char *url,

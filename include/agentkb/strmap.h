@@ -55,4 +55,21 @@ const char *akb_strmap_setn(struct akb_strmap *m, const char *key, size_t len, s
  */
 size_t akb_strmap_add(struct akb_strmap *m, const char *key, size_t len, size_t value, int *added);
 
+/*
+ * For loops that hash a key once and look it up in more than one map
+ * (search.c: a document's terms, then the index's). `hash` must be
+ * akb_hash_bytes(key, len). Returns the key's slot; when it was absent,
+ * *added is 1 and the slot holds `key` with value 0: the caller sets the
+ * value and, in a borrowed map, points the slot's key at a lasting copy.
+ */
+struct akb_strmap_slot *akb_strmap_put_hashed(struct akb_strmap *m, const char *key, size_t len, uint64_t hash,
+					      int *added);
+
+/* Asks the CPU to fetch where `hash` starts probing, ahead of a lookup (a hint; no effect on the map). */
+static inline void akb_strmap_prefetch(const struct akb_strmap *m, uint64_t hash)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[(size_t)hash & (m->cap - 1)]);
+}
+
 #endif

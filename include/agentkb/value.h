@@ -70,6 +70,15 @@ void akb_value_release(struct akb_value *v);
 struct akb_buf;
 void akb_value_put_canonical(const struct akb_value *v, struct akb_buf *out);
 /*
+ * The same, but each map is first offered to `stand_in`, which may append
+ * something shorter that tells it apart (a digest of a map shared by many
+ * pages, tagged so that it cannot be read as any other form) and return 1;
+ * 0 writes the map as usual.
+ */
+typedef int (*akb_canonical_stand_in)(void *ctx, const struct akb_value *map, struct akb_buf *out);
+void akb_value_put_canonical_with(const struct akb_value *v, struct akb_buf *out, akb_canonical_stand_in stand_in,
+				  void *ctx);
+/*
  * A value with its file positions as bytes and back (the load cache):
  * decoding reads from *p, not past `end`, into `v` (a null value before),
  * moves *p on and returns 0; -1 when the bytes are not an encoding (`v` is

@@ -141,6 +141,11 @@ size_t akb_estimate_tokens(const char *text, size_t len)
 {
 	size_t latin = 0, cjk = 0, i = 0;
 	while (i < len) {
+		if ((unsigned char)text[i] < 0x80) { /* most of any text: no decoding */
+			latin++;
+			i++;
+			continue;
+		}
 		size_t before = i;
 		uint32_t c = akb_utf8_next(text, len, &i);
 		if (i == before)

@@ -4,6 +4,7 @@
  */
 #include "core/prefix.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -53,17 +54,39 @@ static int S_is_latin(uint32_t c)
 /* Latin words counted at most: plenty to tell the languages apart. */
 #define MAX_WORDS 400
 
-/* Is word[0..n) in the space-separated `list`? */
-static int S_listed(const char *list, const char *word, size_t n)
+/* The list words, each packed in one integer (its bytes and its length), made once from S_latin. */
+#define MAX_LIST_WORDS 24
+static uint64_t S_packed[NLATIN][MAX_LIST_WORDS];
+static size_t S_npacked[NLATIN];
+static pthread_once_t S_packed_once = PTHREAD_ONCE_INIT;
+
+/* word[0..n), n at most 7 bytes, as one integer: equal words, equal integers. */
+static uint64_t S_pack(const char *word, size_t n)
 {
-	for (const char *p = list; *p;) {
-		const char *e = p;
-		while (*e && *e != ' ')
-			e++;
-		if ((size_t)(e - p) == n && !memcmp(p, word, n))
+	uint64_t v = n;
+	for (size_t k = 0; k < n; k++)
+		v |= (uint64_t)(unsigned char)word[k] << (8 * (k + 1));
+	return v;
+}
+
+static void S_pack_lists(void)
+{
+	for (size_t l = 0; l < NLATIN; l++)
+		for (const char *p = S_latin[l].words; *p && S_npacked[l] < MAX_LIST_WORDS;) {
+			const char *e = p;
+			while (*e && *e != ' ')
+				e++;
+			S_packed[l][S_npacked[l]++] = S_pack(p, (size_t)(e - p));
+			p = *e ? e + 1 : e;
+		}
+}
+
+/* Is the packed word in language l's list? */
+static int S_listed(size_t l, uint64_t packed)
+{
+	for (size_t i = 0; i < S_npacked[l]; i++)
+		if (S_packed[l][i] == packed)
 			return 1;
-		p = *e ? e + 1 : e;
-	}
 	return 0;
 }
 
@@ -72,11 +95,19 @@ static void S_count_words(const char *text, size_t len, size_t hits[NLATIN])
 {
 	char word[33];
 	size_t wl = 0, i = 0, words = 0;
+	pthread_once(&S_packed_once, S_pack_lists);
 	while (i <= len && words < MAX_WORDS) {
 		size_t start = i;
-		uint32_t c = i < len ? akb_utf8_lower(akb_utf8_next(text, len, &i)) : 0;
-		if (i == start)
+		uint32_t c;
+		unsigned char b = i < len ? (unsigned char)text[i] : 0;
+		if (b && b < 0x80) { /* most letters: no decoding */
+			c = b >= 'A' && b <= 'Z' ? b + 32u : b;
 			i++;
+		} else {
+			c = i < len ? akb_utf8_lower(akb_utf8_next(text, len, &i)) : 0;
+			if (i == start)
+				i++;
+		}
 		if (c && S_is_latin(c)) {
 			size_t n = i - start;
 			if (wl + n < sizeof word) {
@@ -90,8 +121,9 @@ static void S_count_words(const char *text, size_t len, size_t hits[NLATIN])
 		/* The list words are 2 to 6 bytes long. */
 		if (wl >= 2 && wl <= 6) {
 			words++;
+			uint64_t packed = S_pack(word, wl);
 			for (size_t l = 0; l < NLATIN; l++)
-				hits[l] += (size_t)S_listed(S_latin[l].words, word, wl);
+				hits[l] += (size_t)S_listed(l, packed);
 		} else if (wl) {
 			words++;
 		}

@@ -163,11 +163,10 @@ static void S_grow(struct akb_strmap *m)
 }
 
 /* The slot of `key`, filled with a new entry (value 0) when absent; *added says which. */
-static struct akb_strmap_slot *S_put(struct akb_strmap *m, const char *key, size_t len, int *added)
+static struct akb_strmap_slot *S_put_hashed(struct akb_strmap *m, const char *key, size_t len, uint64_t h, int *added)
 {
 	if ((m->len + 1) * 2 > m->cap)
 		S_grow(m);
-	uint64_t h = akb_hash_bytes(key, len);
 	struct akb_strmap_slot *s = &m->slots[S_slot(m, key, len, h, 0)];
 	*added = !s->key;
 	if (*added) {
@@ -185,6 +184,17 @@ static struct akb_strmap_slot *S_put(struct akb_strmap *m, const char *key, size
 		m->len++;
 	}
 	return s;
+}
+
+static struct akb_strmap_slot *S_put(struct akb_strmap *m, const char *key, size_t len, int *added)
+{
+	return S_put_hashed(m, key, len, akb_hash_bytes(key, len), added);
+}
+
+struct akb_strmap_slot *akb_strmap_put_hashed(struct akb_strmap *m, const char *key, size_t len, uint64_t hash,
+					      int *added)
+{
+	return S_put_hashed(m, key, len, hash, added);
 }
 
 const char *akb_strmap_setn(struct akb_strmap *m, const char *key, size_t len, size_t value)

@@ -174,6 +174,12 @@ void akb_list_disown(struct akb_value *list)
 
 void akb_value_put_canonical(const struct akb_value *v, struct akb_buf *out)
 {
+	akb_value_put_canonical_with(v, out, NULL, NULL);
+}
+
+void akb_value_put_canonical_with(const struct akb_value *v, struct akb_buf *out, akb_canonical_stand_in stand_in,
+				  void *ctx)
+{
 	switch (v->kind) {
 	case AKB_NULL:
 		akb_buf_putc(out, 'n');
@@ -193,14 +199,16 @@ void akb_value_put_canonical(const struct akb_value *v, struct akb_buf *out)
 		akb_buf_putc(out, 'l');
 		akb_buf_put_varint(out, v->u.list.len);
 		for (size_t i = 0; i < v->u.list.len; i++)
-			akb_value_put_canonical(&v->u.list.items[i], out);
+			akb_value_put_canonical_with(&v->u.list.items[i], out, stand_in, ctx);
 		break;
 	case AKB_MAP:
+		if (stand_in && stand_in(ctx, v, out))
+			break;
 		akb_buf_putc(out, 'm');
 		akb_buf_put_varint(out, v->u.map.len);
 		for (size_t i = 0; i < v->u.map.len; i++) {
 			akb_buf_put_sized(out, v->u.map.items[i].key, strlen(v->u.map.items[i].key));
-			akb_value_put_canonical(&v->u.map.items[i].value, out);
+			akb_value_put_canonical_with(&v->u.map.items[i].value, out, stand_in, ctx);
 		}
 		break;
 	}

@@ -13,6 +13,7 @@
 #include "agentkb/search.h"
 #include "search_words.h"
 #include "agentkb/strmap.h"
+#include "agentkb/threads.h"
 #include "agentkb/utf8.h"
 
 /* Longer Latin tokens are cut: nobody types them, and they bloat the dictionary. */
@@ -170,6 +171,7 @@ struct display {
 struct doc_term {
 	const char *text; /* the map's copy */
 	size_t len;
+	uint64_t hash;    /* akb_hash_bytes of text: hashed once, on the thread that tokenizes */
 	int indexed;
 	uint32_t tf[AKB_FIELD_COUNT];
 };
@@ -204,16 +206,18 @@ struct akb_search_builder {
 	size_t *touched;     /* terms with a document being accumulated */
 	size_t ntouched, touched_cap;
 	size_t cur_doc;
+	unsigned jobs;       /* threads for publishing and writing the terms */
 };
 
 struct akb_search_builder *akb_search_builder_new(size_t ndocs)
 {
 	struct akb_search_builder *sb = akb_xcalloc(1, sizeof(*sb));
 	sb->ndocs = ndocs;
-	akb_strmap_init(&sb->term_ids);
+	akb_strmap_init_borrowed(&sb->term_ids); /* keys are the terms' texts */
 	sb->lengths = akb_xcalloc(akb_xmul(ndocs + 1, AKB_FIELD_COUNT), sizeof(uint32_t));
 	sb->display = akb_xcalloc(ndocs + 1, sizeof(*sb->display));
 	sb->cur_doc = SIZE_MAX;
+	sb->jobs = 1;
 	akb_buf_init(&sb->synonyms);
 	akb_buf_puts(&sb->synonyms, "[]");
 	sb->pending = akb_search_doc_new();
@@ -360,17 +364,20 @@ static void S_add_token(void *ctx, const char *token, size_t len)
 {
 	struct add_ctx *a = ctx;
 	struct akb_search_doc *d = a->d;
-	size_t id;
-	if (!akb_strmap_getn(&d->ids, token, len, &id)) {
-		id = d->nterms;
+	uint64_t hash = akb_hash_bytes(token, len);
+	int added;
+	struct akb_strmap_slot *slot = akb_strmap_put_hashed(&d->ids, token, len, hash, &added);
+	if (added) {
 		d->terms = akb_xgrow(d->terms, d->nterms, &d->cap, 256, sizeof(*d->terms));
-		struct doc_term *t = &d->terms[d->nterms++];
+		struct doc_term *t = &d->terms[d->nterms];
 		memset(t, 0, sizeof(*t));
 		t->text = S_keep_token(&d->blocks, token, len);
 		t->len = len;
-		akb_strmap_setn(&d->ids, t->text, len, id);
+		t->hash = hash;
+		slot->key = t->text; /* the map borrows: from the token, which is about to change, to the copy */
+		slot->value = d->nterms++;
 	}
-	struct doc_term *t = &d->terms[id];
+	struct doc_term *t = &d->terms[slot->value];
 	if (a->field != AKB_FIELD_NAME_PREFIX)
 		t->indexed = 1;
 	if (t->tf[a->field] < UINT32_MAX)
@@ -415,29 +422,40 @@ void akb_search_doc_code_lang(struct akb_search_doc *d, const char *lang, size_t
 	akb_buf_release(&word);
 }
 
-/* The builder's term for a token, made when new (terms are numbered in the order first seen). */
-static struct term *S_term(struct akb_search_builder *sb, const char *token, size_t len)
+/* The builder's term for a document's term, made when new (terms are numbered in the order first seen). */
+static struct term *S_term(struct akb_search_builder *sb, const struct doc_term *dt)
 {
 	int added;
-	size_t id = akb_strmap_add(&sb->term_ids, token, len, sb->nterms, &added);
+	struct akb_strmap_slot *slot = akb_strmap_put_hashed(&sb->term_ids, dt->text, dt->len, dt->hash, &added);
 	if (added) {
 		sb->terms = akb_xgrow(sb->terms, sb->nterms, &sb->cap, 1024, sizeof(*sb->terms));
-		struct term *t = &sb->terms[sb->nterms++];
+		struct term *t = &sb->terms[sb->nterms];
 		memset(t, 0, sizeof(*t));
-		t->text = akb_xstrndup(token, len);
+		t->text = akb_xstrndup(dt->text, dt->len);
 		akb_buf_init(&t->post);
 		t->cur_doc = SIZE_MAX;
+		slot->key = t->text;
+		slot->value = sb->nterms++;
 	}
-	return &sb->terms[id];
+	return &sb->terms[slot->value];
 }
+
+/*
+ * How many terms ahead S_apply and S_begin_doc ask for the memory they will
+ * touch: the index's map and terms outgrow the caches at a few thousand
+ * agents, and one document's terms are known in advance.
+ */
+#define PREFETCH_AHEAD 8
 
 /* Adds a document's terms to cur_doc and empties `d`. */
 static void S_apply(struct akb_search_builder *sb, struct akb_search_doc *d)
 {
 	size_t doc = sb->cur_doc;
 	for (size_t i = 0; i < d->nterms; i++) {
+		if (i + PREFETCH_AHEAD < d->nterms)
+			akb_strmap_prefetch(&sb->term_ids, d->terms[i + PREFETCH_AHEAD].hash);
 		const struct doc_term *dt = &d->terms[i];
-		struct term *t = S_term(sb, dt->text, dt->len);
+		struct term *t = S_term(sb, dt);
 		t->indexed |= dt->indexed;
 		if (t->cur_doc != doc) {
 			t->cur_doc = doc;
@@ -467,8 +485,11 @@ static void S_begin_doc(struct akb_search_builder *sb, size_t doc)
 		return;
 	if (sb->cur_doc < sb->ndocs)
 		S_apply(sb, sb->pending);
-	for (size_t i = 0; i < sb->ntouched; i++)
+	for (size_t i = 0; i < sb->ntouched; i++) {
+		if (i + PREFETCH_AHEAD < sb->ntouched)
+			__builtin_prefetch(&sb->terms[sb->touched[i + PREFETCH_AHEAD]]);
 		S_flush_term(&sb->terms[sb->touched[i]]);
+	}
 	sb->ntouched = 0;
 	sb->cur_doc = doc;
 }
@@ -522,6 +543,7 @@ struct akb_search_doc *akb_search_doc_decode(const char *data, size_t len)
 		memset(t, 0, sizeof(*t));
 		t->text = S_keep_token(&d->blocks, text, tlen);
 		t->len = tlen;
+		t->hash = akb_hash_bytes(text, tlen);
 		t->indexed = (mask >> AKB_FIELD_COUNT) & 1;
 		d->nterms++;
 		for (int f = 0; f < AKB_FIELD_COUNT; f++) {
@@ -857,6 +879,11 @@ static void S_write_top_rows(struct akb_buf *js, const struct term *t, const str
 	akb_buf_putc(js, ']');
 }
 
+void akb_search_set_jobs(struct akb_search_builder *sb, unsigned jobs)
+{
+	sb->jobs = jobs ? jobs : 1;
+}
+
 static int S_write_shard(struct akb_search_builder *sb, struct akb_output *out, const char *id, const size_t *order,
 			 size_t from, size_t to, struct akb_search_stats *stats, struct akb_diag *diag)
 {
@@ -995,6 +1022,35 @@ static void S_write_facets(struct akb_search_builder *sb, struct akb_buf *head, 
 	akb_buf_puts(docs_js, "]);\n");
 }
 
+/* Each term's postings published, and each shard written, on its own: any thread, any order. */
+struct write_jobs {
+	struct akb_search_builder *sb;
+	struct akb_output *out;
+	const size_t *order; /* published terms: term indexes, in term order once sorted */
+	const double *avg;
+	struct shard {
+		size_t from, to; /* order[from..to) */
+		char *id;
+		struct akb_search_stats stats;
+		struct akb_diag diag; /* silent; replayed in shard order */
+		int rc;
+	} *shards;
+	size_t nshards, cshards;
+};
+
+static void S_publish_task(void *ctx, size_t k)
+{
+	struct write_jobs *w = ctx;
+	S_publish_postings(&w->sb->terms[w->order[k]], w->sb->lengths, w->avg);
+}
+
+static void S_shard_task(void *ctx, size_t k)
+{
+	struct write_jobs *w = ctx;
+	struct shard *s = &w->shards[k];
+	s->rc = S_write_shard(w->sb, w->out, s->id, w->order, s->from, s->to, &s->stats, &s->diag);
+}
+
 int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, struct akb_search_stats *stats,
 		     struct akb_diag *diag)
 {
@@ -1016,20 +1072,22 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 			continue;
 		order[nterms++] = i;
 		stats->postings += sb->terms[i].df;
-		S_publish_postings(&sb->terms[i], sb->lengths, avg);
 	}
+	struct write_jobs w = { sb, out, order, avg, NULL, 0, 0 };
+	akb_parallel_for(nterms, sb->jobs, S_publish_task, &w);
 	S_sort_terms = sb->terms;
 	if (nterms)
 		qsort(order, nterms, sizeof(size_t), S_by_term);
 	stats->terms = nterms;
 
+	/* Where the shards end and what they are named, in one pass; then they are written on the threads. */
 	int rc = 0;
 	struct akb_buf shards = AKB_BUF_INIT, solo = AKB_BUF_INIT, ids = AKB_BUF_INIT, id = AKB_BUF_INIT;
 	struct akb_strmap used_ids;
 	akb_strmap_init(&used_ids);
 	size_t from = 0, acc = 0, k = 0;
 	int big_prev = 0;
-	for (size_t i = 0; i <= nterms && rc == 0; i++) {
+	for (size_t i = 0; i <= nterms; i++) {
 		int last = i == nterms;
 		const char *text = last ? "" : sb->terms[order[i]].text;
 		size_t size = last ? 0 : strlen(text) + sb->terms[order[i]].post.len + 4;
@@ -1052,7 +1110,13 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 				akb_buf_printf(&id, "-%zu", k);
 			akb_buf_puts(&ids, id.ptr);
 			akb_buf_putc(&solo, i - from == 1 ? '1' : '0');
-			rc = S_write_shard(sb, out, id.ptr, order, from, i, stats, diag);
+			w.shards = akb_xgrow(w.shards, w.nshards, &w.cshards, 256, sizeof(*w.shards));
+			struct shard *s = &w.shards[w.nshards++];
+			memset(s, 0, sizeof(*s));
+			s->from = from;
+			s->to = i;
+			s->id = akb_xstrdup(id.ptr);
+			akb_diag_init(&s->diag, NULL);
 			k++;
 			from = i;
 			acc = 0;
@@ -1063,6 +1127,18 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 	akb_strmap_release(&used_ids);
 	akb_buf_release(&id);
 	stats->shards = k;
+	akb_parallel_for(w.nshards, sb->jobs, S_shard_task, &w);
+	/* As one thread would have: the shards' bytes, and the messages up to the first shard that failed. */
+	for (size_t s = 0; s < w.nshards; s++) {
+		if (rc == 0) {
+			stats->bytes += w.shards[s].stats.bytes;
+			akb_output_append_messages(diag, &w.shards[s].diag);
+			rc = w.shards[s].rc;
+		}
+		akb_diag_release(&w.shards[s].diag);
+		free(w.shards[s].id);
+	}
+	free(w.shards);
 
 	struct akb_buf js = AKB_BUF_INIT, facets = AKB_BUF_INIT;
 	/*

@@ -1,6 +1,7 @@
 /* Unit tests for the search tokenizer and index writer (format: include/agentkb/search.h). */
 #include "core/prefix.h"
 
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -418,4 +419,76 @@ TEST(search_big_terms_get_solo_shards)
 	akb_remove_tree(dir);
 	akb_buf_release(&path);
 	akb_buf_release(&site);
+}
+
+/* Builds an index of `n` documents of varied words on `jobs` threads into DIR/NAME. */
+static void S_build_varied(const char *dir, const char *name, size_t n, unsigned jobs)
+{
+	static const char *const words[] = { "deploy", "review", "schema", "cache", "audit", "index", "replica",
+					     "secret", "metric", "queue", "shard", "trace", "部署", "审查" };
+	size_t nwords = sizeof words / sizeof words[0];
+	struct akb_search_builder *sb = akb_search_builder_new(n);
+	akb_search_set_jobs(sb, jobs);
+	struct akb_buf text = AKB_BUF_INIT, site = AKB_BUF_INIT;
+	for (size_t d = 0; d < n; d++) {
+		akb_buf_clear(&text);
+		/* Each document its own mix and counts, and a word of its own, so shards and impacts vary. */
+		for (size_t w = 0; w < 1 + d % 7; w++)
+			akb_buf_printf(&text, "%s %s w%zu ", words[(d * 7 + w * 3) % nwords], words[(d + w) % nwords], d % 97);
+		akb_buf_printf(&text, "only%zu", d);
+		akb_search_add_text(sb, d, AKB_FIELD_BODY, text.ptr, text.len);
+		akb_search_add_text(sb, d, AKB_FIELD_NAME, words[d % nwords], strlen(words[d % nwords]));
+		char url[48];
+		snprintf(url, sizeof url, "agents/d%zu/", d);
+		akb_search_set_display(sb, d, words[d % nwords], url, "", "", "", "", "");
+	}
+	akb_buf_printf(&site, "%s/%s", dir, name);
+	struct akb_output out;
+	struct akb_diag d;
+	akb_diag_init(&d, NULL);
+	CHECK(akb_output_begin(&out, site.ptr, NULL, AKB_CACHE_OFF, &d) == 0);
+	struct akb_search_stats st;
+	CHECK(akb_search_write(sb, &out, &st, &d) == 0);
+	CHECK(akb_output_commit(&out, &d) == 0);
+	CHECK(st.shards > 4);
+	INT_EQ(d.len, 0);
+	akb_output_release(&out);
+	akb_diag_release(&d);
+	akb_search_builder_free(sb);
+	akb_buf_release(&text);
+	akb_buf_release(&site);
+}
+
+TEST(search_index_is_the_same_on_any_number_of_threads)
+{
+	/* Terms are published and shards written on several threads (akb_search_set_jobs): same bytes. */
+	char dir[] = "/tmp/akb-search-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	S_build_varied(dir, "one", 4000, 1);
+	S_build_varied(dir, "four", 4000, 4);
+	struct akb_buf list = AKB_BUF_INIT, a = AKB_BUF_INIT, b = AKB_BUF_INIT;
+	akb_buf_printf(&list, "%s/one/search", dir);
+	DIR *dp = opendir(list.ptr);
+	CHECK(dp != NULL);
+	size_t files = 0;
+	for (struct dirent *e; dp && (e = readdir(dp)) != NULL;) {
+		if (e->d_name[0] == '.')
+			continue;
+		akb_buf_clear(&a);
+		akb_buf_clear(&b);
+		akb_buf_printf(&a, "%s/one/search/%s", dir, e->d_name);
+		akb_buf_printf(&b, "%s/four/search/%s", dir, e->d_name);
+		char *x = S_slurp(a.ptr), *y = S_slurp(b.ptr);
+		CHECK(x && y && strcmp(x, y) == 0);
+		free(x);
+		free(y);
+		files++;
+	}
+	if (dp)
+		closedir(dp);
+	CHECK(files > 10);
+	akb_remove_tree(dir);
+	akb_buf_release(&list);
+	akb_buf_release(&a);
+	akb_buf_release(&b);
 }
