@@ -103,6 +103,13 @@ void akb_index_agents_json(const struct akb_site *site, struct akb_buf *out)
 	akb_buf_release(&url);
 }
 
+/* How much of the prose an excerpt can show: it is cut at SEARCH_EXCERPT_BYTES, at a code point's end,
+ * so one more code point will do. */
+static size_t S_excerpt_prose_len(size_t prose_len)
+{
+	return prose_len < SEARCH_EXCERPT_BYTES + 8 ? prose_len : SEARCH_EXCERPT_BYTES + 8;
+}
+
 /* Appends `s` to `out`, separated by a space. */
 static void S_add_word(struct akb_buf *out, const char *s)
 {
@@ -195,7 +202,8 @@ static void S_search_agent(struct akb_search_builder *sb, const struct akb_site 
 	if (text.len < SEARCH_EXCERPT_BYTES) {
 		if (text.len)
 			akb_buf_putc(&text, ' ');
-		akb_buf_put(&text, md->prose.ptr, md->prose.len);
+		/* The excerpt is cut at SEARCH_EXCERPT_BYTES, at a code point's end: the prose's start will do. */
+		akb_buf_put(&text, md->prose.ptr, S_excerpt_prose_len(md->prose.len));
 	}
 	struct akb_buf excerpt = AKB_BUF_INIT;
 	for (size_t i = 0; i < text.len; i++)
@@ -270,8 +278,7 @@ void akb_index_excerpt_sources(const struct akb_rendered_agent *kept, size_t *he
 		n = nl ? (size_t)(nl - h) + 1 : kept->heading_text.len;
 	}
 	*heading_len = n;
-	/* The excerpt is cut at SEARCH_EXCERPT_BYTES, at a code point's end: one more code point will do. */
-	*prose_len = kept->prose.len < SEARCH_EXCERPT_BYTES + 8 ? kept->prose.len : SEARCH_EXCERPT_BYTES + 8;
+	*prose_len = S_excerpt_prose_len(kept->prose.len);
 }
 
 void akb_index_take(void *feed, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared)

@@ -51,6 +51,16 @@ static int S_is_latin(uint32_t c)
 	return (c >= 'a' && c <= 'z') || (c >= 0xE0 && c <= 0x24F && c != 0xF7);
 }
 
+/*
+ * akb_utf8_lower where it can change what is counted: no character from
+ * U+0250 up lowers into or out of the ranges above (checked over all of
+ * Unicode against akb_utf8_lower's table), and most text past ASCII here is CJK.
+ */
+static uint32_t S_lower_latin(uint32_t c)
+{
+	return c < 0x250 ? akb_utf8_lower(c) : c;
+}
+
 /* Latin words counted at most: plenty to tell the languages apart. */
 #define MAX_WORDS 400
 
@@ -104,7 +114,7 @@ static void S_count_words(const char *text, size_t len, size_t hits[NLATIN])
 			c = b >= 'A' && b <= 'Z' ? b + 32u : b;
 			i++;
 		} else {
-			c = i < len ? akb_utf8_lower(akb_utf8_next(text, len, &i)) : 0;
+			c = i < len ? S_lower_latin(akb_utf8_next(text, len, &i)) : 0;
 			if (i == start)
 				i++;
 		}
@@ -141,7 +151,7 @@ const char *akb_language_detect(const char *text, size_t len)
 			i++;
 			continue;
 		}
-		uint32_t c = akb_utf8_lower(akb_utf8_next(text, len, &i));
+		uint32_t c = S_lower_latin(akb_utf8_next(text, len, &i));
 		if (S_is_han(c))
 			han++;
 		else if (S_is_kana(c))
