@@ -65,6 +65,9 @@ size_t akb_strmap_add(struct akb_strmap *m, const char *key, size_t len, size_t 
 struct akb_strmap_slot *akb_strmap_put_hashed(struct akb_strmap *m, const char *key, size_t len, uint64_t hash,
 					      int *added);
 
+/* Makes room for `n` entries in all, so that adding them never grows the table. */
+void akb_strmap_reserve(struct akb_strmap *m, size_t n);
+
 /* Asks the CPU to fetch where `hash` starts probing, ahead of a lookup (a hint; no effect on the map). */
 static inline void akb_strmap_prefetch(const struct akb_strmap *m, uint64_t hash)
 {

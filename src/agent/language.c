@@ -64,13 +64,19 @@ static uint32_t S_lower_latin(uint32_t c)
 /* Latin words counted at most: plenty to tell the languages apart. */
 #define MAX_WORDS 400
 
-/* The list words, each packed in one integer (its bytes and its length), made once from S_latin. */
-#define MAX_LIST_WORDS 24
-static uint64_t S_packed[NLATIN][MAX_LIST_WORDS];
-static size_t S_npacked[NLATIN];
-static pthread_once_t S_packed_once = PTHREAD_ONCE_INIT;
+/*
+ * The list words, each packed in one integer (its bytes and its length),
+ * in a small open-addressing table made once from S_latin: a word's slot
+ * holds the languages whose list has it, one bit each.
+ */
+#define WORD_SLOTS 256 /* a power of two, over twice the words of all the lists */
+static struct {
+	uint64_t packed; /* 0: empty */
+	unsigned langs;
+} S_words[WORD_SLOTS];
+static pthread_once_t S_words_once = PTHREAD_ONCE_INIT;
 
-/* word[0..n), n at most 7 bytes, as one integer: equal words, equal integers. */
+/* word[0..n), n at most 7 bytes, as one integer: equal words, equal integers (never 0). */
 static uint64_t S_pack(const char *word, size_t n)
 {
 	uint64_t v = n;
@@ -79,25 +85,33 @@ static uint64_t S_pack(const char *word, size_t n)
 	return v;
 }
 
-static void S_pack_lists(void)
+static size_t S_word_slot(uint64_t packed)
+{
+	size_t i = (size_t)((packed * 0x9e3779b97f4a7c15ULL) >> 56) & (WORD_SLOTS - 1);
+	while (S_words[i].packed && S_words[i].packed != packed)
+		i = (i + 1) & (WORD_SLOTS - 1);
+	return i;
+}
+
+static void S_make_word_table(void)
 {
 	for (size_t l = 0; l < NLATIN; l++)
-		for (const char *p = S_latin[l].words; *p && S_npacked[l] < MAX_LIST_WORDS;) {
+		for (const char *p = S_latin[l].words; *p;) {
 			const char *e = p;
 			while (*e && *e != ' ')
 				e++;
-			S_packed[l][S_npacked[l]++] = S_pack(p, (size_t)(e - p));
+			uint64_t packed = S_pack(p, (size_t)(e - p));
+			size_t i = S_word_slot(packed);
+			S_words[i].packed = packed;
+			S_words[i].langs |= 1u << l;
 			p = *e ? e + 1 : e;
 		}
 }
 
-/* Is the packed word in language l's list? */
-static int S_listed(size_t l, uint64_t packed)
+/* The languages whose list has the packed word, one bit each. */
+static unsigned S_listed_in(uint64_t packed)
 {
-	for (size_t i = 0; i < S_npacked[l]; i++)
-		if (S_packed[l][i] == packed)
-			return 1;
-	return 0;
+	return S_words[S_word_slot(packed)].langs;
 }
 
 /* Counts, per language, the words of `text` in its list (words up to 32 bytes; the first MAX_WORDS). */
@@ -105,7 +119,7 @@ static void S_count_words(const char *text, size_t len, size_t hits[NLATIN])
 {
 	char word[33];
 	size_t wl = 0, i = 0, words = 0;
-	pthread_once(&S_packed_once, S_pack_lists);
+	pthread_once(&S_words_once, S_make_word_table);
 	while (i <= len && words < MAX_WORDS) {
 		size_t start = i;
 		uint32_t c;
@@ -131,9 +145,9 @@ static void S_count_words(const char *text, size_t len, size_t hits[NLATIN])
 		/* The list words are 2 to 6 bytes long. */
 		if (wl >= 2 && wl <= 6) {
 			words++;
-			uint64_t packed = S_pack(word, wl);
-			for (size_t l = 0; l < NLATIN; l++)
-				hits[l] += (size_t)S_listed(l, packed);
+			unsigned langs = S_listed_in(S_pack(word, wl));
+			for (size_t l = 0; langs && l < NLATIN; l++)
+				hits[l] += (langs >> l) & 1u;
 		} else if (wl) {
 			words++;
 		}

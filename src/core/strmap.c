@@ -145,9 +145,9 @@ int akb_strmap_getn_folded(const struct akb_strmap *m, const char *key, size_t l
 	return S_get(m, key, len, S_hash_folded(key, len), 1, value);
 }
 
-static void S_grow(struct akb_strmap *m)
+/* Moves the entries into a table of `cap` slots (a power of two, more than twice the entries). */
+static void S_resize(struct akb_strmap *m, size_t cap)
 {
-	size_t cap = m->cap ? m->cap * 2 : 32;
 	struct akb_strmap_slot *slots = akb_xcalloc(cap, sizeof(*slots));
 	for (size_t i = 0; i < m->cap; i++) {
 		if (!m->slots[i].key)
@@ -160,6 +160,20 @@ static void S_grow(struct akb_strmap *m)
 	free(m->slots);
 	m->slots = slots;
 	m->cap = cap;
+}
+
+static void S_grow(struct akb_strmap *m)
+{
+	S_resize(m, m->cap ? m->cap * 2 : 32);
+}
+
+void akb_strmap_reserve(struct akb_strmap *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 32;
+	while (cap / 2 < n + 1 && cap <= SIZE_MAX / 4)
+		cap *= 2;
+	if (cap > m->cap)
+		S_resize(m, cap);
 }
 
 /* The slot of `key`, filled with a new entry (value 0) when absent; *added says which. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "agentkb/buf.h"
+#include "agentkb/strmap.h"
 #include "agentkb/value.h"
 #include "harness.h"
 
@@ -220,4 +221,46 @@ TEST(value_canonical_form_tells_values_apart)
 	akb_value_release(&b);
 	akb_value_release(&s1);
 	akb_value_release(&s2);
+}
+
+TEST(strmap_put_hashed_reserve_and_byte_keys)
+{
+	struct akb_strmap m;
+	akb_strmap_init_borrowed(&m);
+	/* Reserved room: adding that many keys never moves the table. */
+	akb_strmap_reserve(&m, 1000);
+	size_t cap = m.cap;
+	CHECK(cap >= 2000);
+	static char keys[1000][8];
+	for (size_t i = 0; i < 1000; i++) {
+		snprintf(keys[i], sizeof keys[i], "k%zu", i);
+		char transient[8];
+		memcpy(transient, keys[i], sizeof transient);
+		int added;
+		size_t len = strlen(transient);
+		struct akb_strmap_slot *s = akb_strmap_put_hashed(&m, transient, len, akb_hash_bytes(transient, len), &added);
+		CHECK(added);
+		s->key = keys[i]; /* borrowed: from the transient copy to the lasting one */
+		s->value = i;
+	}
+	INT_EQ(m.cap, cap);
+	INT_EQ(m.len, 1000);
+	size_t v = 0;
+	CHECK(akb_strmap_get(&m, "k512", &v) && v == 512);
+	int added = 1;
+	struct akb_strmap_slot *again = akb_strmap_put_hashed(&m, "k7", 2, akb_hash_bytes("k7", 2), &added);
+	CHECK(!added && again->value == 7 && again->key == keys[7]);
+	/* Reserving less than it holds changes nothing. */
+	akb_strmap_reserve(&m, 10);
+	INT_EQ(m.cap, cap);
+	akb_strmap_release(&m);
+
+	/* Keys are bytes: a NUL inside is part of the key. */
+	struct akb_strmap owned;
+	akb_strmap_init(&owned);
+	akb_strmap_setn(&owned, "a\0b", 3, 1);
+	akb_strmap_setn(&owned, "a\0c", 3, 2);
+	CHECK(akb_strmap_getn(&owned, "a\0c", 3, &v) && v == 2);
+	CHECK(!akb_strmap_getn(&owned, "a", 1, &v));
+	akb_strmap_release(&owned);
 }

@@ -8,6 +8,7 @@
 #include "agentkb/load.h"
 #include "agentkb/buf.h"
 #include "agentkb/capability.h"
+#include "agentkb/language.h"
 #include "harness.h"
 
 /* The capabilities of the file `rel` (its format: format.h) whose front-matter lines are `fm`. */
@@ -125,6 +126,40 @@ TEST(capability_tokens_estimate)
 	INT_EQ(akb_estimate_tokens("abcdefghi", 9), 3);
 	/* A CJK character is about a token: 缓存架构 is 4, and 12 bytes of UTF-8. */
 	INT_EQ(akb_estimate_tokens("缓存架构", strlen("缓存架构")), 4);
+}
+
+TEST(capability_tokens_estimate_mixed_text)
+{
+	/* ASCII is a quarter token a byte, each CJK character one, other letters by their bytes. */
+	INT_EQ(akb_estimate_tokens("cache 缓存 layer", strlen("cache 缓存 layer")), (12 + 3) / 4 + 2);
+	INT_EQ(akb_estimate_tokens("café", strlen("café")), (5 + 3) / 4);
+}
+
+/* The language akb_language_detect names for `text` ("" for none). */
+static const char *S_language(const char *text)
+{
+	const char *name = akb_language_detect(text, strlen(text));
+	return name ? name : "";
+}
+
+TEST(language_detect_latin_and_cjk)
+{
+	STR_EQ(S_language("Use this agent when you are reviewing the schema and the cache for a release."), "English");
+	STR_EQ(S_language("Der Agent prüft die Datenbank und ist nicht für eine Migration mit den Tabellen gedacht."),
+	       "Deutsch");
+	STR_EQ(S_language("Le agent vérifie la base des données pour une migration avec les tables dans le schéma."),
+	       "Français");
+	STR_EQ(S_language("El agente revisa los datos del esquema para una migración con las tablas como se espera."),
+	       "Español");
+	STR_EQ(S_language("O agente revisa os dados do esquema para uma migração com as tabelas que não são grandes."),
+	       "Português");
+	/* Capitals count as their lower case: LES DES POUR ... */
+	STR_EQ(S_language("LE AGENT VÉRIFIE LA BASE DES DONNÉES POUR UNE MIGRATION AVEC LES TABLES DANS LE SCHÉMA."),
+	       "Français");
+	STR_EQ(S_language("当用户讨论缓存架构、数据库迁移和日志审查时使用这个智能体来完成工作。"), "中文");
+	STR_EQ(S_language("このエージェントはデータベースの移行とキャッシュの設計を確認します。"), "日本語");
+	STR_EQ(S_language("이 에이전트는 데이터베이스 마이그레이션과 캐시 설계를 검토합니다 그리고 로그를 확인합니다."), "한국어");
+	STR_EQ(S_language("too short"), "");
 }
 
 TEST(capability_skills_and_commands_run_in_the_session)
