@@ -202,7 +202,6 @@ static void S_search_agent(struct akb_search_builder *sb, const struct akb_site 
 	if (text.len < SEARCH_EXCERPT_BYTES) {
 		if (text.len)
 			akb_buf_putc(&text, ' ');
-		/* The excerpt is cut at SEARCH_EXCERPT_BYTES, at a code point's end: the prose's start will do. */
 		akb_buf_put(&text, md->prose.ptr, S_excerpt_prose_len(md->prose.len));
 	}
 	struct akb_buf excerpt = AKB_BUF_INIT;

@@ -1087,7 +1087,7 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 	struct akb_buf shards = AKB_BUF_INIT, solo = AKB_BUF_INIT, ids = AKB_BUF_INIT, id = AKB_BUF_INIT;
 	struct akb_strmap used_ids;
 	akb_strmap_init(&used_ids);
-	size_t from = 0, acc = 0, k = 0;
+	size_t from = 0, acc = 0;
 	int big_prev = 0;
 	for (size_t i = 0; i <= nterms; i++) {
 		int last = i == nterms;
@@ -1097,7 +1097,8 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 		int cut_here = acc >= SHARD_MAX_BYTES ||
 			       (acc >= SHARD_MIN_BYTES && (akb_hash_bytes(text, strlen(text)) & SHARD_CUT_MASK) == 0);
 		/* Cut at a boundary term, around a big term, and at the end (an empty index still has shard 0). */
-		if ((i > from && (cut_here || big || big_prev)) || (last && (from < i || k == 0))) {
+		if ((i > from && (cut_here || big || big_prev)) || (last && (from < i || w.nshards == 0))) {
+			size_t k = w.nshards;
 			const char *first = from < nterms ? sb->terms[order[from]].text : "";
 			if (k) {
 				akb_buf_putc(&shards, '\n');
@@ -1119,7 +1120,6 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 			s->to = i;
 			s->id = akb_xstrdup(id.ptr);
 			akb_diag_init(&s->diag, NULL);
-			k++;
 			from = i;
 			acc = 0;
 		}
@@ -1128,7 +1128,7 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 	}
 	akb_strmap_release(&used_ids);
 	akb_buf_release(&id);
-	stats->shards = k;
+	stats->shards = w.nshards;
 	akb_parallel_for(w.nshards, sb->jobs, S_shard_task, &w);
 	/* As one thread would have: the shards' bytes, and the messages up to the first shard that failed. */
 	for (size_t s = 0; s < w.nshards; s++) {
