@@ -38,6 +38,9 @@ int akb_utf8_valid(const char *s, size_t n);
  */
 void akb_utf8_truncate(const char *s, size_t max, struct akb_buf *out);
 
+/* Compares two valid UTF-8 strings as JS compares them, by UTF-16 code units: <0, 0, >0. */
+int akb_utf8_cmp_utf16(const char *a, const char *b);
+
 /* What a bidirectional control or zero-width character is ("a zero-width character"), or NULL for any other. */
 const char *akb_utf8_hidden_name(uint32_t c);
 

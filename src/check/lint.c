@@ -461,14 +461,17 @@ static int S_has_trigger(const char *d)
 {
 	static const char *const cues[] = { "use ", "use:", "used ", "when ", "proactively", "invoke", "for ",
 					    "使用", "当", "用于", "适用", NULL };
-	size_t n = strlen(d);
-	for (const char *const *c = cues; *c; c++) {
-		size_t m = strlen(*c);
-		for (size_t i = 0; i + m <= n; i++)
-			if (!strncasecmp(d + i, *c, m))
-				return 1;
-	}
-	return 0;
+	/* ASCII-lowered once (as strncasecmp compares), then searched for each cue. */
+	struct akb_buf low = AKB_BUF_INIT;
+	akb_buf_puts(&low, d);
+	for (size_t i = 0; i < low.len; i++)
+		if (low.ptr[i] >= 'A' && low.ptr[i] <= 'Z')
+			low.ptr[i] = (char)(low.ptr[i] - 'A' + 'a');
+	int found = 0;
+	for (const char *const *c = cues; *c && !found; c++)
+		found = strstr(low.ptr, *c) != NULL;
+	akb_buf_release(&low);
+	return found;
 }
 
 static void S_description(struct linter *l, const struct akb_agent *a)

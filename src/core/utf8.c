@@ -180,3 +180,27 @@ const char *akb_utf8_hidden_name(uint32_t c)
 		return "a zero-width character";
 	return NULL;
 }
+
+/*
+ * JS order, by UTF-16 code units, as the search runtime compares. UTF-8's
+ * byte order is code point order, which is UTF-16's except where a code
+ * point above U+FFFF (lead byte F0..F4, a surrogate pair, D800..DBFF) meets
+ * one in U+E000..U+FFFF (lead EE or EF): only that case, at the first byte
+ * that differs, is turned round. Past a shared lead byte both code points
+ * are of one kind, so the bytes decide.
+ */
+int akb_utf8_cmp_utf16(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+	size_t i = 0;
+	while (x[i] && x[i] == y[i])
+		i++;
+	unsigned char p = x[i], q = y[i];
+	if (p == q)
+		return 0;
+	if (p >= 0xF0 && (q == 0xEE || q == 0xEF))
+		return -1;
+	if (q >= 0xF0 && (p == 0xEE || p == 0xEF))
+		return 1;
+	return p < q ? -1 : 1;
+}

@@ -701,27 +701,6 @@ static void S_base64_string(struct akb_buf *out, const struct akb_buf *data)
 	akb_buf_putc(out, '"');
 }
 
-/* The UTF-16 code unit at code point `cp`'s start: JS compares strings by code units. */
-static uint32_t S_utf16_lead(uint32_t cp)
-{
-	return cp >= 0x10000 ? 0xD800 + ((cp - 0x10000) >> 10) : cp;
-}
-
-static int S_utf16_cmp(const char *a, const char *b)
-{
-	size_t na = strlen(a), nb = strlen(b), i = 0, j = 0;
-	while (i < na && j < nb) {
-		uint32_t x = akb_utf8_next(a, na, &i), y = akb_utf8_next(b, nb, &j);
-		if (x == y)
-			continue;
-		uint32_t lx = S_utf16_lead(x), ly = S_utf16_lead(y);
-		if (lx != ly)
-			return lx < ly ? -1 : 1;
-		return x < y ? -1 : 1; /* same lead surrogate: trail order is code point order */
-	}
-	return (i < na) - (j < nb);
-}
-
 static uint64_t S_get_varint(const struct akb_buf *b, size_t *i)
 {
 	uint64_t v = 0;
@@ -772,9 +751,15 @@ static int S_impact(const uint32_t *tf, const uint32_t *len, const double *avg)
  */
 static void S_publish_postings(struct term *t, const uint32_t *lengths, const double *avg)
 {
-	size_t *docs = akb_xcalloc(t->df + 1, sizeof(size_t));
-	unsigned char *imp = akb_xcalloc(t->df + 1, 1);
-	size_t count[256] = { 0 }, n = 0, i = 0, doc = 0;
+	/* Most terms are in a few documents: those need no allocation and no 256-slot counts. */
+	enum { SMALL = 32 };
+	size_t docs_small[SMALL], order_small[SMALL];
+	unsigned char imp_small[SMALL];
+	int small = t->df <= SMALL;
+	size_t *docs = small ? docs_small : akb_xcalloc(t->df + 1, sizeof(size_t));
+	size_t *order = small ? order_small : akb_xcalloc(t->df + 1, sizeof(size_t));
+	unsigned char *imp = small ? imp_small : akb_xcalloc(t->df + 1, 1);
+	size_t n = 0, i = 0, doc = 0;
 	for (; n < t->df && i < t->post.len; n++) {
 		doc += (size_t)S_get_varint(&t->post, &i);
 		uint32_t mask = (uint32_t)S_get_varint(&t->post, &i), tf[AKB_FIELD_COUNT] = { 0 };
@@ -783,33 +768,48 @@ static void S_publish_postings(struct term *t, const uint32_t *lengths, const do
 				tf[f] = (uint32_t)S_get_varint(&t->post, &i);
 		docs[n] = doc;
 		imp[n] = (unsigned char)S_impact(tf, &lengths[doc * AKB_FIELD_COUNT], avg);
-		count[imp[n]]++;
 	}
-	/* Counting sort by impact, highest first, stable: documents stay in id order within a group. */
-	size_t start[256], *order = akb_xcalloc(n + 1, sizeof(size_t));
-	size_t at = 0;
-	for (int q = 255; q >= 0; q--) {
-		start[q] = at;
-		at += count[q];
+	/* By impact, highest first, stable: documents stay in id order within a group. */
+	if (small) {
+		for (size_t e = 0; e < n; e++) {
+			size_t k = e;
+			for (; k > 0 && imp[order[k - 1]] < imp[e]; k--)
+				order[k] = order[k - 1];
+			order[k] = e;
+		}
+	} else {
+		size_t count[256] = { 0 }, start[256], at = 0;
+		for (size_t e = 0; e < n; e++)
+			count[imp[e]]++;
+		for (int q = 255; q >= 0; q--) {
+			start[q] = at;
+			at += count[q];
+		}
+		for (size_t e = 0; e < n; e++)
+			order[start[imp[e]]++] = e;
 	}
-	for (size_t e = 0; e < n; e++)
-		order[start[imp[e]]++] = e;
 	struct akb_buf out = AKB_BUF_INIT;
+	akb_buf_grow(&out, 2 * n + 8);
 	akb_buf_put_varint(&out, n);
 	size_t prev = 0;
 	for (size_t k = 0; k < n; k++) {
 		size_t e = order[k];
 		if (k == 0 || imp[e] != imp[order[k - 1]]) {
+			size_t run = 1;
+			while (k + run < n && imp[order[k + run]] == imp[e])
+				run++;
 			akb_buf_putc(&out, imp[e]);
-			akb_buf_put_varint(&out, count[imp[e]]);
+			akb_buf_put_varint(&out, run);
 			prev = 0;
 		}
 		akb_buf_put_varint(&out, docs[e] - prev);
 		prev = docs[e];
 	}
-	free(order);
-	free(docs);
-	free(imp);
+	if (!small) {
+		free(order);
+		free(docs);
+		free(imp);
+	}
 	akb_buf_release(&t->post);
 	t->post = out;
 }
@@ -818,7 +818,7 @@ static const struct term *S_sort_terms;
 
 static int S_by_term(const void *x, const void *y)
 {
-	return S_utf16_cmp(S_sort_terms[*(const size_t *)x].text, S_sort_terms[*(const size_t *)y].text);
+	return akb_utf8_cmp_utf16(S_sort_terms[*(const size_t *)x].text, S_sort_terms[*(const size_t *)y].text);
 }
 
 static int S_write_file(struct akb_output *out, const char *rel, const struct akb_buf *data,
@@ -942,7 +942,7 @@ static int S_write_chunks(struct akb_search_builder *sb, struct akb_output *out,
 
 static int S_cmp_cstr(const void *a, const void *b)
 {
-	return S_utf16_cmp(*(char *const *)a, *(char *const *)b);
+	return akb_utf8_cmp_utf16(*(char *const *)a, *(char *const *)b);
 }
 
 /* Fewest base-64 digits that hold every number up to `max`. */

@@ -10,6 +10,7 @@
 
 #include "agentkb/output.h"
 #include "agentkb/search.h"
+#include "agentkb/utf8.h"
 #include "harness.h"
 
 static void S_join(void *ctx, const char *tok, size_t len)
@@ -330,7 +331,7 @@ TEST(search_name_prefixes_languages_and_synonyms)
 
 TEST(search_terms_sort_in_utf16_order)
 {
-	/* U+FF21 sorts after U+20000 in UTF-8 but before it in UTF-16 (JS string order). */
+	/* U+FF41 sorts before U+20000 in UTF-8 but after it in UTF-16 (JS string order). */
 	char dir[] = "/tmp/akb-search-test-XXXXXX";
 	CHECK(mkdtemp(dir) != NULL);
 	struct akb_buf site = AKB_BUF_INIT, path = AKB_BUF_INIT;
@@ -358,6 +359,67 @@ TEST(search_terms_sort_in_utf16_order)
 	akb_remove_tree(dir);
 	akb_buf_release(&path);
 	akb_buf_release(&site);
+}
+
+/* The reference: both strings as UTF-16 code units, compared unit by unit. */
+static size_t S_utf16_units(const char *s, uint16_t *out)
+{
+	size_t n = 0, len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp = akb_utf8_next(s, len, &i);
+		if (cp >= 0x10000) {
+			out[n++] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
+			out[n++] = (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF));
+		} else {
+			out[n++] = (uint16_t)cp;
+		}
+	}
+	return n;
+}
+
+static int S_sign(int v)
+{
+	return (v > 0) - (v < 0);
+}
+
+TEST(utf8_strings_compare_in_utf16_order)
+{
+	/* Code points from each UTF-8 length and both sides of the surrogate and private-use ranges. */
+	static const uint32_t pool[] = { 'a', 'b', 0x7F, 0x80, 0x7FF, 0x800, 0x4E2D, 0xD7FF, 0xE000, 0xEFFF,
+					 0xF000, 0xFF41, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x20000, 0x10FFFF };
+	const size_t npool = sizeof pool / sizeof pool[0];
+	uint64_t seed = 12345;
+	int agree = 0, tries = 20000;
+	for (int t = 0; t < tries; t++) {
+		struct akb_buf x = AKB_BUF_INIT, y = AKB_BUF_INIT;
+		for (int side = 0; side < 2; side++) {
+			struct akb_buf *b = side ? &y : &x;
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			size_t n = (size_t)(seed >> 60) % 5;
+			for (size_t i = 0; i < n; i++) {
+				seed = seed * 6364136223846793005u + 1442695040888963407u;
+				akb_utf8_put(b, pool[(seed >> 33) % npool]);
+			}
+			/* Half the pairs share a prefix, so that they differ inside a code point or at its end. */
+			if (!side && (seed >> 20) & 1) {
+				akb_buf_puts(&y, x.ptr);
+			}
+		}
+		uint16_t ux[16], uy[16];
+		size_t nx = S_utf16_units(x.ptr, ux), ny = S_utf16_units(y.ptr, uy), i = 0;
+		while (i < nx && i < ny && ux[i] == uy[i])
+			i++;
+		int want = i < nx && i < ny ? (ux[i] < uy[i] ? -1 : 1) : (i < nx) - (i < ny);
+		agree += S_sign(akb_utf8_cmp_utf16(x.ptr, y.ptr)) == want;
+		akb_buf_release(&x);
+		akb_buf_release(&y);
+	}
+	INT_EQ(agree, tries);
+	CHECK(akb_utf8_cmp_utf16("\xF0\xA0\x80\x80", "\xEF\xBD\x81") < 0);
+	CHECK(akb_utf8_cmp_utf16("\xEF\xBD\x81", "\xF0\xA0\x80\x80") > 0);
+	CHECK(akb_utf8_cmp_utf16("ab", "abc") < 0);
+	CHECK(akb_utf8_cmp_utf16("", "") == 0);
+	CHECK(akb_utf8_cmp_utf16("\xE4\xB8\xAD", "\xE4\xB8\xAD") == 0);
 }
 
 TEST(search_big_terms_get_solo_shards)
