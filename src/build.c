@@ -465,6 +465,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	if (out.cache_file && !ropts.page_filter) {
 		akb_page_cache_open(&pages, out.cache_file, "page", out.incremental, diag);
 		feed.pages = &pages;
+		akb_index_feed_use_cache(feed.index, &pages);
 		ropts.page_cache = &pages;
 		ropts.page_salt = S_page_salt(cfg, &theme, &copts);
 	}
@@ -491,6 +492,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	failed |= S_write_hook_files(&site, &out, diag) != 0;
 	res->search_bytes = istats.search_bytes;
 	res->search_terms = istats.search_terms;
+	res->search_kept = istats.search_kept;
 	res->output_bytes = out.bytes;
 	res->output_files = out.files;
 	res->written_files = out.written;

@@ -14,6 +14,7 @@
 #include "agentkb/index.h"
 #include "agentkb/json.h"
 #include "agentkb/llms.h"
+#include "agentkb/page_cache.h"
 #include "agentkb/render.h"
 #include "agentkb/search.h"
 #include "agentkb/sitemap.h"
@@ -175,7 +176,8 @@ static void S_search_agent(struct akb_search_builder *sb, const struct akb_site 
 			   const struct akb_rendered_agent *md)
 {
 	struct akb_buf text = AKB_BUF_INIT;
-	akb_search_add_doc(sb, doc, terms);
+	if (terms) /* NULL: added by its encoding */
+		akb_search_add_doc(sb, doc, terms);
 
 	for (size_t t = 0; t < site->ntaxonomies; t++) {
 		const struct akb_taxonomy *tax = &site->taxonomies[t];
@@ -227,7 +229,15 @@ struct akb_index_feed {
 	const struct akb_site *site;
 	struct akb_search_builder *sb;
 	size_t *facets; /* the search facet of each taxonomy */
+	struct akb_page_cache *pages; /* where the index's record is kept, or NULL */
+	int hold;       /* the last build recorded its index: documents are held, decoded only if it must be made */
 };
+
+/* The page cache's record of the search index (no page has this path): its files, by the index's inputs. */
+static const char S_search_record[] = "search/";
+
+/* What prepare gives for a kept page's document while documents are held: checked, not decoded. */
+static char S_held;
 
 /* The search index: a document per kept agent, in the site's order (render's order too). */
 struct akb_index_feed *akb_index_feed_new(const struct akb_site *site, const struct akb_config *cfg)
@@ -243,6 +253,12 @@ struct akb_index_feed *akb_index_feed_new(const struct akb_site *site, const str
 	return f;
 }
 
+void akb_index_feed_use_cache(struct akb_index_feed *f, struct akb_page_cache *pages)
+{
+	f->pages = pages;
+	f->hold = akb_page_cache_has(pages, S_search_record);
+}
+
 void akb_index_feed_free(struct akb_index_feed *f)
 {
 	if (!f)
@@ -255,6 +271,8 @@ void akb_index_feed_free(struct akb_index_feed *f)
 void *akb_index_prepare(void *feed, size_t idx, struct akb_rendered_agent *kept)
 {
 	struct akb_index_feed *f = feed;
+	if (kept->from_cache && f->hold)
+		return akb_search_doc_valid(kept->doc.ptr, kept->doc.len) ? &S_held : NULL;
 	if (kept->from_cache)
 		return akb_search_doc_decode(kept->doc.ptr, kept->doc.len);
 	struct akb_search_doc *d = akb_search_doc_new();
@@ -283,22 +301,127 @@ void akb_index_excerpt_sources(const struct akb_rendered_agent *kept, size_t *he
 void akb_index_take(void *feed, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared)
 {
 	struct akb_index_feed *f = feed;
-	S_search_agent(f->sb, f->site, f->facets, k, prepared, &f->site->agents[idx], kept);
-	akb_search_doc_free(prepared);
+	struct akb_search_doc *d = prepared == &S_held ? NULL : prepared;
+	if (kept->doc.len && (d || f->hold)) {
+		/* By its encoding, so that the index's inputs have a digest; while held, even a new document
+		 * waits: the ones before it are decoded on the threads at the end, not here one by one. */
+		akb_search_add_encoded(f->sb, k, kept->doc.ptr, kept->doc.len, f->hold ? NULL : d);
+		akb_search_doc_free(d);
+		d = NULL;
+	}
+	S_search_agent(f->sb, f->site, f->facets, k, d, &f->site->agents[idx], kept);
+	akb_search_doc_free(d);
 }
 
 void akb_index_discard(void *prepared)
 {
-	akb_search_doc_free(prepared);
+	if (prepared != &S_held)
+		akb_search_doc_free(prepared);
+}
+
+/* The search index's record: its files (path, digest, size), then its bytes and terms in the record's size and count. */
+static void S_put_search_record(struct akb_index_feed *f, uint64_t key, const struct akb_kept_file *files, size_t n,
+				const struct akb_index_stats *stats)
+{
+	struct akb_buf doc = AKB_BUF_INIT;
+	akb_buf_put_varint(&doc, n);
+	for (size_t i = 0; i < n; i++) {
+		akb_buf_put_sized(&doc, files[i].rel, strlen(files[i].rel));
+		akb_buf_put_varint(&doc, files[i].digest);
+		akb_buf_put_varint(&doc, files[i].size);
+	}
+	struct akb_page_record rec = { 0 };
+	rec.key = key;
+	rec.size = stats->search_bytes;
+	rec.code_blocks = stats->search_terms;
+	rec.heading = rec.prose = "";
+	rec.doc = doc.ptr;
+	rec.doc_len = doc.len;
+	akb_page_cache_put(f->pages, S_search_record, &rec);
+	akb_buf_release(&doc);
+}
+
+/*
+ * Keeps the last build's search index when this one was given exactly what
+ * it was (the same digest of inputs) and OUT still holds its files as
+ * written; records it again. Returns 1 when kept.
+ */
+static int S_keep_search(struct akb_index_feed *f, struct akb_output *out, uint64_t key, struct akb_index_stats *stats)
+{
+	struct akb_page_record rec;
+	if (!akb_page_cache_find(f->pages, S_search_record, key, &rec))
+		return 0;
+	const char *p = rec.doc, *end = rec.doc + rec.doc_len;
+	uint64_t n;
+	struct akb_kept_file *files = NULL;
+	struct akb_buf names = AKB_BUF_INIT; /* the paths, NUL-terminated */
+	int ok = akb_read_varint(&p, end, &n) == 0 && n && n <= rec.doc_len;
+	if (ok) {
+		files = akb_xcalloc((size_t)n, sizeof(*files));
+		size_t *at = akb_xcalloc((size_t)n, sizeof(size_t));
+		for (uint64_t i = 0; ok && i < n; i++) {
+			const char *rel;
+			size_t len;
+			ok = akb_read_sized(&p, end, &rel, &len) == 0 && akb_read_varint(&p, end, &files[i].digest) == 0 &&
+			     akb_read_varint(&p, end, &files[i].size) == 0 && !memchr(rel, '\0', len);
+			at[i] = names.len;
+			akb_buf_put(&names, rel, len);
+			akb_buf_putc(&names, '\0');
+		}
+		for (uint64_t i = 0; ok && i < n; i++)
+			files[i].rel = names.ptr + at[i];
+		free(at);
+		ok = ok && p == end && akb_output_keep(out, files, (size_t)n);
+	}
+	if (ok) {
+		stats->search_bytes = (size_t)rec.size;
+		stats->search_terms = rec.code_blocks;
+		stats->search_kept = 1;
+		S_put_search_record(f, key, files, (size_t)n, stats);
+	}
+	free(files);
+	akb_buf_release(&names);
+	akb_page_record_release(&rec);
+	return ok;
+}
+
+/* Records the index just written, for the next build to keep (S_keep_search). */
+static void S_record_search(struct akb_index_feed *f, struct akb_output *out, uint64_t key,
+			    const struct akb_index_stats *stats)
+{
+	const char *list = akb_search_files(f->sb);
+	size_t n = 0, cap = 0;
+	struct akb_kept_file *files = NULL;
+	struct akb_buf names = AKB_BUF_INIT;
+	akb_buf_puts(&names, list);
+	int ok = 1;
+	for (char *line = names.ptr; ok && *line;) {
+		char *nl = strchr(line, '\n');
+		*nl = '\0';
+		files = akb_xgrow(files, n, &cap, 64, sizeof(*files));
+		files[n].rel = line;
+		ok = akb_output_recorded(out, line, &files[n].digest, &files[n].size);
+		n++;
+		line = nl + 1;
+	}
+	if (ok && n)
+		S_put_search_record(f, key, files, n, stats);
+	free(files);
+	akb_buf_release(&names);
 }
 
 static int S_write_search(struct akb_index_feed *f, struct akb_output *out, struct akb_index_stats *stats,
 			  struct akb_diag *diag)
 {
+	uint64_t key = f->pages ? akb_search_inputs_digest(f->sb) : 0;
+	if (key && f->hold && S_keep_search(f, out, key, stats))
+		return 0;
 	struct akb_search_stats sstats;
 	int rc = akb_search_write(f->sb, out, &sstats, diag);
 	stats->search_bytes = sstats.bytes;
 	stats->search_terms = sstats.terms;
+	if (rc == 0 && key)
+		S_record_search(f, out, key, stats);
 	return rc;
 }
 

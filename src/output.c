@@ -623,6 +623,18 @@ int akb_output_staging_path(struct akb_output *o, const char *rel, struct akb_bu
 	return 0;
 }
 
+int akb_output_recorded(struct akb_output *o, const char *rel, uint64_t *digest, uint64_t *size)
+{
+	pthread_mutex_lock(&S_count_lock);
+	const struct akb_cache_entry *e = akb_cache_find(&o->next, rel);
+	if (e) {
+		*digest = e->digest;
+		*size = e->size;
+	}
+	pthread_mutex_unlock(&S_count_lock);
+	return e != NULL;
+}
+
 int akb_output_has(struct akb_output *o, const char *rel)
 {
 	pthread_mutex_lock(&S_count_lock);

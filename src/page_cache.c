@@ -238,6 +238,12 @@ static int S_decode(struct akb_page_record *rec)
 	return p == end ? 0 : -1;
 }
 
+int akb_page_cache_has(const struct akb_page_cache *pc, const char *rel)
+{
+	size_t i;
+	return pc && pc->fd >= 0 && akb_strmap_get(&pc->index, rel, &i);
+}
+
 int akb_page_cache_find(const struct akb_page_cache *pc, const char *rel, uint64_t key, struct akb_page_record *rec)
 {
 	size_t i;

@@ -20,6 +20,7 @@
 struct akb_index_stats {
 	size_t search_bytes; /* the search index's files */
 	size_t search_terms; /* its dictionary */
+	int search_kept;     /* the last build's, kept in OUT */
 };
 
 /* Appends agents.json for `site` to `out`. */
@@ -35,9 +36,19 @@ struct akb_index_feed;
 struct akb_index_feed *akb_index_feed_new(const struct akb_site *site, const struct akb_config *cfg);
 void akb_index_feed_free(struct akb_index_feed *feed);
 /*
+ * Records the search index in the page cache (page_cache.h) for the next
+ * build, and keeps the last build's, untouched in OUT, when this build gives
+ * it exactly the inputs it had (search.h: akb_search_inputs_digest). While
+ * the last build's record is there, documents are held by their encoding
+ * and decoded only if the index must be made again.
+ */
+struct akb_page_cache;
+void akb_index_feed_use_cache(struct akb_index_feed *feed, struct akb_page_cache *pages);
+/*
  * With kept->page_key set, akb_index_prepare also encodes the document into
  * kept->doc for the page cache; with kept->from_cache it decodes kept->doc
- * instead of tokenizing (NULL when it does not decode).
+ * instead of tokenizing, or only checks it while documents are held (NULL
+ * when it does not decode).
  */
 void *akb_index_prepare(void *feed, size_t idx, struct akb_rendered_agent *kept);
 void akb_index_take(void *feed, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared);

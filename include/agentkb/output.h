@@ -7,6 +7,7 @@
 #define AKB_OUTPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "agentkb/cache.h"
 #include "agentkb/diag.h"
@@ -100,6 +101,8 @@ struct akb_kept_file {
 int akb_output_keep(struct akb_output *o, const struct akb_kept_file *files, size_t n);
 /* Has this build put `rel` in the site? */
 int akb_output_has(struct akb_output *o, const char *rel);
+/* The digest and size of `rel` as this build put it in the site; 0 when it has not. */
+int akb_output_recorded(struct akb_output *o, const char *rel, uint64_t *digest, uint64_t *size);
 /*
  * Replaces OUT with the staging folder (or, incremental, moves the staged
  * files into OUT and removes the files it no longer has), then saves the

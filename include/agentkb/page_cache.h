@@ -83,6 +83,8 @@ void akb_page_cache_open(struct akb_page_cache *pc, const char *manifest_file, c
  * `rec` filled (release it), or 0. Any thread.
  */
 int akb_page_cache_find(const struct akb_page_cache *pc, const char *rel, uint64_t key, struct akb_page_record *rec);
+/* Did the last build record `rel` at all (any key)? */
+int akb_page_cache_has(const struct akb_page_cache *pc, const char *rel);
 void akb_page_record_release(struct akb_page_record *rec);
 /* Adds this build's record of page `rel` (the strings of `rec` are copied). Any thread. */
 void akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const struct akb_page_record *rec);

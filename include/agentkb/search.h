@@ -153,6 +153,28 @@ void akb_search_doc_encode(const struct akb_search_doc *d, struct akb_buf *out);
 struct akb_search_doc *akb_search_doc_decode(const char *data, size_t len);
 /* Adds the terms of `d` to document `doc` (after any added with akb_search_add_text) and empties `d`. */
 void akb_search_add_doc(struct akb_search_builder *sb, size_t doc, struct akb_search_doc *d);
+/* Is data[0..len) an encoding akb_search_doc_decode takes? (It checks without decoding.) */
+int akb_search_doc_valid(const char *data, size_t len);
+
+/*
+ * Adds document `doc` by its encoding, with `d` its decoded form when the
+ * caller has it (added now, and emptied) or NULL: the bytes are then held
+ * (copied) and decoded only when the index needs them, at
+ * akb_search_write, on the jobs' threads, or once the held documents pass
+ * 96 MB. Either way the encoding's digest joins the index's inputs.
+ */
+void akb_search_add_encoded(struct akb_search_builder *sb, size_t doc, const char *data, size_t len,
+			    struct akb_search_doc *d);
+/*
+ * A digest of everything the builder was given: document count, encoded
+ * documents, facets and their values, displays, installs, synonyms. Two
+ * builders with one digest write the same files, so a rebuild whose digest
+ * is the last build's may keep them (index.c). 0 when it cannot tell: a
+ * document came without its encoding (akb_search_add_doc, add_text).
+ */
+uint64_t akb_search_inputs_digest(const struct akb_search_builder *sb);
+/* The files the last akb_search_write wrote, one site path a line. */
+const char *akb_search_files(const struct akb_search_builder *sb);
 
 /*
  * Synonym groups for the query side (base.js `syn`): `groups` is a

@@ -5,6 +5,7 @@
 #include "core/prefix.h"
 
 #include <math.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,7 +208,46 @@ struct akb_search_builder {
 	size_t ntouched, touched_cap;
 	size_t cur_doc;
 	unsigned jobs;       /* threads for publishing and writing the terms */
+	/* Documents given by their encoding and not decoded yet (akb_search_add_encoded), in id order. */
+	struct held_doc *held;
+	size_t nheld, held_cap, held_bytes;
+	int held_bad;        /* one of them did not decode: akb_search_write fails */
+	uint64_t inputs;     /* digest of everything given so far (akb_search_inputs_digest) */
+	int inputs_known;    /* 0 once a document came without its encoding */
+	struct akb_buf mix;  /* scratch for S_mix */
+	struct akb_buf files; /* what akb_search_write wrote, one path a line */
 };
+
+struct held_doc {
+	size_t doc;
+	char *data;
+	size_t len;
+};
+
+/*
+ * What the builder holds of encoded documents before it decodes them; past
+ * it they are added, so that a rebuild of a very big site holds no more.
+ */
+#define HELD_MAX_BYTES ((size_t)96 << 20)
+/* Documents decoded at once, on the jobs' threads, before they are added in order. */
+#define HELD_BATCH 256
+
+/* Folds one input (already in sb->mix) into the digest of the index's inputs. */
+static void S_mix(struct akb_search_builder *sb)
+{
+	uint64_t h = sb->inputs;
+	akb_buf_put(&sb->mix, &h, sizeof h);
+	sb->inputs = akb_digest(sb->mix.ptr, sb->mix.len);
+	akb_buf_clear(&sb->mix);
+}
+
+/* Puts a string, NULL told from "", into sb->mix. */
+static void S_mix_str(struct akb_search_builder *sb, const char *s)
+{
+	akb_buf_putc(&sb->mix, s ? 's' : 'n');
+	if (s)
+		akb_buf_put_sized(&sb->mix, s, strlen(s));
+}
 
 struct akb_search_builder *akb_search_builder_new(size_t ndocs)
 {
@@ -221,6 +261,9 @@ struct akb_search_builder *akb_search_builder_new(size_t ndocs)
 	akb_buf_init(&sb->synonyms);
 	akb_buf_puts(&sb->synonyms, "[]");
 	sb->pending = akb_search_doc_new();
+	sb->inputs_known = 1;
+	akb_buf_printf(&sb->mix, "agentkb search index %zu docs", ndocs);
+	S_mix(sb);
 	return sb;
 }
 
@@ -261,6 +304,11 @@ void akb_search_builder_free(struct akb_search_builder *sb)
 	free(sb->touched);
 	akb_buf_release(&sb->synonyms);
 	akb_search_doc_free(sb->pending);
+	for (size_t i = 0; i < sb->nheld; i++)
+		free(sb->held[i].data);
+	free(sb->held);
+	akb_buf_release(&sb->mix);
+	akb_buf_release(&sb->files);
 	free(sb);
 }
 
@@ -520,56 +568,145 @@ void akb_search_doc_encode(const struct akb_search_doc *d, struct akb_buf *out)
 	}
 }
 
-/* Without its token map: a decoded document is only ever added to an index (akb_search_add_doc). */
-struct akb_search_doc *akb_search_doc_decode(const char *data, size_t len)
+/*
+ * Reads an encoding into `d`, or with `d` NULL only checks it. Without a
+ * token map: a decoded document is only ever added to an index.
+ */
+static int S_read_doc(const char *data, size_t len, struct akb_search_doc *d)
 {
 	const char *p = data, *end = data + len;
-	struct akb_search_doc *d = akb_search_doc_new();
 	uint64_t v, n;
 	for (int f = 0; f < AKB_FIELD_COUNT; f++) {
 		if (akb_read_varint(&p, end, &v) != 0 || v > UINT32_MAX)
-			goto bad;
-		d->lengths[f] = (uint32_t)v;
+			return -1;
+		if (d)
+			d->lengths[f] = (uint32_t)v;
 	}
-	if (akb_read_varint(&p, end, &n) != 0 || n > len)
-		goto bad;
+	if (akb_read_varint(&p, end, &n) != 0 || n > len / 2) /* a term takes two bytes at least */
+		return -1;
+	if (d) {
+		d->cap = (size_t)n + 1;
+		d->terms = akb_xrealloc(d->terms, akb_xmul(d->cap, sizeof(*d->terms)));
+	}
 	for (uint64_t i = 0; i < n; i++) {
 		const char *text;
 		size_t tlen;
 		uint64_t mask;
 		if (akb_read_sized(&p, end, &text, &tlen) != 0 || akb_read_varint(&p, end, &mask) != 0 ||
 		    mask >> (AKB_FIELD_COUNT + 1) || memchr(text, '\0', tlen))
-			goto bad;
-		d->terms = akb_xgrow(d->terms, d->nterms, &d->cap, 256, sizeof(*d->terms));
-		struct doc_term *t = &d->terms[d->nterms];
+			return -1;
+		struct doc_term scratch, *t = d ? &d->terms[d->nterms++] : &scratch;
 		memset(t, 0, sizeof(*t));
-		t->text = S_keep_token(&d->blocks, text, tlen);
-		t->len = tlen;
-		t->hash = akb_hash_bytes(text, tlen);
-		t->indexed = (mask >> AKB_FIELD_COUNT) & 1;
-		d->nterms++;
+		if (d) {
+			t->text = S_keep_token(&d->blocks, text, tlen);
+			t->len = tlen;
+			t->hash = akb_hash_bytes(text, tlen);
+			t->indexed = (mask >> AKB_FIELD_COUNT) & 1;
+		}
 		for (int f = 0; f < AKB_FIELD_COUNT; f++) {
 			if (!(mask & (1u << f)))
 				continue;
 			if (akb_read_varint(&p, end, &v) != 0 || !v || v > UINT32_MAX)
-				goto bad;
+				return -1;
 			t->tf[f] = (uint32_t)v;
 		}
 	}
-	if (p == end)
+	return p == end ? 0 : -1;
+}
+
+struct akb_search_doc *akb_search_doc_decode(const char *data, size_t len)
+{
+	struct akb_search_doc *d = akb_search_doc_new();
+	if (S_read_doc(data, len, d) == 0)
 		return d;
-bad:
 	akb_search_doc_free(d);
 	return NULL;
+}
+
+int akb_search_doc_valid(const char *data, size_t len)
+{
+	return S_read_doc(data, len, NULL) == 0;
+}
+
+static void S_add_decoded(struct akb_search_builder *sb, size_t doc, struct akb_search_doc *d)
+{
+	S_begin_doc(sb, doc);
+	S_apply(sb, sb->pending); /* what add_text gave this document so far comes first */
+	S_apply(sb, d);
+}
+
+struct held_batch {
+	const struct held_doc *held;
+	struct akb_search_doc **docs;
+};
+
+static void S_decode_task(void *ctx, size_t k)
+{
+	struct held_batch *b = ctx;
+	b->docs[k] = akb_search_doc_decode(b->held[k].data, b->held[k].len);
+}
+
+/* Adds the held documents, decoded a batch at a time on the jobs' threads, in id order. */
+static void S_add_held(struct akb_search_builder *sb)
+{
+	struct akb_search_doc *docs[HELD_BATCH];
+	for (size_t from = 0; from < sb->nheld; from += HELD_BATCH) {
+		size_t n = sb->nheld - from < HELD_BATCH ? sb->nheld - from : HELD_BATCH;
+		struct held_batch b = { &sb->held[from], docs };
+		akb_parallel_for(n, sb->jobs, S_decode_task, &b);
+		for (size_t k = 0; k < n; k++) {
+			if (docs[k])
+				S_add_decoded(sb, sb->held[from + k].doc, docs[k]);
+			else
+				sb->held_bad = 1;
+			akb_search_doc_free(docs[k]);
+			free(sb->held[from + k].data);
+		}
+	}
+	sb->nheld = 0;
+	sb->held_bytes = 0;
 }
 
 void akb_search_add_doc(struct akb_search_builder *sb, size_t doc, struct akb_search_doc *d)
 {
 	if (doc >= sb->ndocs)
 		return;
-	S_begin_doc(sb, doc);
-	S_apply(sb, sb->pending); /* what add_text gave this document so far comes first */
-	S_apply(sb, d);
+	sb->inputs_known = 0; /* no encoding to fold in */
+	S_add_held(sb);
+	S_add_decoded(sb, doc, d);
+}
+
+void akb_search_add_encoded(struct akb_search_builder *sb, size_t doc, const char *data, size_t len,
+			    struct akb_search_doc *d)
+{
+	if (doc >= sb->ndocs)
+		return;
+	akb_buf_printf(&sb->mix, "doc %zu %016" PRIx64, doc, akb_digest(data, len));
+	S_mix(sb);
+	if (d) {
+		S_add_held(sb);
+		S_add_decoded(sb, doc, d);
+		return;
+	}
+	sb->held = akb_xgrow(sb->held, sb->nheld, &sb->held_cap, 256, sizeof(*sb->held));
+	struct held_doc *h = &sb->held[sb->nheld++];
+	h->doc = doc;
+	h->data = akb_xmalloc(len + 1);
+	memcpy(h->data, data, len);
+	h->len = len;
+	sb->held_bytes += len;
+	if (sb->held_bytes > HELD_MAX_BYTES)
+		S_add_held(sb);
+}
+
+uint64_t akb_search_inputs_digest(const struct akb_search_builder *sb)
+{
+	return sb->inputs_known && sb->inputs ? sb->inputs : 0;
+}
+
+const char *akb_search_files(const struct akb_search_builder *sb)
+{
+	return sb->files.ptr;
 }
 
 void akb_search_add_text(struct akb_search_builder *sb, size_t doc, enum akb_search_field field, const char *text,
@@ -577,6 +714,8 @@ void akb_search_add_text(struct akb_search_builder *sb, size_t doc, enum akb_sea
 {
 	if (doc >= sb->ndocs || field >= AKB_FIELD_COUNT)
 		return;
+	sb->inputs_known = 0;
+	S_add_held(sb);
 	S_begin_doc(sb, doc);
 	akb_search_doc_text(sb->pending, field, text, len);
 }
@@ -585,6 +724,8 @@ void akb_search_add_code_lang(struct akb_search_builder *sb, size_t doc, const c
 {
 	if (doc >= sb->ndocs || !len)
 		return;
+	sb->inputs_known = 0;
+	S_add_held(sb);
 	S_begin_doc(sb, doc);
 	akb_search_doc_code_lang(sb->pending, lang, len);
 }
@@ -613,6 +754,9 @@ void akb_search_set_synonyms(struct akb_search_builder *sb, int builtin, char *c
 	for (size_t g = 0; groups && groups[g]; g++)
 		S_synonym_group(&sb->synonyms, groups[g], '\n'); /* agentkb.yaml's, as config.c joins them */
 	akb_buf_putc(&sb->synonyms, ']');
+	akb_buf_puts(&sb->mix, "synonyms ");
+	akb_buf_put(&sb->mix, sb->synonyms.ptr, sb->synonyms.len);
+	S_mix(sb);
 }
 
 static char *S_dup_or_empty(const char *s)
@@ -629,6 +773,10 @@ void akb_search_set_display(struct akb_search_builder *sb, size_t doc, const cha
 	struct display *d = &sb->display[doc];
 	char **texts[S_NTEXTS] = S_TEXTS(d);
 	const char *values[S_NTEXTS] = { name, url, department, category, model, text, qualifier };
+	akb_buf_printf(&sb->mix, "display %zu", doc);
+	for (size_t i = 0; i < S_NTEXTS; i++)
+		S_mix_str(sb, values[i]);
+	S_mix(sb);
 	for (size_t i = 0; i < S_NTEXTS; i++) {
 		free(*texts[i]);
 		*texts[i] = S_dup_or_empty(values[i]);
@@ -637,6 +785,10 @@ void akb_search_set_display(struct akb_search_builder *sb, size_t doc, const cha
 
 size_t akb_search_add_facet(struct akb_search_builder *sb, const char *key, const char *title)
 {
+	akb_buf_puts(&sb->mix, "facet");
+	S_mix_str(sb, key);
+	S_mix_str(sb, title);
+	S_mix(sb);
 	sb->facets = akb_xrealloc(sb->facets, akb_xmul(sb->nfacets + 1, sizeof(*sb->facets)));
 	struct facet *f = &sb->facets[sb->nfacets];
 	memset(f, 0, sizeof(*f));
@@ -652,6 +804,9 @@ size_t akb_search_add_facet(struct akb_search_builder *sb, const char *key, cons
 
 void akb_search_add_facet_value(struct akb_search_builder *sb, size_t facet, size_t doc, const char *value)
 {
+	akb_buf_printf(&sb->mix, "value %zu %zu", facet, doc);
+	S_mix_str(sb, value);
+	S_mix(sb);
 	if (facet >= sb->nfacets || doc >= sb->ndocs || !*value)
 		return;
 	struct facet *f = &sb->facets[facet];
@@ -835,6 +990,10 @@ void akb_search_set_install(struct akb_search_builder *sb, size_t doc, const cha
 		return;
 	struct display *d = &sb->display[doc];
 	const char *v[3] = { path, raw_name, archive_dir };
+	akb_buf_printf(&sb->mix, "install %zu", doc);
+	for (int i = 0; i < 3; i++)
+		S_mix_str(sb, v[i]);
+	S_mix(sb);
 	for (int i = 0; i < 3; i++) {
 		free(d->install[i]);
 		d->install[i] = S_dup_or_empty(v[i]);
@@ -1057,6 +1216,10 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 		     struct akb_diag *diag)
 {
 	memset(stats, 0, sizeof(*stats));
+	akb_buf_clear(&sb->files);
+	S_add_held(sb);
+	if (sb->held_bad)
+		return akb_error(diag, NULL, 0, 0, "a search document the page cache kept does not decode; build with --clean");
 	S_begin_doc(sb, SIZE_MAX - 1);
 
 	/* Average field lengths, which the impacts are relative to. */
@@ -1137,6 +1300,7 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 			akb_output_append_messages(diag, &w.shards[s].diag);
 			rc = w.shards[s].rc;
 		}
+		akb_buf_printf(&sb->files, "search/t%s.js\n", w.shards[s].id);
 		akb_diag_release(&w.shards[s].diag);
 		free(w.shards[s].id);
 	}
@@ -1172,6 +1336,9 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 		rc = S_write_file(out, "search/facets.js", &facets, stats, diag);
 	if (rc == 0)
 		rc = S_write_chunks(sb, out, stats, diag);
+	akb_buf_puts(&sb->files, "search/base.js\nsearch/facets.js\n");
+	for (size_t c = 0; c * DOCS_PER_CHUNK < sb->ndocs; c++)
+		akb_buf_printf(&sb->files, "search/d%zu.js\n", c);
 	akb_buf_release(&js);
 	akb_buf_release(&facets);
 	akb_buf_release(&shards);

@@ -64,6 +64,7 @@ touch -d '2001-01-01 00:00:00' "$C/warns-on-load.md"
 rebuild "a file touched"
 expect "a file touched: it alone is read" "$READ" 1
 expect "a file touched: no page rendered" "$RENDERED" 0
+has "$TMP/inc.err" "terms, kept)" "a file touched: the search index is kept as it was"
 rm "$C/warns-on-load.md"
 expect "no change: no page rendered" "$RENDERED" 0
 check "no change: the site has agents" [ "$AGENTS" -gt 10 ]
@@ -73,6 +74,7 @@ rebuild "a page that warns, removed"
 rebuild "no change, again"
 expect "no change: nothing written" "$WRITTEN" 0
 has "$TMP/inc.err" "(incremental)" "no change: the build says it is incremental"
+has "$TMP/inc.err" "search index [0-9.]* MB ([0-9]* terms, kept)" "no change: the search index is kept as it was"
 check "no change: the site has all its files" [ "$TOTAL" -gt 90 ]
 
 AGENT=$(cd "$C" && find . -name '*.md' | sort | sed -n 3p | sed 's|^\./||')
@@ -90,6 +92,8 @@ check "body edit: and the pages that list it, not all" [ "$RENDERED" -gt 1 ] && 
 has "$SITE/agents/$SLUG/index.html" "about incremental builds" "body edit: the page shows the change"
 check "body edit: the edited page was written" [ "$(stamp "$SITE/agents/$SLUG/index.html")" != "$before_page" ]
 expect "body edit: another agent's file kept its inode and time" "$(stamp "$SITE/agents/$OTHER/$OTHER.md")" "$before_other"
+hasnt "$TMP/inc.err" "terms, kept)" "body edit: the search index is made again"
+has "$SITE/search/base.js" '"n":' "body edit: the search index is there"
 
 sed -i 's/^department: .*/department: incremental-dept/' "$C/$AGENT"
 rebuild "department change"
@@ -128,6 +132,7 @@ rebuild "template edit" --theme "$TMP/theme"
 has "$SITE/index.html" "incremental-test" "template edit: pages show it"
 expect "template edit: every page written again" "$([ "$WRITTEN" -gt 60 ] && echo yes)" yes
 expect "template edit: every page rendered" "$RENDERED" "$NPAGES"
+has "$TMP/inc.err" "terms, kept)" "template edit: the search index, whose documents did not change, is kept"
 echo '.incremental-test { color: red }' >>"$TMP/theme/static/style.css"
 rebuild "static file edit" --theme "$TMP/theme"
 has "$SITE/assets/style.css" "incremental-test" "static file edit: the new stylesheet"
@@ -173,6 +178,16 @@ rebuild "hand edits in OUT" --title "Incremental Title"
 check "hand edits in OUT: stray files removed" test ! -e "$SITE/stray.txt"
 check "hand edits in OUT: stray folders removed" test ! -e "$SITE/stray-folder"
 expect "hand edits in OUT: the two files written again" "$WRITTEN" 2
+# A search file edited by hand: the index is made again and only that file written.
+echo "hand edit" >>"$SITE/search/base.js"
+rebuild "a search file edited by hand" --title "Incremental Title"
+hasnt "$TMP/inc.err" "terms, kept)" "a search file edited by hand: the search index is made again"
+expect "a search file edited by hand: it alone is written again" "$WRITTEN" 1
+rm "$SITE/search/d0.js"
+rebuild "a search file removed by hand" --title "Incremental Title"
+expect "a search file removed by hand: it alone is written again" "$WRITTEN" 1
+rebuild "no change after the search index was made again" --title "Incremental Title"
+has "$TMP/inc.err" "terms, kept)" "no change after the search index was made again: kept"
 
 # A corrupt, truncated or foreign cache is never trusted.
 for how in truncated foreign garbage; do

@@ -483,27 +483,49 @@ TEST(search_big_terms_get_solo_shards)
 	akb_buf_release(&site);
 }
 
-/* Builds an index of `n` documents of varied words on `jobs` threads into DIR/NAME. */
-static void S_build_varied(const char *dir, const char *name, size_t n, unsigned jobs)
+/* How S_build_varied gives the builder its documents. */
+enum varied_docs {
+	VARIED_TEXT,    /* akb_search_add_text on the builder */
+	VARIED_DECODED, /* tokenized apart, added by encoding with the decoded document */
+	VARIED_HELD     /* added by encoding alone: held, decoded when written */
+};
+
+/*
+ * Builds an index of `n` documents of varied words on `jobs` threads into
+ * DIR/NAME; returns the builder's digest of its inputs.
+ */
+static uint64_t S_build_varied(const char *dir, const char *name, size_t n, unsigned jobs, enum varied_docs how)
 {
 	static const char *const words[] = { "deploy", "review", "schema", "cache", "audit", "index", "replica",
 					     "secret", "metric", "queue", "shard", "trace", "部署", "审查" };
 	size_t nwords = sizeof words / sizeof words[0];
 	struct akb_search_builder *sb = akb_search_builder_new(n);
 	akb_search_set_jobs(sb, jobs);
-	struct akb_buf text = AKB_BUF_INIT, site = AKB_BUF_INIT;
+	struct akb_buf text = AKB_BUF_INIT, site = AKB_BUF_INIT, enc = AKB_BUF_INIT;
 	for (size_t d = 0; d < n; d++) {
 		akb_buf_clear(&text);
 		/* Each document its own mix and counts, and a word of its own, so shards and impacts vary. */
 		for (size_t w = 0; w < 1 + d % 7; w++)
 			akb_buf_printf(&text, "%s %s w%zu ", words[(d * 7 + w * 3) % nwords], words[(d + w) % nwords], d % 97);
 		akb_buf_printf(&text, "only%zu", d);
-		akb_search_add_text(sb, d, AKB_FIELD_BODY, text.ptr, text.len);
-		akb_search_add_text(sb, d, AKB_FIELD_NAME, words[d % nwords], strlen(words[d % nwords]));
+		if (how == VARIED_TEXT) {
+			akb_search_add_text(sb, d, AKB_FIELD_NAME, words[d % nwords], strlen(words[d % nwords]));
+			akb_search_add_text(sb, d, AKB_FIELD_BODY, text.ptr, text.len);
+		} else {
+			struct akb_search_doc *doc = akb_search_doc_new();
+			akb_search_doc_text(doc, AKB_FIELD_NAME, words[d % nwords], strlen(words[d % nwords]));
+			akb_search_doc_text(doc, AKB_FIELD_BODY, text.ptr, text.len);
+			akb_buf_clear(&enc);
+			akb_search_doc_encode(doc, &enc);
+			CHECK(akb_search_doc_valid(enc.ptr, enc.len));
+			akb_search_add_encoded(sb, d, enc.ptr, enc.len, how == VARIED_DECODED ? doc : NULL);
+			akb_search_doc_free(doc);
+		}
 		char url[48];
 		snprintf(url, sizeof url, "agents/d%zu/", d);
 		akb_search_set_display(sb, d, words[d % nwords], url, "", "", "", "", "");
 	}
+	uint64_t digest = akb_search_inputs_digest(sb);
 	akb_buf_printf(&site, "%s/%s", dir, name);
 	struct akb_output out;
 	struct akb_diag d;
@@ -514,11 +536,49 @@ static void S_build_varied(const char *dir, const char *name, size_t n, unsigned
 	CHECK(akb_output_commit(&out, &d) == 0);
 	CHECK(st.shards > 4);
 	INT_EQ(d.len, 0);
+	/* It says what it wrote: base.js, facets.js, every display chunk and term shard. */
+	const char *files = akb_search_files(sb);
+	size_t listed = 0;
+	for (const char *f = files; *f; f = strchr(f, '\n') + 1)
+		listed++;
+	INT_EQ(listed, 2 + (n + 15) / 16 + st.shards);
+	CHECK(strstr(files, "search/base.js\n") && strstr(files, "search/d0.js\n"));
 	akb_output_release(&out);
 	akb_diag_release(&d);
 	akb_search_builder_free(sb);
 	akb_buf_release(&text);
+	akb_buf_release(&enc);
 	akb_buf_release(&site);
+	return digest;
+}
+
+/* Are DIR/A/search and DIR/B/search the same files? Returns how many A has (0 when they differ). */
+static size_t S_same_search(const char *dir, const char *a_name, const char *b_name)
+{
+	struct akb_buf list = AKB_BUF_INIT, a = AKB_BUF_INIT, b = AKB_BUF_INIT;
+	akb_buf_printf(&list, "%s/%s/search", dir, a_name);
+	DIR *dp = opendir(list.ptr);
+	size_t files = 0;
+	int same = dp != NULL;
+	for (struct dirent *e; dp && (e = readdir(dp)) != NULL;) {
+		if (e->d_name[0] == '.')
+			continue;
+		akb_buf_clear(&a);
+		akb_buf_clear(&b);
+		akb_buf_printf(&a, "%s/%s/search/%s", dir, a_name, e->d_name);
+		akb_buf_printf(&b, "%s/%s/search/%s", dir, b_name, e->d_name);
+		char *x = S_slurp(a.ptr), *y = S_slurp(b.ptr);
+		same &= x && y && strcmp(x, y) == 0;
+		free(x);
+		free(y);
+		files++;
+	}
+	if (dp)
+		closedir(dp);
+	akb_buf_release(&list);
+	akb_buf_release(&a);
+	akb_buf_release(&b);
+	return same ? files : 0;
 }
 
 TEST(search_index_is_the_same_on_any_number_of_threads)
@@ -526,31 +586,66 @@ TEST(search_index_is_the_same_on_any_number_of_threads)
 	/* Terms are published and shards written on several threads (akb_search_set_jobs): same bytes. */
 	char dir[] = "/tmp/akb-search-test-XXXXXX";
 	CHECK(mkdtemp(dir) != NULL);
-	S_build_varied(dir, "one", 4000, 1);
-	S_build_varied(dir, "four", 4000, 4);
-	struct akb_buf list = AKB_BUF_INIT, a = AKB_BUF_INIT, b = AKB_BUF_INIT;
-	akb_buf_printf(&list, "%s/one/search", dir);
-	DIR *dp = opendir(list.ptr);
-	CHECK(dp != NULL);
-	size_t files = 0;
-	for (struct dirent *e; dp && (e = readdir(dp)) != NULL;) {
-		if (e->d_name[0] == '.')
-			continue;
-		akb_buf_clear(&a);
-		akb_buf_clear(&b);
-		akb_buf_printf(&a, "%s/one/search/%s", dir, e->d_name);
-		akb_buf_printf(&b, "%s/four/search/%s", dir, e->d_name);
-		char *x = S_slurp(a.ptr), *y = S_slurp(b.ptr);
-		CHECK(x && y && strcmp(x, y) == 0);
-		free(x);
-		free(y);
-		files++;
-	}
-	if (dp)
-		closedir(dp);
-	CHECK(files > 10);
+	S_build_varied(dir, "one", 4000, 1, VARIED_TEXT);
+	S_build_varied(dir, "four", 4000, 4, VARIED_TEXT);
+	CHECK(S_same_search(dir, "one", "four") > 10);
 	akb_remove_tree(dir);
-	akb_buf_release(&list);
-	akb_buf_release(&a);
-	akb_buf_release(&b);
+}
+
+TEST(search_index_from_encoded_documents_is_the_same)
+{
+	/* Documents by their encoding, added at once or held and decoded in batches at the end: the index
+	 * the texts give; and the same inputs give the same digest, whichever way they came. */
+	char dir[] = "/tmp/akb-search-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	uint64_t text = S_build_varied(dir, "text", 1000, 2, VARIED_TEXT);
+	uint64_t decoded = S_build_varied(dir, "decoded", 1000, 2, VARIED_DECODED);
+	uint64_t held = S_build_varied(dir, "held", 1000, 2, VARIED_HELD);
+	CHECK(S_same_search(dir, "text", "decoded") > 10);
+	CHECK(S_same_search(dir, "text", "held") > 10);
+	CHECK(text == 0); /* text given straight to the builder has no encoding to digest */
+	CHECK(decoded != 0);
+	CHECK(decoded == held);
+	akb_remove_tree(dir);
+}
+
+/* The inputs digest of a two-document builder; `variant` changes one input. */
+static uint64_t S_small_digest(int variant)
+{
+	struct akb_search_builder *sb = akb_search_builder_new(2);
+	char group[] = "k8s\nkubernetes";
+	char *const groups[] = { group, NULL };
+	akb_search_set_synonyms(sb, 1, variant == 1 ? NULL : groups);
+	size_t facet = akb_search_add_facet(sb, "department", variant == 2 ? "Team" : "Department");
+	for (size_t d = 0; d < 2; d++) {
+		struct akb_search_doc *doc = akb_search_doc_new();
+		const char *body = variant == 3 && d == 1 ? "deploy the cache" : "deploy the queue";
+		akb_search_doc_text(doc, AKB_FIELD_BODY, body, strlen(body));
+		struct akb_buf enc = AKB_BUF_INIT;
+		akb_search_doc_encode(doc, &enc);
+		akb_search_add_encoded(sb, d, enc.ptr, enc.len, NULL);
+		akb_buf_release(&enc);
+		akb_search_doc_free(doc);
+		akb_search_add_facet_value(sb, facet, d, variant == 4 && d == 0 ? "data" : "engineering");
+		akb_search_set_display(sb, d, "agent", variant == 5 && d == 1 ? "agents/b/" : "agents/a/", "", "",
+				       "", "excerpt", "");
+		akb_search_set_install(sb, d, variant == 6 ? ".github/agents/a.md" : NULL, "a.md", NULL);
+	}
+	if (variant == 7)
+		akb_search_add_text(sb, 1, AKB_FIELD_BODY, "more", 4);
+	uint64_t digest = akb_search_inputs_digest(sb);
+	akb_search_builder_free(sb);
+	return digest;
+}
+
+TEST(search_inputs_digest_follows_every_input)
+{
+	uint64_t base = S_small_digest(0);
+	CHECK(base != 0);
+	CHECK(S_small_digest(0) == base);
+	for (int v = 1; v <= 6; v++)
+		CHECK(S_small_digest(v) != base && S_small_digest(v) != 0);
+	CHECK(S_small_digest(7) == 0);
+	CHECK(!akb_search_doc_valid("\x01\x02", 2));
+	CHECK(!akb_search_doc_valid("", 0));
 }
