@@ -568,47 +568,64 @@ void akb_search_doc_encode(const struct akb_search_doc *d, struct akb_buf *out)
 	}
 }
 
+/* akb_read_varint, inline: a document's encoding is a few varints per term. */
+static inline int S_varint_at(const char **p, const char *end, uint64_t *v)
+{
+	uint64_t n = 0;
+	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
+		unsigned char c = (unsigned char)*(*p)++;
+		n |= (uint64_t)(c & 0x7F) << shift;
+		if (!(c & 0x80)) {
+			*v = n;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /*
- * Reads an encoding into `d`, or with `d` NULL only checks it. Without a
- * token map: a decoded document is only ever added to an index.
+ * Reads an encoding into `d`, or with `d` NULL only checks it (what it
+ * accepts is what decoding accepts). Without a token map: a decoded
+ * document is only ever added to an index.
  */
 static int S_read_doc(const char *data, size_t len, struct akb_search_doc *d)
 {
 	const char *p = data, *end = data + len;
 	uint64_t v, n;
 	for (int f = 0; f < AKB_FIELD_COUNT; f++) {
-		if (akb_read_varint(&p, end, &v) != 0 || v > UINT32_MAX)
+		if (S_varint_at(&p, end, &v) != 0 || v > UINT32_MAX)
 			return -1;
 		if (d)
 			d->lengths[f] = (uint32_t)v;
 	}
-	if (akb_read_varint(&p, end, &n) != 0 || n > len / 2) /* a term takes two bytes at least */
+	if (S_varint_at(&p, end, &n) != 0 || n > len / 2) /* a term takes two bytes at least */
 		return -1;
 	if (d) {
 		d->cap = (size_t)n + 1;
 		d->terms = akb_xrealloc(d->terms, akb_xmul(d->cap, sizeof(*d->terms)));
 	}
 	for (uint64_t i = 0; i < n; i++) {
-		const char *text;
-		size_t tlen;
-		uint64_t mask;
-		if (akb_read_sized(&p, end, &text, &tlen) != 0 || akb_read_varint(&p, end, &mask) != 0 ||
-		    mask >> (AKB_FIELD_COUNT + 1) || memchr(text, '\0', tlen))
+		uint64_t tlen, mask;
+		if (S_varint_at(&p, end, &tlen) != 0 || tlen > (uint64_t)(end - p) || memchr(p, '\0', (size_t)tlen))
 			return -1;
-		struct doc_term scratch, *t = d ? &d->terms[d->nterms++] : &scratch;
-		memset(t, 0, sizeof(*t));
+		const char *text = p;
+		p += tlen;
+		if (S_varint_at(&p, end, &mask) != 0 || mask >> (AKB_FIELD_COUNT + 1))
+			return -1;
+		struct doc_term *t = NULL;
 		if (d) {
-			t->text = S_keep_token(&d->blocks, text, tlen);
-			t->len = tlen;
-			t->hash = akb_hash_bytes(text, tlen);
+			t = &d->terms[d->nterms++];
+			memset(t, 0, sizeof(*t));
+			t->text = S_keep_token(&d->blocks, text, (size_t)tlen);
+			t->len = (size_t)tlen;
+			t->hash = akb_hash_bytes(text, (size_t)tlen);
 			t->indexed = (mask >> AKB_FIELD_COUNT) & 1;
 		}
-		for (int f = 0; f < AKB_FIELD_COUNT; f++) {
-			if (!(mask & (1u << f)))
-				continue;
-			if (akb_read_varint(&p, end, &v) != 0 || !v || v > UINT32_MAX)
+		for (uint64_t m = mask & ((1u << AKB_FIELD_COUNT) - 1); m; m &= m - 1) {
+			if (S_varint_at(&p, end, &v) != 0 || !v || v > UINT32_MAX)
 				return -1;
-			t->tf[f] = (uint32_t)v;
+			if (t)
+				t->tf[__builtin_ctzll(m)] = (uint32_t)v;
 		}
 	}
 	return p == end ? 0 : -1;

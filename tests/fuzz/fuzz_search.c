@@ -4,7 +4,8 @@
  * the name, the second the summary and department, the rest the body, with
  * fenced code going to the code field and its language to the language
  * field, half the documents tokenized apart (akb_search_doc) as a parallel
- * build does. The index is written into a temporary folder and thrown away.
+ * build does, some of those added by their encoding, as a rebuild does. The
+ * input is also read as an encoded document. The index is written into a temporary folder and thrown away.
  */
 #include "core/prefix.h"
 
@@ -49,6 +50,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t count = 0;
 	akb_tokenize((const char *)data, size, S_token, &count);
+	/* Any bytes as a document's encoding (the page cache's): checking and decoding agree. */
+	struct akb_search_doc *raw = akb_search_doc_decode((const char *)data, size);
+	if ((raw != NULL) != akb_search_doc_valid((const char *)data, size))
+		abort();
+	akb_search_doc_free(raw);
 
 	struct fz_part parts[MAX_DOCS];
 	size_t n = fz_split(data, size, parts, MAX_DOCS);
@@ -66,7 +72,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			akb_search_doc_text(d, AKB_FIELD_SUMMARY, summary.p, summary.len);
 			akb_search_doc_text(d, AKB_FIELD_BODY, rest.p, rest.len);
 			akb_search_doc_code_lang(d, summary.p, summary.len < 12 ? summary.len : 12);
-			akb_search_add_doc(sb, i, d);
+			if (i & 2) {
+				/* By its encoding, held until the index is written, as a rebuild does. */
+				struct akb_buf enc = AKB_BUF_INIT;
+				akb_search_doc_encode(d, &enc);
+				if (!akb_search_doc_valid(enc.ptr, enc.len))
+					abort();
+				akb_search_add_encoded(sb, i, enc.ptr, enc.len, NULL);
+				akb_buf_release(&enc);
+				akb_search_doc_free(d);
+				d = akb_search_doc_new();
+			} else {
+				akb_search_add_doc(sb, i, d);
+			}
 		} else {
 			akb_search_add_text(sb, i, AKB_FIELD_NAME, name.p, name.len);
 			akb_search_add_text(sb, i, AKB_FIELD_SUMMARY, summary.p, summary.len);
