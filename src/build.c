@@ -255,11 +255,15 @@ struct load_pool {
 static uint64_t S_load_key(const struct load_pool *p, const struct akb_input *in, const struct stat *st, int strict)
 {
 	struct akb_buf b = AKB_BUF_INIT;
-	akb_buf_printf(&b, "%s %zu %zu %d\n%s\n%s\n%lld %lld.%09ld %lld.%09ld %llu %llu", AKB_VERSION,
-		       p->limits.file_bytes, p->limits.front_matter_bytes, strict, in->path, in->rel,
-		       (long long)st->st_size, (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
-		       (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec, (unsigned long long)st->st_ino,
-		       (unsigned long long)st->st_dev);
+	/* Numbers as their bytes and strings sized: a key is only digested, and formatting costs. */
+	const uint64_t nums[] = { p->limits.file_bytes, p->limits.front_matter_bytes, (uint64_t)strict,
+				  (uint64_t)st->st_size, (uint64_t)st->st_mtim.tv_sec, (uint64_t)st->st_mtim.tv_nsec,
+				  (uint64_t)st->st_ctim.tv_sec, (uint64_t)st->st_ctim.tv_nsec, (uint64_t)st->st_ino,
+				  (uint64_t)st->st_dev };
+	akb_buf_put_sized(&b, AKB_VERSION, strlen(AKB_VERSION));
+	akb_buf_put(&b, nums, sizeof nums);
+	akb_buf_put_sized(&b, in->path, strlen(in->path));
+	akb_buf_put_sized(&b, in->rel, strlen(in->rel));
 	uint64_t key = akb_digest(b.ptr, b.len);
 	akb_buf_release(&b);
 	return key ? key : 1;

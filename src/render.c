@@ -163,7 +163,10 @@ void akb_rendered_release(struct akb_rendered *rd)
 
 static void S_term_url(const struct akb_taxonomy *t, const struct akb_term *term, struct akb_buf *out)
 {
-	akb_buf_printf(out, "%s/%s/index.html", t->path, term->slug);
+	akb_buf_puts(out, t->path);
+	akb_buf_putc(out, '/');
+	akb_buf_puts(out, term->slug);
+	akb_buf_puts(out, "/index.html");
 }
 
 /* Adds { name, url } for each value the agent has in taxonomy `key`. */
@@ -620,7 +623,9 @@ static uint64_t S_list_page_key(const struct renderer *r, const struct akb_value
 				const char *rel)
 {
 	struct akb_buf b = AKB_BUF_INIT;
-	akb_buf_printf(&b, "%016" PRIx64 " %s %s\n", r->opts->page_salt, template_name, rel);
+	akb_buf_put(&b, &r->opts->page_salt, sizeof r->opts->page_salt);
+	akb_buf_put_sized(&b, template_name, strlen(template_name));
+	akb_buf_put_sized(&b, rel, strlen(rel));
 	akb_value_put_canonical_with(page, &b, S_card_stand_in, (void *)r);
 	uint64_t key = akb_digest(b.ptr, b.len);
 	akb_buf_release(&b);
@@ -904,8 +909,11 @@ static uint64_t S_page_key(const struct renderer *r, const struct akb_agent *a, 
 			   const char *rel)
 {
 	struct akb_buf b = AKB_BUF_INIT;
-	akb_buf_printf(&b, "%016" PRIx64 " %016" PRIx64 " %016" PRIx64 " %zu %s\n%s\n", r->opts->page_salt,
-		       r->links_digest, a->raw_digest, a->raw_len, rel, a->path);
+	/* Numbers as their bytes and strings sized: a key is only digested, and formatting costs. */
+	const uint64_t nums[] = { r->opts->page_salt, r->links_digest, a->raw_digest, a->raw_len };
+	akb_buf_put(&b, nums, sizeof nums);
+	akb_buf_put_sized(&b, rel, strlen(rel));
+	akb_buf_put_sized(&b, a->path, strlen(a->path));
 	akb_value_put_canonical(page, &b);
 	akb_value_put_canonical(&a->fm.fields, &b);
 	if (a->body_text) /* a hook gave it another body than its file's */

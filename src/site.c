@@ -49,6 +49,7 @@ static void S_taxonomy_release(struct akb_taxonomy *t)
 	}
 	AKB_FREE_ALL(t->terms, t->key, t->path, t->title, t->label, t->agent_term);
 	akb_strmap_release(&t->by_slug);
+	akb_strmap_release(&t->by_value);
 	akb_slugset_free(t->slugs);
 }
 
@@ -145,6 +146,9 @@ static int S_term_by_name(const void *x, const void *y)
 
 const struct akb_term *akb_taxonomy_find(const struct akb_taxonomy *t, const char *name)
 {
+	size_t known;
+	if (akb_strmap_get(&t->by_value, name, &known))
+		return &t->terms[known];
 	struct akb_buf slug = AKB_BUF_INIT;
 	akb_slugify(&slug, name, strlen(name));
 	size_t i;
@@ -200,11 +204,19 @@ static void S_title_case(const char *key, struct akb_buf *out)
 static void S_collect_taxonomy(struct akb_site *site, struct akb_taxonomy *t)
 {
 	const char *values[64];
+	/* Most values recur ("engineering" in every other agent): each is slugged once. */
+	struct akb_strmap seen; /* value -> index in terms, before sorting */
+	akb_strmap_init(&seen);
 	for (size_t k = 0; k < site->norder; k++) {
 		size_t idx = site->order[k];
 		size_t n = akb_agent_terms(&site->agents[idx], t->key, values, 64);
 		for (size_t j = 0; j < n; j++) {
-			struct akb_term *term = S_term_for(t, values[j]);
+			size_t at;
+			if (!akb_strmap_get(&seen, values[j], &at)) {
+				at = (size_t)(S_term_for(t, values[j]) - t->terms);
+				akb_strmap_set(&seen, values[j], at);
+			}
+			struct akb_term *term = &t->terms[at];
 			/* An agent listing a tool twice still counts once. */
 			if (term->count && term->agents[term->count - 1] == idx)
 				continue;
@@ -220,6 +232,16 @@ static void S_collect_taxonomy(struct akb_site *site, struct akb_taxonomy *t)
 	/* Sorting moved the terms: index them again, and remember each agent's first term. */
 	for (size_t i = 0; i < t->nterms; i++)
 		akb_strmap_set(&t->by_slug, t->terms[i].slug, i);
+	/* Every value seen, to the term the slugs give it (which no longer changes). */
+	for (size_t i = 0; i < seen.cap; i++) {
+		const struct akb_strmap_slot *slot = &seen.slots[i];
+		if (!slot->key)
+			continue;
+		const struct akb_term *term = akb_taxonomy_find(t, slot->key);
+		if (term)
+			akb_strmap_set(&t->by_value, slot->key, (size_t)(term - t->terms));
+	}
+	akb_strmap_release(&seen);
 	t->agent_term = akb_xmalloc(akb_xmul(site->nagents + 1, sizeof(size_t)));
 	for (size_t i = 0; i <= site->nagents; i++)
 		t->agent_term[i] = SIZE_MAX;

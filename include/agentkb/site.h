@@ -31,6 +31,7 @@ struct akb_taxonomy {
 	size_t nterms, cap;
 	struct akb_slugset *slugs;
 	struct akb_strmap by_slug; /* term slug -> index in terms (after sorting) */
+	struct akb_strmap by_value; /* each value agents give, as given -> index in terms: found without a slug */
 	size_t *agent_term;        /* per agent index: its first term's index, or SIZE_MAX (owned) */
 };
 

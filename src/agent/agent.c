@@ -84,12 +84,16 @@ const char *akb_agent_raw(const struct akb_agent *a, size_t *len)
 
 void akb_agent_url(const struct akb_agent *a, struct akb_buf *out)
 {
-	akb_buf_printf(out, "agents/%s/index.html", a->slug);
+	akb_buf_puts(out, "agents/");
+	akb_buf_puts(out, a->slug);
+	akb_buf_puts(out, "/index.html");
 }
 
 void akb_agent_raw_url(const struct akb_agent *a, struct akb_buf *out)
 {
-	akb_buf_printf(out, "agents/%s/", a->slug);
+	akb_buf_puts(out, "agents/");
+	akb_buf_puts(out, a->slug);
+	akb_buf_putc(out, '/');
 	akb_format_raw_name(a->format, a->slug, out);
 }
 

@@ -5,7 +5,6 @@
 #include "core/prefix.h"
 
 #include <math.h>
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -698,7 +697,8 @@ void akb_search_add_encoded(struct akb_search_builder *sb, size_t doc, const cha
 {
 	if (doc >= sb->ndocs)
 		return;
-	akb_buf_printf(&sb->mix, "doc %zu %016" PRIx64, doc, akb_digest(data, len));
+	const uint64_t at[] = { 'd', doc, akb_digest(data, len) };
+	akb_buf_put(&sb->mix, at, sizeof at);
 	S_mix(sb);
 	if (d) {
 		S_add_held(sb);
@@ -790,7 +790,8 @@ void akb_search_set_display(struct akb_search_builder *sb, size_t doc, const cha
 	struct display *d = &sb->display[doc];
 	char **texts[S_NTEXTS] = S_TEXTS(d);
 	const char *values[S_NTEXTS] = { name, url, department, category, model, text, qualifier };
-	akb_buf_printf(&sb->mix, "display %zu", doc);
+	const uint64_t at[] = { 'D', doc };
+	akb_buf_put(&sb->mix, at, sizeof at);
 	for (size_t i = 0; i < S_NTEXTS; i++)
 		S_mix_str(sb, values[i]);
 	S_mix(sb);
@@ -821,7 +822,8 @@ size_t akb_search_add_facet(struct akb_search_builder *sb, const char *key, cons
 
 void akb_search_add_facet_value(struct akb_search_builder *sb, size_t facet, size_t doc, const char *value)
 {
-	akb_buf_printf(&sb->mix, "value %zu %zu", facet, doc);
+	const uint64_t at[] = { 'v', facet, doc };
+	akb_buf_put(&sb->mix, at, sizeof at);
 	S_mix_str(sb, value);
 	S_mix(sb);
 	if (facet >= sb->nfacets || doc >= sb->ndocs || !*value)
@@ -1007,7 +1009,8 @@ void akb_search_set_install(struct akb_search_builder *sb, size_t doc, const cha
 		return;
 	struct display *d = &sb->display[doc];
 	const char *v[3] = { path, raw_name, archive_dir };
-	akb_buf_printf(&sb->mix, "install %zu", doc);
+	const uint64_t at[] = { 'i', doc };
+	akb_buf_put(&sb->mix, at, sizeof at);
 	for (int i = 0; i < 3; i++)
 		S_mix_str(sb, v[i]);
 	S_mix(sb);
