@@ -5,6 +5,7 @@
 #include "core/prefix.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,8 +229,8 @@ struct held_doc {
  * it they are added, so that a rebuild of a very big site holds no more.
  */
 #define HELD_MAX_BYTES ((size_t)96 << 20)
-/* Documents decoded at once, on the jobs' threads, before they are added in order. */
-#define HELD_BATCH 256
+/* How far ahead of the document being added the decoding threads may go. */
+#define HELD_AHEAD 64
 
 /* Folds one input (already in sb->mix) into the digest of the index's inputs. */
 static void S_mix(struct akb_search_builder *sb)
@@ -651,34 +652,83 @@ static void S_add_decoded(struct akb_search_builder *sb, size_t doc, struct akb_
 	S_apply(sb, d);
 }
 
-struct held_batch {
+/*
+ * Held documents on their way into the index: the jobs' other threads
+ * decode them, in id order, while this one adds them, so that decoding
+ * costs no time of its own; decoders stay at most HELD_AHEAD documents
+ * ahead, so that few decoded documents wait at once.
+ */
+struct held_pipe {
 	const struct held_doc *held;
+	size_t n;
 	struct akb_search_doc **docs;
+	unsigned char *ready;
+	size_t next, added;  /* the next to decode; how many were added */
+	pthread_mutex_t lock;
+	pthread_cond_t decoded, room;
 };
 
-static void S_decode_task(void *ctx, size_t k)
+static void *S_decoder(void *arg)
 {
-	struct held_batch *b = ctx;
-	b->docs[k] = akb_search_doc_decode(b->held[k].data, b->held[k].len);
+	struct held_pipe *p = arg;
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (p->next < p->n && p->next >= p->added + HELD_AHEAD)
+			pthread_cond_wait(&p->room, &p->lock);
+		if (p->next >= p->n)
+			break;
+		size_t k = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		struct akb_search_doc *d = akb_search_doc_decode(p->held[k].data, p->held[k].len);
+		pthread_mutex_lock(&p->lock);
+		p->docs[k] = d;
+		p->ready[k] = 1;
+		pthread_cond_broadcast(&p->decoded);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
 }
 
-/* Adds the held documents, decoded a batch at a time on the jobs' threads, in id order. */
+/* Adds the held documents in id order (decoded on the other threads when there are jobs for them). */
 static void S_add_held(struct akb_search_builder *sb)
 {
-	struct akb_search_doc *docs[HELD_BATCH];
-	for (size_t from = 0; from < sb->nheld; from += HELD_BATCH) {
-		size_t n = sb->nheld - from < HELD_BATCH ? sb->nheld - from : HELD_BATCH;
-		struct held_batch b = { &sb->held[from], docs };
-		akb_parallel_for(n, sb->jobs, S_decode_task, &b);
-		for (size_t k = 0; k < n; k++) {
-			if (docs[k])
-				S_add_decoded(sb, sb->held[from + k].doc, docs[k]);
-			else
-				sb->held_bad = 1;
-			akb_search_doc_free(docs[k]);
-			free(sb->held[from + k].data);
+	if (!sb->nheld)
+		return;
+	struct held_pipe p = { sb->held, sb->nheld, akb_xcalloc(sb->nheld, sizeof(struct akb_search_doc *)),
+			       akb_xcalloc(sb->nheld, 1), 0, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+			       PTHREAD_COND_INITIALIZER };
+	unsigned want = sb->jobs > 1 ? sb->jobs - 1 : 0, started = 0;
+	pthread_t *tids = akb_xcalloc(want + 1, sizeof(pthread_t));
+	while (started < want && pthread_create(&tids[started], NULL, S_decoder, &p) == 0)
+		started++;
+	for (size_t k = 0; k < p.n; k++) {
+		struct akb_search_doc *d;
+		if (started) {
+			pthread_mutex_lock(&p.lock);
+			while (!p.ready[k])
+				pthread_cond_wait(&p.decoded, &p.lock);
+			d = p.docs[k];
+			p.added = k + 1;
+			pthread_cond_broadcast(&p.room);
+			pthread_mutex_unlock(&p.lock);
+		} else {
+			d = akb_search_doc_decode(p.held[k].data, p.held[k].len);
 		}
+		if (d)
+			S_add_decoded(sb, p.held[k].doc, d);
+		else
+			sb->held_bad = 1;
+		akb_search_doc_free(d);
+		free(sb->held[k].data);
 	}
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	free(tids);
+	free(p.docs);
+	free(p.ready);
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.decoded);
+	pthread_cond_destroy(&p.room);
 	sb->nheld = 0;
 	sb->held_bytes = 0;
 }
