@@ -364,6 +364,8 @@ static int S_keep_search(struct akb_index_feed *f, struct akb_output *out, uint6
 			size_t len;
 			ok = akb_read_sized(&p, end, &rel, &len) == 0 && akb_read_varint(&p, end, &files[i].digest) == 0 &&
 			     akb_read_varint(&p, end, &files[i].size) == 0 && !memchr(rel, '\0', len);
+			if (!ok)
+				break;
 			at[i] = names.len;
 			akb_buf_put(&names, rel, len);
 			akb_buf_putc(&names, '\0');
@@ -397,6 +399,8 @@ static void S_record_search(struct akb_index_feed *f, struct akb_output *out, ui
 	int ok = 1;
 	for (char *line = names.ptr; ok && *line;) {
 		char *nl = strchr(line, '\n');
+		if (!nl)
+			break;
 		*nl = '\0';
 		files = akb_xgrow(files, n, &cap, 64, sizeof(*files));
 		files[n].rel = line;
