@@ -130,20 +130,20 @@ void akb_buf_puts(struct akb_buf *b, const char *s)
 
 void akb_buf_vprintf(struct akb_buf *b, const char *fmt, va_list ap)
 {
-	/* Formatted straight into the spare room, which most texts fit: one pass, not two. */
-	akb_buf_grow(b, 64);
+	/* Most texts fit a small stack buffer: formatted once, and the buffer grows as a put would. */
+	char small[256];
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, cp);
+	int n = vsnprintf(small, sizeof small, fmt, cp);
 	va_end(cp);
-	if (n <= 0) {
-		b->ptr[b->len] = '\0';
+	if (n <= 0)
+		return;
+	if ((size_t)n < sizeof small) {
+		akb_buf_put(b, small, (size_t)n);
 		return;
 	}
-	if ((size_t)n >= b->cap - b->len) {
-		akb_buf_grow(b, (size_t)n);
-		vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
-	}
+	akb_buf_grow(b, (size_t)n);
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }
 
