@@ -59,9 +59,22 @@ void akb_buf_put_sized(struct akb_buf *b, const char *s, size_t len);
 /*
  * Reads what akb_buf_put_varint / akb_buf_put_sized wrote from *p (not past
  * `end`) and moves *p on. Return 0, or -1 when the bytes end first or the
- * number does not fit.
+ * number does not fit. Inline: caches and search documents are read a few
+ * varints at a time.
  */
-int akb_read_varint(const char **p, const char *end, uint64_t *v);
+static inline int akb_read_varint(const char **p, const char *end, uint64_t *v)
+{
+	uint64_t n = 0;
+	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
+		unsigned char c = (unsigned char)*(*p)++;
+		n |= (uint64_t)(c & 0x7F) << shift;
+		if (!(c & 0x80)) {
+			*v = n;
+			return 0;
+		}
+	}
+	return -1;
+}
 int akb_read_sized(const char **p, const char *end, const char **s, size_t *len);
 /* Appends data[0..n) in base64 (RFC 4648, with padding). */
 void akb_buf_put_base64(struct akb_buf *b, const void *data, size_t n);

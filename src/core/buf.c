@@ -283,20 +283,6 @@ void akb_buf_put_sized(struct akb_buf *b, const char *s, size_t len)
 	akb_buf_put(b, s, len);
 }
 
-int akb_read_varint(const char **p, const char *end, uint64_t *v)
-{
-	uint64_t n = 0;
-	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
-		unsigned char c = (unsigned char)*(*p)++;
-		n |= (uint64_t)(c & 0x7F) << shift;
-		if (!(c & 0x80)) {
-			*v = n;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 int akb_read_sized(const char **p, const char *end, const char **s, size_t *len)
 {
 	uint64_t n;

@@ -568,21 +568,6 @@ void akb_search_doc_encode(const struct akb_search_doc *d, struct akb_buf *out)
 	}
 }
 
-/* akb_read_varint, inline: a document's encoding is a few varints per term. */
-static inline int S_varint_at(const char **p, const char *end, uint64_t *v)
-{
-	uint64_t n = 0;
-	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
-		unsigned char c = (unsigned char)*(*p)++;
-		n |= (uint64_t)(c & 0x7F) << shift;
-		if (!(c & 0x80)) {
-			*v = n;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /*
  * Reads an encoding into `d`, or with `d` NULL only checks it (what it
  * accepts is what decoding accepts). Without a token map: a decoded
@@ -593,12 +578,12 @@ static int S_read_doc(const char *data, size_t len, struct akb_search_doc *d)
 	const char *p = data, *end = data + len;
 	uint64_t v, n;
 	for (int f = 0; f < AKB_FIELD_COUNT; f++) {
-		if (S_varint_at(&p, end, &v) != 0 || v > UINT32_MAX)
+		if (akb_read_varint(&p, end, &v) != 0 || v > UINT32_MAX)
 			return -1;
 		if (d)
 			d->lengths[f] = (uint32_t)v;
 	}
-	if (S_varint_at(&p, end, &n) != 0 || n > len / 2) /* a term takes two bytes at least */
+	if (akb_read_varint(&p, end, &n) != 0 || n > len / 2) /* a term takes two bytes at least */
 		return -1;
 	if (d) {
 		d->cap = (size_t)n + 1;
@@ -606,11 +591,11 @@ static int S_read_doc(const char *data, size_t len, struct akb_search_doc *d)
 	}
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t tlen, mask;
-		if (S_varint_at(&p, end, &tlen) != 0 || tlen > (uint64_t)(end - p) || memchr(p, '\0', (size_t)tlen))
+		if (akb_read_varint(&p, end, &tlen) != 0 || tlen > (uint64_t)(end - p) || memchr(p, '\0', (size_t)tlen))
 			return -1;
 		const char *text = p;
 		p += tlen;
-		if (S_varint_at(&p, end, &mask) != 0 || mask >> (AKB_FIELD_COUNT + 1))
+		if (akb_read_varint(&p, end, &mask) != 0 || mask >> (AKB_FIELD_COUNT + 1))
 			return -1;
 		struct doc_term *t = NULL;
 		if (d) {
@@ -622,7 +607,7 @@ static int S_read_doc(const char *data, size_t len, struct akb_search_doc *d)
 			t->indexed = (mask >> AKB_FIELD_COUNT) & 1;
 		}
 		for (uint64_t m = mask & ((1u << AKB_FIELD_COUNT) - 1); m; m &= m - 1) {
-			if (S_varint_at(&p, end, &v) != 0 || !v || v > UINT32_MAX)
+			if (akb_read_varint(&p, end, &v) != 0 || !v || v > UINT32_MAX)
 				return -1;
 			if (t)
 				t->tf[__builtin_ctzll(m)] = (uint32_t)v;
