@@ -353,36 +353,27 @@ static int S_keep_search(struct akb_index_feed *f, struct akb_output *out, uint6
 		return 0;
 	const char *p = rec.doc, *end = rec.doc + rec.doc_len;
 	uint64_t n;
-	struct akb_kept_file *files = NULL;
-	struct akb_buf names = AKB_BUF_INIT; /* the paths, NUL-terminated */
 	int ok = akb_read_varint(&p, end, &n) == 0 && n && n <= rec.doc_len;
-	if (ok) {
-		files = akb_xcalloc((size_t)n, sizeof(*files));
-		size_t *at = akb_xcalloc((size_t)n, sizeof(size_t));
-		for (uint64_t i = 0; ok && i < n; i++) {
-			const char *rel;
-			size_t len;
-			ok = akb_read_sized(&p, end, &rel, &len) == 0 && akb_read_varint(&p, end, &files[i].digest) == 0 &&
-			     akb_read_varint(&p, end, &files[i].size) == 0 && !memchr(rel, '\0', len);
-			if (!ok)
-				break;
-			at[i] = names.len;
-			akb_buf_put(&names, rel, len);
-			akb_buf_putc(&names, '\0');
-		}
-		for (uint64_t i = 0; ok && i < n; i++)
-			files[i].rel = names.ptr + at[i];
-		free(at);
-		ok = ok && p == end && akb_output_keep(out, files, (size_t)n);
+	struct akb_kept_file *files = akb_xcalloc(ok ? (size_t)n : 1, sizeof(*files));
+	size_t got = 0; /* paths copied (NUL-terminated), to free */
+	for (; ok && got < n; got++) {
+		const char *rel;
+		size_t len;
+		ok = akb_read_sized(&p, end, &rel, &len) == 0 && akb_read_varint(&p, end, &files[got].digest) == 0 &&
+		     akb_read_varint(&p, end, &files[got].size) == 0 && !memchr(rel, '\0', len);
+		if (ok)
+			files[got].rel = akb_xstrndup(rel, len);
 	}
+	ok = ok && p == end && akb_output_keep(out, files, (size_t)n);
 	if (ok) {
 		stats->search_bytes = (size_t)rec.size;
 		stats->search_terms = rec.code_blocks;
 		stats->search_kept = 1;
 		S_put_search_record(f, key, files, (size_t)n, stats);
 	}
+	for (size_t i = 0; i < got; i++)
+		free((char *)files[i].rel);
 	free(files);
-	akb_buf_release(&names);
 	akb_page_record_release(&rec);
 	return ok;
 }

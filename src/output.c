@@ -524,12 +524,11 @@ void akb_output_append_messages(struct akb_diag *to, const struct akb_diag *from
 {
 	int full = S_said_full(to);
 	for (size_t i = 0; i < from->len; i++) {
-		if (S_says_full(&from->items[i]) && full)
+		const struct akb_diagnostic *d = &from->items[i];
+		if (S_says_full(d) && full)
 			continue;
-		struct akb_diag one = *from;
-		one.len = i + 1;
-		akb_diag_append(to, &one, i);
-		full |= S_says_full(&from->items[i]);
+		akb_diag_add(to, d->severity, d->path, d->line, d->col, "%s", d->message);
+		full |= S_says_full(d);
 	}
 }
 

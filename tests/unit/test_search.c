@@ -89,6 +89,21 @@ static void S_shard_path(const char *site, size_t k, struct akb_buf *path)
 	akb_buf_release(&b);
 }
 
+/* Writes the index of `sb` into the site folder `site` (begin, write, commit); returns the messages it gave. */
+static size_t S_write_index(struct akb_search_builder *sb, const char *site, struct akb_search_stats *st)
+{
+	struct akb_output out;
+	struct akb_diag d;
+	akb_diag_init(&d, NULL);
+	CHECK(akb_output_begin(&out, site, NULL, AKB_CACHE_OFF, &d) == 0);
+	CHECK(akb_search_write(sb, &out, st, &d) == 0);
+	CHECK(akb_output_commit(&out, &d) == 0);
+	size_t messages = d.len;
+	akb_output_release(&out);
+	akb_diag_release(&d);
+	return messages;
+}
+
 static int S_b64(int c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -163,13 +178,8 @@ TEST(search_index_round_trip)
 	akb_search_add_facet_value(sb, tools, 0, "Bash");
 	akb_search_add_facet_value(sb, tools, 2, "Read");
 	akb_search_set_display(sb, 0, "Cache \"Expert\"", "agents/a/index.html", "zeta", NULL, "opus", "x</script>", "tools");
-	struct akb_output out;
-	struct akb_diag d;
-	akb_diag_init(&d, NULL);
-	CHECK(akb_output_begin(&out, site.ptr, NULL, AKB_CACHE_OFF, &d) == 0);
 	struct akb_search_stats st;
-	CHECK(akb_search_write(sb, &out, &st, &d) == 0);
-	CHECK(akb_output_commit(&out, &d) == 0);
+	S_write_index(sb, site.ptr, &st);
 	INT_EQ(st.terms, 4);
 	INT_EQ(st.postings, 5);
 	INT_EQ(st.shards, 1);
@@ -237,8 +247,6 @@ TEST(search_index_round_trip)
 	free(t0);
 	free(base);
 	free(d0);
-	akb_output_release(&out);
-	akb_diag_release(&d);
 	akb_search_builder_free(sb);
 	akb_remove_tree(dir);
 	akb_buf_release(&path);
@@ -294,13 +302,8 @@ TEST(search_name_prefixes_languages_and_synonyms)
 	char group[] = "a b\nc";
 	char *const groups[] = { group, NULL };
 	akb_search_set_synonyms(sb, 1, groups);
-	struct akb_output out;
-	struct akb_diag d;
-	akb_diag_init(&d, NULL);
-	CHECK(akb_output_begin(&out, site.ptr, NULL, AKB_CACHE_OFF, &d) == 0);
 	struct akb_search_stats st;
-	CHECK(akb_search_write(sb, &out, &st, &d) == 0);
-	CHECK(akb_output_commit(&out, &d) == 0);
+	S_write_index(sb, site.ptr, &st);
 	S_shard_path(site.ptr, 0, &path);
 	char *t0 = S_slurp(path.ptr);
 	/*
@@ -321,8 +324,6 @@ TEST(search_name_prefixes_languages_and_synonyms)
 	CHECK(base && strstr(base, ",\n[\"a b\",\"c\"]],") != NULL);
 	free(t0);
 	free(base);
-	akb_output_release(&out);
-	akb_diag_release(&d);
 	akb_search_builder_free(sb);
 	akb_remove_tree(dir);
 	akb_buf_release(&path);
@@ -443,13 +444,8 @@ TEST(search_big_terms_get_solo_shards)
 		snprintf(url, sizeof url, "agents/d%zu/", d);
 		akb_search_set_display(sb, d, name, url, "", "", "", "", "");
 	}
-	struct akb_output out;
-	struct akb_diag d;
-	akb_diag_init(&d, NULL);
-	CHECK(akb_output_begin(&out, site.ptr, NULL, AKB_CACHE_OFF, &d) == 0);
 	struct akb_search_stats st;
-	CHECK(akb_search_write(sb, &out, &st, &d) == 0);
-	CHECK(akb_output_commit(&out, &d) == 0);
+	S_write_index(sb, site.ptr, &st);
 	INT_EQ(st.shards, 3);
 	akb_buf_printf(&path, "%s/search/base.js", site.ptr);
 	char *base = S_slurp(path.ptr);
@@ -475,8 +471,6 @@ TEST(search_big_terms_get_solo_shards)
 	free(t0);
 	free(base);
 	free(t1);
-	akb_output_release(&out);
-	akb_diag_release(&d);
 	akb_search_builder_free(sb);
 	akb_remove_tree(dir);
 	akb_buf_release(&path);
@@ -527,15 +521,10 @@ static uint64_t S_build_varied(const char *dir, const char *name, size_t n, unsi
 	}
 	uint64_t digest = akb_search_inputs_digest(sb);
 	akb_buf_printf(&site, "%s/%s", dir, name);
-	struct akb_output out;
-	struct akb_diag d;
-	akb_diag_init(&d, NULL);
-	CHECK(akb_output_begin(&out, site.ptr, NULL, AKB_CACHE_OFF, &d) == 0);
 	struct akb_search_stats st;
-	CHECK(akb_search_write(sb, &out, &st, &d) == 0);
-	CHECK(akb_output_commit(&out, &d) == 0);
+	size_t messages = S_write_index(sb, site.ptr, &st);
 	CHECK(st.shards > 4);
-	INT_EQ(d.len, 0);
+	INT_EQ(messages, 0);
 	/* It says what it wrote: base.js, facets.js, every display chunk and term shard. */
 	const char *files = akb_search_files(sb);
 	size_t listed = 0;
@@ -543,8 +532,6 @@ static uint64_t S_build_varied(const char *dir, const char *name, size_t n, unsi
 		listed++;
 	INT_EQ(listed, 2 + (n + 15) / 16 + st.shards);
 	CHECK(strstr(files, "search/base.js\n") && strstr(files, "search/d0.js\n"));
-	akb_output_release(&out);
-	akb_diag_release(&d);
 	akb_search_builder_free(sb);
 	akb_buf_release(&text);
 	akb_buf_release(&enc);
