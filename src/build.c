@@ -161,6 +161,7 @@ static void *S_prepare(void *ctx, size_t idx, struct akb_rendered_agent *kept)
 static void S_take(void *ctx, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared)
 {
 	struct feed *f = ctx;
+	uint64_t doc_at = UINT64_MAX;
 	if (f->pages && kept->page_key) {
 		struct akb_page_record rec = { 0 };
 		rec.key = kept->page_key;
@@ -173,9 +174,9 @@ static void S_take(void *ctx, size_t k, size_t idx, const struct akb_rendered_ag
 		rec.doc = kept->doc.ptr;
 		rec.doc_len = kept->doc.len;
 		akb_index_excerpt_sources(kept, &rec.heading_len, &rec.prose_len);
-		akb_page_cache_put(f->pages, kept->page_rel, &rec);
+		doc_at = akb_page_cache_put(f->pages, kept->page_rel, &rec);
 	}
-	akb_index_take(f->index, k, idx, kept, prepared);
+	akb_index_take(f->index, k, idx, kept, prepared, doc_at);
 	akb_agent_drop_text(&f->site->agents[idx]);
 }
 

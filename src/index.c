@@ -253,10 +253,16 @@ struct akb_index_feed *akb_index_feed_new(const struct akb_site *site, const str
 	return f;
 }
 
+static int S_read_back(void *pages, uint64_t at, char *to, size_t len)
+{
+	return akb_page_cache_read_back(pages, at, to, len);
+}
+
 void akb_index_feed_use_cache(struct akb_index_feed *f, struct akb_page_cache *pages)
 {
 	f->pages = pages;
 	f->hold = akb_page_cache_has(pages, S_search_record);
+	akb_search_set_doc_reader(f->sb, S_read_back, pages);
 }
 
 void akb_index_feed_free(struct akb_index_feed *f)
@@ -298,14 +304,20 @@ void akb_index_excerpt_sources(const struct akb_rendered_agent *kept, size_t *he
 	*prose_len = S_excerpt_prose_len(kept->prose.len);
 }
 
-void akb_index_take(void *feed, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared)
+void akb_index_take(void *feed, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared,
+		    uint64_t doc_at)
 {
 	struct akb_index_feed *f = feed;
 	struct akb_search_doc *d = prepared == &S_held ? NULL : prepared;
-	if (kept->doc.len && (d || f->hold)) {
+	if (kept->doc.len && f->hold) {
 		/* By its encoding, so that the index's inputs have a digest; while held, even a new document
-		 * waits: the ones before it are decoded on the threads at the end, not here one by one. */
-		akb_search_add_encoded(f->sb, k, kept->doc.ptr, kept->doc.len, f->hold ? NULL : d);
+		 * waits: the ones before it are decoded on the threads at the end, not here one by one. Held
+		 * where the page cache has it, so that a rebuild holds no documents. */
+		akb_search_hold_at(f->sb, k, kept->doc.ptr, kept->doc.len, doc_at);
+		akb_search_doc_free(d);
+		d = NULL;
+	} else if (kept->doc.len && d) {
+		akb_search_add_encoded(f->sb, k, kept->doc.ptr, kept->doc.len, d);
 		akb_search_doc_free(d);
 		d = NULL;
 	}
@@ -450,7 +462,8 @@ int akb_index_write(const struct akb_site *site, const struct akb_config *cfg, c
 		for (size_t k = 0; k < site->norder; k++) {
 			struct akb_rendered_agent *kept = &rendered->agents[site->order[k]];
 			if (kept->rendered)
-				akb_index_take(feed, k, site->order[k], kept, akb_index_prepare(feed, site->order[k], kept));
+				akb_index_take(feed, k, site->order[k], kept, akb_index_prepare(feed, site->order[k], kept),
+				       UINT64_MAX);
 		}
 	}
 	struct akb_buf json = AKB_BUF_INIT;

@@ -274,10 +274,10 @@ void akb_page_record_release(struct akb_page_record *rec)
 /* Records come from the threads that make term pages, and from the index stage. */
 static pthread_mutex_t S_put_lock = PTHREAD_MUTEX_INITIALIZER;
 
-void akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const struct akb_page_record *rec)
+uint64_t akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const struct akb_page_record *rec)
 {
 	if (!pc->next)
-		return;
+		return UINT64_MAX;
 	struct akb_buf b = AKB_BUF_INIT;
 	S_put_u64(&b, rec->digest);
 	akb_buf_put_varint(&b, rec->size);
@@ -295,6 +295,7 @@ void akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const struct
 	akb_buf_put_sized(&b, rec->heading, rec->heading_len);
 	akb_buf_put_sized(&b, rec->prose, rec->prose_len);
 	akb_buf_put_sized(&b, rec->doc, rec->doc_len);
+	uint64_t doc_at = UINT64_MAX;
 	pthread_mutex_lock(&S_put_lock);
 	if (!pc->next) {
 		/* failed meanwhile */
@@ -307,11 +308,28 @@ void akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const struct
 		akb_buf_put_varint(&pc->next_index, pc->next_offset);
 		akb_buf_put_varint(&pc->next_index, b.len);
 		S_put_u64(&pc->next_index, akb_digest(b.ptr, b.len));
+		doc_at = pc->next_offset + (b.len - rec->doc_len); /* the document ends the record */
 		pc->next_offset += b.len;
 		pc->next_count++;
 	}
 	pthread_mutex_unlock(&S_put_lock);
 	akb_buf_release(&b);
+	return doc_at;
+}
+
+int akb_page_cache_read_back(struct akb_page_cache *pc, uint64_t at, char *to, size_t len)
+{
+	int rc = -1;
+	pthread_mutex_lock(&S_put_lock);
+	if (pc->next && at <= pc->next_offset && len <= pc->next_offset - at) {
+		/* What is still in the stream's buffer goes to the file first (mkstemp's file reads too). */
+		if (at + len > pc->next_flushed && fflush(pc->next) == 0)
+			pc->next_flushed = pc->next_offset;
+		if (at + len <= pc->next_flushed)
+			rc = S_pread_all(fileno(pc->next), to, len, at);
+	}
+	pthread_mutex_unlock(&S_put_lock);
+	return rc;
 }
 
 void akb_page_cache_finish(struct akb_page_cache *pc, int built, struct akb_diag *diag)

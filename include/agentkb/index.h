@@ -51,7 +51,9 @@ void akb_index_feed_use_cache(struct akb_index_feed *feed, struct akb_page_cache
  * when it does not decode).
  */
 void *akb_index_prepare(void *feed, size_t idx, struct akb_rendered_agent *kept);
-void akb_index_take(void *feed, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared);
+/* `doc_at`: where the page cache put kept->doc (akb_page_cache_put), or UINT64_MAX. */
+void akb_index_take(void *feed, size_t k, size_t idx, const struct akb_rendered_agent *kept, void *prepared,
+		    uint64_t doc_at);
 void akb_index_discard(void *prepared);
 /*
  * How much of kept->heading_text and kept->prose the search excerpt can

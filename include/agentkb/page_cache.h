@@ -65,6 +65,7 @@ struct akb_page_cache {
 	char *next_buf;        /* its buffer (owned) */
 	char *next_file;       /* its name (owned) */
 	uint64_t next_offset;
+	uint64_t next_flushed;   /* the file has its bytes up to here (akb_page_cache_read_back) */
 	struct akb_buf next_index;
 	size_t next_count;
 };
@@ -86,8 +87,18 @@ int akb_page_cache_find(const struct akb_page_cache *pc, const char *rel, uint64
 /* Did the last build record `rel` at all (any key)? */
 int akb_page_cache_has(const struct akb_page_cache *pc, const char *rel);
 void akb_page_record_release(struct akb_page_record *rec);
-/* Adds this build's record of page `rel` (the strings of `rec` are copied). Any thread. */
-void akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const struct akb_page_record *rec);
+/*
+ * Adds this build's record of page `rel` (the strings of `rec` are copied).
+ * Any thread. Returns where its document starts in this build's file, for
+ * akb_page_cache_read_back, or UINT64_MAX when the record was not written.
+ */
+uint64_t akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const struct akb_page_record *rec);
+/*
+ * Reads back `len` bytes this build put at `at` (akb_page_cache_put), so
+ * that a caller need not keep its own copy. Any thread. Returns 0, or -1
+ * when they cannot be read (the file failed meanwhile).
+ */
+int akb_page_cache_read_back(struct akb_page_cache *pc, uint64_t at, char *to, size_t len);
 /* After a successful build: the new file replaces the old. Otherwise the new one is dropped. */
 void akb_page_cache_finish(struct akb_page_cache *pc, int built, struct akb_diag *diag);
 void akb_page_cache_release(struct akb_page_cache *pc);

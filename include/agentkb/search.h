@@ -166,6 +166,21 @@ int akb_search_doc_valid(const char *data, size_t len);
 void akb_search_add_encoded(struct akb_search_builder *sb, size_t doc, const char *data, size_t len,
 			    struct akb_search_doc *d);
 /*
+ * Where documents held by reference are read back from: read_back(ctx, at,
+ * to, len) fills to[0..len) with the bytes stored at `at` and returns 0,
+ * or -1 when it cannot.
+ */
+typedef int (*akb_doc_reader)(void *ctx, uint64_t at, char *to, size_t len);
+void akb_search_set_doc_reader(struct akb_search_builder *sb, akb_doc_reader read_back, void *ctx);
+/*
+ * akb_search_add_encoded without `d`, for an encoding the reader can give
+ * back from `at`: held by reference, not copied, so that a rebuild holds
+ * no documents however big the site. Bytes read back that are not these
+ * (by digest) fail akb_search_write. Without a reader, or with `at`
+ * UINT64_MAX, the bytes are copied as akb_search_add_encoded does.
+ */
+void akb_search_hold_at(struct akb_search_builder *sb, size_t doc, const char *data, size_t len, uint64_t at);
+/*
  * A digest of everything the builder was given: document count, encoded
  * documents, facets and their values, displays, installs, synonyms. Two
  * builders with one digest write the same files, so a rebuild whose digest

@@ -211,7 +211,9 @@ struct akb_search_builder {
 	/* Documents given by their encoding and not decoded yet (akb_search_add_encoded), in id order. */
 	struct held_doc *held;
 	size_t nheld, held_cap, held_bytes;
-	int held_bad;        /* one of them did not decode: akb_search_write fails */
+	int held_bad;        /* one of them could not be read back or did not decode: akb_search_write fails */
+	akb_doc_reader read_back; /* where documents held by reference are (akb_search_hold_at) */
+	void *read_ctx;
 	uint64_t inputs;     /* digest of everything given so far (akb_search_inputs_digest) */
 	int inputs_known;    /* 0 once a document came without its encoding */
 	struct akb_buf mix;  /* scratch for S_mix */
@@ -220,13 +222,16 @@ struct akb_search_builder {
 
 struct held_doc {
 	size_t doc;
-	char *data;
+	char *data;      /* a copy, or NULL: read back from `at` */
 	size_t len;
+	uint64_t at;
+	uint64_t digest; /* what reading back must give */
 };
 
 /*
- * What the builder holds of encoded documents before it decodes them; past
+ * What the builder holds of copied documents before it decodes them; past
  * it they are added, so that a rebuild of a very big site holds no more.
+ * Documents held by reference cost a few bytes each and have no cap.
  */
 #define HELD_MAX_BYTES ((size_t)96 << 20)
 /* How far ahead of the document being added the decoding threads may go. */
@@ -637,6 +642,19 @@ static void S_add_decoded(struct akb_search_builder *sb, size_t doc, struct akb_
 	S_apply(sb, d);
 }
 
+/* A held document decoded: from its copy, or read back and checked against the digest it came with. */
+static struct akb_search_doc *S_decode_held(const struct akb_search_builder *sb, const struct held_doc *h)
+{
+	if (h->data)
+		return akb_search_doc_decode(h->data, h->len);
+	char *bytes = akb_xmalloc(h->len + 1);
+	struct akb_search_doc *d = NULL;
+	if (sb->read_back(sb->read_ctx, h->at, bytes, h->len) == 0 && akb_digest(bytes, h->len) == h->digest)
+		d = akb_search_doc_decode(bytes, h->len);
+	free(bytes);
+	return d;
+}
+
 /*
  * Held documents on their way into the index: the jobs' other threads
  * decode them, in id order, while this one adds them, so that decoding
@@ -644,6 +662,7 @@ static void S_add_decoded(struct akb_search_builder *sb, size_t doc, struct akb_
  * ahead, so that few decoded documents wait at once.
  */
 struct held_pipe {
+	const struct akb_search_builder *sb;
 	const struct held_doc *held;
 	size_t n;
 	struct akb_search_doc **docs;
@@ -664,7 +683,7 @@ static void *S_decoder(void *arg)
 			break;
 		size_t k = p->next++;
 		pthread_mutex_unlock(&p->lock);
-		struct akb_search_doc *d = akb_search_doc_decode(p->held[k].data, p->held[k].len);
+		struct akb_search_doc *d = S_decode_held(p->sb, &p->held[k]);
 		pthread_mutex_lock(&p->lock);
 		p->docs[k] = d;
 		p->ready[k] = 1;
@@ -679,7 +698,7 @@ static void S_add_held(struct akb_search_builder *sb)
 {
 	if (!sb->nheld)
 		return;
-	struct held_pipe p = { sb->held, sb->nheld, akb_xcalloc(sb->nheld, sizeof(struct akb_search_doc *)),
+	struct held_pipe p = { sb, sb->held, sb->nheld, akb_xcalloc(sb->nheld, sizeof(struct akb_search_doc *)),
 			       akb_xcalloc(sb->nheld, 1), 0, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
 			       PTHREAD_COND_INITIALIZER };
 	unsigned want = sb->jobs > 1 ? sb->jobs - 1 : 0, started = 0;
@@ -697,7 +716,7 @@ static void S_add_held(struct akb_search_builder *sb)
 			pthread_cond_broadcast(&p.room);
 			pthread_mutex_unlock(&p.lock);
 		} else {
-			d = akb_search_doc_decode(p.held[k].data, p.held[k].len);
+			d = S_decode_held(sb, &p.held[k]);
 		}
 		if (d)
 			S_add_decoded(sb, p.held[k].doc, d);
@@ -727,28 +746,56 @@ void akb_search_add_doc(struct akb_search_builder *sb, size_t doc, struct akb_se
 	S_add_decoded(sb, doc, d);
 }
 
+/* Folds document `doc`'s encoding into the inputs digest; returns the encoding's digest. */
+static uint64_t S_mix_doc(struct akb_search_builder *sb, size_t doc, const char *data, size_t len)
+{
+	const uint64_t at[] = { 'd', doc, akb_digest(data, len) };
+	akb_buf_put(&sb->mix, at, sizeof at);
+	S_mix(sb);
+	return at[2];
+}
+
+static void S_hold(struct akb_search_builder *sb, size_t doc, char *copy, size_t len, uint64_t at, uint64_t digest)
+{
+	sb->held = akb_xgrow(sb->held, sb->nheld, &sb->held_cap, 256, sizeof(*sb->held));
+	sb->held[sb->nheld++] = (struct held_doc){ doc, copy, len, at, digest };
+	if (copy)
+		sb->held_bytes += len;
+	if (sb->held_bytes > HELD_MAX_BYTES)
+		S_add_held(sb);
+}
+
 void akb_search_add_encoded(struct akb_search_builder *sb, size_t doc, const char *data, size_t len,
 			    struct akb_search_doc *d)
 {
 	if (doc >= sb->ndocs)
 		return;
-	const uint64_t at[] = { 'd', doc, akb_digest(data, len) };
-	akb_buf_put(&sb->mix, at, sizeof at);
-	S_mix(sb);
+	uint64_t digest = S_mix_doc(sb, doc, data, len);
 	if (d) {
 		S_add_held(sb);
 		S_add_decoded(sb, doc, d);
 		return;
 	}
-	sb->held = akb_xgrow(sb->held, sb->nheld, &sb->held_cap, 256, sizeof(*sb->held));
-	struct held_doc *h = &sb->held[sb->nheld++];
-	h->doc = doc;
-	h->data = akb_xmalloc(len + 1);
-	memcpy(h->data, data, len);
-	h->len = len;
-	sb->held_bytes += len;
-	if (sb->held_bytes > HELD_MAX_BYTES)
-		S_add_held(sb);
+	char *copy = akb_xmalloc(len + 1);
+	memcpy(copy, data, len);
+	S_hold(sb, doc, copy, len, 0, digest);
+}
+
+void akb_search_set_doc_reader(struct akb_search_builder *sb, akb_doc_reader read_back, void *ctx)
+{
+	sb->read_back = read_back;
+	sb->read_ctx = ctx;
+}
+
+void akb_search_hold_at(struct akb_search_builder *sb, size_t doc, const char *data, size_t len, uint64_t at)
+{
+	if (!sb->read_back || at == UINT64_MAX) {
+		akb_search_add_encoded(sb, doc, data, len, NULL);
+		return;
+	}
+	if (doc >= sb->ndocs)
+		return;
+	S_hold(sb, doc, NULL, len, at, S_mix_doc(sb, doc, data, len));
 }
 
 uint64_t akb_search_inputs_digest(const struct akb_search_builder *sb)
@@ -1274,7 +1321,7 @@ int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, stru
 	akb_buf_clear(&sb->files);
 	S_add_held(sb);
 	if (sb->held_bad)
-		return akb_error(diag, NULL, 0, 0, "a search document the page cache kept does not decode; build with --clean");
+		return akb_error(diag, NULL, 0, 0, "a search document held in the page cache cannot be read back or does not decode; build again with --clean");
 	S_begin_doc(sb, SIZE_MAX - 1);
 
 	/* Average field lengths, which the impacts are relative to. */

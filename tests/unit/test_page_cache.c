@@ -154,7 +154,7 @@ TEST(search_docs_decode_to_the_same_index)
 	akb_buf_release(&cmd);
 }
 
-static void S_put(struct akb_page_cache *pc, const char *rel, uint64_t key, const char *doc)
+static uint64_t S_put(struct akb_page_cache *pc, const char *rel, uint64_t key, const char *doc)
 {
 	struct akb_page_record rec = { 0 };
 	akb_diag_init(&rec.messages, NULL);
@@ -170,8 +170,9 @@ static void S_put(struct akb_page_cache *pc, const char *rel, uint64_t key, cons
 	rec.prose_len = strlen(rec.prose);
 	rec.doc = doc;
 	rec.doc_len = strlen(doc);
-	akb_page_cache_put(pc, rel, &rec);
+	uint64_t at = akb_page_cache_put(pc, rel, &rec);
 	akb_diag_release(&rec.messages);
+	return at;
 }
 
 static void S_flip_byte(const char *file, long at)
@@ -275,6 +276,51 @@ TEST(page_cache_records_come_back_or_not_at_all)
 	akb_buf_release(&cmd);
 	akb_buf_release(&manifest);
 	akb_buf_release(&pages);
+}
+
+TEST(page_cache_gives_back_the_documents_it_was_given)
+{
+	/* The search index holds a document by where the page cache put it (search.h: akb_search_hold_at). */
+	char dir[] = "/tmp/akb-page-cache-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	struct akb_buf manifest = AKB_BUF_INIT, big = AKB_BUF_INIT;
+	akb_buf_printf(&manifest, "%s/.agentkb-cache/site.manifest", dir);
+	struct akb_diag diag;
+	akb_diag_init(&diag, NULL);
+	struct akb_page_cache pc;
+	akb_page_cache_open(&pc, manifest.ptr, "page", 0, &diag);
+	uint64_t a = S_put(&pc, "agents/a/index.html", 11, "doc-a");
+	/* Bigger than the stream's buffer: some of it is in the file already, some not. */
+	for (int i = 0; i < 300000; i++)
+		akb_buf_printf(&big, "%d ", i);
+	uint64_t b = S_put(&pc, "agents/b/index.html", 22, big.ptr);
+	uint64_t c = S_put(&pc, "agents/c/index.html", 33, "doc-c");
+	CHECK(a != UINT64_MAX && b > a && c > b);
+	char small[6] = { 0 };
+	CHECK(akb_page_cache_read_back(&pc, c, small, 5) == 0 && !strcmp(small, "doc-c"));
+	CHECK(akb_page_cache_read_back(&pc, a, small, 5) == 0 && !strcmp(small, "doc-a"));
+	char *back = malloc(big.len);
+	CHECK(back && akb_page_cache_read_back(&pc, b, back, big.len) == 0 && !memcmp(back, big.ptr, big.len));
+	free(back);
+	/* Put after a read: still given back. */
+	uint64_t d = S_put(&pc, "agents/d/index.html", 44, "doc-d");
+	CHECK(akb_page_cache_read_back(&pc, d, small, 5) == 0 && !strcmp(small, "doc-d"));
+	/* Past what was put: refused. */
+	CHECK(akb_page_cache_read_back(&pc, d, small, 6) == -1);
+	CHECK(akb_page_cache_read_back(&pc, UINT64_MAX - 2, small, 5) == -1);
+	akb_page_cache_finish(&pc, 1, &diag);
+	/* The file is done: nothing to read back, nothing put. */
+	CHECK(akb_page_cache_read_back(&pc, a, small, 5) == -1);
+	CHECK(S_put(&pc, "agents/e/index.html", 55, "doc-e") == UINT64_MAX);
+	akb_page_cache_release(&pc);
+	INT_EQ(diag.len, 0);
+	akb_diag_release(&diag);
+	struct akb_buf cmd = AKB_BUF_INIT;
+	akb_buf_printf(&cmd, "rm -rf '%s'", dir);
+	CHECK(system(cmd.ptr) == 0);
+	akb_buf_release(&cmd);
+	akb_buf_release(&manifest);
+	akb_buf_release(&big);
 }
 
 /* A value's encoding keeps kinds, text, order and every file position; bad bytes decode to nothing. */

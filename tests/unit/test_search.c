@@ -481,8 +481,29 @@ TEST(search_big_terms_get_solo_shards)
 enum varied_docs {
 	VARIED_TEXT,    /* akb_search_add_text on the builder */
 	VARIED_DECODED, /* tokenized apart, added by encoding with the decoded document */
-	VARIED_HELD     /* added by encoding alone: held, decoded when written */
+	VARIED_HELD,    /* added by encoding alone: held, decoded when written */
+	VARIED_HELD_AT  /* held by where a store has the encoding, read back when written */
 };
+
+/* A store of encodings for akb_search_hold_at; `damage` spoils one read (1: other bytes, 2: the read itself). */
+struct doc_store {
+	struct akb_buf bytes;
+	uint64_t damaged_at;
+	int damage;
+	size_t reads;
+};
+
+static int S_store_read(void *ctx, uint64_t at, char *to, size_t len)
+{
+	struct doc_store *st = ctx;
+	__atomic_add_fetch(&st->reads, 1, __ATOMIC_RELAXED); /* read on the decoding threads */
+	if (at > st->bytes.len || len > st->bytes.len - at)
+		return -1;
+	/* Damaged: the document before it, which decodes as well (the test's are all one length). */
+	uint64_t from = at == st->damaged_at && st->damage == 1 && at >= len ? at - len : at;
+	memcpy(to, st->bytes.ptr + from, len);
+	return at == st->damaged_at && st->damage == 2 ? -1 : 0;
+}
 
 /*
  * Builds an index of `n` documents of varied words on `jobs` threads into
@@ -496,6 +517,9 @@ static uint64_t S_build_varied(const char *dir, const char *name, size_t n, unsi
 	struct akb_search_builder *sb = akb_search_builder_new(n);
 	akb_search_set_jobs(sb, jobs);
 	struct akb_buf text = AKB_BUF_INIT, site = AKB_BUF_INIT, enc = AKB_BUF_INIT;
+	struct doc_store store = { AKB_BUF_INIT, UINT64_MAX, 0, 0 };
+	if (how == VARIED_HELD_AT)
+		akb_search_set_doc_reader(sb, S_store_read, &store);
 	for (size_t d = 0; d < n; d++) {
 		akb_buf_clear(&text);
 		/* Each document its own mix and counts, and a word of its own, so shards and impacts vary. */
@@ -512,7 +536,12 @@ static uint64_t S_build_varied(const char *dir, const char *name, size_t n, unsi
 			akb_buf_clear(&enc);
 			akb_search_doc_encode(doc, &enc);
 			CHECK(akb_search_doc_valid(enc.ptr, enc.len));
-			akb_search_add_encoded(sb, d, enc.ptr, enc.len, how == VARIED_DECODED ? doc : NULL);
+			if (how == VARIED_HELD_AT) {
+				akb_search_hold_at(sb, d, enc.ptr, enc.len, store.bytes.len);
+				akb_buf_put(&store.bytes, enc.ptr, enc.len);
+			} else {
+				akb_search_add_encoded(sb, d, enc.ptr, enc.len, how == VARIED_DECODED ? doc : NULL);
+			}
 			akb_search_doc_free(doc);
 		}
 		char url[48];
@@ -532,7 +561,10 @@ static uint64_t S_build_varied(const char *dir, const char *name, size_t n, unsi
 		listed++;
 	INT_EQ(listed, 2 + (n + 15) / 16 + st.shards);
 	CHECK(strstr(files, "search/base.js\n") && strstr(files, "search/d0.js\n"));
+	if (how == VARIED_HELD_AT) /* each document read back once, none kept */
+		INT_EQ(store.reads, n);
 	akb_search_builder_free(sb);
+	akb_buf_release(&store.bytes);
 	akb_buf_release(&text);
 	akb_buf_release(&enc);
 	akb_buf_release(&site);
@@ -588,11 +620,67 @@ TEST(search_index_from_encoded_documents_is_the_same)
 	uint64_t text = S_build_varied(dir, "text", 1000, 2, VARIED_TEXT);
 	uint64_t decoded = S_build_varied(dir, "decoded", 1000, 2, VARIED_DECODED);
 	uint64_t held = S_build_varied(dir, "held", 1000, 2, VARIED_HELD);
+	uint64_t held_at = S_build_varied(dir, "held-at", 1000, 2, VARIED_HELD_AT);
+	uint64_t held_at_serial = S_build_varied(dir, "held-at-1", 1000, 1, VARIED_HELD_AT);
 	CHECK(S_same_search(dir, "text", "decoded") > 10);
 	CHECK(S_same_search(dir, "text", "held") > 10);
+	CHECK(S_same_search(dir, "text", "held-at") > 10);
+	CHECK(S_same_search(dir, "text", "held-at-1") > 10);
+	CHECK(held_at == held && held_at_serial == held);
 	CHECK(text == 0); /* text given straight to the builder has no encoding to digest */
 	CHECK(decoded != 0);
 	CHECK(decoded == held);
+	akb_remove_tree(dir);
+}
+
+TEST(search_document_read_back_wrong_fails_the_index)
+{
+	/* A document held by reference that comes back other than it went in, or not at all, is not indexed:
+	 * the index fails with a message rather than being written without it. */
+	char dir[] = "/tmp/akb-search-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	for (int damage = 0; damage <= 2; damage++) {
+		struct doc_store store = { AKB_BUF_INIT, UINT64_MAX, damage, 0 };
+		struct akb_search_builder *sb = akb_search_builder_new(40);
+		akb_search_set_jobs(sb, 2);
+		akb_search_set_doc_reader(sb, S_store_read, &store);
+		for (size_t d = 0; d < 40; d++) {
+			struct akb_search_doc *doc = akb_search_doc_new();
+			char body[64];
+			snprintf(body, sizeof body, "deploy cache word%02zu", d);
+			akb_search_doc_text(doc, AKB_FIELD_BODY, body, strlen(body));
+			struct akb_buf enc = AKB_BUF_INIT;
+			akb_search_doc_encode(doc, &enc);
+			if (d == 17)
+				store.damaged_at = store.bytes.len;
+			akb_search_hold_at(sb, d, enc.ptr, enc.len, store.bytes.len);
+			akb_buf_put(&store.bytes, enc.ptr, enc.len);
+			akb_buf_release(&enc);
+			akb_search_doc_free(doc);
+			akb_search_set_display(sb, d, "a", "agents/a/", "", "", "", "", "");
+		}
+		struct akb_buf site = AKB_BUF_INIT;
+		akb_buf_printf(&site, "%s/site%d", dir, damage);
+		struct akb_output out;
+		struct akb_diag diag;
+		struct akb_search_stats st;
+		akb_diag_init(&diag, NULL);
+		CHECK(akb_output_begin(&out, site.ptr, NULL, AKB_CACHE_OFF, &diag) == 0);
+		int rc = akb_search_write(sb, &out, &st, &diag);
+		if (damage) {
+			CHECK(rc == -1);
+			CHECK(diag.len == 1 && strstr(diag.items[0].message, "cannot be read back or does not decode"));
+			akb_output_abort(&out);
+		} else {
+			CHECK(rc == 0 && diag.len == 0);
+			CHECK(akb_output_commit(&out, &diag) == 0);
+		}
+		akb_output_release(&out);
+		akb_diag_release(&diag);
+		akb_buf_release(&site);
+		akb_search_builder_free(sb);
+		akb_buf_release(&store.bytes);
+	}
 	akb_remove_tree(dir);
 }
 
