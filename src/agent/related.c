@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#include <stdint.h>
 
 #include "agentkb/buf.h"
 #include "agentkb/related.h"
@@ -31,6 +31,12 @@ struct entry {
 struct doc {
 	struct entry *v;
 	size_t n, cap;
+};
+
+/* An agent having a term, with the term's weight in its vector: scoring needs no search for it. */
+struct posting {
+	size_t agent;
+	double w;
 };
 
 struct collect {
@@ -91,12 +97,31 @@ static int S_by_index(const void *x, const void *y)
 #define NGROUPS 3
 static const char *const S_groups[NGROUPS] = { "department", "category", "collection" };
 
-static int S_shared(const char *const *a, const char *const *b)
+/* Groups as numbers, equal when the names are equal but for ASCII case (0: none). */
+static int S_shared(const uint32_t *a, const uint32_t *b)
 {
 	int n = 0;
 	for (int g = 0; g < NGROUPS; g++)
-		n += a[g] && b[g] && !strcasecmp(a[g], b[g]);
+		n += a[g] && a[g] == b[g];
 	return n;
+}
+
+/* The number of `s` up to ASCII case (as strcasecmp compares), from 1; 0 for NULL. */
+static uint32_t S_fold_id(struct akb_strmap *ids, const char *s, struct akb_buf *scratch)
+{
+	if (!s)
+		return 0;
+	akb_buf_clear(scratch);
+	akb_buf_puts(scratch, s);
+	for (size_t i = 0; i < scratch->len; i++)
+		if (scratch->ptr[i] >= 'A' && scratch->ptr[i] <= 'Z')
+			scratch->ptr[i] = (char)(scratch->ptr[i] - 'A' + 'a');
+	size_t id;
+	if (!akb_strmap_get(ids, scratch->ptr, &id)) {
+		id = ids->len + 1;
+		akb_strmap_set(ids, scratch->ptr, id);
+	}
+	return (uint32_t)id;
 }
 
 #define SCORE_BATCH 64
@@ -105,8 +130,9 @@ struct score_pool {
 	const struct akb_site *site;
 	struct akb_related *rel;
 	struct doc *docs;
-	size_t **post, *plen;
-	const char **groups;
+	struct posting **post;
+	size_t *plen;
+	const uint32_t *groups, *names; /* S_fold_id numbers, per agent in site order */
 	size_t K;
 };
 
@@ -117,29 +143,23 @@ static void S_score_batch(void *ctx, size_t batch)
 	const struct akb_site *site = p->site;
 	struct akb_related *rel = p->rel;
 	const struct doc *docs = p->docs;
-	size_t **post = p->post, *plen = p->plen, K = p->K;
-	const char **groups = p->groups;
+	struct posting **post = p->post;
+	size_t *plen = p->plen, K = p->K;
+	const uint32_t *groups = p->groups, *names = p->names;
 	size_t from = batch * SCORE_BATCH, to = from + SCORE_BATCH < K ? from + SCORE_BATCH : K;
 	double *score = akb_xcalloc(K, sizeof(double));
 	size_t *touched = akb_xcalloc(K, sizeof(size_t));
 	for (size_t k = from; k < to; k++) {
-		const struct akb_agent *a = &site->agents[site->order[k]];
 		size_t nt = 0;
 		for (size_t i = 0; i < docs[k].n; i++) {
 			size_t t = docs[k].v[i].term;
 			for (size_t j = 0; j < plen[t]; j++) {
-				size_t o = post[t][j];
+				size_t o = post[t][j].agent;
 				if (o == k)
 					continue;
-				double w = 0;
-				for (size_t x = 0; x < docs[o].n; x++)
-					if (docs[o].v[x].term == t) {
-						w = docs[o].v[x].w;
-						break;
-					}
 				if (!score[o])
 					touched[nt++] = o;
-				score[o] += docs[k].v[i].w * w;
+				score[o] += docs[k].v[i].w * post[t][j].w;
 			}
 		}
 		/* In site order, so that ties keep it. */
@@ -150,10 +170,9 @@ static void S_score_batch(void *ctx, size_t batch)
 		unsigned char n = 0;
 		for (size_t i = 0; i < nt; i++) {
 			size_t o = touched[i];
-			const struct akb_agent *b = &site->agents[site->order[o]];
 			double s = score[o];
 			score[o] = 0;
-			if (!strcasecmp(a->name, b->name))
+			if (names[k] == names[o])
 				continue; /* its copies and translations, linked already */
 			s += TAXONOMY_BONUS * S_shared(&groups[k * NGROUPS], &groups[o * NGROUPS]);
 			if (n == AKB_RELATED_MAX && s <= bs[n - 1])
@@ -197,7 +216,8 @@ void akb_related_build(const struct akb_site *site, unsigned jobs, struct akb_re
 	}
 	/* TF-IDF, the commonest terms out, the rest cut to the weightiest and normalised. */
 	size_t max_df = (size_t)fmin(MAX_DF, fmax(2, MAX_DF_SHARE * (double)K));
-	size_t **post = akb_xcalloc(c.nterms + 1, sizeof(size_t *)), *plen = akb_xcalloc(c.nterms + 1, sizeof(size_t));
+	struct posting **post = akb_xcalloc(c.nterms + 1, sizeof(*post));
+	size_t *plen = akb_xcalloc(c.nterms + 1, sizeof(size_t));
 	for (size_t k = 0; k < K; k++) {
 		struct doc *d = &docs[k];
 		size_t n = 0;
@@ -220,17 +240,28 @@ void akb_related_build(const struct akb_site *site, unsigned jobs, struct akb_re
 		for (size_t i = 0; i < d->n; i++) {
 			d->v[i].w /= norm > 0 ? norm : 1;
 			size_t t = d->v[i].term;
-			post[t] = akb_xrealloc(post[t], akb_xmul(plen[t] + 1, sizeof(size_t)));
-			post[t][plen[t]++] = k;
+			post[t] = akb_xrealloc(post[t], akb_xmul(plen[t] + 1, sizeof(**post)));
+			post[t][plen[t]++] = (struct posting){ k, d->v[i].w };
 		}
 	}
-	/* Each agent's groups, looked up once: pairs compare them often. */
-	const char **groups = akb_xcalloc(K * NGROUPS + 1, sizeof(char *));
-	for (size_t k = 0; k < K; k++)
-		for (int g = 0; g < NGROUPS; g++)
-			akb_agent_terms(&site->agents[site->order[k]], S_groups[g], &groups[k * NGROUPS + g], 1);
+	/* Each agent's groups and name, looked up and numbered once: pairs compare them often. */
+	uint32_t *groups = akb_xcalloc(K * NGROUPS + 1, sizeof(uint32_t)), *names = akb_xcalloc(K + 1, sizeof(uint32_t));
+	struct akb_strmap folded;
+	struct akb_buf scratch = AKB_BUF_INIT;
+	akb_strmap_init(&folded);
+	for (size_t k = 0; k < K; k++) {
+		const struct akb_agent *a = &site->agents[site->order[k]];
+		names[k] = S_fold_id(&folded, a->name, &scratch);
+		for (int g = 0; g < NGROUPS; g++) {
+			const char *v = NULL;
+			akb_agent_terms(a, S_groups[g], &v, 1);
+			groups[k * NGROUPS + g] = S_fold_id(&folded, v, &scratch);
+		}
+	}
+	akb_strmap_release(&folded);
+	akb_buf_release(&scratch);
 	/* Dot products through the postings: only agents sharing a term are ever compared. */
-	struct score_pool pool = { site, rel, docs, post, plen, groups, K };
+	struct score_pool pool = { site, rel, docs, post, plen, groups, names, K };
 	akb_parallel_for((K + SCORE_BATCH - 1) / SCORE_BATCH, jobs ? jobs : akb_cores(), S_score_batch, &pool);
 	for (size_t t = 0; t < c.nterms; t++)
 		free(post[t]);
@@ -241,6 +272,7 @@ void akb_related_build(const struct akb_site *site, unsigned jobs, struct akb_re
 	free(docs);
 	free(c.df);
 	free(groups);
+	free(names);
 	akb_strmap_release(&ids);
 }
 
