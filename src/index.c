@@ -6,6 +6,7 @@
  */
 #include "core/prefix.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -451,6 +452,28 @@ static int S_write_sitemap(const struct akb_config *cfg, const struct akb_render
 	return rc;
 }
 
+/* The files besides the search index: made on their own thread while the index is written. */
+struct side_files {
+	const struct akb_site *site;
+	const struct akb_config *cfg;
+	const struct akb_rendered *rendered;
+	struct akb_output *out;
+	struct akb_diag diag; /* its own: messages join the build's in a fixed order */
+	int failed;
+};
+
+static void *S_write_side_files(void *arg)
+{
+	struct side_files *sf = arg;
+	struct akb_buf json = AKB_BUF_INIT;
+	akb_index_agents_json(sf->site, &json);
+	sf->failed = akb_output_write(sf->out, "agents.json", json.ptr, json.len, &sf->diag) != 0;
+	akb_buf_release(&json);
+	sf->failed |= akb_llms_write(sf->site, sf->cfg, sf->out, &sf->diag) != 0;
+	sf->failed |= S_write_sitemap(sf->cfg, sf->rendered, sf->out, &sf->diag) != 0;
+	return NULL;
+}
+
 int akb_index_write(const struct akb_site *site, const struct akb_config *cfg, const struct akb_rendered *rendered,
 		    struct akb_index_feed *feed, struct akb_output *out, struct akb_index_stats *stats,
 		    struct akb_diag *diag)
@@ -463,16 +486,26 @@ int akb_index_write(const struct akb_site *site, const struct akb_config *cfg, c
 			struct akb_rendered_agent *kept = &rendered->agents[site->order[k]];
 			if (kept->rendered)
 				akb_index_take(feed, k, site->order[k], kept, akb_index_prepare(feed, site->order[k], kept),
-				       UINT64_MAX);
+					       UINT64_MAX);
 		}
 	}
-	struct akb_buf json = AKB_BUF_INIT;
-	akb_index_agents_json(site, &json);
-	int failed = akb_output_write(out, "agents.json", json.ptr, json.len, diag) != 0;
-	akb_buf_release(&json);
-	failed |= akb_llms_write(site, cfg, out, diag) != 0;
-	failed |= S_write_sitemap(cfg, rendered, out, diag) != 0;
-	failed |= S_write_search(feed, out, stats, diag) != 0;
+	/* agents.json, llms.txt and the sitemap are serial work of their own: beside the index, not before it. */
+	struct side_files sf = { site, cfg, rendered, out, { 0 }, 0 };
+	struct akb_diag search_diag;
+	akb_diag_init(&sf.diag, NULL);
+	akb_diag_init(&search_diag, NULL);
+	pthread_t side;
+	int threaded = pthread_create(&side, NULL, S_write_side_files, &sf) == 0;
+	if (!threaded)
+		S_write_side_files(&sf);
+	int failed = S_write_search(feed, out, stats, &search_diag) != 0;
+	if (threaded)
+		pthread_join(side, NULL);
+	failed |= sf.failed;
+	akb_output_append_messages(diag, &sf.diag);
+	akb_output_append_messages(diag, &search_diag);
+	akb_diag_release(&sf.diag);
+	akb_diag_release(&search_diag);
 	akb_index_feed_free(own);
 	return failed ? -1 : 0;
 }
