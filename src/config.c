@@ -159,6 +159,7 @@ void akb_config_init(struct akb_config *cfg)
 	cfg->highlight.datadir = akb_xstrdup("");
 	cfg->hooks = akb_xcalloc(1, sizeof(char *));
 	cfg->home_per_group = 24;
+	cfg->paginate = 100;
 	cfg->hook_limits.instructions = 100000000;
 	cfg->hook_limits.memory_mb = 256;
 	/* Real agent files are a few KB; these bound what a hostile one can cost. */
@@ -383,6 +384,7 @@ static const struct S_key S_top_keys[] = {
 	{ "search", S_SECTION, 0, S_search_keys, 0 },
 	{ "hooks", S_LIST, S_FIELD(hooks), NULL, 0 },
 	{ "home_per_group", S_COUNT, S_FIELD(home_per_group), NULL, 0 },
+	{ "paginate", S_COUNT, S_FIELD(paginate), NULL, 0 },
 	{ "title", S_STRING, S_FIELD(title), NULL, 0 },
 	{ "description", S_STRING, S_FIELD(description), NULL, 0 },
 	{ "base_url", S_BASE_URL, S_FIELD(base_url), NULL, 0 },

@@ -1540,21 +1540,98 @@ static void S_taxonomy_base(struct renderer *r, struct akb_value *page, const st
 	akb_map_set_cstr(page, "taxonomy", tax->title);
 }
 
-static void S_render_term(struct renderer *r, const struct akb_taxonomy *tax, const struct akb_term *term,
+/* Where page `n` (from 1) of a term's list is: the term's folder, then page/N/ (Hugo's scheme). */
+static void S_term_page_url(const struct akb_taxonomy *tax, const struct akb_term *term, size_t n, struct akb_buf *url)
+{
+	akb_buf_clear(url);
+	akb_buf_printf(url, "%s/%s/", tax->path, term->slug);
+	if (n > 1)
+		akb_buf_printf(url, "page/%zu/", n);
+	akb_buf_puts(url, "index.html");
+}
+
+/* How many pages a term's list takes (cfg paginate: cards per page, 0 for one page). */
+static size_t S_term_pages(const struct renderer *r, const struct akb_term *term)
+{
+	size_t per = r->cfg->paginate;
+	return per && term->count > per ? (term->count + per - 1) / per : 1;
+}
+
+/*
+ * The pager of page `n` of `total`: previous and next, the first and last
+ * pages, and the two either side of this one, with gaps where pages are
+ * left out (so it stays one line however long the list).
+ */
+static void S_pager(const struct akb_taxonomy *tax, const struct akb_term *term, size_t n, size_t total,
+		    size_t per, struct akb_value *page)
+{
+	struct akb_value *pager = akb_map_put(page, "pager");
+	struct akb_buf url = AKB_BUF_INIT;
+	akb_value_set_map(pager);
+	akb_map_set_number(pager, "current", (double)n);
+	akb_map_set_number(pager, "total", (double)total);
+	akb_map_set_number(pager, "first", (double)((n - 1) * per + 1));
+	size_t last = n * per < term->count ? n * per : term->count;
+	akb_map_set_number(pager, "last", (double)last);
+	akb_map_set_bool(pager, "one", last == (n - 1) * per + 1);
+	if (n > 1) {
+		S_term_page_url(tax, term, n - 1, &url);
+		akb_map_set_cstr(pager, "prev_url", url.ptr);
+	}
+	if (n < total) {
+		S_term_page_url(tax, term, n + 1, &url);
+		akb_map_set_cstr(pager, "next_url", url.ptr);
+	}
+	struct akb_value *pages = akb_map_set_list(pager, "pages");
+	/* A gap stands for two pages or more: where it would stand for one, that page is shown. */
+	size_t lo = n > 5 ? n - 2 : 1, hi = n + 2 + 2 < total ? n + 2 : total, shown = 0;
+	for (size_t i = 1; i <= total; i++) {
+		if (i != 1 && i != total && (i < lo || i > hi))
+			continue;
+		struct akb_value *item;
+		if (shown && i > shown + 1) {
+			item = akb_list_push(pages);
+			akb_value_set_map(item);
+			akb_map_set_bool(item, "gap", 1);
+			akb_map_set_bool(item, "current", 0); /* set either way: a missing key is looked up around it */
+			akb_map_set_cstr(item, "url", "");
+		}
+		item = akb_list_push(pages);
+		akb_value_set_map(item);
+		S_term_page_url(tax, term, i, &url);
+		akb_map_set_number(item, "number", (double)i);
+		akb_map_set_cstr(item, "url", url.ptr);
+		akb_map_set_bool(item, "current", i == n);
+		akb_map_set_bool(item, "gap", 0);
+		shown = i;
+	}
+	akb_buf_release(&url);
+}
+
+/* Page `n` (from 1) of a term's list of cards. */
+static void S_render_term(struct renderer *r, const struct akb_taxonomy *tax, const struct akb_term *term, size_t n,
 			  struct akb_buf *url)
 {
 	struct akb_value page = AKB_VALUE_NULL;
-	S_taxonomy_base(r, &page, tax, "../../", term->name, "term_page", "true", url);
+	size_t total = S_term_pages(r, term), per = total > 1 ? r->cfg->paginate : term->count;
+	struct akb_buf title = AKB_BUF_INIT;
+	akb_buf_puts(&title, term->name);
+	if (n > 1)
+		akb_buf_printf(&title, ", page %zu of %zu", n, total);
+	S_taxonomy_base(r, &page, tax, n > 1 ? "../../../../" : "../../", title.ptr, "term_page", "true", url);
+	akb_buf_release(&title);
 	akb_map_set_cstr(&page, "taxonomy_url", url->ptr);
 	S_map_printf(&page, "description", "%s: %s. %zu agent%s in %s.", tax->label, term->name, term->count,
 		     term->count == 1 ? "" : "s", r->cfg->title);
 	akb_map_set_cstr(&page, "term", term->name);
 	akb_map_set_number(&page, "count", (double)term->count);
+	if (total > 1)
+		S_pager(tax, term, n, total, per, &page);
 	struct akb_value *cards = akb_map_set_list(&page, "agents");
-	for (size_t j = 0; j < term->count; j++)
+	size_t from = (n - 1) * per, to = from + per < term->count ? from + per : term->count;
+	for (size_t j = from; j < to; j++)
 		akb_list_borrow(cards, &r->cards[term->agents[j]]); /* read only, and shared by every page that lists it */
-	akb_buf_clear(url);
-	akb_buf_printf(url, "%s/%s/index.html", tax->path, term->slug);
+	S_term_page_url(tax, term, n, url);
 	S_emit(r, "term", &page, url->ptr, 1, 1);
 	akb_list_disown(cards);
 	akb_value_release(&page);
@@ -1585,10 +1662,10 @@ static void S_render_taxonomy_index(struct renderer *r, const struct akb_taxonom
 	akb_buf_release(&url);
 }
 
-/* One page of a taxonomy: a term's (term < nterms) or, after them, the taxonomy's index. */
+/* One page of a taxonomy: page `n` of a term's list (term < nterms) or, after them, the taxonomy's index. */
 struct taxonomy_page {
 	const struct akb_taxonomy *tax;
-	size_t term;
+	size_t term, n;
 };
 
 static void S_taxonomy_task(struct renderer *r, void *arg, size_t k)
@@ -1599,20 +1676,28 @@ static void S_taxonomy_task(struct renderer *r, void *arg, size_t k)
 		return;
 	}
 	struct akb_buf url = AKB_BUF_INIT;
-	S_render_term(r, p->tax, &p->tax->terms[p->term], &url);
+	S_render_term(r, p->tax, &p->tax->terms[p->term], p->n, &url);
 	akb_buf_release(&url);
 }
 
 static void S_render_taxonomies(struct renderer *r)
 {
 	size_t n = 0;
-	for (size_t t = 0; t < r->site->ntaxonomies; t++)
-		n += r->site->taxonomies[t].nterms + 1;
+	for (size_t t = 0; t < r->site->ntaxonomies; t++) {
+		const struct akb_taxonomy *tax = &r->site->taxonomies[t];
+		n++;
+		for (size_t i = 0; i < tax->nterms; i++)
+			n += S_term_pages(r, &tax->terms[i]);
+	}
 	struct taxonomy_page *pages = akb_xcalloc(n + 1, sizeof(*pages));
 	n = 0;
-	for (size_t t = 0; t < r->site->ntaxonomies; t++)
-		for (size_t i = 0; i <= r->site->taxonomies[t].nterms; i++)
-			pages[n++] = (struct taxonomy_page){ &r->site->taxonomies[t], i };
+	for (size_t t = 0; t < r->site->ntaxonomies; t++) {
+		const struct akb_taxonomy *tax = &r->site->taxonomies[t];
+		for (size_t i = 0; i < tax->nterms; i++)
+			for (size_t k = 1; k <= S_term_pages(r, &tax->terms[i]); k++)
+				pages[n++] = (struct taxonomy_page){ tax, i, k };
+		pages[n++] = (struct taxonomy_page){ tax, tax->nterms, 0 };
+	}
 	S_render_each(r, n, S_taxonomy_task, NULL, pages);
 	free(pages);
 }

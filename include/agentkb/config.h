@@ -37,6 +37,7 @@ struct akb_config {
 	int strict;        /* warnings are errors */
 	unsigned jobs;     /* threads for the per-agent work (-j); 0: one per core */
 	size_t home_per_group; /* cards per category on the home page before "all N" links; 0 for all */
+	size_t paginate;       /* cards per term page, then page/2/ ...; 0 for all on one page */
 	char **hooks;      /* Lua hook files, in run order: `hooks` of the config, then --hook; NULL-terminated (owned) */
 	struct akb_filter_rule *filters; /* --department/--category shortcuts (owned) */
 	size_t nfilters;

@@ -1,6 +1,7 @@
 // Checks a built site's home page as a collection with no `department` needs
 // it: grouped (by collection unless departments exist), every group of more
-// than CAP cards shows CAP and links to a page listing all of its agents,
+// than CAP cards shows CAP and links to a page listing all of its agents
+// (in pages joined by their next links),
 // every agent is on the home page or behind such a link, and the navigation
 // shows only taxonomies that have a page with agents (and the graph, when drawn).
 // usage: node tests/js/browse-check.mjs SITE LABEL [CAP]
@@ -26,8 +27,15 @@ for (const [, id, html] of groups) {
     const more = /<p class="more"><a href="([^"]+)">[^<]*?(\d+)?[^<]*<\/a>/.exec(cat);
     const count = Number((/<span class="count">(\d+)<\/span><\/h[23]>/.exec(cat) || /<span class="count">(\d+)<\/span>/.exec(html) || [])[1]);
     if (cards.length === CAP && more) {
-      const page = fs.readFileSync(path.join(site, more[1]), "utf8");
-      const all = cardsIn(page);
+      // The term page lists them, in pages of `paginate` cards joined by the pager's next links.
+      let rel = more[1], all = [];
+      for (const seen = new Set(); rel && !seen.has(rel); ) {
+        seen.add(rel);
+        const page = fs.readFileSync(path.join(site, rel), "utf8");
+        all.push(...cardsIn(page));
+        const next = /<a class="pager-step" rel="next" href="([^"]+)"/.exec(page);
+        rel = next && path.normalize(path.join(path.dirname(rel), next[1]));
+      }
       check(all.length >= cards.length && cards.every((u) => all.includes(u)), `group ${id}: '${more[1]}' lists its agents`);
       all.forEach((u) => reached.add(u));
     } else {

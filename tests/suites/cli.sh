@@ -158,6 +158,44 @@ printf 'home_per_group: -1\n' >"$H/agentkb.yaml"
 expect_rc 1 "negative home_per_group" "$AKB" build "$H/c" -o "$H/out" -c "$H/agentkb.yaml"
 has "$TMP/err" "agentkb.yaml:1:17: error: 'home_per_group' must be a whole number (0 for no limit)" "home_per_group type error"
 
+# A long term's list in pages of `paginate` cards (page/N/ beside the first), each card on one page,
+# with a pager whose links work; 0 puts every card on one page.
+cards_of() { grep -o '<a href="[^"]*agents/[^"]*">Agent [0-9]*</a>' "$1" | sed 's/.*">//; s/<.*//'; }
+P="$H/out/categories/infra"
+printf 'paginate: 12\n' >"$H/agentkb.yaml"
+expect_rc 0 "paginate: 12 build" "$AKB" build "$H/c" -o "$H/out" -c "$H/agentkb.yaml"
+expect "12 cards on the first page" "$(grep -c '<article class="card"' "$P/index.html")" 12
+expect "12 on the second" "$(grep -c '<article class="card"' "$P/page/2/index.html")" 12
+expect "6 on the last" "$(grep -c '<article class="card"' "$P/page/3/index.html")" 6
+check "no page past the last" test ! -e "$P/page/4"
+check "no page/1 (the first page is the term's own)" test ! -e "$P/page/1"
+expect "each of the 30 on one page, in order" "$({ cards_of "$P/index.html"; cards_of "$P/page/2/index.html"; cards_of "$P/page/3/index.html"; } | tr '\n' ' ')" \
+	"$(i=1; while [ $i -le 30 ]; do printf 'Agent %02d ' $i; i=$((i + 1)); done)"
+has "$P/page/2/index.html" '<span class="count">30</span>' "the count is the term's, on every page"
+has "$P/page/2/index.html" 'Agents 13 to 24 of 30' "which cards a page shows"
+has "$P/index.html" 'rel="next" href="../../categories/infra/page/2/index.html"' "first page: next"
+hasnt "$P/index.html" 'rel="prev"' "first page: no previous"
+has "$P/page/2/index.html" 'rel="prev" href="../../../../categories/infra/index.html"' "second page: previous is the first"
+has "$P/page/3/index.html" 'aria-current="page" href="../../../../categories/infra/page/3/index.html">3<' "the current page marked"
+hasnt "$P/page/3/index.html" 'rel="next"' "last page: no next"
+has "$P/page/2/index.html" '<title>Infra, page 2 of 3 ' "a later page says which in its title"
+hasnt "$H/out/categories/other-cat/index.html" 'class="pager' "a short list has no pager"
+links_ok "$H/out"
+# Editing one agent's body changes its card (its size): only the page listing it is made again.
+before1=$(stat -c %i "$P/index.html") before3=$(stat -c %i "$P/page/3/index.html")
+printf -- '---\nname: Agent 30\ndepartment: Ops\ncategory: Infra\n---\nBody, now much longer than it was before the edit.\n' >"$H/c/a30.md"
+expect_rc 0 "rebuild after an edit" "$AKB" build "$H/c" -o "$H/out" -c "$H/agentkb.yaml"
+expect "the first page kept" "$(stat -c %i "$P/index.html")" "$before1"
+check "the last page, which lists it, written again" [ "$(stat -c %i "$P/page/3/index.html")" != "$before3" ]
+printf 'paginate: 0\n' >"$H/agentkb.yaml"
+expect_rc 0 "paginate: 0 build" "$AKB" build "$H/c" -o "$H/out" -c "$H/agentkb.yaml"
+expect "paginate: 0 lists all 30 on one page" "$(grep -c '<article class="card"' "$P/index.html")" 30
+check "and makes no other pages (the old ones gone)" test ! -e "$P/page"
+hasnt "$P/index.html" 'class="pager' "no pager"
+printf 'paginate: two\n' >"$H/agentkb.yaml"
+expect_rc 1 "paginate not a number" "$AKB" build "$H/c" -o "$H/out" -c "$H/agentkb.yaml"
+has "$TMP/err" "agentkb.yaml:1:11: error: 'paginate' must be a whole number (0 for no limit)" "paginate type error"
+
 # A file saved while the site is being built: texts are read again for the pages (agent.h), so the
 # build sees it, fails with the file's name and leaves the previous site. The theme's agent template
 # is a FIFO: the build blocks on it after loading, while the file is changed.
