@@ -142,6 +142,7 @@ struct term {
 	size_t df;
 	size_t last_doc;     /* previous flushed doc, for deltas */
 	size_t cur_doc;      /* document being accumulated; SIZE_MAX when none */
+	uint32_t mask;       /* the fields whose tf is not 0 */
 	uint32_t tf[AKB_FIELD_COUNT];
 };
 
@@ -174,6 +175,7 @@ struct doc_term {
 	size_t len;
 	uint64_t hash;    /* akb_hash_bytes of text: hashed once, on the thread that tokenizes */
 	int indexed;
+	uint32_t mask;    /* the fields whose tf is not 0: adding visits only those */
 	uint32_t tf[AKB_FIELD_COUNT];
 };
 
@@ -317,24 +319,35 @@ void akb_search_builder_free(struct akb_search_builder *sb)
 	free(sb);
 }
 
-/* Encodes the accumulated document of `t` into its postings. */
+/* Writes `v` as a varint at p; returns the byte after it. */
+static inline unsigned char *S_put_varint_at(unsigned char *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (unsigned char)((v & 0x7F) | 0x80);
+		v >>= 7;
+	}
+	*p++ = (unsigned char)v;
+	return p;
+}
+
+/* Encodes the accumulated document of `t` into its postings: gap, field mask, the mask's counts. */
 static void S_flush_term(struct term *t)
 {
 	if (t->cur_doc == SIZE_MAX)
 		return;
-	uint32_t mask = 0;
-	for (int f = 0; f < AKB_FIELD_COUNT; f++)
-		if (t->tf[f])
-			mask |= 1u << f;
-	akb_buf_put_varint(&t->post, t->df ? t->cur_doc - t->last_doc : t->cur_doc);
-	akb_buf_put_varint(&t->post, mask);
-	for (int f = 0; f < AKB_FIELD_COUNT; f++)
-		if (t->tf[f])
-			akb_buf_put_varint(&t->post, t->tf[f]);
+	unsigned char bytes[10 * (2 + AKB_FIELD_COUNT)], *p = bytes;
+	p = S_put_varint_at(p, t->df ? t->cur_doc - t->last_doc : t->cur_doc);
+	p = S_put_varint_at(p, t->mask);
+	for (uint32_t m = t->mask; m; m &= m - 1) {
+		int f = __builtin_ctz(m);
+		p = S_put_varint_at(p, t->tf[f]);
+		t->tf[f] = 0;
+	}
+	akb_buf_put(&t->post, bytes, (size_t)(p - bytes));
 	t->df++;
 	t->last_doc = t->cur_doc;
 	t->cur_doc = SIZE_MAX;
-	memset(t->tf, 0, sizeof t->tf);
+	t->mask = 0;
 }
 
 /* ---- documents ---- */
@@ -435,6 +448,7 @@ static void S_add_token(void *ctx, const char *token, size_t len)
 		t->indexed = 1;
 	if (t->tf[a->field] < UINT32_MAX)
 		t->tf[a->field]++;
+	t->mask |= 1u << a->field;
 	d->lengths[a->field]++;
 	if (a->field == AKB_FIELD_NAME)
 		S_add_name_prefixes(a, token, len);
@@ -506,6 +520,12 @@ static struct term *S_term(struct akb_search_builder *sb, const struct doc_term 
 static void S_apply(struct akb_search_builder *sb, struct akb_search_doc *d)
 {
 	size_t doc = sb->cur_doc;
+	/* Room for every term of `d` at once: each touches at most one more. */
+	if (sb->touched_cap - sb->ntouched < d->nterms) {
+		sb->touched_cap = sb->ntouched + d->nterms > 2 * sb->touched_cap ? sb->ntouched + d->nterms
+										 : 2 * sb->touched_cap;
+		sb->touched = akb_xrealloc(sb->touched, akb_xmul(sb->touched_cap, sizeof(size_t)));
+	}
 	for (size_t i = 0; i < d->nterms; i++) {
 		if (i + PREFETCH_AHEAD < d->nterms)
 			akb_strmap_prefetch(&sb->term_ids, d->terms[i + PREFETCH_AHEAD].hash);
@@ -514,11 +534,13 @@ static void S_apply(struct akb_search_builder *sb, struct akb_search_doc *d)
 		t->indexed |= dt->indexed;
 		if (t->cur_doc != doc) {
 			t->cur_doc = doc;
-			sb->touched = akb_xgrow(sb->touched, sb->ntouched, &sb->touched_cap, 1024, sizeof(size_t));
 			sb->touched[sb->ntouched++] = (size_t)(t - sb->terms);
 		}
-		for (int f = 0; f < AKB_FIELD_COUNT; f++)
+		for (uint32_t m = dt->mask; m; m &= m - 1) {
+			int f = __builtin_ctz(m);
 			t->tf[f] = dt->tf[f] > UINT32_MAX - t->tf[f] ? UINT32_MAX : t->tf[f] + dt->tf[f];
+		}
+		t->mask |= dt->mask;
 	}
 	for (int f = 0; f < AKB_FIELD_COUNT; f++)
 		sb->lengths[doc * AKB_FIELD_COUNT + (size_t)f] += d->lengths[f];
@@ -610,6 +632,7 @@ static int S_read_doc(const char *data, size_t len, struct akb_search_doc *d)
 			t->len = (size_t)tlen;
 			t->hash = akb_hash_bytes(text, (size_t)tlen);
 			t->indexed = (mask >> AKB_FIELD_COUNT) & 1;
+			t->mask = (uint32_t)(mask & ((1u << AKB_FIELD_COUNT) - 1));
 		}
 		for (uint64_t m = mask & ((1u << AKB_FIELD_COUNT) - 1); m; m &= m - 1) {
 			if (akb_read_varint(&p, end, &v) != 0 || !v || v > UINT32_MAX)
