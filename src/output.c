@@ -18,6 +18,7 @@
 
 #include "agentkb/buf.h"
 #include "agentkb/output.h"
+#include "agentkb/threads.h"
 
 static volatile sig_atomic_t S_interrupted;
 
@@ -740,19 +741,51 @@ static void S_join(struct akb_buf *b, const char *root, const char *rel)
 
 /*
  * Removes from OUT everything the new site does not have (files a clean
- * build would not make), and the folders that leaves empty. `rel` is the
- * folder walked, "" for OUT itself. Returns how many entries it still holds.
+ * build would not make), and the folders that leaves empty. Works relative
+ * to each folder's descriptor, so no path is walked from the root again;
+ * the subfolders of a folder with many (agents/) are pruned on several
+ * threads. Every incremental build walks all of OUT this way.
  */
-static size_t S_prune(struct akb_output *o, struct akb_buf *rel)
+#define PRUNE_FORK_AT 64
+
+static size_t S_prune_dir(const struct akb_output *o, int parent, const char *name, struct akb_buf *rel,
+			  int may_fork);
+
+struct prune_job {
+	const struct akb_output *o;
+	int dirfd;
+	const char *rel;   /* the folder's path below OUT, "" for OUT */
+	char **names;      /* its subfolders */
+	size_t *left;      /* per subfolder: what it still holds once pruned (0: removed) */
+};
+
+static void S_prune_task(void *ctx, size_t k)
 {
-	struct akb_buf path = AKB_BUF_INIT;
-	S_join(&path, o->final_dir, rel->ptr ? rel->ptr : "");
-	DIR *d = opendir(path.ptr);
+	struct prune_job *j = ctx;
+	struct akb_buf rel = AKB_BUF_INIT;
+	if (*j->rel)
+		akb_buf_printf(&rel, "%s/", j->rel);
+	akb_buf_puts(&rel, j->names[k]);
+	j->left[k] = S_prune_dir(j->o, j->dirfd, j->names[k], &rel, 0);
+	if (j->left[k] == 0) /* only a folder left empty is removed (the new files' folders are made again) */
+		j->left[k] = unlinkat(j->dirfd, j->names[k], AT_REMOVEDIR) != 0;
+	akb_buf_release(&rel);
+}
+
+/* Prunes folder `name` of `parent` (`rel` its path below OUT); returns how many entries it still holds. */
+static size_t S_prune_dir(const struct akb_output *o, int parent, const char *name, struct akb_buf *rel,
+			  int may_fork)
+{
+	/* OUT itself may be a link to a folder; a link inside it is a file to remove, never followed. */
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (parent == AT_FDCWD ? 0 : O_NOFOLLOW));
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
-		akb_buf_release(&path);
+		if (fd >= 0)
+			close(fd);
 		return 1; /* unknown: not to be removed */
 	}
-	size_t mark = rel->len, left = 0;
+	size_t mark = rel->len, left = 0, nsub = 0, capsub = 0;
+	char **subs = NULL; /* subfolders, when they are pruned on several threads */
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -761,31 +794,55 @@ static size_t S_prune(struct akb_output *o, struct akb_buf *rel)
 		if (mark)
 			akb_buf_putc(rel, '/');
 		akb_buf_puts(rel, de->d_name);
-		S_join(&path, o->final_dir, rel->ptr);
 		int is_dir = de->d_type == DT_DIR;
 		if (de->d_type == DT_UNKNOWN) {
 			struct stat st;
-			is_dir = lstat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode);
+			is_dir = fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
 		}
-		if (is_dir) {
-			/* Only a folder left empty is removed (and the new files' folders are made again). */
-			if (S_prune(o, rel) == 0) {
-				S_join(&path, o->final_dir, rel->ptr);
-				left += rmdir(path.ptr) != 0;
-			} else {
+		if (is_dir && may_fork) {
+			subs = akb_xgrow(subs, nsub, &capsub, 64, sizeof(char *));
+			subs[nsub++] = akb_xstrdup(de->d_name);
+		} else if (is_dir) {
+			if (S_prune_dir(o, fd, de->d_name, rel, 0) == 0)
+				left += unlinkat(fd, de->d_name, AT_REMOVEDIR) != 0;
+			else
 				left++;
-			}
 		} else if (!akb_cache_find(&o->next, rel->ptr)) {
-			left += unlink(path.ptr) != 0;
+			left += unlinkat(fd, de->d_name, 0) != 0;
 		} else {
 			left++;
 		}
 	}
-	closedir(d);
 	rel->len = mark;
 	if (rel->ptr)
 		rel->ptr[mark] = '\0';
-	akb_buf_release(&path);
+	if (nsub) {
+		struct prune_job job = { o, fd, rel->ptr ? rel->ptr : "", subs, akb_xcalloc(nsub, sizeof(size_t)) };
+		/* A few subfolders (OUT's own) are pruned here, each free to fork for its own. */
+		if (nsub >= PRUNE_FORK_AT) {
+			akb_parallel_for(nsub, akb_cores(), S_prune_task, &job);
+		} else {
+			for (size_t k = 0; k < nsub; k++) {
+				rel->len = mark;
+				if (mark)
+					akb_buf_putc(rel, '/');
+				akb_buf_puts(rel, subs[k]);
+				job.left[k] = S_prune_dir(o, fd, subs[k], rel, 1);
+				if (job.left[k] == 0)
+					job.left[k] = unlinkat(fd, subs[k], AT_REMOVEDIR) != 0;
+			}
+			rel->len = mark;
+			if (rel->ptr)
+				rel->ptr[mark] = '\0';
+		}
+		for (size_t k = 0; k < nsub; k++) {
+			left += job.left[k];
+			free(subs[k]);
+		}
+		free(job.left);
+		free(subs);
+	}
+	closedir(d);
 	return left;
 }
 
@@ -801,7 +858,7 @@ static int S_commit_in_place(struct akb_output *o, struct akb_diag *diag)
 	/* Killed from here on, OUT is part old, part new (each file whole): without
 	 * a cache the next build is a full one and swaps in a complete site. */
 	akb_cache_remove(o->cache_file);
-	S_prune(o, &rel);
+	S_prune_dir(o, AT_FDCWD, o->final_dir, &rel, 1);
 	int rc = 0;
 	for (size_t i = 0; i < o->next.len && !rc; i++) {
 		const struct akb_cache_entry *e = &o->next.items[i];

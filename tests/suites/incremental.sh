@@ -299,6 +299,27 @@ has "$G/site/search/base.js" '"ids":"' "base.js names the shards"
 check "generated 400: the incremental site is the clean build's" diff -r "$G/site" "$G/clean"
 
 # A bundle builds in a folder of its own: no cache anywhere.
+# Strays among many agent folders (their subfolders are pruned on several threads): files, a
+# folder, and a link whose target outside OUT must survive; the site is the clean build's.
+M="$TMP/many"
+sh scripts/gen-corpus.sh 80 "$M/c" >/dev/null
+"$AKB" build "$M/c" -o "$M/site" -q 2>/dev/null
+first=$(ls "$M/site/agents" | head -1)
+last=$(ls "$M/site/agents" | tail -1)
+echo stray >"$M/site/agents/$first/stray.txt"
+mkdir -p "$M/site/agents/no-such-agent/deeper"
+echo stray >"$M/site/agents/no-such-agent/deeper/file.txt"
+echo keep >"$M/target.txt"
+ln -s "$M/target.txt" "$M/site/agents/$last/link.txt"
+ln -s "$M/c" "$M/site/agents/linked-folder"
+expect_rc 0 "strays among many agent folders: rebuild" "$AKB" build "$M/c" -o "$M/site" -q
+"$AKB" build "$M/c" -o "$M/clean" -q 2>/dev/null
+check "strays among many agent folders: the site is the clean build's" diff -r "$M/site" "$M/clean"
+check "strays among many agent folders: the link removed, not followed" test ! -e "$M/site/agents/$last/link.txt"
+check "strays among many agent folders: its target kept" test -f "$M/target.txt"
+check "strays among many agent folders: a linked folder removed, its content kept" \
+	sh -c "test ! -e '$M/site/agents/linked-folder' && test \"\$(ls '$M/c' | wc -l)\" -gt 0"
+
 mkdir "$TMP/b"
 "$AKB" bundle content -o "$TMP/b/site.html" -q 2>/dev/null
 check "bundle: no cache beside it" test ! -e "$TMP/b/.agentkb-cache"
