@@ -66,18 +66,16 @@ static void S_token(void *ctx, const char *tok, size_t len)
 	struct collect *c = ctx;
 	if (len < 3 && !(len >= 2 && (unsigned char)tok[0] >= 0x80)) /* short Latin words say little; CJK bigrams do */
 		return;
-	char *key = akb_xstrndup(tok, len);
 	size_t id;
-	if (!akb_strmap_get(c->ids, key, &id)) {
+	if (!akb_strmap_getn(c->ids, tok, len, &id)) {
 		id = c->nterms++;
 		if (c->nterms > c->cap_terms) {
 			c->cap_terms = c->cap_terms ? c->cap_terms * 2 : 1024;
 			c->df = akb_xrealloc(c->df, akb_xmul(c->cap_terms, sizeof(size_t)));
 		}
 		c->df[id] = 0;
-		akb_strmap_set(c->ids, key, id);
+		akb_strmap_setn(c->ids, tok, len, id);
 	}
-	free(key);
 	S_add(c->d, id, c->weight);
 }
 
