@@ -432,6 +432,30 @@ static void S_access_and_tokens(void *ctx, size_t k)
 	a->tokens = akb_estimate_tokens(a->description, strlen(a->description)) + a->body_tokens;
 }
 
+struct taxonomy_job {
+	struct akb_site *site;
+	const char *const *keys;
+};
+
+static void S_taxonomy_task(void *ctx, size_t i)
+{
+	struct taxonomy_job *job = ctx;
+	struct akb_taxonomy *t = &job->site->taxonomies[i];
+	struct akb_buf title = AKB_BUF_INIT, plural = AKB_BUF_INIT;
+	akb_taxonomy_plural(job->keys[i], &plural);
+	t->key = akb_xstrdup(job->keys[i]);
+	struct akb_buf path = AKB_BUF_INIT;
+	akb_slugify(&path, plural.ptr, plural.len);
+	t->path = akb_buf_detach(&path, NULL);
+	S_title_case(plural.ptr, &title);
+	akb_buf_release(&plural);
+	t->title = akb_buf_detach(&title, NULL);
+	S_title_case(job->keys[i], &title);
+	t->label = akb_buf_detach(&title, NULL);
+	t->slugs = akb_slugset_new();
+	S_collect_taxonomy(job->site, t);
+}
+
 void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct akb_diag *diag)
 {
 	(void)diag;
@@ -443,22 +467,9 @@ void akb_site_finish(struct akb_site *site, const struct akb_config *cfg, struct
 	akb_parallel_for(site->norder, cfg->jobs ? cfg->jobs : akb_cores(), S_access_and_tokens, site);
 	site->taxonomies = akb_xcalloc(ntax + 1, sizeof(*site->taxonomies));
 	site->ntaxonomies = ntax;
-	for (size_t i = 0; i < ntax; i++) {
-		struct akb_taxonomy *t = &site->taxonomies[i];
-		struct akb_buf title = AKB_BUF_INIT, plural = AKB_BUF_INIT;
-		akb_taxonomy_plural(keys[i], &plural);
-		t->key = akb_xstrdup(keys[i]);
-		struct akb_buf path = AKB_BUF_INIT;
-		akb_slugify(&path, plural.ptr, plural.len);
-		t->path = akb_buf_detach(&path, NULL);
-		S_title_case(plural.ptr, &title);
-		akb_buf_release(&plural);
-		t->title = akb_buf_detach(&title, NULL);
-		S_title_case(keys[i], &title);
-		t->label = akb_buf_detach(&title, NULL);
-		t->slugs = akb_slugset_new();
-		S_collect_taxonomy(site, t);
-	}
+	/* Each taxonomy reads the agents and makes only its own terms: one a thread. */
+	struct taxonomy_job job = { site, keys };
+	akb_parallel_for(ntax, cfg->jobs ? cfg->jobs : akb_cores(), S_taxonomy_task, &job);
 	if (site->taxonomy_keys || cfg->taxonomies_given)
 		return;
 	size_t kept = 0;
