@@ -498,6 +498,7 @@ int akb_build(const struct akb_config *cfg, const struct akb_build_options *opts
 	res->search_bytes = istats.search_bytes;
 	res->search_terms = istats.search_terms;
 	res->search_kept = istats.search_kept;
+	res->search_patched = istats.search_patched;
 	res->output_bytes = out.bytes;
 	res->output_files = out.files;
 	res->written_files = out.written;

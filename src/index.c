@@ -264,6 +264,9 @@ void akb_index_feed_use_cache(struct akb_index_feed *f, struct akb_page_cache *p
 	f->pages = pages;
 	f->hold = akb_page_cache_has(pages, S_search_record);
 	akb_search_set_doc_reader(f->sb, S_read_back, pages);
+	/* With the last build's index recorded, its postings can be patched rather than made again. */
+	if (f->hold)
+		akb_search_patch_from(f->sb, akb_page_cache_side(pages));
 }
 
 void akb_index_feed_free(struct akb_index_feed *f)
@@ -425,9 +428,12 @@ static int S_write_search(struct akb_index_feed *f, struct akb_output *out, stru
 	if (key && f->hold && S_keep_search(f, out, key, stats))
 		return 0;
 	struct akb_search_stats sstats;
+	if (f->pages)
+		akb_search_snapshot_to(f->sb, akb_page_cache_side_begin(f->pages));
 	int rc = akb_search_write(f->sb, out, &sstats, diag);
 	stats->search_bytes = sstats.bytes;
 	stats->search_terms = sstats.terms;
+	stats->search_patched = akb_search_patched(f->sb);
 	if (rc == 0 && key)
 		S_record_search(f, out, key, stats);
 	return rc;

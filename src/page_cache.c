@@ -193,6 +193,10 @@ void akb_page_cache_open(struct akb_page_cache *pc, const char *manifest_file, c
 	akb_buf_put(&file, manifest_file, n);
 	akb_buf_printf(&file, ".%ss", what);
 	pc->file = akb_buf_detach(&file, NULL);
+	akb_buf_put(&file, manifest_file, n);
+	akb_buf_puts(&file, ".index");
+	pc->side_file = akb_buf_detach(&file, NULL);
+	pc->side_loaded = load;
 	if (load) {
 		pc->fd = open(pc->file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		const char *why = NULL;
@@ -332,6 +336,51 @@ int akb_page_cache_read_back(struct akb_page_cache *pc, uint64_t at, char *to, s
 	return rc;
 }
 
+const char *akb_page_cache_side(const struct akb_page_cache *pc)
+{
+	return pc->side_loaded && pc->side_file ? pc->side_file : NULL;
+}
+
+FILE *akb_page_cache_side_begin(struct akb_page_cache *pc)
+{
+	if (pc->side_next || !pc->next || !pc->side_file)
+		return pc->side_next;
+	struct akb_buf dir = AKB_BUF_INIT, prefix = AKB_BUF_INIT, tmpl = AKB_BUF_INIT;
+	const char *slash = strrchr(pc->side_file, '/');
+	if (slash)
+		akb_buf_put(&dir, pc->side_file, (size_t)(slash - pc->side_file));
+	else
+		akb_buf_puts(&dir, ".");
+	akb_buf_printf(&prefix, "%s.tmp-", slash ? slash + 1 : pc->side_file);
+	akb_sweep_stale(dir.ptr, prefix.ptr);
+	akb_work_template(&tmpl, dir.ptr, prefix.ptr);
+	int fd = mkstemp(tmpl.ptr);
+	if (fd >= 0 && !(pc->side_next = fdopen(fd, "wb"))) {
+		close(fd);
+		unlink(tmpl.ptr);
+	}
+	if (pc->side_next)
+		pc->side_next_file = akb_buf_detach(&tmpl, NULL);
+	akb_buf_release(&dir);
+	akb_buf_release(&prefix);
+	akb_buf_release(&tmpl);
+	return pc->side_next;
+}
+
+/* This build's side file replaces the last one's when `keep`; else it goes. */
+static void S_finish_side(struct akb_page_cache *pc, int keep)
+{
+	if (!pc->side_next)
+		return;
+	int ok = !ferror(pc->side_next);
+	ok = fclose(pc->side_next) == 0 && ok;
+	pc->side_next = NULL;
+	if (!keep || !ok || rename(pc->side_next_file, pc->side_file) != 0)
+		unlink(pc->side_next_file);
+	free(pc->side_next_file);
+	pc->side_next_file = NULL;
+}
+
 void akb_page_cache_finish(struct akb_page_cache *pc, int built, struct akb_diag *diag)
 {
 	int ok = 0;
@@ -352,6 +401,7 @@ void akb_page_cache_finish(struct akb_page_cache *pc, int built, struct akb_diag
 	pc->next_buf = NULL;
 	if (ok && rename(pc->next_file, pc->file) != 0)
 		ok = 0;
+	S_finish_side(pc, ok);
 	if (!ok && pc->next_file) {
 		unlink(pc->next_file);
 		if (built) {
@@ -367,6 +417,8 @@ void akb_page_cache_finish(struct akb_page_cache *pc, int built, struct akb_diag
 
 void akb_page_cache_release(struct akb_page_cache *pc)
 {
+	S_finish_side(pc, 0);
+	free(pc->side_file);
 	if (pc->next) {
 		fclose(pc->next);
 		unlink(pc->next_file);

@@ -204,7 +204,8 @@ void akb_report_stats(FILE *f, const struct akb_build_result *res)
 		   " search index %.1f MB (%zu terms%s), %zu of %zu files written%s\n",
 		res->inputs, (double)res->input_bytes / 1e6, (double)res->output_bytes / 1e6,
 		secs > 0 ? (double)res->inputs / secs : 0.0, secs > 0 ? (double)res->input_bytes / 1e6 / secs : 0.0,
-		(double)ru.ru_maxrss / 1024.0, (double)res->search_bytes / 1e6, res->search_terms, res->search_kept ? ", kept" : "",
+		(double)ru.ru_maxrss / 1024.0, (double)res->search_bytes / 1e6, res->search_terms,
+		res->search_kept ? ", kept" : res->search_patched ? ", patched" : "",
 		res->written_files, res->output_files, res->incremental ? " (incremental)" : "");
 	fprintf(f, "stages: load %.0f ms (%zu of %zu files read), site %.0f ms, render %.0f ms (%zu of %zu pages rendered,"
 		   " %zu of %zu agent pages), write %.0f ms\n",

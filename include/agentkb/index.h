@@ -21,6 +21,7 @@ struct akb_index_stats {
 	size_t search_bytes; /* the search index's files */
 	size_t search_terms; /* its dictionary */
 	int search_kept;     /* the last build's, kept in OUT */
+	int search_patched;  /* made by patching the last build's snapshot (search.h) */
 };
 
 /* Appends agents.json for `site` to `out`. */

@@ -66,6 +66,11 @@ struct akb_page_cache {
 	char *next_file;       /* its name (owned) */
 	uint64_t next_offset;
 	uint64_t next_flushed;   /* the file has its bytes up to here (akb_page_cache_read_back) */
+	/* The side file it carries (NAME.index: the search index's snapshot, search.h). */
+	char *side_file;       /* its name (owned) */
+	int side_loaded;       /* the last build's may be read */
+	FILE *side_next;       /* this build's, being written; NULL when none */
+	char *side_next_file;  /* its temporary name (owned) */
 	struct akb_buf next_index;
 	size_t next_count;
 };
@@ -99,6 +104,15 @@ uint64_t akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const st
  * when they cannot be read (the file failed meanwhile).
  */
 int akb_page_cache_read_back(struct akb_page_cache *pc, uint64_t at, char *to, size_t len);
+/*
+ * The side file: the last build's, to read (its path, or NULL when the
+ * cache was not loaded); and this build's, a stream to write (NULL when it
+ * cannot be made), which replaces the last build's at
+ * akb_page_cache_finish after a successful build, or is dropped. A build
+ * that writes none keeps the last one.
+ */
+const char *akb_page_cache_side(const struct akb_page_cache *pc);
+FILE *akb_page_cache_side_begin(struct akb_page_cache *pc);
 /* After a successful build: the new file replaces the old. Otherwise the new one is dropped. */
 void akb_page_cache_finish(struct akb_page_cache *pc, int built, struct akb_diag *diag);
 void akb_page_cache_release(struct akb_page_cache *pc);

@@ -36,6 +36,7 @@ struct akb_build_result {
 	size_t search_bytes; /* of which the search index */
 	size_t search_terms; /* distinct terms in the search index */
 	int search_kept;     /* the last build's search index was kept as it was */
+	int search_patched;  /* the search index was made by patching the last build's */
 	double elapsed_ms;
 	/* Wall time of each stage, for --stats: load (walk, read, parse, lint), site (hooks, slugs, taxonomies), render (with the index's feed), write (index files, assets, commit) */
 	double load_ms, site_ms, render_ms, write_ms;

@@ -93,6 +93,7 @@
 #define AKB_SEARCH_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "agentkb/buf.h"
 #include "agentkb/diag.h"
@@ -180,6 +181,21 @@ void akb_search_set_doc_reader(struct akb_search_builder *sb, akb_doc_reader rea
  * UINT64_MAX, the bytes are copied as akb_search_add_encoded does.
  */
 void akb_search_hold_at(struct akb_search_builder *sb, size_t doc, const char *data, size_t len, uint64_t at);
+/*
+ * Incremental indexes. akb_search_write can write the builder's postings,
+ * before they are weighed, to `f` (a snapshot: per document its encoding's
+ * digest and field lengths, per term its postings); a later build given
+ * that file (akb_search_patch_from, path kept by the caller) whose
+ * documents are all held, as many as then, and mostly the same by digest,
+ * patches those postings (out with the changed documents' entries, in with
+ * their new ones) instead of adding every document: the index is the one
+ * adding them all gives. A snapshot that does not read back whole is
+ * warned about and not used.
+ */
+void akb_search_snapshot_to(struct akb_search_builder *sb, FILE *f);
+void akb_search_patch_from(struct akb_search_builder *sb, const char *snapshot);
+/* Did akb_search_write patch a snapshot? */
+int akb_search_patched(const struct akb_search_builder *sb);
 /*
  * A digest of everything the builder was given: document count, encoded
  * documents, facets and their values, displays, installs, synonyms. Two

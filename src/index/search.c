@@ -7,8 +7,10 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "agentkb/json.h"
 #include "agentkb/search.h"
@@ -16,6 +18,7 @@
 #include "agentkb/strmap.h"
 #include "agentkb/threads.h"
 #include "agentkb/utf8.h"
+#include "agentkb/version.h"
 
 /* Longer Latin tokens are cut: nobody types them, and they bloat the dictionary. */
 #define TOKEN_MAX_CODEPOINTS 32
@@ -218,6 +221,10 @@ struct akb_search_builder {
 	void *read_ctx;
 	uint64_t inputs;     /* digest of everything given so far (akb_search_inputs_digest) */
 	int inputs_known;    /* 0 once a document came without its encoding */
+	uint64_t *doc_digest; /* per document, its encoding's digest (0: none yet) */
+	const char *patch_from; /* the last build's snapshot, to patch instead of adding every document */
+	FILE *snapshot_to;   /* where this build's snapshot goes, or NULL */
+	int patched;         /* the held documents were added by patching the snapshot */
 	struct akb_buf mix;  /* scratch for S_mix */
 	struct akb_buf files; /* what akb_search_write wrote, one path a line */
 };
@@ -262,6 +269,7 @@ struct akb_search_builder *akb_search_builder_new(size_t ndocs)
 	sb->ndocs = ndocs;
 	akb_strmap_init_borrowed(&sb->term_ids); /* keys are the terms' texts */
 	sb->lengths = akb_xcalloc(akb_xmul(ndocs + 1, AKB_FIELD_COUNT), sizeof(uint32_t));
+	sb->doc_digest = akb_xcalloc(ndocs + 1, sizeof(uint64_t));
 	sb->display = akb_xcalloc(ndocs + 1, sizeof(*sb->display));
 	sb->cur_doc = SIZE_MAX;
 	sb->jobs = 1;
@@ -285,6 +293,7 @@ void akb_search_builder_free(struct akb_search_builder *sb)
 	free(sb->terms);
 	akb_strmap_release(&sb->term_ids);
 	free(sb->lengths);
+	free(sb->doc_digest);
 	for (size_t d = 0; d < sb->ndocs; d++) {
 		struct display *dp = &sb->display[d];
 		char **texts[S_NTEXTS] = S_TEXTS(dp);
@@ -330,20 +339,25 @@ static inline unsigned char *S_put_varint_at(unsigned char *p, uint64_t v)
 	return p;
 }
 
-/* Encodes the accumulated document of `t` into its postings: gap, field mask, the mask's counts. */
+/* Appends one posting as documents are added: gap from the last, field mask, the mask's counts. */
+static void S_put_posting(struct akb_buf *post, size_t gap, uint32_t mask, const uint32_t *tf)
+{
+	unsigned char bytes[10 * (2 + AKB_FIELD_COUNT)], *p = bytes;
+	p = S_put_varint_at(p, gap);
+	p = S_put_varint_at(p, mask);
+	for (uint32_t m = mask; m; m &= m - 1)
+		p = S_put_varint_at(p, tf[__builtin_ctz(m)]);
+	akb_buf_put(post, bytes, (size_t)(p - bytes));
+}
+
+/* Encodes the accumulated document of `t` into its postings. */
 static void S_flush_term(struct term *t)
 {
 	if (t->cur_doc == SIZE_MAX)
 		return;
-	unsigned char bytes[10 * (2 + AKB_FIELD_COUNT)], *p = bytes;
-	p = S_put_varint_at(p, t->df ? t->cur_doc - t->last_doc : t->cur_doc);
-	p = S_put_varint_at(p, t->mask);
-	for (uint32_t m = t->mask; m; m &= m - 1) {
-		int f = __builtin_ctz(m);
-		p = S_put_varint_at(p, t->tf[f]);
-		t->tf[f] = 0;
-	}
-	akb_buf_put(&t->post, bytes, (size_t)(p - bytes));
+	S_put_posting(&t->post, t->df ? t->cur_doc - t->last_doc : t->cur_doc, t->mask, t->tf);
+	for (uint32_t m = t->mask; m; m &= m - 1)
+		t->tf[__builtin_ctz(m)] = 0;
 	t->df++;
 	t->last_doc = t->cur_doc;
 	t->cur_doc = SIZE_MAX;
@@ -775,6 +789,7 @@ static uint64_t S_mix_doc(struct akb_search_builder *sb, size_t doc, const char 
 	const uint64_t at[] = { 'd', doc, akb_digest(data, len) };
 	akb_buf_put(&sb->mix, at, sizeof at);
 	S_mix(sb);
+	sb->doc_digest[doc] = at[2] ? at[2] : 1; /* 0 is "none" */
 	return at[2];
 }
 
@@ -1337,15 +1352,473 @@ static void S_shard_task(void *ctx, size_t k)
 	s->rc = S_write_shard(w->sb, w->out, s->id, w->order, s->from, s->to, &s->stats, &s->diag);
 }
 
+/*
+ * ---- the snapshot: the builder's postings before publishing ----
+ *
+ * A rebuild whose documents are mostly the last build's need not add every
+ * document again: it reads the postings the last build had (each entry a
+ * document's counts, which do not depend on the others; only publishing
+ * weighs them against the averages), takes out the entries of the
+ * documents whose encoding changed and puts in their new ones. The file
+ * (page cache side file "index", page_cache.h):
+ *   SNAP_MAGIC, documents u64, terms u64,
+ *   per document: its encoding's digest u64, its field lengths u32 each,
+ *   per term: text (sized), indexed, df, last document (varints), postings (sized),
+ *   the digest of it all chained (u64), "AKBSNAP1".
+ * Documents are compared by digest, so a snapshot of any build is sound to
+ * patch; one that does not read back whole is ignored (warned).
+ */
+#define SNAP_MAGIC "agentkb-index 1 " AKB_VERSION "\n"
+#define SNAP_TRAILER "AKBSNAP1"
+
+/* Chains the digest of p[0..n) into *h. */
+static void S_snap_mix(uint64_t *h, const void *p, size_t n)
+{
+	const uint64_t v[2] = { *h, akb_digest(p, n) };
+	*h = akb_digest(v, sizeof v);
+}
+
+/*
+ * The file's bytes are digested in blocks of SNAP_BLOCK as they stream, on
+ * either side, so the digest does not depend on how they were cut up.
+ */
+#define SNAP_BLOCK ((size_t)1 << 16)
+
+struct snap_writer {
+	FILE *f;
+	struct akb_buf block;
+	uint64_t h;
+	int bad;
+};
+
+static void S_snap_flush(struct snap_writer *w)
+{
+	if (!w->block.len)
+		return;
+	S_snap_mix(&w->h, w->block.ptr, w->block.len);
+	if (fwrite(w->block.ptr, 1, w->block.len, w->f) != w->block.len)
+		w->bad = 1;
+	akb_buf_clear(&w->block);
+}
+
+static void S_snap_write(struct snap_writer *w, const void *data, size_t n)
+{
+	const char *p = data;
+	while (n) {
+		size_t k = SNAP_BLOCK - w->block.len < n ? SNAP_BLOCK - w->block.len : n;
+		akb_buf_put(&w->block, p, k);
+		p += k;
+		n -= k;
+		if (w->block.len == SNAP_BLOCK)
+			S_snap_flush(w);
+	}
+}
+
+static void S_snap_u64(struct akb_buf *b, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		akb_buf_putc(b, (int)((v >> (8 * i)) & 0xFF));
+}
+
+/* Writes the snapshot (after the last document's postings are flushed, before publishing). */
+static int S_save_snapshot(const struct akb_search_builder *sb, FILE *f)
+{
+	struct snap_writer w = { f, AKB_BUF_INIT, 0, 0 };
+	struct akb_buf b = AKB_BUF_INIT;
+	akb_buf_puts(&b, SNAP_MAGIC);
+	S_snap_u64(&b, sb->ndocs);
+	S_snap_u64(&b, sb->nterms);
+	for (size_t d = 0; d < sb->ndocs; d++) {
+		S_snap_u64(&b, sb->doc_digest[d]);
+		for (int k = 0; k < AKB_FIELD_COUNT; k++)
+			for (int i = 0; i < 4; i++)
+				akb_buf_putc(&b, (int)((sb->lengths[d * AKB_FIELD_COUNT + (size_t)k] >> (8 * i)) & 0xFF));
+		if (b.len >= SNAP_BLOCK) {
+			S_snap_write(&w, b.ptr, b.len);
+			akb_buf_clear(&b);
+		}
+	}
+	for (size_t i = 0; i < sb->nterms && !w.bad; i++) {
+		const struct term *t = &sb->terms[i];
+		akb_buf_put_sized(&b, t->text, strlen(t->text));
+		akb_buf_put_varint(&b, (uint64_t)t->indexed);
+		akb_buf_put_varint(&b, t->df);
+		akb_buf_put_varint(&b, t->last_doc);
+		akb_buf_put_varint(&b, t->post.len);
+		S_snap_write(&w, b.ptr, b.len);
+		S_snap_write(&w, t->post.ptr ? t->post.ptr : "", t->post.len);
+		akb_buf_clear(&b);
+	}
+	S_snap_write(&w, b.ptr, b.len);
+	S_snap_flush(&w);
+	akb_buf_clear(&b);
+	S_snap_u64(&b, w.h);
+	akb_buf_puts(&b, SNAP_TRAILER);
+	int ok = !w.bad && fwrite(b.ptr, 1, b.len, f) == b.len;
+	akb_buf_release(&b);
+	akb_buf_release(&w.block);
+	return ok ? 0 : -1;
+}
+
+/* Reading the snapshot: its content (all but the trailer) in digested blocks. */
+struct snap_reader {
+	FILE *f;
+	char *block;
+	size_t pos, len;
+	uint64_t left; /* content bytes not read into a block yet */
+	uint64_t h;
+	int bad;
+};
+
+static int S_snap_read(struct snap_reader *r, char *to, size_t n)
+{
+	while (n && !r->bad) {
+		if (r->pos == r->len) {
+			size_t k = r->left < SNAP_BLOCK ? (size_t)r->left : SNAP_BLOCK;
+			if (!k || fread(r->block, 1, k, r->f) != k) {
+				r->bad = 1;
+				break;
+			}
+			S_snap_mix(&r->h, r->block, k);
+			r->left -= k;
+			r->pos = 0;
+			r->len = k;
+		}
+		size_t k = r->len - r->pos < n ? r->len - r->pos : n;
+		memcpy(to, r->block + r->pos, k);
+		r->pos += k;
+		to += k;
+		n -= k;
+	}
+	return r->bad ? -1 : 0;
+}
+
+/* n bytes into `into` (NUL-terminated); NULL when they are not there. */
+static const unsigned char *S_snap_take(struct snap_reader *r, struct akb_buf *into, size_t n)
+{
+	akb_buf_clear(into);
+	akb_buf_grow(into, n);
+	if (S_snap_read(r, into->ptr, n) != 0)
+		return NULL;
+	into->len = n;
+	into->ptr[n] = '\0';
+	return (const unsigned char *)into->ptr;
+}
+
+static uint64_t S_snap_read_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/* A varint from the stream; sets r->bad on a bad one. */
+static uint64_t S_snap_varint(struct snap_reader *r)
+{
+	uint64_t v = 0;
+	for (int shift = 0; shift < 70; shift += 7) {
+		char c;
+		if (S_snap_read(r, &c, 1) != 0)
+			return 0;
+		if (shift < 64)
+			v |= (uint64_t)((unsigned char)c & 0x7F) << shift;
+		if (!((unsigned char)c & 0x80))
+			return v;
+	}
+	r->bad = 1;
+	return 0;
+}
+
+/* One term of a snapshot, read but not yet the builder's. */
+struct snap_term {
+	char *text;
+	int indexed;
+	size_t df, last_doc;
+	struct akb_buf post;
+};
+
+static void S_snap_terms_free(struct snap_term *terms, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(terms[i].text);
+		akb_buf_release(&terms[i].post);
+	}
+	free(terms);
+}
+
+/* A posting of a changed document, to go into its term. */
+struct snap_insert {
+	size_t term, doc;
+	uint32_t mask;
+	uint32_t tf[AKB_FIELD_COUNT];
+};
+
+static int S_by_insert(const void *x, const void *y)
+{
+	const struct snap_insert *a = x, *b = y;
+	return a->term != b->term ? (a->term < b->term ? -1 : 1) : (a->doc < b->doc ? -1 : a->doc > b->doc);
+}
+
+/*
+ * Rewrites term `t`'s postings without the documents `changed` marks and with
+ * ins[0..n) (its new ones, in document order); df, last document and whether
+ * it is published follow. Entries are varints with gaps from the entry
+ * before: runs of entries whose predecessor stays are copied as they are,
+ * and only the first kept entry after a change gets its gap written again.
+ */
+static void S_snap_rewrite(struct term *t, const unsigned char *changed, const struct snap_insert *ins, size_t n)
+{
+	struct akb_buf out = AKB_BUF_INIT;
+	akb_buf_grow(&out, t->post.len + 64 * (n + 1));
+	const uint32_t non_prefix = ((1u << AKB_FIELD_COUNT) - 1) & ~(1u << AKB_FIELD_NAME_PREFIX);
+	size_t i = 0, doc = 0, k = 0, df = 0, last = 0, copy_from = 0;
+	int indexed = 0, regap = 0; /* regap: the next kept entry follows another than before */
+	for (size_t e = 0; e < t->df && i < t->post.len; e++) {
+		size_t start = i;
+		doc += (size_t)S_get_varint(&t->post, &i);
+		size_t after_gap = i;
+		uint32_t mask = (uint32_t)S_get_varint(&t->post, &i);
+		for (uint32_t m = mask; m; m &= m - 1)
+			(void)S_get_varint(&t->post, &i);
+		/* New entries before this one (or in its place, for a changed document). */
+		if (k < n && ins[k].doc <= doc) {
+			akb_buf_put(&out, t->post.ptr + copy_from, start - copy_from);
+			copy_from = start;
+			for (; k < n && ins[k].doc <= doc; k++) {
+				S_put_posting(&out, df ? ins[k].doc - last : ins[k].doc, ins[k].mask, ins[k].tf);
+				indexed |= (ins[k].mask & non_prefix) != 0;
+				last = ins[k].doc;
+				df++;
+			}
+			regap = 1;
+		}
+		if (changed[doc]) { /* its old entry goes */
+			akb_buf_put(&out, t->post.ptr + copy_from, start - copy_from);
+			copy_from = i;
+			regap = 1;
+			continue;
+		}
+		if (regap) {
+			akb_buf_put(&out, t->post.ptr + copy_from, start - copy_from);
+			unsigned char gap[10];
+			akb_buf_put(&out, gap, (size_t)(S_put_varint_at(gap, df ? doc - last : doc) - gap));
+			copy_from = after_gap;
+			regap = 0;
+		}
+		indexed |= (mask & non_prefix) != 0;
+		last = doc;
+		df++;
+	}
+	akb_buf_put(&out, t->post.ptr + copy_from, i - copy_from);
+	for (; k < n; k++) {
+		S_put_posting(&out, df ? ins[k].doc - last : ins[k].doc, ins[k].mask, ins[k].tf);
+		indexed |= (ins[k].mask & non_prefix) != 0;
+		last = ins[k].doc;
+		df++;
+	}
+	akb_buf_release(&t->post);
+	t->post = out;
+	t->df = df;
+	t->last_doc = last;
+	t->indexed = indexed;
+}
+
+/* Does `t`'s postings hold a document `changed` marks? */
+static int S_snap_touches(const struct term *t, const unsigned char *changed)
+{
+	size_t i = 0, doc = 0;
+	for (size_t e = 0; e < t->df && i < t->post.len; e++) {
+		doc += (size_t)S_get_varint(&t->post, &i);
+		uint32_t mask = (uint32_t)S_get_varint(&t->post, &i);
+		for (uint32_t m = mask; m; m &= m - 1)
+			(void)S_get_varint(&t->post, &i);
+		if (changed[doc])
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Adds the held documents by patching the last build's snapshot, when every
+ * document is held in id order, nothing else was added yet, the snapshot
+ * has as many documents and most are unchanged. Returns 1 when patched; 0
+ * leaves the builder as it was (the documents are then added as usual), and
+ * a damaged snapshot is warned about.
+ */
+static int S_patch(struct akb_search_builder *sb, struct akb_diag *diag)
+{
+	if (!sb->patch_from || !sb->inputs_known || sb->nterms || sb->cur_doc != SIZE_MAX || sb->nheld != sb->ndocs ||
+	    !sb->ndocs)
+		return 0;
+	for (size_t k = 0; k < sb->nheld; k++)
+		if (sb->held[k].doc != k)
+			return 0;
+	FILE *f = fopen(sb->patch_from, "rb");
+	struct stat fst;
+	if (!f || fstat(fileno(f), &fst) != 0 || fst.st_size < (off_t)(strlen(SNAP_MAGIC) + 16 + 8 + strlen(SNAP_TRAILER))) {
+		if (f)
+			fclose(f);
+		return 0;
+	}
+	struct snap_reader r = { f, akb_xmalloc(SNAP_BLOCK), 0, 0, (uint64_t)fst.st_size - 8 - strlen(SNAP_TRAILER), 0, 0 };
+	struct akb_buf chunk = AKB_BUF_INIT;
+	const size_t magic = strlen(SNAP_MAGIC), per_doc = 8 + 4 * AKB_FIELD_COUNT;
+	const unsigned char *p = S_snap_take(&r, &chunk, magic + 16);
+	uint64_t ndocs = p ? S_snap_read_u64(p + magic) : 0, nterms = p ? S_snap_read_u64(p + magic + 8) : 0;
+	if (!p || memcmp(p, SNAP_MAGIC, magic) || ndocs != sb->ndocs) {
+		/* another version's, or another site's shape: not damage, nothing to say */
+		fclose(f);
+		free(r.block);
+		akb_buf_release(&chunk);
+		return 0;
+	}
+	uint32_t *lengths = akb_xcalloc(akb_xmul(sb->ndocs + 1, AKB_FIELD_COUNT), sizeof(uint32_t));
+	unsigned char *changed = akb_xcalloc(sb->ndocs + 1, 1);
+	size_t nchanged = 0;
+	for (size_t d = 0; d < sb->ndocs && !r.bad; d++) {
+		p = S_snap_take(&r, &chunk, per_doc);
+		if (!p)
+			break;
+		changed[d] = S_snap_read_u64(p) != sb->doc_digest[d];
+		nchanged += changed[d];
+		for (int k = 0; k < AKB_FIELD_COUNT; k++)
+			lengths[d * AKB_FIELD_COUNT + (size_t)k] = (uint32_t)p[8 + 4 * k] | (uint32_t)p[9 + 4 * k] << 8 |
+								   (uint32_t)p[10 + 4 * k] << 16 | (uint32_t)p[11 + 4 * k] << 24;
+	}
+	/* Sizes are bounded by what is left before they are trusted: the digest is known only at the end. */
+	uint64_t left = r.left + (r.len - r.pos);
+	int worth = !r.bad && nchanged <= sb->ndocs / 2 && nterms <= left / 5;
+	struct snap_term *terms = worth ? akb_xcalloc((size_t)nterms + 1, sizeof(*terms)) : NULL;
+	size_t got = 0;
+	for (; worth && got < nterms && !r.bad; got++) {
+		struct snap_term *st = &terms[got];
+		uint64_t len = S_snap_varint(&r);
+		if (r.bad || len > r.left + (r.len - r.pos) || !S_snap_take(&r, &chunk, (size_t)len) ||
+		    memchr(chunk.ptr, '\0', chunk.len)) {
+			r.bad = 1;
+			break;
+		}
+		st->text = akb_xstrndup(chunk.ptr, chunk.len);
+		st->indexed = S_snap_varint(&r) != 0;
+		st->df = (size_t)S_snap_varint(&r);
+		st->last_doc = (size_t)S_snap_varint(&r);
+		uint64_t plen = S_snap_varint(&r);
+		if (r.bad || plen > r.left + (r.len - r.pos) || st->df > sb->ndocs || st->last_doc >= sb->ndocs) {
+			r.bad = 1;
+			break;
+		}
+		akb_buf_init(&st->post);
+		if (plen && !S_snap_take(&r, &st->post, (size_t)plen))
+			break;
+	}
+	if (worth && !r.bad) {
+		/* All the content read, then the trailer: the digest of what was read, and the end. */
+		unsigned char trailer[8 + sizeof SNAP_TRAILER];
+		if (r.pos != r.len || r.left || fread(trailer, 1, 8 + strlen(SNAP_TRAILER), f) != 8 + strlen(SNAP_TRAILER) ||
+		    S_snap_read_u64(trailer) != r.h || memcmp(trailer + 8, SNAP_TRAILER, strlen(SNAP_TRAILER)))
+			r.bad = 1;
+	}
+	fclose(f);
+	free(r.block);
+	akb_buf_release(&chunk);
+	if (r.bad)
+		akb_warn(diag, sb->patch_from, 0, 0, "ignoring the search index's snapshot (damaged); adding every document");
+	if (r.bad || !worth) {
+		S_snap_terms_free(terms, terms ? got + 1 : 0); /* the one being read too (zeroed past it) */
+		free(lengths);
+		free(changed);
+		return 0;
+	}
+
+	/* The builder takes the snapshot's terms (made in the snapshot's order) and lengths. */
+	for (size_t i = 0; i < got; i++) {
+		struct snap_term *st = &terms[i];
+		struct doc_term dt = { st->text, strlen(st->text), akb_hash_bytes(st->text, strlen(st->text)), 0, 0, { 0 } };
+		struct term *t = S_term(sb, &dt);
+		t->indexed = st->indexed;
+		t->df = st->df;
+		t->last_doc = st->last_doc;
+		akb_buf_release(&t->post);
+		t->post = st->post;
+		akb_buf_init(&st->post);
+	}
+	S_snap_terms_free(terms, got);
+	memcpy(sb->lengths, lengths, akb_xmul(sb->ndocs * AKB_FIELD_COUNT, sizeof(uint32_t)));
+	free(lengths);
+
+	/* The changed documents' new postings, by term then document. */
+	struct snap_insert *ins = NULL;
+	size_t nins = 0, cins = 0;
+	for (size_t d = 0; d < sb->ndocs; d++) {
+		if (!changed[d])
+			continue;
+		struct akb_search_doc *doc = S_decode_held(sb, &sb->held[d]);
+		if (!doc) {
+			sb->held_bad = 1;
+			continue;
+		}
+		for (int k = 0; k < AKB_FIELD_COUNT; k++)
+			sb->lengths[d * AKB_FIELD_COUNT + (size_t)k] = doc->lengths[k];
+		for (size_t i = 0; i < doc->nterms; i++) {
+			const struct doc_term *dt = &doc->terms[i];
+			struct term *t = S_term(sb, dt);
+			ins = akb_xgrow(ins, nins, &cins, 1024, sizeof(*ins));
+			struct snap_insert *e = &ins[nins++];
+			e->term = (size_t)(t - sb->terms);
+			e->doc = d;
+			e->mask = dt->mask;
+			memcpy(e->tf, dt->tf, sizeof e->tf);
+		}
+		akb_search_doc_free(doc);
+	}
+	if (nins)
+		qsort(ins, nins, sizeof(*ins), S_by_insert);
+	for (size_t t = 0, k = 0; t < sb->nterms; t++) {
+		size_t from = k;
+		while (k < nins && ins[k].term == t)
+			k++;
+		if (k > from || S_snap_touches(&sb->terms[t], changed))
+			S_snap_rewrite(&sb->terms[t], changed, ins + from, k - from);
+	}
+	free(ins);
+	free(changed);
+	for (size_t k = 0; k < sb->nheld; k++)
+		free(sb->held[k].data);
+	sb->nheld = 0;
+	sb->held_bytes = 0;
+	sb->patched = 1;
+	return 1;
+}
+
+void akb_search_patch_from(struct akb_search_builder *sb, const char *snapshot)
+{
+	sb->patch_from = snapshot;
+}
+
+void akb_search_snapshot_to(struct akb_search_builder *sb, FILE *f)
+{
+	sb->snapshot_to = f;
+}
+
+int akb_search_patched(const struct akb_search_builder *sb)
+{
+	return sb->patched;
+}
+
 int akb_search_write(struct akb_search_builder *sb, struct akb_output *out, struct akb_search_stats *stats,
 		     struct akb_diag *diag)
 {
 	memset(stats, 0, sizeof(*stats));
 	akb_buf_clear(&sb->files);
-	S_add_held(sb);
+	if (!S_patch(sb, diag))
+		S_add_held(sb);
 	if (sb->held_bad)
 		return akb_error(diag, NULL, 0, 0, "a search document held in the page cache cannot be read back or does not decode; build again with --clean");
 	S_begin_doc(sb, SIZE_MAX - 1);
+	/* Every document's postings are in, not yet weighed: what the next build patches. */
+	if (sb->snapshot_to && sb->inputs_known && S_save_snapshot(sb, sb->snapshot_to) != 0)
+		sb->snapshot_to = NULL; /* the page cache drops the file (a failed write) */
 
 	/* Average field lengths, which the impacts are relative to. */
 	double avg[AKB_FIELD_COUNT] = { 0 };

@@ -93,6 +93,7 @@ has "$SITE/agents/$SLUG/index.html" "about incremental builds" "body edit: the p
 check "body edit: the edited page was written" [ "$(stamp "$SITE/agents/$SLUG/index.html")" != "$before_page" ]
 expect "body edit: another agent's file kept its inode and time" "$(stamp "$SITE/agents/$OTHER/$OTHER.md")" "$before_other"
 hasnt "$TMP/inc.err" "terms, kept)" "body edit: the search index is made again"
+has "$TMP/inc.err" "terms, patched)" "body edit: by patching the last build's postings"
 has "$SITE/search/base.js" '"n":' "body edit: the search index is there"
 
 sed -i 's/^department: .*/department: incremental-dept/' "$C/$AGENT"
@@ -206,6 +207,48 @@ for how in truncated foreign garbage; do
 	"$AKB" build "$C" -o "$TMP/clean/site" -q 2>/dev/null
 	check "$how cache: the site is the clean build's" diff -r "$SITE" "$TMP/clean/site"
 done
+
+# Nor is a damaged snapshot of the search index (search.h): it is warned about and every
+# document is added; a missing one is not worth a word; the index is the clean build's.
+SNAP="$TMP/inc/.agentkb-cache/site.index"
+# (page hooks made the last indexes without one: an edit makes the index, and the snapshot, again)
+printf '\nA paragraph before the snapshot checks.\n' >>"$C/$AGENT"
+rebuild "before the snapshot checks" --title "Incremental Title"
+hasnt "$TMP/inc.err" "terms, patched)" "before the snapshot checks: a snapshot of another site shape (20 agents, now 21) is not patched"
+check "the snapshot is kept beside the page cache" test -s "$SNAP"
+for how in flipped truncated missing; do
+	size=$(stat -c %s "$SNAP")
+	case $how in
+	flipped) printf 'X' | dd of="$SNAP" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null ;;
+	truncated) head -c $((size - 3)) "$SNAP" >"$TMP/s" && cp "$TMP/s" "$SNAP" ;;
+	missing) rm "$SNAP" ;;
+	esac
+	printf '\nA paragraph about the %s snapshot.\n' $how >>"$C/$AGENT"
+	"$AKB" build "$C" -o "$SITE" --stats --title "Incremental Title" 2>"$TMP/err"
+	check "$how snapshot: the build succeeds" [ $? -eq 0 ]
+	if [ $how = missing ]; then
+		hasnt "$TMP/err" "snapshot" "missing snapshot: no warning"
+	else
+		has "$TMP/err" "site.index: warning: ignoring the search index's snapshot (damaged); adding every document" \
+			"$how snapshot: a warning with the file"
+	fi
+	hasnt "$TMP/err" "terms, patched)" "$how snapshot: not patched"
+	rm -rf "$TMP/clean"
+	"$AKB" build "$C" -o "$TMP/clean/site" -q --title "Incremental Title" 2>/dev/null
+	check "$how snapshot: the site is the clean build's" diff -r "$SITE" "$TMP/clean/site"
+	check "$how snapshot: a whole one is written again" test -s "$SNAP"
+done
+printf '\nThe snapshot is whole again.\n' >>"$C/$AGENT"
+rebuild "after the snapshot checks" --title "Incremental Title"
+has "$TMP/inc.err" "terms, patched)" "after the snapshot checks: patched again"
+# Several files edited at once, words added and gone: patched, and the clean build's index.
+for f in $(ls "$C"/*/*.md | head -4); do printf '\nsnapshotword%s unique to one file.\n' "$(basename "$f" .md)" >>"$f"; done
+rebuild "four files edited" --title "Incremental Title"
+has "$TMP/inc.err" "terms, patched)" "four files edited: patched"
+for f in $(ls "$C"/*/*.md | head -4); do sed -i '$d' "$f"; done
+rebuild "their new words gone again" --title "Incremental Title"
+has "$TMP/inc.err" "terms, patched)" "their new words gone again: patched"
+hasnt "$SITE/search/base.js" "snapshotword" "their new words gone again: not in the index"
 
 # Nor is a corrupt load cache.
 head -c 100 "$LOADS" >"$TMP/l"

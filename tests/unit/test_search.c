@@ -684,6 +684,144 @@ TEST(search_document_read_back_wrong_fails_the_index)
 	akb_remove_tree(dir);
 }
 
+/* Document d's body in edition `ed` of a collection: a few documents differ in each edition. */
+static void S_edition_text(size_t d, int ed, struct akb_buf *text)
+{
+	static const char *const words[] = { "deploy", "review", "schema", "cache", "audit", "index", "replica",
+					     "secret", "metric", "queue", "shard", "trace", "部署", "审查" };
+	size_t nwords = sizeof words / sizeof words[0];
+	akb_buf_clear(text);
+	int changed = ed == 1 && (d == 0 || d == 7 || d == 150 || d == 299);
+	for (size_t w = 0; w < 1 + (d + (changed ? 3 : 0)) % 7; w++)
+		akb_buf_printf(text, "%s %s w%zu ", words[(d * 7 + w * 3 + (changed ? 5 : 0)) % nwords],
+			       words[(d + w) % nwords], d % 97);
+	/* Edition 0's document 7 alone has "gone7"; edition 1's changed ones have words of their own. */
+	if (ed == 0 && d == 7)
+		akb_buf_puts(text, "gone7 ");
+	if (changed)
+		akb_buf_printf(text, "fresh%zu fresh ", d);
+	akb_buf_printf(text, "only%zu", d);
+}
+
+/*
+ * Builds edition `ed` of 300 documents into DIR/NAME: by text, or held by
+ * reference, then with a snapshot written to `snap_to` and/or patched from
+ * `patch_from`. Returns whether it patched; *messages counts what it said.
+ */
+static int S_build_edition(const char *dir, const char *name, int ed, int by_text, FILE *snap_to,
+			   const char *patch_from, size_t *messages)
+{
+	size_t n = 300;
+	struct akb_search_builder *sb = akb_search_builder_new(n);
+	akb_search_set_jobs(sb, 2);
+	struct doc_store store = { AKB_BUF_INIT, UINT64_MAX, 0, 0 };
+	akb_search_set_doc_reader(sb, S_store_read, &store);
+	akb_search_snapshot_to(sb, snap_to);
+	akb_search_patch_from(sb, patch_from);
+	struct akb_buf text = AKB_BUF_INIT, enc = AKB_BUF_INIT, site = AKB_BUF_INIT;
+	for (size_t d = 0; d < n; d++) {
+		S_edition_text(d, ed, &text);
+		const char *title = d % 2 ? "Queue Keeper" : "Cache Warden";
+		if (by_text) {
+			akb_search_add_text(sb, d, AKB_FIELD_NAME, title, strlen(title));
+			akb_search_add_text(sb, d, AKB_FIELD_BODY, text.ptr, text.len);
+		} else {
+			struct akb_search_doc *doc = akb_search_doc_new();
+			akb_search_doc_text(doc, AKB_FIELD_NAME, title, strlen(title));
+			akb_search_doc_text(doc, AKB_FIELD_BODY, text.ptr, text.len);
+			akb_buf_clear(&enc);
+			akb_search_doc_encode(doc, &enc);
+			akb_search_hold_at(sb, d, enc.ptr, enc.len, store.bytes.len);
+			akb_buf_put(&store.bytes, enc.ptr, enc.len);
+			akb_search_doc_free(doc);
+		}
+		char url[48];
+		snprintf(url, sizeof url, "agents/d%zu/", d);
+		akb_search_set_display(sb, d, title, url, "", "", "", "", "");
+	}
+	struct akb_output out;
+	struct akb_diag diag;
+	struct akb_search_stats st;
+	akb_diag_init(&diag, NULL);
+	akb_buf_printf(&site, "%s/%s", dir, name);
+	CHECK(akb_output_begin(&out, site.ptr, NULL, AKB_CACHE_OFF, &diag) == 0);
+	CHECK(akb_search_write(sb, &out, &st, &diag) == 0);
+	CHECK(akb_output_commit(&out, &diag) == 0);
+	*messages = diag.len;
+	int patched = akb_search_patched(sb);
+	akb_output_release(&out);
+	akb_diag_release(&diag);
+	akb_search_builder_free(sb);
+	akb_buf_release(&store.bytes);
+	akb_buf_release(&text);
+	akb_buf_release(&enc);
+	akb_buf_release(&site);
+	return patched;
+}
+
+TEST(search_index_patched_from_a_snapshot_is_the_one_made_anew)
+{
+	/* Edition 0 writes a snapshot; edition 1 (four documents changed, a word gone, new words) patches
+	 * it, and its index is the one every document gives. */
+	char dir[] = "/tmp/akb-search-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	struct akb_buf snap = AKB_BUF_INIT;
+	akb_buf_printf(&snap, "%s/site.index", dir);
+	size_t messages = 0;
+	FILE *f = fopen(snap.ptr, "wb");
+	CHECK(f != NULL);
+	CHECK(S_build_edition(dir, "ed0", 0, 0, f, NULL, &messages) == 0);
+	CHECK(f && fclose(f) == 0);
+	CHECK(S_build_edition(dir, "ed1-text", 1, 1, NULL, NULL, &messages) == 0);
+	CHECK(S_build_edition(dir, "ed1-patched", 1, 0, NULL, snap.ptr, &messages) == 1);
+	INT_EQ(messages, 0);
+	CHECK(S_same_search(dir, "ed1-text", "ed1-patched") > 4);
+	/* Patching nothing changed gives the same index again. */
+	CHECK(S_build_edition(dir, "ed0-patched", 0, 0, NULL, snap.ptr, &messages) == 1);
+	CHECK(S_build_edition(dir, "ed0-text", 0, 1, NULL, NULL, &messages) == 0);
+	CHECK(S_same_search(dir, "ed0-text", "ed0-patched") > 4);
+	/* The patched build's own snapshot is as good: edition 0 again from it. */
+	struct akb_buf snap1 = AKB_BUF_INIT;
+	akb_buf_printf(&snap1, "%s/site1.index", dir);
+	f = fopen(snap1.ptr, "wb");
+	CHECK(S_build_edition(dir, "ed1-patched-again", 1, 0, f, snap.ptr, &messages) == 1);
+	CHECK(f && fclose(f) == 0);
+	CHECK(S_build_edition(dir, "ed0-from-1", 0, 0, NULL, snap1.ptr, &messages) == 1);
+	CHECK(S_same_search(dir, "ed0-text", "ed0-from-1") > 4);
+	/* A damaged snapshot: warned about, not used, and the index is right all the same. */
+	f = fopen(snap.ptr, "r+b");
+	CHECK(f && fseek(f, 2000, SEEK_SET) == 0 && fputc('X', f) != EOF && fclose(f) == 0);
+	CHECK(S_build_edition(dir, "ed1-damaged", 1, 0, NULL, snap.ptr, &messages) == 0);
+	INT_EQ(messages, 1);
+	CHECK(S_same_search(dir, "ed1-text", "ed1-damaged") > 4);
+	/* None at all: nothing to say. */
+	CHECK(S_build_edition(dir, "ed1-none", 1, 0, NULL, "/nonexistent/site.index", &messages) == 0);
+	INT_EQ(messages, 0);
+	/* A right beginning and then anything (sizes that run past the end, huge counts): warned, not used. */
+	for (unsigned seed = 1; seed <= 40; seed++) {
+		FILE *in = fopen(snap1.ptr, "rb"), *out = fopen(snap.ptr, "wb");
+		CHECK(in && out);
+		size_t keep = 40 + seed * 13 % 600; /* the magic and counts, maybe some documents */
+		for (size_t i = 0; in && out && i < keep; i++) {
+			int c = fgetc(in);
+			fputc(c == EOF ? 0 : c, out);
+		}
+		srand(seed);
+		for (int i = 0; out && i < 3000 + (int)seed * 50; i++)
+			fputc(rand() % 7 == 0 ? 0xFF : rand() & 0xFF, out);
+		if (in)
+			fclose(in);
+		if (out)
+			fclose(out);
+		CHECK(S_build_edition(dir, "ed1-garbage", 1, 0, NULL, snap.ptr, &messages) == 0);
+		CHECK(messages <= 1);
+	}
+	CHECK(S_same_search(dir, "ed1-text", "ed1-garbage") > 4);
+	akb_buf_release(&snap);
+	akb_buf_release(&snap1);
+	akb_remove_tree(dir);
+}
+
 /* The inputs digest of a two-document builder; `variant` changes one input. */
 static uint64_t S_small_digest(int variant)
 {
