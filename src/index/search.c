@@ -1731,17 +1731,30 @@ static int S_patch(struct akb_search_builder *sb, struct akb_diag *diag)
 		return 0;
 	}
 
-	/* The builder takes the snapshot's terms (made in the snapshot's order) and lengths. */
+	/* The builder takes the snapshot's terms (in the snapshot's order, with room made once) and lengths. */
+	akb_strmap_reserve(&sb->term_ids, got);
+	sb->cap = got + 1024;
+	sb->terms = akb_xrealloc(sb->terms, akb_xmul(sb->cap, sizeof(*sb->terms)));
 	for (size_t i = 0; i < got; i++) {
 		struct snap_term *st = &terms[i];
-		struct doc_term dt = { st->text, strlen(st->text), akb_hash_bytes(st->text, strlen(st->text)), 0, 0, { 0 } };
-		struct term *t = S_term(sb, &dt);
+		size_t len = strlen(st->text);
+		int added;
+		struct akb_strmap_slot *slot =
+			akb_strmap_put_hashed(&sb->term_ids, st->text, len, akb_hash_bytes(st->text, len), &added);
+		if (!added) /* the same text twice: only a snapshot made wrongly has it; the first stands */
+			continue;
+		struct term *t = &sb->terms[sb->nterms];
+		memset(t, 0, sizeof(*t));
+		t->text = st->text; /* taken, not copied */
+		st->text = NULL;
 		t->indexed = st->indexed;
 		t->df = st->df;
 		t->last_doc = st->last_doc;
-		akb_buf_release(&t->post);
+		t->cur_doc = SIZE_MAX;
 		t->post = st->post;
 		akb_buf_init(&st->post);
+		slot->key = t->text;
+		slot->value = sb->nterms++;
 	}
 	S_snap_terms_free(terms, got);
 	memcpy(sb->lengths, lengths, akb_xmul(sb->ndocs * AKB_FIELD_COUNT, sizeof(uint32_t)));
