@@ -459,6 +459,7 @@ static int S_write_sitemap(const struct akb_config *cfg, const struct akb_render
 }
 
 /* The files besides the search index: made on their own thread while the index is written. */
+#define SIDE_FILES_BESIDE_MAX 20000
 struct side_files {
 	const struct akb_site *site;
 	const struct akb_config *cfg;
@@ -495,13 +496,17 @@ int akb_index_write(const struct akb_site *site, const struct akb_config *cfg, c
 					       UINT64_MAX);
 		}
 	}
-	/* agents.json, llms.txt and the sitemap are serial work of their own: beside the index, not before it. */
+	/*
+	 * agents.json, llms.txt and the sitemap are serial work of their own: beside the index, not
+	 * before it, unless the site is so big that agents.json (1.2 KB an agent) and the index's
+	 * postings should not be held at once (100,000 agents: 120 MB and some 200 MB).
+	 */
 	struct side_files sf = { site, cfg, rendered, out, { 0 }, 0 };
 	struct akb_diag search_diag;
 	akb_diag_init(&sf.diag, NULL);
 	akb_diag_init(&search_diag, NULL);
 	pthread_t side;
-	int threaded = pthread_create(&side, NULL, S_write_side_files, &sf) == 0;
+	int threaded = site->norder <= SIDE_FILES_BESIDE_MAX && pthread_create(&side, NULL, S_write_side_files, &sf) == 0;
 	if (!threaded)
 		S_write_side_files(&sf);
 	int failed = S_write_search(feed, out, stats, &search_diag) != 0;

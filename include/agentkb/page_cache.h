@@ -24,6 +24,10 @@
  * foreign, truncated or corrupt file is ignored with a warning, and a record
  * whose digest does not match is treated as missing.
  *
+ * Beside them, `NAME.index` is the search index's snapshot (search.h:
+ * akb_search_snapshot_to), written by the builds that make the index and
+ * replaced, or dropped, with the records.
+ *
  * The same records, in `NAME.loads`, are the load cache: per input file,
  * keyed by its stat, the agent loading made of it (load.h: akb_agent_encode,
  * in `doc`) and the warnings loading gave, so that a rebuild reads and

@@ -33,10 +33,9 @@ struct doc {
 	size_t n, cap;
 };
 
-/* An agent having a term, with the term's weight in its vector: scoring needs no search for it. */
+/* An agent having a term, and where the term is in its vector: scoring needs no search for its weight. */
 struct posting {
-	size_t agent;
-	double w;
+	uint32_t agent, slot;
 };
 
 struct collect {
@@ -157,7 +156,7 @@ static void S_score_batch(void *ctx, size_t batch)
 					continue;
 				if (!score[o])
 					touched[nt++] = o;
-				score[o] += docs[k].v[i].w * post[t][j].w;
+				score[o] += docs[k].v[i].w * docs[o].v[post[t][j].slot].w;
 			}
 		}
 		/* In site order, so that ties keep it. */
@@ -196,7 +195,7 @@ void akb_related_build(const struct akb_site *site, unsigned jobs, struct akb_re
 	size_t N = site->nagents, K = site->norder;
 	rel->of = akb_xcalloc(N + 1, sizeof(*rel->of));
 	rel->count = akb_xcalloc(N + 1, 1);
-	if (K < 2)
+	if (K < 2 || K > UINT32_MAX) /* postings number agents in 32 bits */
 		return;
 	struct akb_strmap ids;
 	akb_strmap_init(&ids);
@@ -239,7 +238,7 @@ void akb_related_build(const struct akb_site *site, unsigned jobs, struct akb_re
 			d->v[i].w /= norm > 0 ? norm : 1;
 			size_t t = d->v[i].term;
 			post[t] = akb_xrealloc(post[t], akb_xmul(plen[t] + 1, sizeof(**post)));
-			post[t][plen[t]++] = (struct posting){ k, d->v[i].w };
+			post[t][plen[t]++] = (struct posting){ (uint32_t)k, (uint32_t)i };
 		}
 	}
 	/* Each agent's groups and name, looked up and numbered once: pairs compare them often. */
