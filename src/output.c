@@ -756,19 +756,31 @@ struct prune_job {
 	int dirfd;
 	const char *rel;   /* the folder's path below OUT, "" for OUT */
 	char **names;      /* its subfolders */
-	size_t *left;      /* per subfolder: what it still holds once pruned (0: removed) */
+	size_t *left;      /* per subfolder: 1 when it stays, 0 when it went */
 };
+
+/*
+ * Prunes subfolder `name` of `dirfd` (`rel` the folder's path below OUT,
+ * left as it was) and removes it when that leaves it empty (the new files'
+ * folders are made again). Returns 1 when it stays, 0 when it went.
+ */
+static size_t S_prune_sub(const struct akb_output *o, int dirfd, const char *name, struct akb_buf *rel, int may_fork)
+{
+	size_t mark = rel->len;
+	if (mark)
+		akb_buf_putc(rel, '/');
+	akb_buf_puts(rel, name);
+	size_t left = S_prune_dir(o, dirfd, name, rel, may_fork);
+	akb_buf_truncate(rel, mark);
+	return left ? 1 : unlinkat(dirfd, name, AT_REMOVEDIR) != 0;
+}
 
 static void S_prune_task(void *ctx, size_t k)
 {
 	struct prune_job *j = ctx;
 	struct akb_buf rel = AKB_BUF_INIT;
-	if (*j->rel)
-		akb_buf_printf(&rel, "%s/", j->rel);
-	akb_buf_puts(&rel, j->names[k]);
-	j->left[k] = S_prune_dir(j->o, j->dirfd, j->names[k], &rel, 0);
-	if (j->left[k] == 0) /* only a folder left empty is removed (the new files' folders are made again) */
-		j->left[k] = unlinkat(j->dirfd, j->names[k], AT_REMOVEDIR) != 0;
+	akb_buf_puts(&rel, j->rel);
+	j->left[k] = S_prune_sub(j->o, j->dirfd, j->names[k], &rel, 0);
 	akb_buf_release(&rel);
 }
 
@@ -790,10 +802,6 @@ static size_t S_prune_dir(const struct akb_output *o, int parent, const char *na
 	while ((de = readdir(d)) != NULL) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		rel->len = mark;
-		if (mark)
-			akb_buf_putc(rel, '/');
-		akb_buf_puts(rel, de->d_name);
 		int is_dir = de->d_type == DT_DIR;
 		if (de->d_type == DT_UNKNOWN) {
 			struct stat st;
@@ -803,38 +811,23 @@ static size_t S_prune_dir(const struct akb_output *o, int parent, const char *na
 			subs = akb_xgrow(subs, nsub, &capsub, 64, sizeof(char *));
 			subs[nsub++] = akb_xstrdup(de->d_name);
 		} else if (is_dir) {
-			if (S_prune_dir(o, fd, de->d_name, rel, 0) == 0)
-				left += unlinkat(fd, de->d_name, AT_REMOVEDIR) != 0;
-			else
-				left++;
-		} else if (!akb_cache_find(&o->next, rel->ptr)) {
-			left += unlinkat(fd, de->d_name, 0) != 0;
+			left += S_prune_sub(o, fd, de->d_name, rel, 0);
 		} else {
-			left++;
+			if (mark)
+				akb_buf_putc(rel, '/');
+			akb_buf_puts(rel, de->d_name);
+			left += akb_cache_find(&o->next, rel->ptr) ? 1 : unlinkat(fd, de->d_name, 0) != 0;
+			akb_buf_truncate(rel, mark);
 		}
 	}
-	rel->len = mark;
-	if (rel->ptr)
-		rel->ptr[mark] = '\0';
 	if (nsub) {
 		struct prune_job job = { o, fd, rel->ptr ? rel->ptr : "", subs, akb_xcalloc(nsub, sizeof(size_t)) };
 		/* A few subfolders (OUT's own) are pruned here, each free to fork for its own. */
-		if (nsub >= PRUNE_FORK_AT) {
+		if (nsub >= PRUNE_FORK_AT)
 			akb_parallel_for(nsub, akb_cores(), S_prune_task, &job);
-		} else {
-			for (size_t k = 0; k < nsub; k++) {
-				rel->len = mark;
-				if (mark)
-					akb_buf_putc(rel, '/');
-				akb_buf_puts(rel, subs[k]);
-				job.left[k] = S_prune_dir(o, fd, subs[k], rel, 1);
-				if (job.left[k] == 0)
-					job.left[k] = unlinkat(fd, subs[k], AT_REMOVEDIR) != 0;
-			}
-			rel->len = mark;
-			if (rel->ptr)
-				rel->ptr[mark] = '\0';
-		}
+		else
+			for (size_t k = 0; k < nsub; k++)
+				job.left[k] = S_prune_sub(o, fd, subs[k], rel, 1);
 		for (size_t k = 0; k < nsub; k++) {
 			left += job.left[k];
 			free(subs[k]);

@@ -27,21 +27,13 @@ struct page_entry {
 	uint64_t digest;      /* akb_digest of the record */
 };
 
-static void S_put_u64(struct akb_buf *b, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		akb_buf_putc(b, (int)((v >> (8 * i)) & 0xFF));
-}
-
+/* Little-endian u64s (buf.h), bounded by `end` when read. */
 static int S_read_u64(const char **p, const char *end, uint64_t *v)
 {
 	if (end - *p < 8)
 		return -1;
-	uint64_t n = 0;
-	for (int i = 0; i < 8; i++)
-		n |= (uint64_t)(unsigned char)(*p)[i] << (8 * i);
+	*v = akb_get_u64(*p);
 	*p += 8;
-	*v = n;
 	return 0;
 }
 
@@ -147,35 +139,47 @@ static void S_drop_loaded(struct akb_page_cache *pc)
 }
 
 /* Starts this build's file: a temporary file beside the cache, named for this process (output.h). */
-static void S_start_next(struct akb_page_cache *pc)
+/*
+ * A new temporary file beside `file` (its folder made when missing, stale
+ * ones of dead builds swept), open for writing; *name is set to its name
+ * (owned). NULL when it cannot be made.
+ */
+static FILE *S_temp_beside(const char *file, char **name)
 {
 	struct akb_buf dir = AKB_BUF_INIT, prefix = AKB_BUF_INIT, tmpl = AKB_BUF_INIT;
-	const char *slash = strrchr(pc->file, '/');
+	const char *slash = strrchr(file, '/');
 	if (slash)
-		akb_buf_put(&dir, pc->file, (size_t)(slash - pc->file));
+		akb_buf_put(&dir, file, (size_t)(slash - file));
 	else
 		akb_buf_puts(&dir, ".");
-	akb_buf_printf(&prefix, "%s.tmp-", slash ? slash + 1 : pc->file);
+	akb_buf_printf(&prefix, "%s.tmp-", slash ? slash + 1 : file);
+	FILE *f = NULL;
 	if (mkdir(dir.ptr, 0777) == 0 || errno == EEXIST) {
 		akb_sweep_stale(dir.ptr, prefix.ptr);
 		akb_work_template(&tmpl, dir.ptr, prefix.ptr);
 		int fd = mkstemp(tmpl.ptr);
-		if (fd >= 0 && !(pc->next = fdopen(fd, "wb"))) {
+		if (fd >= 0 && !(f = fdopen(fd, "wb"))) {
 			close(fd);
 			unlink(tmpl.ptr);
 		}
 	}
+	*name = f ? akb_buf_detach(&tmpl, NULL) : NULL;
+	akb_buf_release(&dir);
+	akb_buf_release(&prefix);
+	akb_buf_release(&tmpl);
+	return f;
+}
+
+static void S_start_next(struct akb_page_cache *pc)
+{
+	pc->next = S_temp_beside(pc->file, &pc->next_file);
 	if (pc->next) {
 		/* Records are a few KB: written in big blocks (glibc sizes a buffer it makes itself by the file system's block). */
 		pc->next_buf = akb_xmalloc(S_WRITE_BUFFER);
 		setvbuf(pc->next, pc->next_buf, _IOFBF, S_WRITE_BUFFER);
-		pc->next_file = akb_buf_detach(&tmpl, NULL);
 		fputs(S_MAGIC, pc->next);
 		pc->next_offset = strlen(S_MAGIC);
 	}
-	akb_buf_release(&dir);
-	akb_buf_release(&prefix);
-	akb_buf_release(&tmpl);
 }
 
 void akb_page_cache_open(struct akb_page_cache *pc, const char *manifest_file, const char *what, int load,
@@ -283,7 +287,7 @@ uint64_t akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const st
 	if (!pc->next)
 		return UINT64_MAX;
 	struct akb_buf b = AKB_BUF_INIT;
-	S_put_u64(&b, rec->digest);
+	akb_buf_put_u64(&b, rec->digest);
 	akb_buf_put_varint(&b, rec->size);
 	akb_buf_put_varint(&b, rec->code_blocks);
 	akb_buf_put_varint(&b, rec->messages.len);
@@ -308,10 +312,10 @@ uint64_t akb_page_cache_put(struct akb_page_cache *pc, const char *rel, const st
 		pc->next = NULL;
 	} else {
 		akb_buf_put_sized(&pc->next_index, rel, strlen(rel));
-		S_put_u64(&pc->next_index, rec->key);
+		akb_buf_put_u64(&pc->next_index, rec->key);
 		akb_buf_put_varint(&pc->next_index, pc->next_offset);
 		akb_buf_put_varint(&pc->next_index, b.len);
-		S_put_u64(&pc->next_index, akb_digest(b.ptr, b.len));
+		akb_buf_put_u64(&pc->next_index, akb_digest(b.ptr, b.len));
 		doc_at = pc->next_offset + (b.len - rec->doc_len); /* the document ends the record */
 		pc->next_offset += b.len;
 		pc->next_count++;
@@ -343,27 +347,8 @@ const char *akb_page_cache_side(const struct akb_page_cache *pc)
 
 FILE *akb_page_cache_side_begin(struct akb_page_cache *pc)
 {
-	if (pc->side_next || !pc->next || !pc->side_file)
-		return pc->side_next;
-	struct akb_buf dir = AKB_BUF_INIT, prefix = AKB_BUF_INIT, tmpl = AKB_BUF_INIT;
-	const char *slash = strrchr(pc->side_file, '/');
-	if (slash)
-		akb_buf_put(&dir, pc->side_file, (size_t)(slash - pc->side_file));
-	else
-		akb_buf_puts(&dir, ".");
-	akb_buf_printf(&prefix, "%s.tmp-", slash ? slash + 1 : pc->side_file);
-	akb_sweep_stale(dir.ptr, prefix.ptr);
-	akb_work_template(&tmpl, dir.ptr, prefix.ptr);
-	int fd = mkstemp(tmpl.ptr);
-	if (fd >= 0 && !(pc->side_next = fdopen(fd, "wb"))) {
-		close(fd);
-		unlink(tmpl.ptr);
-	}
-	if (pc->side_next)
-		pc->side_next_file = akb_buf_detach(&tmpl, NULL);
-	akb_buf_release(&dir);
-	akb_buf_release(&prefix);
-	akb_buf_release(&tmpl);
+	if (!pc->side_next && pc->next && pc->side_file)
+		pc->side_next = S_temp_beside(pc->side_file, &pc->side_next_file);
 	return pc->side_next;
 }
 
@@ -386,9 +371,9 @@ void akb_page_cache_finish(struct akb_page_cache *pc, int built, struct akb_diag
 	int ok = 0;
 	if (pc->next && built) {
 		struct akb_buf trailer = AKB_BUF_INIT;
-		S_put_u64(&trailer, pc->next_offset);
-		S_put_u64(&trailer, pc->next_index.len);
-		S_put_u64(&trailer, akb_digest(pc->next_index.ptr, pc->next_index.len));
+		akb_buf_put_u64(&trailer, pc->next_offset);
+		akb_buf_put_u64(&trailer, pc->next_index.len);
+		akb_buf_put_u64(&trailer, akb_digest(pc->next_index.ptr, pc->next_index.len));
 		akb_buf_puts(&trailer, S_TRAILER_MAGIC);
 		ok = fwrite(pc->next_index.ptr, 1, pc->next_index.len, pc->next) == pc->next_index.len &&
 		     fwrite(trailer.ptr, 1, trailer.len, pc->next) == trailer.len;

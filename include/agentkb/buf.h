@@ -54,6 +54,26 @@ void akb_buf_vprintf(struct akb_buf *b, const char *fmt, va_list ap);
 void akb_buf_truncate(struct akb_buf *b, size_t len);
 /* Appends `v` as a LEB128 varint (7 bits a byte, low first, high bit: more). */
 void akb_buf_put_varint(struct akb_buf *b, uint64_t v);
+/* Writes `v` as that varint at p (room for 10 bytes); returns the byte after it. */
+static inline unsigned char *akb_varint_at(unsigned char *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (unsigned char)((v & 0x7F) | 0x80);
+		v >>= 7;
+	}
+	*p++ = (unsigned char)v;
+	return p;
+}
+/* Appends `v` as 8 bytes, little-endian; akb_get_u64 reads them back from p. */
+void akb_buf_put_u64(struct akb_buf *b, uint64_t v);
+static inline uint64_t akb_get_u64(const void *p)
+{
+	const unsigned char *q = p;
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)q[i] << (8 * i);
+	return v;
+}
 /* Appends a varint length, then s[0..len). */
 void akb_buf_put_sized(struct akb_buf *b, const char *s, size_t len);
 /*

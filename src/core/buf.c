@@ -267,14 +267,15 @@ void akb_buf_put_varint(struct akb_buf *b, uint64_t v)
 {
 	if (b->cap < b->len + 11) /* a 64-bit varint takes at most 10 bytes, plus the NUL */
 		akb_buf_grow(b, 10);
-	char *p = b->ptr + b->len;
-	while (v >= 0x80) {
-		*p++ = (char)((v & 0x7F) | 0x80);
-		v >>= 7;
-	}
-	*p++ = (char)v;
-	b->len = (size_t)(p - b->ptr);
+	unsigned char *p = (unsigned char *)b->ptr + b->len;
+	b->len = (size_t)((char *)akb_varint_at(p, v) - b->ptr);
 	b->ptr[b->len] = '\0';
+}
+
+void akb_buf_put_u64(struct akb_buf *b, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		akb_buf_putc(b, (int)((v >> (8 * i)) & 0xFF));
 }
 
 void akb_buf_put_sized(struct akb_buf *b, const char *s, size_t len)

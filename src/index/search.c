@@ -328,25 +328,14 @@ void akb_search_builder_free(struct akb_search_builder *sb)
 	free(sb);
 }
 
-/* Writes `v` as a varint at p; returns the byte after it. */
-static inline unsigned char *S_put_varint_at(unsigned char *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (unsigned char)((v & 0x7F) | 0x80);
-		v >>= 7;
-	}
-	*p++ = (unsigned char)v;
-	return p;
-}
-
 /* Appends one posting as documents are added: gap from the last, field mask, the mask's counts. */
 static void S_put_posting(struct akb_buf *post, size_t gap, uint32_t mask, const uint32_t *tf)
 {
 	unsigned char bytes[10 * (2 + AKB_FIELD_COUNT)], *p = bytes;
-	p = S_put_varint_at(p, gap);
-	p = S_put_varint_at(p, mask);
+	p = akb_varint_at(p, gap);
+	p = akb_varint_at(p, mask);
 	for (uint32_t m = mask; m; m &= m - 1)
-		p = S_put_varint_at(p, tf[__builtin_ctz(m)]);
+		p = akb_varint_at(p, tf[__builtin_ctz(m)]);
 	akb_buf_put(post, bytes, (size_t)(p - bytes));
 }
 
@@ -1011,6 +1000,26 @@ static uint64_t S_get_varint(const struct akb_buf *b, size_t *i)
 }
 
 /*
+ * Reads the posting at *i of raw postings (S_put_posting's form) and moves
+ * *i past it: *doc moves on by its gap, *after_gap (when not NULL) is where
+ * its mask starts, and its counts go into tf (when not NULL). Returns its
+ * field mask.
+ */
+static uint32_t S_next_posting(const struct akb_buf *post, size_t *i, size_t *doc, size_t *after_gap, uint32_t *tf)
+{
+	*doc += (size_t)S_get_varint(post, i);
+	if (after_gap)
+		*after_gap = *i;
+	uint32_t mask = (uint32_t)S_get_varint(post, i);
+	for (uint32_t m = mask; m; m &= m - 1) {
+		uint32_t v = (uint32_t)S_get_varint(post, i);
+		if (tf && __builtin_ctz(m) < AKB_FIELD_COUNT)
+			tf[__builtin_ctz(m)] = v;
+	}
+	return mask;
+}
+
+/*
  * The impact byte of a term in a document: the term-frequency part of
  * BM25F, s = tfw (K1 + 1) / (K1 + tfw) with tfw the boosted, length-
  * normalised frequencies summed over fields, plus the name and summary
@@ -1055,11 +1064,8 @@ static void S_publish_postings(struct term *t, const uint32_t *lengths, const do
 	unsigned char *imp = small ? imp_small : akb_xcalloc(t->df + 1, 1);
 	size_t n = 0, i = 0, doc = 0;
 	for (; n < t->df && i < t->post.len; n++) {
-		doc += (size_t)S_get_varint(&t->post, &i);
-		uint32_t mask = (uint32_t)S_get_varint(&t->post, &i), tf[AKB_FIELD_COUNT] = { 0 };
-		for (int f = 0; f < AKB_FIELD_COUNT; f++)
-			if (mask & (1u << f))
-				tf[f] = (uint32_t)S_get_varint(&t->post, &i);
+		uint32_t tf[AKB_FIELD_COUNT] = { 0 };
+		S_next_posting(&t->post, &i, &doc, NULL, tf);
 		docs[n] = doc;
 		imp[n] = (unsigned char)S_impact(tf, &lengths[doc * AKB_FIELD_COUNT], avg);
 	}
@@ -1414,22 +1420,16 @@ static void S_snap_write(struct snap_writer *w, const void *data, size_t n)
 	}
 }
 
-static void S_snap_u64(struct akb_buf *b, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		akb_buf_putc(b, (int)((v >> (8 * i)) & 0xFF));
-}
-
 /* Writes the snapshot (after the last document's postings are flushed, before publishing). */
 static int S_save_snapshot(const struct akb_search_builder *sb, FILE *f)
 {
 	struct snap_writer w = { f, AKB_BUF_INIT, 0, 0 };
 	struct akb_buf b = AKB_BUF_INIT;
 	akb_buf_puts(&b, SNAP_MAGIC);
-	S_snap_u64(&b, sb->ndocs);
-	S_snap_u64(&b, sb->nterms);
+	akb_buf_put_u64(&b, sb->ndocs);
+	akb_buf_put_u64(&b, sb->nterms);
 	for (size_t d = 0; d < sb->ndocs; d++) {
-		S_snap_u64(&b, sb->doc_digest[d]);
+		akb_buf_put_u64(&b, sb->doc_digest[d]);
 		for (int k = 0; k < AKB_FIELD_COUNT; k++)
 			for (int i = 0; i < 4; i++)
 				akb_buf_putc(&b, (int)((sb->lengths[d * AKB_FIELD_COUNT + (size_t)k] >> (8 * i)) & 0xFF));
@@ -1452,7 +1452,7 @@ static int S_save_snapshot(const struct akb_search_builder *sb, FILE *f)
 	S_snap_write(&w, b.ptr, b.len);
 	S_snap_flush(&w);
 	akb_buf_clear(&b);
-	S_snap_u64(&b, w.h);
+	akb_buf_put_u64(&b, w.h);
 	akb_buf_puts(&b, SNAP_TRAILER);
 	int ok = !w.bad && fwrite(b.ptr, 1, b.len, f) == b.len;
 	akb_buf_release(&b);
@@ -1503,14 +1503,6 @@ static const unsigned char *S_snap_take(struct snap_reader *r, struct akb_buf *i
 	into->len = n;
 	into->ptr[n] = '\0';
 	return (const unsigned char *)into->ptr;
-}
-
-static uint64_t S_snap_read_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
 }
 
 /* A varint from the stream; sets r->bad on a bad one. */
@@ -1567,30 +1559,33 @@ static int S_by_insert(const void *x, const void *y)
  * before: runs of entries whose predecessor stays are copied as they are,
  * and only the first kept entry after a change gets its gap written again.
  */
+/* The fields that make a term published: all but nameprefix (search.h). */
+#define SNAP_PUBLISHED_FIELDS (((1u << AKB_FIELD_COUNT) - 1) & ~(1u << AKB_FIELD_NAME_PREFIX))
+
+/* Appends a changed document's new posting (S_snap_rewrite), with what follows from it. */
+static void S_snap_put_new(struct akb_buf *out, const struct snap_insert *e, size_t *df, size_t *last, int *indexed)
+{
+	S_put_posting(out, *df ? e->doc - *last : e->doc, e->mask, e->tf);
+	*indexed |= (e->mask & SNAP_PUBLISHED_FIELDS) != 0;
+	*last = e->doc;
+	(*df)++;
+}
+
 static void S_snap_rewrite(struct term *t, const unsigned char *changed, const struct snap_insert *ins, size_t n)
 {
 	struct akb_buf out = AKB_BUF_INIT;
 	akb_buf_grow(&out, t->post.len + 64 * (n + 1));
-	const uint32_t non_prefix = ((1u << AKB_FIELD_COUNT) - 1) & ~(1u << AKB_FIELD_NAME_PREFIX);
 	size_t i = 0, doc = 0, k = 0, df = 0, last = 0, copy_from = 0;
 	int indexed = 0, regap = 0; /* regap: the next kept entry follows another than before */
 	for (size_t e = 0; e < t->df && i < t->post.len; e++) {
-		size_t start = i;
-		doc += (size_t)S_get_varint(&t->post, &i);
-		size_t after_gap = i;
-		uint32_t mask = (uint32_t)S_get_varint(&t->post, &i);
-		for (uint32_t m = mask; m; m &= m - 1)
-			(void)S_get_varint(&t->post, &i);
+		size_t start = i, after_gap;
+		uint32_t mask = S_next_posting(&t->post, &i, &doc, &after_gap, NULL);
 		/* New entries before this one (or in its place, for a changed document). */
 		if (k < n && ins[k].doc <= doc) {
 			akb_buf_put(&out, t->post.ptr + copy_from, start - copy_from);
 			copy_from = start;
-			for (; k < n && ins[k].doc <= doc; k++) {
-				S_put_posting(&out, df ? ins[k].doc - last : ins[k].doc, ins[k].mask, ins[k].tf);
-				indexed |= (ins[k].mask & non_prefix) != 0;
-				last = ins[k].doc;
-				df++;
-			}
+			for (; k < n && ins[k].doc <= doc; k++)
+				S_snap_put_new(&out, &ins[k], &df, &last, &indexed);
 			regap = 1;
 		}
 		if (changed[doc]) { /* its old entry goes */
@@ -1602,21 +1597,17 @@ static void S_snap_rewrite(struct term *t, const unsigned char *changed, const s
 		if (regap) {
 			akb_buf_put(&out, t->post.ptr + copy_from, start - copy_from);
 			unsigned char gap[10];
-			akb_buf_put(&out, gap, (size_t)(S_put_varint_at(gap, df ? doc - last : doc) - gap));
+			akb_buf_put(&out, gap, (size_t)(akb_varint_at(gap, df ? doc - last : doc) - gap));
 			copy_from = after_gap;
 			regap = 0;
 		}
-		indexed |= (mask & non_prefix) != 0;
+		indexed |= (mask & SNAP_PUBLISHED_FIELDS) != 0;
 		last = doc;
 		df++;
 	}
 	akb_buf_put(&out, t->post.ptr + copy_from, i - copy_from);
-	for (; k < n; k++) {
-		S_put_posting(&out, df ? ins[k].doc - last : ins[k].doc, ins[k].mask, ins[k].tf);
-		indexed |= (ins[k].mask & non_prefix) != 0;
-		last = ins[k].doc;
-		df++;
-	}
+	for (; k < n; k++)
+		S_snap_put_new(&out, &ins[k], &df, &last, &indexed);
 	akb_buf_release(&t->post);
 	t->post = out;
 	t->df = df;
@@ -1629,10 +1620,7 @@ static int S_snap_touches(const struct term *t, const unsigned char *changed)
 {
 	size_t i = 0, doc = 0;
 	for (size_t e = 0; e < t->df && i < t->post.len; e++) {
-		doc += (size_t)S_get_varint(&t->post, &i);
-		uint32_t mask = (uint32_t)S_get_varint(&t->post, &i);
-		for (uint32_t m = mask; m; m &= m - 1)
-			(void)S_get_varint(&t->post, &i);
+		S_next_posting(&t->post, &i, &doc, NULL, NULL);
 		if (changed[doc])
 			return 1;
 	}
@@ -1665,7 +1653,7 @@ static int S_patch(struct akb_search_builder *sb, struct akb_diag *diag)
 	struct akb_buf chunk = AKB_BUF_INIT;
 	const size_t magic = strlen(SNAP_MAGIC), per_doc = 8 + 4 * AKB_FIELD_COUNT;
 	const unsigned char *p = S_snap_take(&r, &chunk, magic + 16);
-	uint64_t ndocs = p ? S_snap_read_u64(p + magic) : 0, nterms = p ? S_snap_read_u64(p + magic + 8) : 0;
+	uint64_t ndocs = p ? akb_get_u64(p + magic) : 0, nterms = p ? akb_get_u64(p + magic + 8) : 0;
 	if (!p || memcmp(p, SNAP_MAGIC, magic) || ndocs != sb->ndocs) {
 		/* another version's, or another site's shape: not damage, nothing to say */
 		fclose(f);
@@ -1680,7 +1668,7 @@ static int S_patch(struct akb_search_builder *sb, struct akb_diag *diag)
 		p = S_snap_take(&r, &chunk, per_doc);
 		if (!p)
 			break;
-		changed[d] = S_snap_read_u64(p) != sb->doc_digest[d];
+		changed[d] = akb_get_u64(p) != sb->doc_digest[d];
 		nchanged += changed[d];
 		for (int k = 0; k < AKB_FIELD_COUNT; k++)
 			lengths[d * AKB_FIELD_COUNT + (size_t)k] = (uint32_t)p[8 + 4 * k] | (uint32_t)p[9 + 4 * k] << 8 |
@@ -1716,7 +1704,7 @@ static int S_patch(struct akb_search_builder *sb, struct akb_diag *diag)
 		/* All the content read, then the trailer: the digest of what was read, and the end. */
 		unsigned char trailer[8 + sizeof SNAP_TRAILER];
 		if (r.pos != r.len || r.left || fread(trailer, 1, 8 + strlen(SNAP_TRAILER), f) != 8 + strlen(SNAP_TRAILER) ||
-		    S_snap_read_u64(trailer) != r.h || memcmp(trailer + 8, SNAP_TRAILER, strlen(SNAP_TRAILER)))
+		    akb_get_u64(trailer) != r.h || memcmp(trailer + 8, SNAP_TRAILER, strlen(SNAP_TRAILER)))
 			r.bad = 1;
 	}
 	fclose(f);
